@@ -1,0 +1,475 @@
+"""The command line: ``main(argv) -> exit code``. Every failure the user can fix is one line on
+stderr and exit 2; nothing reaches the user as a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import logging.handlers
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from peewee import OperationalError
+from peewee import DatabaseError as PeeweeDatabaseError
+
+from . import APP_NAME, __version__, paths
+from .errors import UserError
+
+log = logging.getLogger(APP_NAME)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE = 0, 1, 2, 3
+EXIT_INTERNAL = 70  # a bug: the details are in the log
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+def _positive_int(name: str, low: int = 1, high: int | None = None) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name}: {text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            limit = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{name}: {value} is out of range; use {limit}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"folder of the database and logs (default: ${paths.ENV_VAR} or the user data folder)",
+    )
+    parser = _Parser(
+        prog=APP_NAME,
+        description="A calm desktop monitor for the web resources a small team depends on. "
+        "With no command, starts the tray app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    p = command("check", "run one monitoring round now, store it and print the results")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("sites", "list every site with its group, priority, state and last check")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("outages", "list outages, newest first, 25 a page")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--page", type=_positive_int("--page"), default=1, metavar="N")
+    p = command("outage", "show one outage in full")
+    p.add_argument("key", metavar="ID|CODE|current")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("schedule", "list the next round times")
+    p.add_argument("--from", dest="after", metavar="ISO", help="strictly after this (local time)")
+    p.add_argument("--count", type=_positive_int("--count", 1, 10000), default=5, metavar="N")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("import", "read settings, groups and sites from a file; all or nothing")
+    p.add_argument("file", metavar="FILE", help="a djamon-desktop/1 file, or - for stdin")
+    p = command("export", "write settings, groups and sites (never a secret)")
+    p.add_argument("file", metavar="FILE", nargs="?", help="where to write (default: stdout)")
+    return parser
+
+
+# -- output helpers -----------------------------------------------------------------------------
+
+
+def iso_utc(when: datetime | None) -> str | None:
+    return None if when is None else when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def local_text(when: datetime | None) -> str:
+    return "never" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )
+
+
+def _answer(status_code: int | None, error: str | None) -> str:
+    return str(status_code) if error is None else (error or "-")
+
+
+# -- commands -----------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .core.rounds import run_round
+
+    report = run_round()
+    if args.json:
+        _print_json(
+            {
+                "started_at": iso_utc(report.started_at),
+                "finished_at": iso_utc(report.finished_at),
+                "connectivity": report.connectivity,
+                "results": [
+                    {
+                        "site_id": o.site.site_id,
+                        "group": o.site.group,
+                        "title": o.site.title,
+                        "url": o.site.url,
+                        "priority": o.site.priority,
+                        "ok": o.ok,
+                        "status_code": o.result.status_code,
+                        "error": o.result.error,
+                        "elapsed_ms": o.result.elapsed_ms,
+                        "down_count": o.down_count,
+                        "state": o.state,
+                    }
+                    for o in report.outcomes
+                ],
+                "outages_opened": report.outages_opened,
+                "outages_closed": report.outages_closed,
+            }
+        )
+        return report.exit_code
+    if not report.connectivity:
+        print("Connectivity lost: no sandbox URL answered with a good code; no site was blamed.")
+    elif not report.outcomes:
+        print("No active site to check.")
+    else:
+        failing = sum(1 for o in report.outcomes if not o.ok)
+        print(
+            f"Round at {local_text(report.started_at)}: {len(report.outcomes)} sites, "
+            f"{len(report.outcomes) - failing} up, {failing} failing"
+        )
+        rows = [["STATE", "GROUP", "SITE", "ANSWER", "TIME", "DOWN"]]
+        for o in report.outcomes:
+            rows.append(
+                [
+                    o.state.upper(),
+                    o.site.group,
+                    o.site.title,
+                    _answer(o.result.status_code, o.result.error),
+                    f"{o.result.elapsed_ms:.1f} ms",
+                    str(o.down_count),
+                ]
+            )
+        print(_table(rows))
+    for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
+        for outage_id in ids:
+            from .store.repo import find_outage
+
+            info = find_outage(str(outage_id))
+            if info:
+                print(f"Outage {info.code} (ID {info.id}) {label}.")
+    return report.exit_code
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    from .store.repo import list_sites, load_settings
+
+    sites = list_sites(load_settings()["strikes"])
+    if args.json:
+        _print_json(
+            [
+                {
+                    "site_id": s.site_id,
+                    "group": s.group,
+                    "title": s.title,
+                    "url": s.url,
+                    "priority": s.priority,
+                    "active": s.active,
+                    "state": s.state,
+                    "down_count": s.down_count,
+                    "last_seen": iso_utc(s.last_seen),
+                    "last_status_code": s.last_status_code,
+                    "last_error": s.last_error,
+                }
+                for s in sites
+            ]
+        )
+        return EXIT_OK
+    if not sites:
+        print(f"No sites yet. Add some with '{APP_NAME} import FILE'.")
+        return EXIT_OK
+    rows = [["ID", "GROUP", "SITE", "PRIORITY", "STATE", "DOWN", "LAST ANSWER", "LAST SEEN"]]
+    for s in sites:
+        last = "-" if s.last_checked is None else _answer(s.last_status_code, s.last_error)
+        rows.append(
+            [
+                str(s.site_id),
+                s.group,
+                s.title,
+                s.priority,
+                s.state if s.active else f"{s.state} (inactive)",
+                str(s.down_count),
+                last,
+                local_text(s.last_seen),
+            ]
+        )
+    print(_table(rows))
+    return EXIT_OK
+
+
+def _outage_json(info) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "code": info.code,
+        "start_time": iso_utc(info.start_time),
+        "end_time": iso_utc(info.end_time),
+        "seconds_down": info.seconds_down,
+        "content": info.content,
+        "extra_information": info.extra_information,
+        "notification_sent": info.notification_sent,
+        "sites": [
+            {
+                "site_id": s.site_id,
+                "title": s.title,
+                "primary": s.primary,
+                "start_time": iso_utc(s.start_time),
+            }
+            for s in info.sites
+        ],
+    }
+
+
+def cmd_outages(args: argparse.Namespace) -> int:
+    from .store.repo import OUTAGES_PER_PAGE, outage_page
+
+    items, total = outage_page(args.page)
+    pages = max(1, math.ceil(total / OUTAGES_PER_PAGE))
+    if args.page > pages:
+        raise UserError(
+            f"--page {args.page} is past the last page ({pages}; {total} outages, "
+            f"{OUTAGES_PER_PAGE} a page)"
+        )
+    if args.json:
+        _print_json([_outage_json(i) for i in items])
+        return EXIT_OK
+    if not items:
+        print("No outages recorded.")
+        return EXIT_OK
+    from .core.outages import duration_words
+
+    rows = [["ID", "CODE", "START", "END", "DURATION", "SITES"]]
+    for i in items:
+        rows.append(
+            [
+                str(i.id),
+                i.code,
+                local_text(i.start_time),
+                "open" if i.end_time is None else local_text(i.end_time),
+                "-" if i.seconds_down is None else duration_words(i.seconds_down),
+                ", ".join(s.title for s in i.sites),
+            ]
+        )
+    print(_table(rows))
+    print(f"Page {args.page} of {pages} ({total} outages).")
+    return EXIT_OK
+
+
+def cmd_outage(args: argparse.Namespace) -> int:
+    from .core.outages import duration_words
+    from .store.repo import find_outage
+
+    key = args.key.strip()
+    info = find_outage(key)
+    if info is None:
+        if key == "current":
+            print("null" if args.json else "No outage is open.")
+            return EXIT_OK
+        what = "ID" if key.isdigit() else "code"
+        raise UserError(f"outage {key!r}: no outage has this {what}")
+    if args.json:
+        _print_json(_outage_json(info))
+        return EXIT_OK
+    if info.end_time is None:
+        since = (datetime.now(UTC) - info.start_time).total_seconds()
+        lasted = f"still open, down for {duration_words(since)} so far"
+    else:
+        lasted = duration_words(info.seconds_down or 0)
+    lines = [
+        f"Outage {info.code} (ID {info.id})",
+        f"Started:  {local_text(info.start_time)}",
+        f"Ended:    {'-' if info.end_time is None else local_text(info.end_time)}",
+        f"Duration: {lasted}",
+        "Sites:",
+        *(
+            f"  {s.title}{' (primary)' if s.primary else ''}, since {local_text(s.start_time)}"
+            for s in info.sites
+        ),
+        f"Content:  {info.content}",
+        f"Extra information: {info.extra_information or '-'}",
+        f"Notification sent: {'yes' if info.notification_sent else 'no'}",
+    ]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from .core.schedule import Schedule, local_zone
+    from .store.repo import load_settings
+
+    zone = local_zone()
+    if args.after is None:
+        after = datetime.now(zone)
+    else:
+        try:
+            after = datetime.fromisoformat(args.after)
+        except ValueError:
+            raise UserError(
+                f"--from: {args.after!r} is not an ISO 8601 date-time (e.g. 2026-11-27T16:59)"
+            ) from None
+    schedule = Schedule(load_settings()["schedule"], zone)
+    times = [t.replace(tzinfo=None).isoformat(timespec="seconds")
+             for t in schedule.upcoming(after, args.count)]
+    if args.json:
+        _print_json(times)
+    else:
+        print("\n".join(times) if times else "The schedule names no future time.")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .core.config import DocumentRefused, decode_json, parse_document
+    from .store.repo import apply_document
+
+    name = "stdin" if args.file == "-" else args.file
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UserError(f"import: {name}: can't read it: {exc.strerror or exc}") from None
+    try:
+        raw = decode_json(data)
+        if isinstance(raw, list):
+            raise DocumentRefused(
+                ["a Djamon 'dumpdata' fixture (a JSON list) can't be imported by this version yet"]
+            )
+        summary = apply_document(parse_document(raw))
+    except DocumentRefused as refused:
+        raise UserError(
+            f"import: {name}: {len(refused.problems)} problem(s); nothing was imported",
+            details=[f"{name}: {p}" for p in refused.problems],
+        ) from None
+    changed = ", ".join(summary.settings_changed) or "none"
+    print(
+        f"Imported {name}: {summary.groups_added} new groups, {summary.groups_matched} matched; "
+        f"{summary.sites_added} new sites, {summary.sites_updated} updated; "
+        f"settings changed: {changed}."
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .store.repo import export_text
+
+    text = export_text()
+    if not args.file or args.file == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    target = Path(args.file)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=target.parent or Path("."))
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise UserError(f"export: {target}: can't write it: {exc.strerror or exc}") from None
+    print(f"Exported to {target}.", file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "sites": cmd_sites,
+    "outages": cmd_outages,
+    "outage": cmd_outage,
+    "schedule": cmd_schedule,
+    "import": cmd_import,
+    "export": cmd_export,
+}
+
+
+# -- entry --------------------------------------------------------------------------------------
+
+
+def _setup_logging(data_dir: Path) -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_djamon", False) for h in root.handlers):
+        return
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_dir(data_dir) / f"{APP_NAME}.log",
+        maxBytes=1_000_000,
+        backupCount=3,
+        encoding="utf-8",
+    )
+    handler._djamon = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def _fail(message: str, details: Sequence[str] = ()) -> None:
+    print(f"{APP_NAME}: {message}", file=sys.stderr)
+    for line in details:
+        print(line, file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    data_dir: Path | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            print(f"{APP_NAME}: the tray app is not in this version yet; see '{APP_NAME} --help'.")
+            return EXIT_OK
+        data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
+        _setup_logging(data_dir)
+        from .store.database import close_database, open_database
+
+        open_database(paths.database_path(data_dir))
+        try:
+            return COMMANDS[args.command](args)
+        finally:
+            close_database()
+    except UserError as exc:
+        _fail(exc.message, exc.details)
+        return EXIT_USAGE
+    except OperationalError as exc:
+        _fail(f"the database can't be used right now: {exc}")
+        return EXIT_USAGE
+    except PeeweeDatabaseError as exc:
+        _fail(f"the database is damaged or not a djamon-desktop database: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        # the reader went away (for example `| head`); nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter exit quiet
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as exc:
+        log.exception("unexpected error")
+        where = f" (details in {paths.log_dir(data_dir)})" if data_dir else ""
+        _fail(f"unexpected error: {type(exc).__name__}: {exc}{where}")
+        return EXIT_INTERNAL

@@ -1,0 +1,1 @@
+"""The monitor itself. Nothing in this package imports Qt."""

@@ -1,0 +1,75 @@
+"""The outage rules, as pure functions: who is down, who joins, when an outage opens and closes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+PRIORITY_NAMES = ("critical", "high", "normal", "low")
+
+
+@dataclass(frozen=True)
+class SiteStatus:
+    site_id: int
+    active: bool
+    priority: int  # 0 critical ... 3 low
+    order: tuple[int, ...]  # the site's place in the list (group, then site)
+    down_count: int
+
+
+@dataclass(frozen=True)
+class OutagePlan:
+    joining: tuple[int, ...] = ()  # when opening, the primary comes first
+    opens: bool = False
+    closes: bool = False
+
+
+def plan_outage(
+    statuses: Mapping[int, SiteStatus], open_members: frozenset[int] | None, strikes: int
+) -> OutagePlan:
+    """What this round does to outages, given every site's state after its results are counted.
+
+    ``open_members`` is the site ids in the open outage, or None when none is open. A member that
+    is gone or inactive counts as recovered.
+    """
+    newly_down = sorted(
+        (
+            s
+            for s in statuses.values()
+            if s.active
+            and s.down_count >= strikes
+            and (open_members is None or s.site_id not in open_members)
+        ),
+        key=lambda s: (s.priority, s.order),
+    )
+    if newly_down:
+        return OutagePlan(tuple(s.site_id for s in newly_down), opens=open_members is None)
+    if open_members is None:
+        return OutagePlan()
+    recovered = all(
+        member not in statuses
+        or not statuses[member].active
+        or statuses[member].down_count == 0
+        for member in open_members
+    )
+    return OutagePlan(closes=recovered)
+
+
+def state_of(down_count: int, ever_checked: bool, strikes: int) -> str:
+    """``up``, ``warning`` (1 to strikes-1 failures in a row), ``down`` or ``unknown``."""
+    if not ever_checked:
+        return "unknown"
+    if down_count == 0:
+        return "up"
+    return "down" if down_count >= strikes else "warning"
+
+
+def duration_words(seconds: float) -> str:
+    """Durations as Djamon showed them: ``1 hour, 3 minutes, 5 seconds``."""
+    total = max(0, int(round(seconds)))
+    parts = []
+    for name, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        count, total = divmod(total, size)
+        if count:
+            parts.append(f"{count} {name}{'' if count == 1 else 's'}")
+    return ", ".join(parts) or "0 seconds"

@@ -1,0 +1,1 @@
+"""Storage: peewee models on one SQLite file, migrations, and queries that return plain objects."""

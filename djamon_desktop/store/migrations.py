@@ -1,0 +1,75 @@
+"""Ordered schema steps from the first release on. Each runs inside one IMMEDIATE transaction.
+
+Steps are plain SQL and never change once released: a later release adds a step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import Database
+
+_V1 = [
+    """CREATE TABLE schema_version (version INTEGER NOT NULL)""",
+    """CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL)""",
+    """CREATE TABLE site_group (
+        id INTEGER NOT NULL PRIMARY KEY,
+        title VARCHAR(40) NOT NULL UNIQUE,
+        position INTEGER NOT NULL)""",
+    """CREATE TABLE site (
+        id INTEGER NOT NULL PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES site_group (id) ON DELETE CASCADE,
+        title VARCHAR(40) NOT NULL,
+        url TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 1,
+        down_message VARCHAR(140) NOT NULL,
+        priority SMALLINT NOT NULL,
+        position INTEGER NOT NULL,
+        last_seen BIGINT,
+        down_count INTEGER NOT NULL DEFAULT 0,
+        last_checked BIGINT,
+        last_status_code SMALLINT,
+        last_error VARCHAR(255),
+        last_elapsed_ms REAL,
+        UNIQUE (group_id, title))""",
+    """CREATE TABLE "check" (
+        id BLOB NOT NULL PRIMARY KEY,
+        site_id INTEGER NOT NULL REFERENCES site (id) ON DELETE CASCADE,
+        time BIGINT NOT NULL,
+        status_code SMALLINT,
+        error VARCHAR(255),
+        elapsed_ms REAL NOT NULL)""",
+    """CREATE INDEX check_site_time ON "check" (site_id, time)""",
+    """CREATE INDEX check_time ON "check" (time)""",
+    """CREATE TABLE outage (
+        id INTEGER NOT NULL PRIMARY KEY,
+        code VARCHAR(8) NOT NULL UNIQUE,
+        start_time BIGINT NOT NULL,
+        end_time BIGINT,
+        seconds_down INTEGER,
+        content TEXT NOT NULL DEFAULT '',
+        extra_information TEXT NOT NULL DEFAULT '',
+        notification_sent INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE INDEX outage_end_time ON outage (end_time)""",
+    """CREATE TABLE outage_site (
+        id INTEGER NOT NULL PRIMARY KEY,
+        outage_id INTEGER NOT NULL REFERENCES outage (id) ON DELETE CASCADE,
+        site_id INTEGER REFERENCES site (id) ON DELETE SET NULL,
+        title VARCHAR(40) NOT NULL,
+        "primary" INTEGER NOT NULL DEFAULT 0,
+        start_time BIGINT NOT NULL,
+        UNIQUE (outage_id, site_id))""",
+    """CREATE INDEX outage_site_site ON outage_site (site_id)""",
+]
+
+
+def _v1(db: Database) -> None:
+    for statement in _V1:
+        db.execute_sql(statement)
+
+
+#: (version reached, step). Append only.
+STEPS: list[tuple[int, Callable[[Database], None]]] = [
+    (1, _v1),
+]
+LATEST = STEPS[-1][0]

@@ -1,0 +1,116 @@
+"""Every table, on one deferred database that :mod:`.database` opens.
+
+Times are stored as whole milliseconds since the epoch (UTC) and come back as aware UTC
+datetimes. The tables themselves are created by the migration steps in :mod:`.migrations`,
+never from these classes, so that old steps keep meaning what they meant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from peewee import (
+    BigIntegerField,
+    BinaryUUIDField,
+    BooleanField,
+    CharField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SmallIntegerField,
+    SqliteDatabase,
+    TextField,
+)
+
+db = SqliteDatabase(None)
+
+
+class UtcField(BigIntegerField):
+    """An aware datetime kept as integer milliseconds since the epoch, UTC."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("naive datetimes are not stored; pass an aware one")
+            return round(value.timestamp() * 1000)
+        return value
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+
+    class Meta:
+        table_name = "schema_version"
+        primary_key = False
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField()  # JSON
+
+
+class SiteGroup(BaseModel):
+    title = CharField(max_length=40, unique=True)
+    position = IntegerField()
+
+
+class Site(BaseModel):
+    group = ForeignKeyField(SiteGroup, backref="sites", on_delete="CASCADE")
+    title = CharField(max_length=40)
+    url = TextField()
+    active = BooleanField(default=True)
+    down_message = CharField(max_length=140)
+    priority = SmallIntegerField()  # 0 critical, 1 high, 2 normal, 3 low (as Djamon had)
+    position = IntegerField()
+    last_seen = UtcField(null=True)
+    down_count = IntegerField(default=0)
+    last_checked = UtcField(null=True)
+    last_status_code = SmallIntegerField(null=True)
+    last_error = CharField(null=True)
+    last_elapsed_ms = FloatField(null=True)
+
+
+class Check(BaseModel):
+    id = BinaryUUIDField(primary_key=True, default=uuid.uuid4)
+    site = ForeignKeyField(Site, backref="checks", on_delete="CASCADE")
+    time = UtcField()
+    status_code = SmallIntegerField(null=True)
+    error = CharField(null=True)
+    elapsed_ms = FloatField()
+
+
+class Outage(BaseModel):
+    code = CharField(max_length=8, unique=True)
+    start_time = UtcField()
+    end_time = UtcField(null=True)
+    seconds_down = IntegerField(null=True)
+    content = TextField(default="")
+    extra_information = TextField(default="")
+    notification_sent = BooleanField(default=False)
+
+
+class OutageSite(BaseModel):
+    outage = ForeignKeyField(Outage, backref="site_links", on_delete="CASCADE")
+    # The site may be deleted later; the outage keeps its title as it was.
+    site = ForeignKeyField(Site, null=True, on_delete="SET NULL")
+    title = CharField(max_length=40)
+    primary = BooleanField(default=False)
+    start_time = UtcField()
+
+
+ALL_MODELS = (SchemaVersion, Setting, SiteGroup, Site, Check, Outage, OutageSite)

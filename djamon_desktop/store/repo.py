@@ -1,0 +1,404 @@
+"""Reading and writing the monitor's data. Everything returned is a plain object, not a row."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from peewee import fn
+
+from ..core import config
+from ..core.outages import PRIORITY_NAMES, SiteStatus, plan_outage, state_of
+from ..core.probe import ProbeResult
+from .models import Check, Outage, OutageSite, Setting, Site, SiteGroup, db
+
+OUTAGES_PER_PAGE = 25
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+def load_settings() -> dict[str, Any]:
+    stored = {row.key: json.loads(row.value) for row in Setting.select()}
+    return config.with_defaults(stored)
+
+
+def _save_settings(settings: dict[str, Any]) -> None:
+    rows = [{"key": k, "value": json.dumps(v, sort_keys=True)} for k, v in settings.items()]
+    Setting.insert_many(rows).on_conflict_replace().execute()
+
+
+# -- sites --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    site_id: int
+    group: str
+    title: str
+    url: str
+    priority: str
+    active: bool
+    down_message: str
+    down_count: int
+    state: str
+    last_seen: datetime | None
+    last_checked: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    last_elapsed_ms: float | None
+    order: tuple[int, int]
+
+
+def list_sites(strikes: int, only_active: bool = False) -> list[SiteInfo]:
+    query = (
+        Site.select(Site, SiteGroup)
+        .join(SiteGroup)
+        .order_by(SiteGroup.position, Site.position, Site.id)
+    )
+    if only_active:
+        query = query.where(Site.active == True)  # noqa: E712 - peewee expression
+    return [
+        SiteInfo(
+            site_id=s.id,
+            group=s.group.title,
+            title=s.title,
+            url=s.url,
+            priority=PRIORITY_NAMES[s.priority],
+            active=bool(s.active),
+            down_message=s.down_message,
+            down_count=s.down_count,
+            state=state_of(s.down_count, s.last_checked is not None, strikes),
+            last_seen=s.last_seen,
+            last_checked=s.last_checked,
+            last_status_code=s.last_status_code,
+            last_error=s.last_error,
+            last_elapsed_ms=s.last_elapsed_ms,
+            order=(s.group.position, s.position),
+        )
+        for s in query
+    ]
+
+
+# -- import / export ----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    groups_added: int = 0
+    groups_matched: int = 0
+    sites_added: int = 0
+    sites_updated: int = 0
+    settings_changed: list[str] = field(default_factory=list)
+
+
+def apply_document(document: config.Document) -> ImportSummary:
+    """Write a validated document in one transaction. Rules that depend on what is stored are
+    checked inside it; any problem raises DocumentRefused and nothing is written."""
+    summary = ImportSummary()
+    with db.atomic("IMMEDIATE"):
+        current = load_settings()
+        merged = config.merge_settings(current, document.settings)
+        problems = config.Problems()
+        config.check_combined(merged, "settings", problems)
+        if problems:
+            raise config.DocumentRefused(problems.lines)
+        summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
+        _save_settings(merged)
+
+        groups = {g.title: g for g in SiteGroup.select()}
+        next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
+        for spec in document.groups:
+            group = groups.get(spec.title)
+            if group is None:
+                group = SiteGroup.create(title=spec.title, position=next_group)
+                next_group += 1
+                summary.groups_added += 1
+            else:
+                summary.groups_matched += 1
+            existing = {s.title: s for s in Site.select().where(Site.group == group)}
+            next_site = max((s.position for s in existing.values()), default=0) + 1
+            for site_spec in spec.sites:
+                site = existing.get(site_spec.title)
+                if site is None:
+                    Site.create(
+                        group=group,
+                        title=site_spec.title,
+                        url=site_spec.url,
+                        priority=PRIORITY_NAMES.index(
+                            site_spec.priority or config.DEFAULT_PRIORITY
+                        ),
+                        active=True if site_spec.active is None else site_spec.active,
+                        down_message=(
+                            config.DEFAULT_DOWN_MESSAGE
+                            if site_spec.down_message is None
+                            else site_spec.down_message
+                        ),
+                        position=next_site,
+                    )
+                    next_site += 1
+                    summary.sites_added += 1
+                    continue
+                site.url = site_spec.url
+                if site_spec.priority is not None:
+                    site.priority = PRIORITY_NAMES.index(site_spec.priority)
+                if site_spec.active is not None:
+                    site.active = site_spec.active
+                if site_spec.down_message is not None:
+                    site.down_message = site_spec.down_message
+                site.save()
+                summary.sites_updated += 1
+    return summary
+
+
+def export_text() -> str:
+    settings = load_settings()
+    groups = []
+    for group in SiteGroup.select().order_by(SiteGroup.position, SiteGroup.id):
+        sites = Site.select().where(Site.group == group).order_by(Site.position, Site.id)
+        groups.append(
+            {
+                "title": group.title,
+                "sites": [
+                    {
+                        "title": s.title,
+                        "url": s.url,
+                        "priority": PRIORITY_NAMES[s.priority],
+                        "active": bool(s.active),
+                        "down_message": s.down_message,
+                    }
+                    for s in sites
+                ],
+            }
+        )
+    return config.render_document(settings, groups)
+
+
+# -- rounds -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    down_counts: dict[int, int]
+    opened: list[int]
+    closed: list[int]
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if code.isdigit():  # all digits would read as an outage ID
+            continue
+        if not Outage.select().where(Outage.code == code).exists():
+            return code
+
+
+def record_round(
+    when: datetime,
+    outcomes: Sequence[tuple[int, ProbeResult]],
+    good_codes: Sequence[int],
+    strikes: int,
+) -> RoundRecord:
+    """Store a round's checks, strikes and outage changes as one unit.
+
+    Counts are read inside the transaction, so a round stored by another process meanwhile is
+    built upon, not overwritten. Sites deleted while the round ran are skipped.
+    """
+    with db.atomic("IMMEDIATE"):
+        sites = _all_sites()
+        checks = []
+        site_updates = []
+        down_counts: dict[int, int] = {}
+        for site_id, result in outcomes:
+            site = sites.get(site_id)
+            if site is None:
+                continue
+            good = result.is_good(good_codes)
+            site.down_count = 0 if good else site.down_count + 1
+            if good:
+                site.last_seen = when
+            site.last_checked = when
+            down_counts[site_id] = site.down_count
+            checks.append(
+                {
+                    "site": site_id,
+                    "time": when,
+                    "status_code": result.status_code,
+                    "error": result.error,
+                    "elapsed_ms": result.elapsed_ms,
+                }
+            )
+            site_updates.append(
+                (
+                    site.down_count,
+                    Site.last_seen.db_value(site.last_seen),
+                    Site.last_checked.db_value(when),
+                    result.status_code,
+                    result.error,
+                    result.elapsed_ms,
+                    site_id,
+                )
+            )
+        if site_updates:
+            db.cursor().executemany(
+                "UPDATE site SET down_count=?, last_seen=?, last_checked=?, last_status_code=?,"
+                " last_error=?, last_elapsed_ms=? WHERE id=?",
+                site_updates,
+            )
+        for start in range(0, len(checks), 500):
+            Check.insert_many(checks[start : start + 500]).execute()
+        opened, closed = _apply_outage_rules(when, sites, strikes)
+    return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
+
+
+def settle_outages(when: datetime, strikes: int) -> list[int]:
+    """Close an open outage whose sites are all up or inactive (for rounds that check nothing)."""
+    with db.atomic("IMMEDIATE"):
+        _opened, closed = _apply_outage_rules(when, _all_sites(), strikes)
+    return closed
+
+
+def _all_sites() -> dict[int, Site]:
+    return {s.id: s for s in Site.select(Site, SiteGroup).join(SiteGroup)}
+
+
+def _apply_outage_rules(
+    when: datetime, sites: dict[int, Site], strikes: int
+) -> tuple[list[int], list[int]]:
+    open_outage = (
+        Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
+    )
+    members = None
+    if open_outage is not None:
+        members = frozenset(
+            link.site_id
+            for link in OutageSite.select(OutageSite.site).where(
+                OutageSite.outage == open_outage
+            )
+            if link.site_id is not None
+        )
+    statuses = {
+        s.id: SiteStatus(
+            site_id=s.id,
+            active=bool(s.active),
+            priority=s.priority,
+            order=(s.group.position, s.position),
+            down_count=s.down_count,
+        )
+        for s in sites.values()
+    }
+    plan = plan_outage(statuses, members, strikes)
+    opened: list[int] = []
+    closed: list[int] = []
+    if plan.opens:
+        primary = sites[plan.joining[0]]
+        open_outage = Outage.create(
+            code=_new_code(),
+            start_time=when,
+            content=primary.down_message,
+            extra_information="",
+            notification_sent=False,
+        )
+        opened.append(open_outage.id)
+    if plan.joining:
+        OutageSite.insert_many(
+            [
+                {
+                    "outage": open_outage.id,
+                    "site": site_id,
+                    "title": sites[site_id].title,
+                    "primary": plan.opens and index == 0,
+                    "start_time": when,
+                }
+                for index, site_id in enumerate(plan.joining)
+            ]
+        ).execute()
+    if plan.closes and open_outage is not None:
+        open_outage.end_time = when
+        open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
+        open_outage.save()
+        closed.append(open_outage.id)
+    return opened, closed
+
+
+# -- outages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutageSiteInfo:
+    site_id: int | None
+    title: str
+    primary: bool
+    start_time: datetime
+
+
+@dataclass(frozen=True)
+class OutageInfo:
+    id: int
+    code: str
+    start_time: datetime
+    end_time: datetime | None
+    seconds_down: int | None
+    content: str
+    extra_information: str
+    notification_sent: bool
+    sites: list[OutageSiteInfo]
+
+
+def _outage_infos(outages: list[Outage]) -> list[OutageInfo]:
+    links: dict[int, list[OutageSiteInfo]] = {o.id: [] for o in outages}
+    if outages:
+        query = (
+            OutageSite.select()
+            .where(OutageSite.outage.in_(list(links)))
+            .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
+        )
+        for link in query:
+            links[link.outage_id].append(
+                OutageSiteInfo(link.site_id, link.title, bool(link.primary), link.start_time)
+            )
+    return [
+        OutageInfo(
+            id=o.id,
+            code=o.code,
+            start_time=o.start_time,
+            end_time=o.end_time,
+            seconds_down=o.seconds_down,
+            content=o.content,
+            extra_information=o.extra_information,
+            notification_sent=bool(o.notification_sent),
+            sites=links[o.id],
+        )
+        for o in outages
+    ]
+
+
+def outage_page(page: int, per_page: int = OUTAGES_PER_PAGE) -> tuple[list[OutageInfo], int]:
+    """One page of outages, newest first, and how many there are in all."""
+    total = Outage.select().count()
+    rows = list(
+        Outage.select()
+        .order_by(Outage.start_time.desc(), Outage.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return _outage_infos(rows), total
+
+
+def find_outage(key: str) -> OutageInfo | None:
+    """By ID (all digits), by code (any case), or ``current`` (the open one)."""
+    if key == "current":
+        query = Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc())
+    elif key.isdigit():
+        query = Outage.select().where(Outage.id == int(key))
+    else:
+        query = Outage.select().where(Outage.code == key.upper())
+    row = query.first()
+    return _outage_infos([row])[0] if row else None
+
