@@ -411,17 +411,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _setup_logging(data_dir: Path) -> None:
+    """Log to a rotating file in the data folder (never to the terminal)."""
+    target = str((paths.log_dir(data_dir) / f"{APP_NAME}.log").resolve())
     root = logging.getLogger()
-    if any(getattr(h, "_djamon", False) for h in root.handlers):
-        return
+    for handler in list(root.handlers):
+        if getattr(handler, "_djamon", False):
+            if handler.baseFilename == target:
+                return
+            root.removeHandler(handler)
+            handler.close()
     handler = logging.handlers.RotatingFileHandler(
-        paths.log_dir(data_dir) / f"{APP_NAME}.log",
-        maxBytes=1_000_000,
-        backupCount=3,
-        encoding="utf-8",
+        target, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     handler._djamon = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    )
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 

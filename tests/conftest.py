@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import trustme
+
+from djamon_desktop import cli
+
+from .servers import MisbehavingServer
+
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_env(monkeypatch, tmp_path):
+    """No proxy, CA bundle or data folder leaks in from the machine running the tests."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DJAMON_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def server():
+    s = MisbehavingServer().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def tls_server(ca):
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    s = MisbehavingServer(tls=context).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    return tmp_path / "data"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def run(capsys):
+    """Call the command line in this process: run("check", "--json") -> Run."""
+
+    def call(*args: str) -> Run:
+        capsys.readouterr()
+        code = cli.main(list(args))
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return call
+
+
+@pytest.fixture
+def run_process():
+    """Run the installed program in its own process, as a user or script would."""
+
+    def call(*args: str, stdin: str | None = None, env: dict | None = None) -> Run:
+        proc = subprocess.run(
+            [sys.executable, "-m", "djamon_desktop", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            timeout=120,
+        )
+        return Run(proc.returncode, proc.stdout, proc.stderr)
+
+    return call
+
+
+def document(*groups: dict, **settings) -> dict:
+    """A djamon-desktop/1 document; by default the connectivity guard is off (no internet here)."""
+    settings.setdefault("sandbox_urls", [])
+    return {"format": "djamon-desktop/1", "settings": settings, "groups": list(groups)}
+
+
+def group(title: str, *sites: dict) -> dict:
+    return {"title": title, "sites": list(sites)}
+
+
+def site(title: str, url: str, **extra) -> dict:
+    return {"title": title, "url": url, **extra}
+
+
+@pytest.fixture
+def load(run, tmp_path):
+    """Import a document through the command line and insist it was taken."""
+
+    def call(doc: dict) -> None:
+        path = tmp_path / "load.json"
+        path.write_text(json.dumps(doc))
+        result = run("import", str(path))
+        assert result.code == 0, result.err
+
+    return call
+
+
+@contextlib.contextmanager
+def opened(data_dir: Path):
+    """The data folder's database, open in this process for a direct look."""
+    from djamon_desktop.paths import database_path
+    from djamon_desktop.store.database import close_database, open_database
+
+    open_database(database_path(data_dir))
+    try:
+        yield
+    finally:
+        close_database()

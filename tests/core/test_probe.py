@@ -1,0 +1,182 @@
+"""Checks against real loopback servers that answer, hang, drip, reset and lie."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+
+import pytest
+
+from djamon_desktop.core.probe import Session, any_good, cache_busted, probe, probe_all
+
+from ..servers import ForwardProxy, closed_port
+
+
+def check(url: str, timeout: float = 2.0, session: Session | None = None):
+    async def go():
+        return await probe(session or Session(), url, timeout)
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize("code", [200, 204, 301, 302, 304, 404, 500, 503])
+def test_status_is_reported_as_answered(server, code):
+    result = check(server.url(f"/status/{code}"))
+    assert (result.status_code, result.error) == (code, None)
+    assert result.is_good([200, 301, 304]) is (code in (200, 301, 304))
+
+
+def test_check_is_head_with_cache_breaker(server):
+    before = len(server.seen)
+    check(server.url("/status/200"))
+    seen = server.seen[before]
+    assert seen.method == "HEAD"
+    assert re.fullmatch(r"/status/200\?cb=[a-z0-9]{8}", seen.target)
+
+
+def test_url_with_query_is_sent_as_it_is(server):
+    before = len(server.seen)
+    check(server.url("/status/200?token=abc"))
+    assert server.seen[before].target == "/status/200?token=abc"
+
+
+def test_cache_breaker_shapes():
+    rng = random.Random(7)
+    assert re.fullmatch(r"http://h/\?cb=[a-z0-9]{8}", cache_busted("http://h", rng))
+    assert re.fullmatch(r"http://h/x\?cb=[a-z0-9]{8}", cache_busted("http://h/x?", rng))
+    assert cache_busted("http://h/x?a=1#frag", rng) == "http://h/x?a=1"
+    assert cache_busted("http://h/a", rng) != cache_busted("http://h/a", rng)
+
+
+def test_redirect_is_not_followed(server):
+    before = len(server.seen)
+    assert check(server.url("/status/301")).status_code == 301
+    assert len(server.seen) == before + 1
+
+
+def test_405_to_head_is_retried_once_as_get(server):
+    before = len(server.seen)
+    assert check(server.url("/nohead/200")).status_code == 200
+    assert [s.method for s in server.seen[before:]] == ["HEAD", "GET"]
+
+
+def test_501_to_head_is_retried_as_get(server):
+    # /nohead answers 405 to HEAD; /status/501 answers 501 to both: a single GET retry, then 501
+    before = len(server.seen)
+    assert check(server.url("/status/501")).status_code == 501
+    assert [s.method for s in server.seen[before:]] == ["HEAD", "GET"]
+
+
+def test_get_retry_shares_the_one_deadline(server):
+    started = time.monotonic()
+    result = check(server.url("/nohead-hang"), timeout=1.0)
+    took = time.monotonic() - started
+    assert result.error == "timeout"
+    assert 0.95 <= took < 1.5
+
+
+def test_hanging_server_times_out_at_the_deadline(server):
+    result = check(server.url("/hang"), timeout=1.0)
+    assert (result.status_code, result.error) == (None, "timeout")
+    assert 990 <= result.elapsed_ms < 1300
+
+
+def test_dripping_server_cannot_stretch_the_deadline(server):
+    # each byte comes well within any per-read timeout; the whole head takes about 4 s
+    started = time.monotonic()
+    result = check(server.url("/drip"), timeout=1.0)
+    assert result.error == "timeout"
+    assert time.monotonic() - started < 1.5
+
+
+def test_reset_is_connection(server):
+    assert check(server.url("/reset")).error == "connection"
+
+
+def test_closed_without_answer_is_connection(server):
+    assert check(server.url("/close")).error == "connection"
+
+
+def test_refused_is_connection():
+    result = check(f"http://127.0.0.1:{closed_port()}/")
+    assert result.error == "connection"
+    assert "refused" in result.detail
+
+
+def test_unresolvable_name_is_dns():
+    assert check("http://no-such-host.invalid/").error == "dns"
+
+
+def test_not_http_is_protocol(server):
+    assert check(server.url("/garbage")).error == "protocol"
+
+
+def test_untrusted_certificate_is_tls(tls_server):
+    result = check(tls_server.url("/status/200"))
+    assert result.error == "tls"
+    assert "certificate" in result.detail
+
+
+def test_trusted_certificate_answers(tls_server, ca, tmp_path, monkeypatch):
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    assert check(tls_server.url("/status/204")).status_code == 204
+
+
+def test_plain_http_to_a_tls_port_is_connection(tls_server):
+    # Python's TLS server drops a plain-text client without a word: a reset, not an answer
+    result = check(tls_server.url("/status/200").replace("https://", "http://"))
+    assert result.error == "connection"
+
+
+def test_http_proxy_is_used_and_no_proxy_exempts(server, monkeypatch):
+    proxy = ForwardProxy().start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        assert check(server.url("/status/200")).status_code == 200
+        assert proxy.seen and proxy.seen[-1].target.startswith(server.url("/status/200?cb="))
+        count = len(proxy.seen)
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        assert check(server.url("/status/200")).status_code == 200
+        assert len(proxy.seen) == count
+    finally:
+        proxy.stop()
+
+
+def test_https_goes_through_a_connect_tunnel(tls_server, ca, tmp_path, monkeypatch):
+    proxy = ForwardProxy().start()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    try:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        assert check(tls_server.url("/status/200")).status_code == 200
+        assert proxy.seen[-1].method == "CONNECT"
+        assert proxy.seen[-1].target == f"127.0.0.1:{tls_server.port}"
+    finally:
+        proxy.stop()
+
+
+def test_many_at_once_finish_within_one_deadline(server):
+    urls = [server.url(f"/slow/{ms}") for ms in (50, 100, 200)] * 20 + [server.url("/hang")] * 3
+    started = time.monotonic()
+    results = asyncio.run(probe_all(urls, 1.0))
+    took = time.monotonic() - started
+    assert [r.status_code for r in results[:60]] == [200] * 60
+    assert [r.error for r in results[60:]] == ["timeout"] * 3
+    assert took < 1.6
+
+
+def test_guard_returns_at_the_first_good_answer(server):
+    started = time.monotonic()
+    ok = asyncio.run(any_good([server.url("/hang"), server.url("/status/200")], 3.0, [200]))
+    assert ok is True
+    assert time.monotonic() - started < 1.0
+
+
+def test_guard_fails_when_nothing_answers_well(server):
+    urls = [server.url("/status/500"), f"http://127.0.0.1:{closed_port()}/"]
+    assert asyncio.run(any_good(urls, 2.0, [200])) is False

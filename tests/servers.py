@@ -1,0 +1,235 @@
+"""Real servers on loopback for the tests: an HTTP server whose paths misbehave on purpose,
+the same behind TLS, and a small forward proxy.
+
+Paths of :class:`MisbehavingServer`:
+  /status/NNN       answers NNN (any method)
+  /slow/MS          answers 200 after MS milliseconds
+  /hang             reads the request and never answers
+  /drip             sends a valid head one byte every 0.1 s (takes about 4 s in all)
+  /reset            resets the connection (RST) without answering
+  /close            closes the connection without answering
+  /garbage          answers with bytes that are not HTTP
+  /nohead/NNN       405 to HEAD, NNN to GET
+  /nohead-hang      405 to HEAD, hangs on GET
+  /switch/NAME      answers ``server.switch[NAME]`` (200 until a test sets it)
+  anything else     200
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import socketserver
+import ssl
+import struct
+import threading
+import time
+from dataclasses import dataclass
+
+_REASONS = {200: "OK", 301: "Moved Permanently", 304: "Not Modified", 405: "Method Not Allowed"}
+
+
+@dataclass
+class Seen:
+    method: str
+    target: str
+    headers: dict[str, str]
+
+
+def _read_head(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def _parse(head: bytes) -> Seen | None:
+    lines = head.decode("latin-1").split("\r\n")
+    m = re.match(r"(\S+) (\S+) HTTP/1\.[01]$", lines[0])
+    if not m:
+        return None
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+    return Seen(m.group(1), m.group(2), headers)
+
+
+def _answer(code: int, extra: str = "") -> bytes:
+    reason = _REASONS.get(code, "Whatever")
+    return (
+        f"HTTP/1.1 {code} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
+    ).encode()
+
+
+class _Threaded(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+class MisbehavingServer:
+    def __init__(self, tls: ssl.SSLContext | None = None):
+        self.tls = tls
+        self.seen: list[Seen] = []
+        self.switch: dict[str, int] = {}
+        self.released = threading.Event()
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                conn: socket.socket = self.request
+                if outer.tls is not None:
+                    try:
+                        conn = outer.tls.wrap_socket(conn, server_side=True)
+                    except (ssl.SSLError, OSError):
+                        return
+                try:
+                    outer._serve(conn)
+                except OSError:
+                    pass
+                finally:
+                    conn.close()
+
+        self._server = _Threaded(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def _serve(self, conn: socket.socket) -> None:
+        seen = _parse(_read_head(conn))
+        if seen is None:
+            return
+        self.seen.append(seen)
+        path = seen.target.split("?", 1)[0]
+        if path.startswith("http://"):  # absolute form, through a proxy
+            path = "/" + path.split("/", 3)[3].split("?", 1)[0]
+        parts = path.strip("/").split("/")
+        kind = parts[0]
+        if kind == "status":
+            conn.sendall(_answer(int(parts[1])))
+        elif kind == "switch":
+            conn.sendall(_answer(self.switch.get(parts[1], 200)))
+        elif kind == "slow":
+            time.sleep(int(parts[1]) / 1000)
+            conn.sendall(_answer(200))
+        elif kind == "hang":
+            self.released.wait()
+        elif kind == "drip":
+            for byte in _answer(200):
+                if self.released.is_set():
+                    return
+                conn.sendall(bytes([byte]))
+                time.sleep(0.1)
+        elif kind == "reset":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            conn.close()
+        elif kind == "close":
+            conn.close()
+        elif kind == "garbage":
+            conn.sendall(b"SSH-2.0-OpenSSH_9.2 hello there\r\n\r\n")
+        elif kind == "nohead":
+            conn.sendall(_answer(405 if seen.method == "HEAD" else int(parts[1])))
+        elif kind == "nohead-hang":
+            if seen.method == "HEAD":
+                conn.sendall(_answer(405))
+            else:
+                self.released.wait()
+        else:
+            conn.sendall(_answer(200))
+
+    def start(self) -> MisbehavingServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.released.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class ForwardProxy:
+    """An HTTP proxy: plain requests in absolute form, and CONNECT tunnels. Records what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[Seen] = []
+        outer = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                try:
+                    outer._serve(self.request)
+                except OSError:
+                    pass
+
+        self._server = _Threaded(("127.0.0.1", 0), Handler)
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def _serve(self, client: socket.socket) -> None:
+        head = _read_head(client)
+        seen = _parse(head)
+        if seen is None:
+            return
+        self.seen.append(seen)
+        if seen.method == "CONNECT":
+            host, port = seen.target.rsplit(":", 1)
+            upstream = socket.create_connection((host, int(port)), timeout=10)
+            client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            self._pipe(client, upstream)
+            return
+        m = re.match(r"http://([^/:]+):?(\d*)(/.*)?$", seen.target)
+        host, port, rest = m.group(1), int(m.group(2) or 80), m.group(3) or "/"
+        upstream = socket.create_connection((host, port), timeout=10)
+        first, tail = head.split(b"\r\n", 1)
+        upstream.sendall(f"{seen.method} {rest} HTTP/1.1\r\n".encode() + tail)
+        self._pipe(client, upstream)
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        def copy(src: socket.socket, dst: socket.socket) -> None:
+            try:
+                while chunk := src.recv(65536):
+                    dst.sendall(chunk)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        t = threading.Thread(target=copy, args=(b, a), daemon=True)
+        t.start()
+        copy(a, b)
+        t.join(10)
+        b.close()
+
+    def start(self) -> ForwardProxy:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
