@@ -4,6 +4,7 @@ stderr and exit 2; nothing reaches the user as a traceback."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import logging.handlers
@@ -16,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from peewee import OperationalError
 from peewee import DatabaseError as PeeweeDatabaseError
+from peewee import OperationalError
 
 from . import APP_NAME, __version__, paths
 from .errors import UserError
@@ -338,8 +339,10 @@ def cmd_schedule(args: argparse.Namespace) -> int:
                 f"--from: {args.after!r} is not an ISO 8601 date-time (e.g. 2026-11-27T16:59)"
             ) from None
     schedule = Schedule(load_settings()["schedule"], zone)
-    times = [t.replace(tzinfo=None).isoformat(timespec="seconds")
-             for t in schedule.upcoming(after, args.count)]
+    times = [
+        t.replace(tzinfo=None).isoformat(timespec="seconds")
+        for t in schedule.upcoming(after, args.count)
+    ]
     if args.json:
         _print_json(times)
     else:
@@ -392,7 +395,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         os.replace(tmp, target)
     except OSError as exc:
         raise UserError(f"export: {target}: can't write it: {exc.strerror or exc}") from None
-    print(f"Exported to {target}.", file=sys.stderr)
+    print(f"Exported to {target}.")
     return EXIT_OK
 
 
@@ -468,10 +471,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (for example `| head`); nothing more to say
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep interpreter exit quiet
-        except OSError:
-            pass
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
         log.exception("unexpected error")

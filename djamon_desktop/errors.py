@@ -2,7 +2,7 @@
 
 
 class UserError(Exception):
-    """Bad usage, bad input or bad configuration: the command line exits 2 with the message."""
+    """Bad usage, input or configuration: the command line exits 2 with the message."""
 
     exit_code = 2
 
@@ -14,4 +14,4 @@ class UserError(Exception):
 
 
 class DataFolderError(UserError):
-    """The data folder or its database can't be used (missing rights, newer schema, corrupt file)."""
+    """The data folder or its database can't be used (no rights, newer schema, corrupt)."""

@@ -17,6 +17,7 @@ Paths of :class:`MisbehavingServer`:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import socketserver
@@ -167,10 +168,8 @@ class ForwardProxy:
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
-                try:
+                with contextlib.suppress(OSError):
                     outer._serve(self.request)
-                except OSError:
-                    pass
 
         self._server = _Threaded(("127.0.0.1", 0), Handler)
         self.port = self._server.server_address[1]
@@ -206,10 +205,8 @@ class ForwardProxy:
                 pass
             finally:
                 for s in (src, dst):
-                    try:
+                    with contextlib.suppress(OSError):
                         s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
 
         t = threading.Thread(target=copy, args=(b, a), daemon=True)
         t.start()

@@ -226,9 +226,9 @@ _EMAIL_CHECKS: dict[str, Callable[[object, str, Problems], None]] = {
     "host": _scalar(_host_problem),
     "port": _scalar(lambda v: _int_problem(v, 1, 65535)),
     "security": _scalar(
-        lambda v: None
-        if v in SECURITIES
-        else f"{json.dumps(v)} is not one of {', '.join(SECURITIES)}"
+        lambda v: (
+            None if v in SECURITIES else f"{json.dumps(v)} is not one of {', '.join(SECURITIES)}"
+        )
     ),
     "username": _scalar(_string_problem),
     "from": _scalar(_from_problem),
@@ -390,8 +390,9 @@ def parse_document(raw: object) -> Document:
         groups.append(group)
     if problems:
         raise DocumentRefused(problems.lines)
-    return Document(settings=copy.deepcopy(settings) if isinstance(settings, dict) else {},
-                    groups=groups)
+    return Document(
+        settings=copy.deepcopy(settings) if isinstance(settings, dict) else {}, groups=groups
+    )
 
 
 def _parse_group(raw: object, place: str, problems: Problems) -> GroupSpec | None:
@@ -464,6 +465,6 @@ def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
 
 
 def render_document(settings: Mapping[str, Any], groups: list[dict[str, Any]]) -> str:
-    """The export text: stable key order and layout, so the same data always gives the same bytes."""
+    """The export text: a stable key order and layout, so the same data gives the same bytes."""
     document = {"format": FORMAT, "settings": with_defaults(settings), "groups": groups}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -47,9 +47,7 @@ def plan_outage(
     if open_members is None:
         return OutagePlan()
     recovered = all(
-        member not in statuses
-        or not statuses[member].active
-        or statuses[member].down_count == 0
+        member not in statuses or not statuses[member].active or statuses[member].down_count == 0
         for member in open_members
     )
     return OutagePlan(closes=recovered)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import ipaddress
 import os
 import queue
@@ -127,10 +128,9 @@ class _Resolver:
                 outcome: tuple[bool, object] = (True, infos)
             except Exception as exc:  # handed to the waiting coroutine as it is
                 outcome = (False, exc)
-            try:
+            # RuntimeError: that round's loop is closed, so nobody waits any more
+            with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle, future, outcome)
-            except RuntimeError:  # that round's loop is closed: nobody waits any more
-                pass
 
     def lookup(self, host: str, port: int) -> asyncio.Future:
         self._start()

@@ -101,12 +101,13 @@ def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
                 state=state_of(count, True, strikes),
             )
         )
-    report = RoundReport(
-        started, clock(), True, outcomes, list(record.opened), list(record.closed)
-    )
+    report = RoundReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     failing = sum(1 for o in outcomes if not o.ok)
     log.info(
         "round: %d sites, %d failing, outages opened %s, closed %s",
-        len(outcomes), failing, report.outages_opened, report.outages_closed,
+        len(outcomes),
+        failing,
+        report.outages_opened,
+        report.outages_closed,
     )
     return report

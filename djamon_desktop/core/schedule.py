@@ -51,12 +51,25 @@ def line_problem(line: object) -> str | None:
 
 def local_zone() -> tzinfo:
     """The zone the schedule is read in: TZ when set, else the system's."""
+    import os
+    from zoneinfo import ZoneInfo
+
     import tzlocal
 
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UserError(
+                f"TZ: {name!r} is not a known time zone (use a name such as Europe/London)"
+            ) from None
     try:
         return tzlocal.get_localzone()
-    except (ZoneInfoNotFoundError, ValueError, LookupError) as exc:
-        raise UserError(f"TZ: the local time zone can't be found ({exc})") from None
+    except (ZoneInfoNotFoundError, ValueError, LookupError):
+        raise UserError(
+            "the local time zone can't be found; set TZ to a name such as Europe/London"
+        ) from None
 
 
 class Schedule:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -278,9 +277,7 @@ def _apply_outage_rules(
     if open_outage is not None:
         members = frozenset(
             link.site_id
-            for link in OutageSite.select(OutageSite.site).where(
-                OutageSite.outage == open_outage
-            )
+            for link in OutageSite.select(OutageSite.site).where(OutageSite.outage == open_outage)
             if link.site_id is not None
         )
     statuses = {
@@ -401,4 +398,3 @@ def find_outage(key: str) -> OutageInfo | None:
         query = Outage.select().where(Outage.code == key.upper())
     row = query.first()
     return _outage_infos([row])[0] if row else None
-

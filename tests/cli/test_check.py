@@ -49,7 +49,11 @@ def test_check_reports_each_site(server, load, run):
     assert db["group"] == "Production" and db["priority"] == "critical"
     assert db["url"] == server.url("/status/200")
     assert (db["ok"], db["status_code"], db["error"], db["down_count"], db["state"]) == (
-        True, 200, None, 0, "up",
+        True,
+        200,
+        None,
+        0,
+        "up",
     )
     assert (by_title["Files"]["status_code"], by_title["Files"]["error"]) == (503, None)
     assert by_title["Files"]["state"] == "warning"
@@ -71,8 +75,19 @@ def test_good_codes_setting_is_honoured(server, load, run):
 
 def test_three_strikes_open_then_recovery_closes(server, load, run, name):
     server.switch[name] = 500
-    load(document(group("G", site("Payments", server.url(f"/switch/{name}"), priority="high",
-                                  down_message="Payments are failing."))))
+    load(
+        document(
+            group(
+                "G",
+                site(
+                    "Payments",
+                    server.url(f"/switch/{name}"),
+                    priority="high",
+                    down_message="Payments are failing.",
+                ),
+            )
+        )
+    )
     first = run("check", "--json").json()["results"][0]
     assert (first["state"], first["down_count"]) == ("warning", 1)
     assert run("check", "--json").json()["results"][0]["state"] == "warning"
@@ -127,7 +142,9 @@ def test_site_joins_the_open_outage_and_it_closes_when_all_are_up(server, load, 
     server.switch[a] = 500
     load(
         document(
-            group("G", site("A", server.url(f"/switch/{a}")), site("B", server.url(f"/switch/{b}"))),
+            group(
+                "G", site("A", server.url(f"/switch/{a}")), site("B", server.url(f"/switch/{b}"))
+            ),
             strikes=2,
         )
     )

@@ -64,8 +64,14 @@ def test_strikes_of_one():
 
 @pytest.mark.parametrize(
     "down, checked, state",
-    [(0, False, "unknown"), (0, True, "up"), (1, True, "warning"), (2, True, "warning"),
-     (3, True, "down"), (10, True, "down")],
+    [
+        (0, False, "unknown"),
+        (0, True, "up"),
+        (1, True, "warning"),
+        (2, True, "warning"),
+        (3, True, "down"),
+        (10, True, "down"),
+    ],
 )
 def test_states(down, checked, state):
     assert state_of(down, checked, 3) == state

@@ -40,9 +40,7 @@ def test_work_hours_start_at_9_on_a_monday():
 
 def test_strictly_after_from():
     assert times(DEFAULT_SCHEDULE, datetime(2026, 11, 27, 10, 0), 1) == ["Fri 2026-11-27 10:01"]
-    assert times(DEFAULT_SCHEDULE, datetime(2026, 11, 27, 10, 0, 30), 1) == [
-        "Fri 2026-11-27 10:01"
-    ]
+    assert times(DEFAULT_SCHEDULE, datetime(2026, 11, 27, 10, 0, 30), 1) == ["Fri 2026-11-27 10:01"]
 
 
 def test_weekend_is_every_five_minutes_all_day():

@@ -1,0 +1,112 @@
+"""Opening, migrating and protecting the database file."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from djamon_desktop.errors import DataFolderError
+from djamon_desktop.store import database
+from djamon_desktop.store.database import close_database, open_database, schema_version
+from djamon_desktop.store.migrations import LATEST
+from djamon_desktop.store.models import Site, SiteGroup, UtcField, db
+
+
+@pytest.fixture
+def path(tmp_path):
+    yield tmp_path / "djamon.sqlite3"
+    close_database()
+
+
+def test_a_new_file_gets_the_latest_schema_wal_and_foreign_keys(path):
+    open_database(path)
+    assert schema_version() == LATEST
+    assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    tables = {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"site_group", "site", "check", "outage", "outage_site", "setting"} <= tables
+
+
+def test_models_match_the_migrated_tables(path):
+    open_database(path)
+    group = SiteGroup.create(title="G", position=1)
+    site = Site.create(
+        group=group,
+        title="S",
+        url="http://x/",
+        down_message="m",
+        priority=0,
+        position=1,
+        last_seen=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert Site.get_by_id(site.id).last_seen == datetime(2026, 1, 1, tzinfo=UTC)
+    group.delete_instance()  # foreign keys cascade
+    assert Site.select().count() == 0
+
+
+def test_reopening_does_not_migrate_again(path):
+    open_database(path)
+    SiteGroup.create(title="kept", position=1)
+    close_database()
+    open_database(path)
+    assert [g.title for g in SiteGroup.select()] == ["kept"]
+    assert not list(path.parent.glob("*.bak"))
+
+
+def test_a_later_step_backs_up_first_and_runs_in_one_transaction(path, monkeypatch):
+    open_database(path)
+    SiteGroup.create(title="before", position=1)
+    close_database()
+
+    def add_column(database_):
+        database_.execute_sql("ALTER TABLE site_group ADD COLUMN colour TEXT")
+
+    monkeypatch.setattr(database, "STEPS", [*database.STEPS, (LATEST + 1, add_column)])
+    monkeypatch.setattr(database, "LATEST", LATEST + 1)
+    open_database(path)
+    assert schema_version() == LATEST + 1
+    backup = path.with_name(f"{path.name}.schema{LATEST}.bak")
+    with sqlite3.connect(backup) as copy:
+        assert copy.execute("SELECT title FROM site_group").fetchall() == [("before",)]
+        assert copy.execute("SELECT version FROM schema_version").fetchone() == (LATEST,)
+    copy.close()
+
+
+def test_a_failing_step_leaves_the_old_schema(path, monkeypatch):
+    open_database(path)
+    close_database()
+
+    def broken(database_):
+        database_.execute_sql("ALTER TABLE site_group ADD COLUMN colour TEXT")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(database, "STEPS", [*database.STEPS, (LATEST + 1, broken)])
+    monkeypatch.setattr(database, "LATEST", LATEST + 1)
+    with pytest.raises(DataFolderError, match="can't be used"):
+        open_database(path)
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT version FROM schema_version").fetchone() == (LATEST,)
+        columns = [r[1] for r in con.execute("PRAGMA table_info(site_group)")]
+        assert "colour" not in columns
+    con.close()
+
+
+def test_newer_schema_is_refused(path):
+    open_database(path)
+    db.execute_sql("UPDATE schema_version SET version = ?", (LATEST + 5,))
+    close_database()
+    with pytest.raises(DataFolderError, match="newer djamon-desktop"):
+        open_database(path)
+
+
+def test_utc_field_keeps_instants_and_refuses_naive_times():
+    field = UtcField()
+    when = datetime(2026, 3, 29, 1, 30, 15, 250000, tzinfo=timezone(timedelta(hours=2)))
+    stored = field.db_value(when)
+    assert isinstance(stored, int)
+    assert field.python_value(stored) == when
+    assert field.python_value(stored).tzinfo == UTC
+    with pytest.raises(ValueError, match="naive"):
+        field.db_value(datetime(2026, 1, 1))
