@@ -87,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a djamon-desktop/1 file, or - for stdin")
     p = command("export", "write settings, groups and sites (never a secret)")
     p.add_argument("file", metavar="FILE", nargs="?", help="where to write (default: stdout)")
+    p = command("secret", "store, remove or list credentials in the OS keyring")
+    secret_sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    secret_sub.required = True
+    q = secret_sub.add_parser("set", help="read NAME's value from standard input", parents=[common])
+    q.add_argument("name", metavar="NAME")
+    q = secret_sub.add_parser("delete", help="remove NAME", parents=[common])
+    q.add_argument("name", metavar="NAME")
+    secret_sub.add_parser("list", help="each name and whether it is set", parents=[common])
+    p = command("alert-test", "send one test message through a channel now")
+    p.add_argument("channel", choices=["email", "twitter"])
     return parser
 
 
@@ -120,9 +130,12 @@ def _answer(status_code: int | None, error: str | None) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .alerts.sender import deliver_pending
     from .core.rounds import run_round
+    from .store.repo import load_settings
 
     report = run_round()
+    deliveries = deliver_pending(load_settings())
     if args.json:
         _print_json(
             {
@@ -180,6 +193,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             info = find_outage(str(outage_id))
             if info:
                 print(f"Outage {info.code} (ID {info.id}) {label}.")
+    for d in deliveries:
+        state = "sent" if d.ok else "kept queued"
+        print(f"Alert ({d.channel}, outage {d.code} {d.event}) {state}: {d.what}")
     return report.exit_code
 
 
@@ -288,6 +304,7 @@ def cmd_outages(args: argparse.Namespace) -> int:
 
 def cmd_outage(args: argparse.Namespace) -> int:
     from .core.outages import duration_words
+    from .store.outbox import alerts_of
     from .store.repo import find_outage
 
     key = args.key.strip()
@@ -320,6 +337,17 @@ def cmd_outage(args: argparse.Namespace) -> int:
         f"Extra information: {info.extra_information or '-'}",
         f"Notification sent: {'yes' if info.notification_sent else 'no'}",
     ]
+    for alert in alerts_of(info.id):
+        if alert.delivered_at is not None:
+            state = f"delivered {local_text(alert.delivered_at)}"
+        elif alert.attempts == 0:
+            state = "queued, not tried yet"
+        else:
+            state = (
+                f"queued after {alert.attempts} attempt{'s' if alert.attempts > 1 else ''}, "
+                f"last {local_text(alert.last_attempt_at)}: {alert.last_error}"
+            )
+        lines.append(f"Alert {alert.channel} ({alert.event}): {state}")
     print("\n".join(lines))
     return EXIT_OK
 
@@ -399,7 +427,48 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_secret(args: argparse.Namespace) -> int:
+    from . import secrets
+
+    if args.action == "list":
+        for name, present in secrets.status().items():
+            print(f"{name}: {'set' if present else 'not set'}")
+        return EXIT_OK
+    name = secrets.check_name(args.name)
+    if args.action == "delete":
+        removed = secrets.delete(name)
+        print(f"{name}: {'deleted' if removed else 'was not set'}")
+        return EXIT_OK
+    if sys.stdin is None:
+        raise UserError(f"secret set {name}: no standard input to read the value from")
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(f"{name}: ")
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    secrets.put(name, value)
+    print(f"{name}: stored in the keyring")
+    return EXIT_OK
+
+
+def cmd_alert_test(args: argparse.Namespace) -> int:
+    from .alerts.channels import DeliveryError
+    from .alerts.sender import send_test
+    from .secrets import redact
+    from .store.repo import load_settings
+
+    try:
+        what = send_test(load_settings(), args.channel)
+    except DeliveryError as exc:
+        raise UserError(f"alert-test {args.channel}: not sent: {redact(exc.reason)}") from None
+    print(f"alert-test {args.channel}: {what}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "secret": cmd_secret,
+    "alert-test": cmd_alert_test,
     "check": cmd_check,
     "sites": cmd_sites,
     "outages": cmd_outages,

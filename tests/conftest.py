@@ -27,6 +27,29 @@ def _hermetic_env(monkeypatch, tmp_path):
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DJAMON_DATA_DIR", str(tmp_path / "data"))
+    # No OS keyring unless a test asks for one (see the `keyring` fixture).
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    _reload_keyring()
+
+
+def _reload_keyring() -> None:
+    import keyring.core
+
+    keyring.core.init_backend()
+
+
+@pytest.fixture
+def keyring(monkeypatch, tmp_path):
+    """A real keyring backend (keyrings.alt's file keyring) chosen the standard way, through
+    PYTHON_KEYRING_BACKEND, and kept outside the data folder. Returns a setter."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "keyring-home"))
+    _reload_keyring()
+    from djamon_desktop import secrets
+
+    yield secrets.put
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    _reload_keyring()
 
 
 @pytest.fixture(scope="session")

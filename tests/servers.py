@@ -160,10 +160,14 @@ class MisbehavingServer:
 
 
 class ForwardProxy:
-    """An HTTP proxy: plain requests in absolute form, and CONNECT tunnels. Records what it saw."""
+    """An HTTP proxy: plain requests in absolute form, and CONNECT tunnels. Records what it saw.
 
-    def __init__(self) -> None:
+    With ``tunnel_to``, every tunnel goes to that address whatever host it names (so a client
+    can reach "api.twitter.com" on loopback)."""
+
+    def __init__(self, tunnel_to: tuple[str, int] | None = None) -> None:
         self.seen: list[Seen] = []
+        self.tunnel_to = tunnel_to
         outer = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -184,7 +188,7 @@ class ForwardProxy:
         self.seen.append(seen)
         if seen.method == "CONNECT":
             host, port = seen.target.rsplit(":", 1)
-            upstream = socket.create_connection((host, int(port)), timeout=10)
+            upstream = socket.create_connection(self.tunnel_to or (host, int(port)), timeout=10)
             client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             self._pipe(client, upstream)
             return

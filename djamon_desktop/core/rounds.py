@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..store import repo
+from ..store.outbox import AlertPolicy
 from .outages import state_of
 from .probe import ProbeResult, Session, any_good, probe_all
 
@@ -69,10 +70,11 @@ def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
     strikes: int = settings["strikes"]
     good_codes: list[int] = settings["good_codes"]
     timeout = float(settings["timeout_seconds"])
+    policy = AlertPolicy.from_settings(settings)
     sites = repo.list_sites(strikes, only_active=True)
     started = clock()
     if not sites:
-        closed = repo.settle_outages(started, strikes)
+        closed = repo.settle_outages(started, strikes, policy)
         return RoundReport(started, clock(), True, outages_closed=closed)
 
     ordered = start_order(sites)
@@ -81,12 +83,12 @@ def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
     )
     if results is None:
         log.warning("connectivity lost: no sandbox URL answered with a good code")
-        closed = repo.settle_outages(started, strikes)
+        closed = repo.settle_outages(started, strikes, policy)
         return RoundReport(started, clock(), False, outages_closed=closed)
 
     by_site = {site.site_id: result for site, result in zip(ordered, results, strict=True)}
     record = repo.record_round(
-        started, [(s.site_id, by_site[s.site_id]) for s in sites], good_codes, strikes
+        started, [(s.site_id, by_site[s.site_id]) for s in sites], good_codes, strikes, policy
     )
     outcomes = []
     for site in sites:

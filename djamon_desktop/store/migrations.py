@@ -68,8 +68,35 @@ def _v1(db: Database) -> None:
         db.execute_sql(statement)
 
 
+_V2 = [
+    # The outbox: one row per outage event and channel, queued in the transaction that opens
+    # or closes the outage; the message is rendered then, so it says what was seen then.
+    """CREATE TABLE alert (
+        id INTEGER NOT NULL PRIMARY KEY,
+        outage_id INTEGER NOT NULL REFERENCES outage (id) ON DELETE CASCADE,
+        event VARCHAR(8) NOT NULL,
+        channel VARCHAR(16) NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at BIGINT,
+        last_error TEXT,
+        claimed_until BIGINT,
+        delivered_at BIGINT,
+        UNIQUE (outage_id, event, channel))""",
+    """CREATE INDEX alert_delivered_at ON alert (delivered_at)""",
+]
+
+
+def _v2(db: Database) -> None:
+    for statement in _V2:
+        db.execute_sql(statement)
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1),
+    (2, _v2),
 ]
 LATEST = STEPS[-1][0]

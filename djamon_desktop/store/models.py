@@ -113,4 +113,18 @@ class OutageSite(BaseModel):
     start_time = UtcField()
 
 
-ALL_MODELS = (SchemaVersion, Setting, SiteGroup, Site, Check, Outage, OutageSite)
+class Alert(BaseModel):
+    outage = ForeignKeyField(Outage, backref="alerts", on_delete="CASCADE")
+    event = CharField(max_length=8)  # opened | closed
+    channel = CharField(max_length=16)  # email | twitter
+    subject = TextField()
+    body = TextField()
+    created_at = UtcField()
+    attempts = IntegerField(default=0)
+    last_attempt_at = UtcField(null=True)
+    last_error = TextField(null=True)
+    claimed_until = UtcField(null=True)  # a sender is at it until then
+    delivered_at = UtcField(null=True)
+
+
+ALL_MODELS = (SchemaVersion, Setting, SiteGroup, Site, Check, Outage, OutageSite, Alert)

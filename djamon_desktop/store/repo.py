@@ -14,7 +14,9 @@ from peewee import fn
 from ..core import config
 from ..core.outages import PRIORITY_NAMES, SiteStatus, plan_outage, state_of
 from ..core.probe import ProbeResult
+from . import outbox
 from .models import Check, Outage, OutageSite, Setting, Site, SiteGroup, db
+from .outbox import AlertPolicy
 
 OUTAGES_PER_PAGE = 25
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -203,6 +205,7 @@ def record_round(
     outcomes: Sequence[tuple[int, ProbeResult]],
     good_codes: Sequence[int],
     strikes: int,
+    policy: AlertPolicy,
 ) -> RoundRecord:
     """Store a round's checks, strikes and outage changes as one unit.
 
@@ -223,6 +226,8 @@ def record_round(
             if good:
                 site.last_seen = when
             site.last_checked = when
+            site.last_status_code = result.status_code
+            site.last_error = result.error
             down_counts[site_id] = site.down_count
             checks.append(
                 {
@@ -252,14 +257,14 @@ def record_round(
             )
         for start in range(0, len(checks), 500):
             Check.insert_many(checks[start : start + 500]).execute()
-        opened, closed = _apply_outage_rules(when, sites, strikes)
+        opened, closed = _apply_outage_rules(when, sites, strikes, policy)
     return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
 
 
-def settle_outages(when: datetime, strikes: int) -> list[int]:
+def settle_outages(when: datetime, strikes: int, policy: AlertPolicy) -> list[int]:
     """Close an open outage whose sites are all up or inactive (for rounds that check nothing)."""
     with db.atomic("IMMEDIATE"):
-        _opened, closed = _apply_outage_rules(when, _all_sites(), strikes)
+        _opened, closed = _apply_outage_rules(when, _all_sites(), strikes, policy)
     return closed
 
 
@@ -268,8 +273,11 @@ def _all_sites() -> dict[int, Site]:
 
 
 def _apply_outage_rules(
-    when: datetime, sites: dict[int, Site], strikes: int
+    when: datetime, sites: dict[int, Site], strikes: int, policy: AlertPolicy
 ) -> tuple[list[int], list[int]]:
+    """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
+
+    A site joining an open outage queues nothing: the closing alert lists every site."""
     open_outage = (
         Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
     )
@@ -316,11 +324,14 @@ def _apply_outage_rules(
                 for index, site_id in enumerate(plan.joining)
             ]
         ).execute()
+    if plan.opens:
+        outbox.queue(open_outage, "opened", when, sites, policy)
     if plan.closes and open_outage is not None:
         open_outage.end_time = when
         open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
         open_outage.save()
         closed.append(open_outage.id)
+        outbox.queue(open_outage, "closed", when, sites, policy)
     return opened, closed
 
 

@@ -110,3 +110,17 @@ def test_utc_field_keeps_instants_and_refuses_naive_times():
     assert field.python_value(stored).tzinfo == UTC
     with pytest.raises(ValueError, match="naive"):
         field.db_value(datetime(2026, 1, 1))
+
+
+def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "STEPS", database.STEPS[:1])
+        patch.setattr(database, "LATEST", 1)
+        open_database(path)
+        SiteGroup.create(title="from 0.1", position=1)
+        close_database()
+    open_database(path)
+    assert schema_version() == LATEST
+    assert [g.title for g in SiteGroup.select()] == ["from 0.1"]
+    assert db.table_exists("alert")
+    assert path.with_name(f"{path.name}.schema1.bak").exists()

@@ -1,0 +1,117 @@
+"""The words of an alert: e-mail subject and body, and the X post. Pure functions."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..core.outages import duration_words
+
+POST_LIMIT = 280
+
+
+@dataclass(frozen=True)
+class SiteLine:
+    title: str
+    group: str
+    url: str
+    priority: str
+    down_message: str
+    last_answer: str  # "HTTP 500", "timeout", ...
+    primary: bool
+
+
+def _when(moment: datetime) -> str:
+    local = moment.astimezone()
+    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''} ({moment:%H:%M:%S} UTC)".replace(
+        "  ", " "
+    )
+
+
+def _site_block(site: SiteLine) -> str:
+    role = " (primary)" if site.primary else ""
+    return (
+        f"- {site.title}{role}, group {site.group}, priority {site.priority}\n"
+        f"  {site.url}\n"
+        f"  Last check: {site.last_answer}\n"
+        f"  Message: {site.down_message}"
+    )
+
+
+def opened_email(code: str, start: datetime, sites: list[SiteLine]) -> tuple[str, str]:
+    primary = sites[0]
+    others = f" and {len(sites) - 1} more" if len(sites) > 1 else ""
+    subject = f"[djamon] DOWN: {primary.title}{others} (outage {code})"
+    body = "\n".join(
+        [
+            f"Outage {code} started at {_when(start)}.",
+            "",
+            "Down:",
+            *(_site_block(s) for s in sites),
+            "",
+            "You will get another message when every site is back.",
+            "-- djamon-desktop",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def closed_email(
+    code: str, start: datetime, end: datetime, seconds: int, sites: list[SiteLine]
+) -> tuple[str, str]:
+    primary = sites[0]
+    lasted = duration_words(seconds)
+    subject = f"[djamon] RECOVERED: {primary.title} after {lasted} (outage {code})"
+    body = "\n".join(
+        [
+            f"Outage {code} is over: every site is back.",
+            f"It started at {_when(start)} and ended at {_when(end)}.",
+            f"It lasted {lasted}.",
+            "",
+            "Sites in this outage:",
+            *(_site_block(s) for s in sites),
+            "-- djamon-desktop",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def post_length(text: str) -> int:
+    """Length as X counts it: most Latin, Greek and Cyrillic characters count 1, others 2."""
+    total = 0
+    for ch in unicodedata.normalize("NFC", text):
+        point = ord(ch)
+        light = (
+            point <= 0x10FF
+            or 0x2000 <= point <= 0x200D
+            or 0x2010 <= point <= 0x201F
+            or 0x2032 <= point <= 0x2037
+        )
+        total += 1 if light else 2
+    return total
+
+
+def fit_post(message: str, suffix: str, limit: int = POST_LIMIT) -> str:
+    """``message`` + ``suffix``, shortening the message (never the suffix) to fit."""
+    message = message.strip()
+    if post_length(message + suffix) <= limit:
+        return message + suffix
+    room = limit - post_length(suffix) - 1
+    cut = ""
+    for ch in message:
+        if post_length(cut + ch) > room:
+            break
+        cut += ch
+    return cut.rstrip() + "…" + suffix
+
+
+def opened_post(code: str, primary: SiteLine) -> str:
+    message = primary.down_message or f"{primary.title} is down."
+    return fit_post(message, f" (outage {code})")
+
+
+def closed_post(code: str, primary: SiteLine, seconds: int) -> str:
+    return fit_post(
+        f"Resolved: {primary.title} is back after {duration_words(seconds)}.", f" (outage {code})"
+    )

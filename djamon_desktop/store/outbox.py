@@ -1,0 +1,179 @@
+"""The alert outbox in the database: queue (inside the outage's transaction), claim, settle."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..alerts import messages
+from ..core.outages import PRIORITY_NAMES
+from .models import Alert, Outage, OutageSite, Site, db
+
+LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    """What to queue: the channels enabled now, and whether recoveries are announced."""
+
+    channels: tuple[str, ...] = ()
+    notify_recovery: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> AlertPolicy:
+        channels = tuple(c for c in ("email", "twitter") if settings[c].get("enabled"))
+        return cls(channels, bool(settings["notify_recovery"]))
+
+
+@dataclass(frozen=True)
+class AlertJob:
+    id: int
+    outage_id: int
+    code: str
+    event: str
+    channel: str
+    subject: str
+    body: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class AlertInfo:
+    id: int
+    event: str
+    channel: str
+    attempts: int
+    last_error: str | None
+    last_attempt_at: datetime | None
+    delivered_at: datetime | None
+
+
+def _answer(site: Site | None) -> str:
+    if site is None or site.last_checked is None:
+        return "not checked"
+    if site.last_error:
+        return site.last_error
+    return f"HTTP {site.last_status_code}"
+
+
+def _lines(outage: Outage, sites: dict[int, Site]) -> list[messages.SiteLine]:
+    links = (
+        OutageSite.select()
+        .where(OutageSite.outage == outage)
+        .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
+    )
+    out = []
+    for link in links:
+        site = sites.get(link.site_id) if link.site_id is not None else None
+        out.append(
+            messages.SiteLine(
+                title=link.title,
+                group=site.group.title if site else "-",
+                url=site.url if site else "-",
+                priority=PRIORITY_NAMES[site.priority] if site else "-",
+                down_message=site.down_message if site else "",
+                last_answer=_answer(site),
+                primary=bool(link.primary),
+            )
+        )
+    return out
+
+
+def queue(
+    outage: Outage, event: str, when: datetime, sites: dict[int, Site], policy: AlertPolicy
+) -> None:
+    """Queue one alert per enabled channel; call inside the transaction that changed the outage."""
+    if event == "closed" and not policy.notify_recovery:
+        return
+    if not policy.channels:
+        return
+    lines = _lines(outage, sites)
+    if not lines:
+        return
+    for channel in policy.channels:
+        if event == "opened":
+            subject, body = messages.opened_email(outage.code, outage.start_time, lines)
+            post = messages.opened_post(outage.code, lines[0])
+        else:
+            subject, body = messages.closed_email(
+                outage.code, outage.start_time, outage.end_time, outage.seconds_down, lines
+            )
+            post = messages.closed_post(outage.code, lines[0], outage.seconds_down)
+        Alert.insert(
+            outage=outage.id,
+            event=event,
+            channel=channel,
+            subject=subject if channel == "email" else "",
+            body=body if channel == "email" else post,
+            created_at=when,
+        ).on_conflict_ignore().execute()
+
+
+def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
+    """Take the oldest undelivered alert no other sender holds, for one attempt."""
+    with db.atomic("IMMEDIATE"):
+        row = (
+            Alert.select(Alert, Outage)
+            .join(Outage)
+            .where(
+                Alert.delivered_at.is_null(),
+                Alert.channel.in_(list(channels)),
+                Alert.id.not_in(list(skip)),
+                Alert.claimed_until.is_null() | (Alert.claimed_until < now),
+            )
+            .order_by(Alert.id)
+            .first()
+        )
+        if row is None:
+            return None
+        row.claimed_until = now + LEASE
+        row.attempts += 1
+        row.last_attempt_at = now
+        row.save()
+        return AlertJob(
+            row.id,
+            row.outage_id,
+            row.outage.code,
+            row.event,
+            row.channel,
+            row.subject,
+            row.body,
+            row.attempts,
+        )
+
+
+def mark_delivered(alert_id: int, now: datetime) -> None:
+    with db.atomic("IMMEDIATE"):
+        alert = Alert.get_by_id(alert_id)
+        alert.delivered_at = now
+        alert.claimed_until = None
+        alert.last_error = None
+        alert.save()
+        if alert.event == "opened":
+            waiting = Alert.select().where(
+                Alert.outage == alert.outage_id,
+                Alert.event == "opened",
+                Alert.delivered_at.is_null(),
+            )
+            if not waiting.exists():
+                Outage.update(notification_sent=True).where(Outage.id == alert.outage_id).execute()
+
+
+def mark_failed(alert_id: int, error: str) -> None:
+    with db.atomic("IMMEDIATE"):
+        Alert.update(last_error=error, claimed_until=None).where(Alert.id == alert_id).execute()
+
+
+def alerts_of(outage_id: int) -> list[AlertInfo]:
+    query = Alert.select().where(Alert.outage == outage_id).order_by(Alert.id)
+    return [
+        AlertInfo(
+            a.id, a.event, a.channel, a.attempts, a.last_error, a.last_attempt_at, a.delivered_at
+        )
+        for a in query
+    ]
+
+
+def pending_count() -> int:
+    return Alert.select().where(Alert.delivered_at.is_null()).count()
