@@ -211,3 +211,25 @@ def test_missing_password_names_the_keyring_entry(run, load, mail):
     result = run("alert-test", "email")
     assert result.code == 2
     assert "keyring entry smtp_password is not set" in result.err
+
+
+def test_two_senders_at_once_deliver_once(server, load, run, mail, name, data_dir):
+    import subprocess
+    import sys
+
+    server.switch[name] = 500
+    setup_sites(load, server, name, mail, strikes=1)
+    mail.stop()
+    run("check")  # opening alert queued, server away
+    mail.start()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), "check"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(3)
+    ]
+    for proc in procs:
+        proc.wait(timeout=60)
+    assert len(mail.inbox) == 1
