@@ -503,6 +503,23 @@ def _setup_logging(data_dir: Path) -> None:
     root.setLevel(logging.INFO)
 
 
+def _check_display() -> None:
+    """Qt ends the process without a word when there is no screen: say it first."""
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        raise UserError("the tray app needs PySide6 (pip install PySide6-Essentials)") from None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise UserError(
+            "no display to show the tray app on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "the command line works without one, see --help"
+        )
+
+
 def _fail(message: str, details: Sequence[str] = ()) -> None:
     print(f"{APP_NAME}: {message}", file=sys.stderr)
     for line in details:
@@ -515,14 +532,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command is None:
-            print(f"{APP_NAME}: the tray app is not in this version yet; see '{APP_NAME} --help'.")
-            return EXIT_OK
+            _check_display()
         data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
         _setup_logging(data_dir)
         from .store.database import close_database, open_database
 
         open_database(paths.database_path(data_dir))
         try:
+            if args.command is None:
+                from .gui.app import run
+
+                return run(data_dir)
             return COMMANDS[args.command](args)
         finally:
             close_database()

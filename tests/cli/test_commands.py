@@ -203,6 +203,10 @@ def test_a_file_that_is_not_a_database(run_process, data_dir):
     assert "can't be used" in result.err and "Traceback" not in result.err
 
 
-def test_no_subcommand_says_the_app_is_coming(run_process):
+def test_no_display_is_one_clear_line(run_process, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
     result = run_process()
-    assert result.code == 0 and "tray app" in result.out
+    assert result.code == 2
+    assert result.err.startswith("djamon-desktop: no display to show the tray app on")
+    assert len(result.err.splitlines()) == 1

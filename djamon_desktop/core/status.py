@@ -1,0 +1,77 @@
+"""What the tray says at a glance: one state, in colour, shape and words. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+UP, WARNING, DOWN, IDLE = "up", "warning", "down", "idle"
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def failure_words(down_count: int) -> str:
+    return f"{ordinal(down_count)} failure in a row" if down_count else "up"
+
+
+@dataclass(frozen=True)
+class SiteState:
+    title: str
+    active: bool
+    state: str  # up | warning | down | unknown
+    down_count: int
+
+
+@dataclass(frozen=True)
+class OpenOutage:
+    code: str
+    start_time: datetime
+    titles: Sequence[str]  # primary first
+
+
+@dataclass(frozen=True)
+class Overview:
+    state: str  # up (green) | warning (amber) | down (red) | idle (grey)
+    text: str  # the tooltip and the menu's status line
+
+
+def _clock(moment: datetime) -> str:
+    return moment.astimezone().strftime("%H:%M")
+
+
+def overview(
+    sites: Sequence[SiteState],
+    outage: OpenOutage | None,
+    connectivity: bool,
+    paused_until: datetime | None = None,
+    paused_forever: bool = False,
+) -> Overview:
+    active = [s for s in sites if s.active]
+    if paused_forever:
+        return Overview(IDLE, "Monitoring paused until you resume it")
+    if paused_until is not None:
+        return Overview(IDLE, f"Monitoring paused until {_clock(paused_until)}")
+    if not active:
+        return Overview(IDLE, "No site to monitor: add one from the dashboard")
+    if not connectivity:
+        return Overview(IDLE, "Connectivity lost: no site is blamed until it is back")
+    if outage is not None:
+        first = outage.titles[0] if outage.titles else "A site"
+        more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""
+        return Overview(
+            DOWN, f"{first}{more} down since {_clock(outage.start_time)} — outage {outage.code}"
+        )
+    failing = [s for s in active if s.state in ("warning", "down")]
+    if failing:
+        worst = max(failing, key=lambda s: s.down_count)
+        more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
+        return Overview(WARNING, f"{worst.title} failing: {failure_words(worst.down_count)}{more}")
+    checked = [s for s in active if s.state == "up"]
+    if not checked:
+        return Overview(IDLE, "Waiting for the first round")
+    return Overview(UP, f"All {len(checked)} sites up")

@@ -1,0 +1,106 @@
+"""Desktop notifications that open an outage when clicked.
+
+Where a notification server runs on the session D-Bus (KDE, GNOME, XFCE, dunst...), messages go
+there through desktop-notifier with a default action, so they can be clicked at any urgency
+(Qt's own path over D-Bus makes only Critical ones clickable). Elsewhere Qt's tray balloon is
+used, and its ``messageClicked`` opens the outage of the last message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+
+log = logging.getLogger(__name__)
+
+NO_OUTAGE = 0
+
+
+class Notifier(QObject):
+    """``notify(title, body, outage_id)``; ``clicked(outage_id)`` when the user clicks one."""
+
+    clicked = Signal(int)
+    _undelivered = Signal(str, str, int, bool)  # from the D-Bus thread: show it as a balloon
+
+    def __init__(self, tray: QSystemTrayIcon, use_dbus: bool | None = None):
+        super().__init__()
+        self._tray = tray
+        self._last_balloon = NO_OUTAGE
+        tray.messageClicked.connect(lambda: self.clicked.emit(self._last_balloon))
+        self._undelivered.connect(self._balloon)
+        if use_dbus is None:
+            use_dbus = bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+        self._dbus = _DbusSender(self.clicked.emit, self._undelivered.emit) if use_dbus else None
+
+    @property
+    def over_dbus(self) -> bool:
+        return self._dbus is not None and self._dbus.working
+
+    def notify(
+        self, title: str, body: str, outage_id: int = NO_OUTAGE, critical: bool = False
+    ) -> None:
+        """Never waits: a D-Bus message is handed to its thread; a failure falls back."""
+        if self._dbus is not None and self._dbus.working:
+            self._dbus.send(title, body, outage_id, critical)
+        else:
+            self._balloon(title, body, outage_id, critical)
+
+    def _balloon(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+        self._last_balloon = outage_id
+        icon = (
+            QSystemTrayIcon.MessageIcon.Critical
+            if critical
+            else QSystemTrayIcon.MessageIcon.Information
+        )
+        self._tray.showMessage(title, body, icon, 15000)
+
+    def close(self) -> None:
+        if self._dbus is not None:
+            self._dbus.close()
+
+
+class _DbusSender:
+    """desktop-notifier on an asyncio loop of its own thread; clicks come back as callbacks."""
+
+    def __init__(self, on_click, on_failure) -> None:
+        self.working = True
+        self._on_click = on_click
+        self._on_failure = on_failure
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="djamon-notify", daemon=True
+        )
+        self._thread.start()
+        self._notifier = None
+
+    def send(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+        asyncio.run_coroutine_threadsafe(self._send(title, body, outage_id, critical), self._loop)
+
+    async def _send(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+        try:
+            await asyncio.wait_for(self._deliver(title, body, outage_id, critical), 5)
+        except Exception as exc:  # no server after all: the balloon, from now on
+            log.warning("D-Bus notifications unavailable (%s); using the tray balloon", exc)
+            self.working = False
+            self._on_failure(title, body, outage_id, critical)
+
+    async def _deliver(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+        from desktop_notifier import DesktopNotifier, Urgency
+
+        if self._notifier is None:
+            self._notifier = DesktopNotifier(app_name="djamon-desktop")
+        await self._notifier.send(
+            title=title,
+            message=body,
+            urgency=Urgency.Critical if critical else Urgency.Normal,
+            on_clicked=lambda: self._on_click(outage_id),
+        )
+
+    def close(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(2)

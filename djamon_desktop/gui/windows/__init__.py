@@ -1,0 +1,1 @@
+"""The app's windows. Each remembers its size and position."""

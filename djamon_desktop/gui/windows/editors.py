@@ -1,0 +1,139 @@
+"""Adding and changing groups and sites, with the import's rules and errors beside each field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from ...core.config import (
+    DEFAULT_DOWN_MESSAGE,
+    DEFAULT_PRIORITY,
+    DOWN_MESSAGE_MAX,
+    PRIORITIES,
+    TITLE_MAX,
+    DocumentRefused,
+)
+from ...store.repo import GroupInfo, SiteInfo
+from .base import window_title
+from .forms import FieldErrors
+
+
+class GroupEditor(QDialog):
+    def __init__(self, save: Callable[[str], object], title: str = "", parent=None) -> None:
+        super().__init__(parent)
+        self._save = save
+        self.setWindowTitle(window_title("Rename group" if title else "Add group"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.errors = FieldErrors()
+        self.title = QLineEdit(title)
+        self.title.setMaxLength(TITLE_MAX + 10)
+        self.errors.add_row(form, "Title:", "title", self.title)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def try_save(self) -> bool:
+        self.errors.clear()
+        try:
+            self._save(self.title.text())
+        except DocumentRefused as refused:
+            self.errors.show_problems(refused.problems)
+            return False
+        self.accept()
+        return True
+
+
+class SiteEditor(QDialog):
+    """``save(group_id, fields)`` stores the site or raises DocumentRefused."""
+
+    def __init__(
+        self,
+        groups: list[GroupInfo],
+        save: Callable[[int, dict], object],
+        site: SiteInfo | None = None,
+        group_id: int | None = None,
+        parent=None,
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self.setWindowTitle(window_title(f"Edit {site.title}" if site else "Add site"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.errors = FieldErrors()
+        self.group = QComboBox()
+        self.group.setEditable(True)  # type a new name to make a new group
+        for g in groups:
+            self.group.addItem(g.title, g.group_id)
+        if site is not None:
+            self.group.setCurrentText(site.group)
+        elif group_id is not None:
+            self.group.setCurrentIndex(max(0, self.group.findData(group_id)))
+        elif not groups:
+            self.group.setEditText("Production")
+        self.errors.add_row(form, "Group:", "group", self.group)
+        self.title = QLineEdit(site.title if site else "")
+        self.title.setPlaceholderText(f"up to {TITLE_MAX} characters")
+        self.errors.add_row(form, "Title:", "title", self.title)
+        self.url = QLineEdit(site.url if site else "")
+        self.url.setPlaceholderText("https://example.com/health")
+        self.errors.add_row(form, "URL:", "url", self.url)
+        self.priority = QComboBox()
+        self.priority.addItems(list(PRIORITIES))
+        self.priority.setCurrentText(site.priority if site else DEFAULT_PRIORITY)
+        self.errors.add_row(form, "Priority:", "priority", self.priority)
+        self.active = QCheckBox("Check this site")
+        self.active.setChecked(site.active if site else True)
+        self.errors.add_row(form, "Active:", "active", self.active)
+        self.down_message = QLineEdit(site.down_message if site else DEFAULT_DOWN_MESSAGE)
+        self.errors.add_row(form, "Down message:", "down_message", self.down_message)
+        self.count = QLabel()
+        self.down_message.textChanged.connect(self._count)
+        self._count()
+        form.addRow("", self.count)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def _count(self) -> None:
+        n = len(self.down_message.text())
+        self.count.setText(f"{n} of {DOWN_MESSAGE_MAX} characters (quoted by alerts)")
+
+    def fields(self) -> dict:
+        return {
+            "title": self.title.text(),
+            "url": self.url.text().strip(),
+            "priority": self.priority.currentText(),
+            "active": self.active.isChecked(),
+            "down_message": self.down_message.text(),
+        }
+
+    def try_save(self) -> bool:
+        """Save and close, or show every problem beside its field and keep the dialog open."""
+        self.errors.clear()
+        try:
+            self._save(self.group.currentText(), self.fields())
+        except DocumentRefused as refused:
+            self.errors.show_problems(refused.problems)
+            return False
+        self.accept()
+        return True

@@ -1,0 +1,73 @@
+"""One site: what it is and its last 10 checks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.status import failure_words
+from ...store.repo import CheckInfo, SiteInfo
+from .base import RememberedWindow, answer_text, local_text, window_title
+
+
+class SiteWindow(RememberedWindow, QWidget):
+    def __init__(self, site_id: int) -> None:
+        super().__init__()
+        self.site_id = site_id
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.labels: dict[str, QLabel] = {}
+        for key in ("Group", "URL", "Priority", "State", "Last seen", "Down message"):
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(f"{key}:", label)
+            self.labels[key] = label
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Last 10 checks:"))
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table)
+        self.remember("site", (560, 460))
+
+    def show_site(self, site: SiteInfo, checks: list[CheckInfo]) -> None:
+        self.setWindowTitle(window_title(site.title))
+        state = site.state if site.active else f"{site.state} (inactive)"
+        if site.down_count:
+            state += f", {failure_words(site.down_count)}"
+        values = {
+            "Group": site.group,
+            "URL": site.url,
+            "Priority": site.priority,
+            "State": state,
+            "Last seen": local_text(site.last_seen),
+            "Down message": site.down_message,
+        }
+        for key, value in values.items():
+            self.labels[key].setText(value)
+        self.table.setRowCount(len(checks))
+        for row, check in enumerate(checks):
+            cells = [
+                local_text(check.time),
+                answer_text(check.status_code, check.error),
+                f"{check.elapsed_ms:.1f} ms",
+            ]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [self.table.item(r, c).text() for c in range(self.table.columnCount())]
+            for r in range(self.table.rowCount())
+        ]

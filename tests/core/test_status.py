@@ -1,0 +1,65 @@
+"""What the tray says: state and words, from sites, the open outage and the guard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from djamon_desktop.core.status import OpenOutage, SiteState, ordinal, overview
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (23, "23rd"),
+        (101, "101st"),
+        (111, "111th"),
+        (0, "0th"),
+    ],
+)
+def test_ordinals(n, text):
+    assert ordinal(n) == text
+
+
+UP = SiteState("Shop", True, "up", 0)
+FAILING = SiteState("Files", True, "warning", 2)
+START = datetime(2026, 11, 27, 10, 42, tzinfo=UTC)
+
+
+def test_all_up_is_green():
+    assert overview([UP, SiteState("DB", True, "up", 0)], None, True).state == "up"
+
+
+def test_failing_without_outage_is_amber_with_the_ordinal():
+    ov = overview([UP, FAILING], None, True)
+    assert (ov.state, ov.text) == ("warning", "Files failing: 2nd failure in a row")
+
+
+def test_open_outage_is_red_and_says_since_when(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    outage = OpenOutage("K3X9QF2A", START, ["Payments", "Files"])
+    ov = overview([UP, FAILING], outage, True)
+    assert ov.state == "down"
+    assert ov.text == "Payments and 1 more down since 10:42 — outage K3X9QF2A"
+
+
+def test_grey_cases():
+    assert overview([UP], None, False).state == "idle"
+    assert overview([UP], None, True, paused_forever=True).text.startswith("Monitoring paused")
+    assert overview([UP], None, True, paused_until=START).state == "idle"
+    assert overview([SiteState("Off", False, "down", 9)], None, True).state == "idle"
+    assert overview([], None, True).text.startswith("No site to monitor")
+    assert overview([SiteState("New", True, "unknown", 0)], None, True).state == "idle"

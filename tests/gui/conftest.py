@@ -1,0 +1,66 @@
+"""GUI tests run on Qt's offscreen platform: no display needed. The tray is invisible there,
+so tests read the icon's pixels and emit messageClicked themselves."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from djamon_desktop.paths import database_path, ensure_data_dir  # noqa: E402
+from djamon_desktop.store.database import close_database, open_database  # noqa: E402
+
+
+@pytest.fixture
+def db(data_dir):
+    """The data folder's database, open in this process, as the app has it."""
+    ensure_data_dir(data_dir)
+    open_database(database_path(data_dir))
+    yield data_dir
+    close_database()
+
+
+@pytest.fixture
+def make_app(qtbot, db):
+    """An App on the test's data folder (no D-Bus: notifications go to the tray balloon)."""
+    from djamon_desktop.gui.app import App
+
+    made = []
+
+    def make(start_round: bool = True) -> App:
+        app = App(db, use_dbus=False)
+        made.append(app)
+        if start_round:
+            with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
+                app.start()
+        else:
+            app.start(first_round=False)
+        return app
+
+    yield make
+    for app in made:
+        app.watch.stop()
+        app.poller.stop()
+        for window in app._windows():
+            window.close()
+        app.tray.hide()
+
+
+def pixel_colour(icon, size: int = 22) -> tuple[int, int, int]:
+    """The icon's main colour: the commonest opaque pixel that is not the white mark."""
+    from collections import Counter
+
+    image = icon.pixmap(size).toImage()
+    counts: Counter = Counter()
+    for x in range(image.width()):
+        for y in range(image.height()):
+            c = image.pixelColor(x, y)
+            if c.alpha() > 200 and min(c.red(), c.green(), c.blue()) < 230:
+                counts[(c.red(), c.green(), c.blue())] += 1
+    return counts.most_common(1)[0][0]
+
+
+def near(colour: tuple[int, int, int], expected, tolerance: int = 30) -> bool:
+    return all(abs(a - b) < tolerance for a, b in zip(colour, expected, strict=True))

@@ -1,0 +1,283 @@
+"""The app end to end on the offscreen platform, with a real loopback server behind the poller."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from djamon_desktop.gui.icons import COLOURS
+from djamon_desktop.store import repo
+
+from ..conftest import document, group, site
+from .conftest import near, pixel_colour
+
+
+@pytest.fixture
+def name():
+    return uuid.uuid4().hex[:8]
+
+
+def tray_colour(app):
+    return pixel_colour(app.tray.icon.icon())
+
+
+def is_state(app, state) -> bool:
+    return near(tray_colour(app), COLOURS[state].getRgb()[:3])
+
+
+def round_now(qtbot, app):
+    with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
+        assert app.check_now() is None
+
+
+def test_icon_goes_green_amber_red_and_back(qtbot, make_app, load, server, name):
+    load(
+        document(
+            group(
+                "Production",
+                site(
+                    "Payments",
+                    server.url(f"/switch/{name}"),
+                    priority="critical",
+                    down_message="Card payments fail.",
+                ),
+                site("Blog", server.url("/status/200"), priority="low"),
+            ),
+            strikes=2,
+        )
+    )
+    app = make_app()
+    assert is_state(app, "up")
+    assert app.tray.icon.toolTip() == "djamon-desktop: All 2 sites up"
+
+    server.switch[name] = 500
+    round_now(qtbot, app)
+    assert is_state(app, "warning")
+    assert "Payments failing: 1st failure in a row" in app.tray.icon.toolTip()
+
+    round_now(qtbot, app)
+    assert is_state(app, "down")
+    outage = repo.find_outage("current")
+    assert "Payments down since " in app.tray.icon.toolTip()
+    assert f"outage {outage.code}" in app.tray.icon.toolTip()
+
+    # the balloon's click opens that outage's window
+    app.tray.icon.messageClicked.emit()
+    window = app.outage_windows[outage.id]
+    assert window.isVisible()
+    assert window.windowTitle() == f"Outage {outage.code} — djamon-desktop"
+    assert "Payments — primary" in window.sites.item(0).text()
+
+    server.switch[name] = 200
+    round_now(qtbot, app)
+    assert is_state(app, "up")
+    assert window.labels["Ended"].text() != "-"
+    assert "second" in window.labels["Duration"].text()
+
+
+def test_connectivity_lost_is_grey(qtbot, make_app, load, server):
+    load(
+        document(
+            group("G", site("A", server.url("/status/200"))),
+            sandbox_urls=[server.url("/status/503")],
+        )
+    )
+    app = make_app()
+    assert is_state(app, "idle")
+    assert "Connectivity lost" in app.tray.icon.toolTip()
+
+
+def test_pause_is_grey_and_resume_restores(qtbot, make_app, load, server):
+    load(document(group("G", site("A", server.url("/status/200")))))
+    app = make_app()
+    app.tray.trigger("Until I resume")
+    assert is_state(app, "idle")
+    assert app.tray.icon.toolTip().endswith("Monitoring paused until you resume it")
+    app.tray.menu.aboutToShow.emit()
+    app.tray.trigger("Resume monitoring")
+    assert is_state(app, "up")
+
+
+def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
+    server.switch[name] = 500
+    load(
+        document(
+            group(
+                "Production",
+                site("Blog", server.url("/status/200"), priority="low"),
+                site("Payments", server.url(f"/switch/{name}"), priority="critical"),
+            ),
+            group("Office", site("Printer", server.url("/status/200"), active=False)),
+            strikes=3,
+        )
+    )
+    app = make_app()
+    dashboard = app.show_dashboard()
+    assert dashboard.windowTitle() == "Dashboard — djamon-desktop"
+    rows = dashboard.site_rows()
+    assert [(r["group"], r["Site"]) for r in rows] == [
+        ("Production", "Payments"),
+        ("Production", "Blog"),
+        ("Office", "Printer"),
+    ]
+    payments = rows[0]
+    assert payments["State"] == "warning" and payments["Failures"] == "1st failure in a row"
+    assert payments["Last answer"] == "500" and payments["Response"].endswith(" ms")
+    assert rows[1]["State"] == "up" and rows[1]["Last seen"] != "never"
+    assert rows[2]["State"] == "inactive"
+    assert payments["background"] != rows[1]["background"]
+    assert payments["priority_colour"] != rows[1]["priority_colour"]
+    production = dashboard.tree.topLevelItem(0)
+    assert production.text(2) == "1 warning, 0 errors"
+
+    # double-click a site: its window with its last checks
+    item = production.child(0)
+    dashboard.tree.itemActivated.emit(item, 0)
+    window = app.site_windows[payments_id(app, "Payments")]
+    assert window.windowTitle() == "Payments — djamon-desktop"
+    for _ in range(11):
+        round_now(qtbot, app)
+    assert len(window.rows()) == 10
+    assert window.rows()[0][1] == "500"
+
+
+def payments_id(app, title):
+    return next(s.site_id for s in repo.list_sites(3) if s.title == title)
+
+
+def test_empty_dashboard_offers_to_add_or_import(qtbot, make_app):
+    app = make_app(start_round=False)
+    dashboard = app.dashboard  # shown by itself on a first launch
+    assert dashboard is not None and dashboard.isVisible()
+    assert dashboard.stack.currentIndex() == 0
+    assert dashboard.empty_add.text() == "Add a site…"
+    assert dashboard.empty_import.text() == "Import a file…"
+
+
+def test_add_site_with_errors_beside_the_fields_then_saved(qtbot, make_app, server):
+    app = make_app(start_round=False)
+    editor = app.edit_site(None)
+    editor.title.setText("A" * 41)
+    editor.url.setText("ftp://files")
+    assert editor.try_save() is False
+    assert "at most 40" in editor.errors.labels["title"].text()
+    assert "not an http or https URL" in editor.errors.labels["url"].text()
+    assert repo.list_groups() == []  # nothing saved, not even the group
+    editor.title.setText("Front page")
+    editor.url.setText(server.url("/status/200"))
+    assert editor.try_save() is True
+    assert [r["Site"] for r in app.dashboard.site_rows()] == ["Front page"]
+    assert app.dashboard.stack.currentIndex() == 1
+
+
+def test_delete_can_be_undone(qtbot, make_app, load, server):
+    load(document(group("G", site("A", server.url("/")), site("B", server.url("/")))))
+    app = make_app(start_round=False)
+    dashboard = app.show_dashboard()
+    site_id = payments_id(app, "A")
+    app.delete_later("site", site_id)
+    assert [r["Site"] for r in dashboard.site_rows()] == ["B"]
+    dashboard._undo_button.click()
+    assert [r["Site"] for r in dashboard.site_rows()] == ["A", "B"]
+    app.delete_later("site", site_id)
+    qtbot.waitUntil(lambda: len(repo.list_sites(3)) == 1, timeout=12000)
+
+
+def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, server, name):
+    from datetime import UTC, datetime, timedelta
+
+    from djamon_desktop.core.rounds import run_round
+
+    load(document(group("G", site("A", server.url(f"/switch/{name}"))), strikes=1))
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    for n in range(27):
+        server.switch[name] = 500
+        run_round(clock=lambda n=n: start + timedelta(minutes=10 * n))
+        server.switch[name] = 200
+        run_round(clock=lambda n=n: start + timedelta(minutes=10 * n + 2))
+    app = make_app(start_round=False)
+    window = app.show_outages()
+    assert window.windowTitle() == "Outages — djamon-desktop"
+    newest = repo.outage_page(1)[0]
+    assert window.codes() == [o.code for o in newest]
+    assert window.page_label.text() == "Page 1 of 2 (27 outages)"
+    window.next.click()
+    assert len(window.codes()) == 2 and not window.next.isEnabled()
+    window.table.cellActivated.emit(0, 0)
+    second_oldest = repo.outage_page(2)[0][0]
+    outage_window = app.outage_windows[second_oldest.id]
+    assert outage_window.labels["Duration"].text() == "2 minutes"
+    outage_window.extra.setPlainText("Router replaced.")
+    outage_window.save_button.click()
+    assert repo.find_outage(str(second_oldest.id)).extra_information == "Router replaced."
+
+
+def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
+    app = make_app(start_round=False)
+    window = app.show_settings()
+    assert window.windowTitle() == "Settings — djamon-desktop"
+    window.schedule.setPlainText("*/15 * * * *")
+    assert window.preview.text().startswith("Next rounds: ")
+    assert len(window.preview.text().split(", ")) == 5
+    window.schedule.setPlainText("*/15 * * * *\n61 * * * *")
+    assert window.preview.text().startswith("Line 2: '61 * * * *': bad minute")
+    assert window.try_save() is False
+    assert "bad minute" in window.errors.labels["schedule"].text()
+    assert repo.load_settings()["schedule"][0] == "*/1 9-16 * * 1-5"  # nothing saved
+
+    window.schedule.setPlainText("*/15 * * * *")
+    window.email_enabled.setChecked(True)
+    window.email_to.setText("")
+    assert window.try_save() is False
+    assert "no recipient" in window.errors.labels["email.to"].text()
+
+    window.email_to.setText("ops@example.com")
+    window.smtp_password.setText("hunter2-secret")
+    assert window.try_save() is True
+    from djamon_desktop import secrets
+
+    assert secrets.get("smtp_password") == "hunter2-secret"
+    assert window.smtp_password.text() == ""  # a stored secret is never shown back
+    assert window.smtp_password.placeholderText().startswith("stored in the keyring")
+    assert repo.load_settings()["schedule"] == ["*/15 * * * *"]
+
+
+def test_a_command_line_import_shows_within_5_seconds(qtbot, make_app, tmp_path, server, db):
+    app = make_app(start_round=False)
+    dashboard = app.show_dashboard()
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(document(group("Remote", site("Added", server.url("/"))))))
+    subprocess.run(
+        [sys.executable, "-m", "djamon_desktop", "--data-dir", str(db), "import", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    qtbot.waitUntil(lambda: [r["Site"] for r in dashboard.site_rows()] == ["Added"], timeout=5000)
+
+
+def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server):
+    app = make_app(start_round=False)
+    good = tmp_path / "in.json"
+    good.write_text(json.dumps(document(group("G", site("A", server.url("/"))))))
+    assert app.import_file(str(good)) is True
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document(group("G", site("B", "ftp://x/")))))
+    assert app.import_file(str(bad)) is False
+    assert "groups[0].sites[0].url" in app._last_problem.informativeText()
+    out = tmp_path / "out.json"
+    assert app.export_file(str(out)) is True
+    assert json.loads(out.read_text())["groups"][0]["sites"][0]["title"] == "A"
+
+
+def test_windows_remember_their_size(qtbot, make_app):
+    app = make_app(start_round=False)
+    window = app.show_outages()
+    window.resize(701, 433)
+    window.close()
+    app.outages_window = None
+    again = app.show_outages()
+    assert (again.width(), again.height()) == (701, 433)
