@@ -1,0 +1,164 @@
+"""End to end on a real X display: the tray icon changes colour (seen in screenshots), the
+notification is clicked, and the outage's window opens, found by its title."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ..conftest import document, group, site
+from .desktop import Desktop, missing_tools
+
+pytestmark = pytest.mark.skipif(
+    bool(missing_tools()),
+    reason=f"no X test desktop here (missing {', '.join(missing_tools())}; .ci/setup installs it)",
+)
+
+STATE_RGB = {
+    "up": (46, 160, 67),
+    "warning": (230, 162, 20),
+    "down": (207, 34, 46),
+    "idle": (128, 128, 128),
+}
+
+
+@pytest.fixture
+def desktop():
+    d = Desktop().start()
+    yield d
+    d.close()
+
+
+def tray_state(desktop: Desktop, tmp_path: Path) -> str | None:
+    """Which state colour fills the tray area (top-right corner) of a fresh screenshot."""
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(desktop.screenshot(tmp_path / "shot.png")))
+    counts: Counter = Counter()
+    for x in range(image.width() - 320, image.width()):
+        for y in range(0, 34):
+            c = image.pixelColor(x, y)
+            for state, rgb in STATE_RGB.items():
+                if all(
+                    abs(a - b) < 25
+                    for a, b in zip((c.red(), c.green(), c.blue()), rgb, strict=True)
+                ):
+                    counts[state] += 1
+    if not counts:
+        return None
+    state, n = counts.most_common(1)[0]
+    return state if n >= 20 else None
+
+
+def wait_for(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {timeout:g} s")
+
+
+def cli(data_dir: Path, *args: str, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def test_tray_turns_red_notification_opens_the_outage(desktop, server, tmp_path):
+    name = uuid.uuid4().hex[:8]
+    data_dir = tmp_path / "app-data"
+    doc = tmp_path / "sites.json"
+    doc.write_text(
+        json.dumps(
+            document(
+                group(
+                    "Production",
+                    site(
+                        "Payments",
+                        server.url(f"/switch/{name}"),
+                        priority="critical",
+                        down_message="Card payments fail.",
+                    ),
+                ),
+                strikes=1,
+            )
+        )
+    )
+    env = {**desktop.env}
+    env.pop("PYTHON_KEYRING_BACKEND", None)
+    assert cli(data_dir, "import", str(doc), env=env).returncode == 0
+    app = subprocess.Popen(
+        [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_for(lambda: tray_state(desktop, tmp_path) == "up", 20, "a green tray icon")
+        # idle memory, once the first round is done
+        time.sleep(2)
+        memory = rss_mib(app.pid)
+        print(f"idle RSS of the app: {memory:.1f} MiB")
+        assert memory < 150
+
+        # a second launch brings the first one's dashboard forward and exits 0
+        second = cli(data_dir, env=env)
+        assert second.returncode == 0, second.stderr
+        assert wait_for(
+            lambda: desktop.xdotool("search", "--name", "^Dashboard — djamon-desktop$"),
+            10,
+            "the dashboard window",
+        )
+
+        # a check from the command line opens an outage; the app sees it and notifies
+        server.switch[name] = 500
+        assert cli(data_dir, "check", env=env).returncode == 1
+        code = json.loads(cli(data_dir, "outage", "current", "--json", env=env).stdout)["code"]
+        assert wait_for(lambda: tray_state(desktop, tmp_path) == "down", 10, "a red tray icon")
+        notification = wait_for(
+            lambda: desktop.xdotool("search", "--classname", "Dunst"), 10, "the notification"
+        )
+        window = notification.splitlines()[-1]
+        desktop.xdotool("mousemove", "--window", window, "20", "20", "click", "1")
+        title = f"^Outage {code} — djamon-desktop$"
+        wait_for(
+            lambda: desktop.xdotool("search", "--name", title),
+            5,
+            "the outage window opening on a click",
+        )
+
+        server.switch[name] = 200
+        assert cli(data_dir, "check", env=env).returncode == 0
+        assert wait_for(lambda: tray_state(desktop, tmp_path) == "up", 10, "green again")
+    finally:
+        app.send_signal(signal.SIGTERM)
+        try:
+            code_ = app.wait(10)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            raise
+        out, err = app.communicate()
+    assert code_ == 0, err
+    assert "Traceback" not in err
