@@ -6,6 +6,7 @@ reads the local database (small, indexed queries) and shows what it finds.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -16,7 +17,7 @@ import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, QSocketNotifier, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from .. import __version__
@@ -102,16 +103,10 @@ class App(QObject):
         if self._quitting:
             return
         self._quitting = True
-        self.watch.stop()
-        for key in list(self.pending_deletes):
-            self._delete_now(key)
-        for window in self._windows():
-            window.save_geometry()
-        if RememberedWindow.settings is not None:
-            RememberedWindow.settings.sync()
+        self.quit_windows()
         ended = self.poller.stop()
         self.notifier.close()
-        self.tray.hide()
+        self.dispose()
         if not ended:
             # A round still at the network. Its storing is one transaction, so leaving now
             # loses at most that round; Qt would abort on a thread still running at exit.
@@ -119,6 +114,31 @@ class App(QObject):
             logging.shutdown()
             os._exit(0)
         QApplication.quit()
+
+    def quit_windows(self) -> None:
+        """Finish what the user asked for (pending deletes) and save every window's geometry."""
+        self.watch.stop()
+        for key in list(self.pending_deletes):
+            self._delete_now(key)
+        for window in self._windows():
+            window.save_geometry()
+        if RememberedWindow.settings is not None:
+            RememberedWindow.settings.sync()
+
+    def dispose(self) -> None:
+        """Delete every window and the tray now, while Qt is still up (Python's collector
+        would otherwise free them at exit, after QApplication, and crash)."""
+        self.watch.stop()
+        self.tray.hide()
+        for window in self._windows():
+            window.close()
+            window.deleteLater()
+        self.dashboard = self.outages_window = self.settings_window = None
+        self.site_windows.clear()
+        self.outage_windows.clear()
+        self.tray.menu.deleteLater()
+        self.tray.icon.deleteLater()
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     def _windows(self) -> list[QWidget]:
         fixed = [self.dashboard, self.outages_window, self.settings_window]
@@ -550,4 +570,6 @@ def run(data_dir: Path) -> int:
     app.start()
     code = qapp.exec()
     instance.close()
+    del app, instance
+    gc.collect()  # free Qt objects held in cycles now, not after QApplication is gone
     return code

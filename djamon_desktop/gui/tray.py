@@ -83,7 +83,9 @@ class Tray(QObject):
     @staticmethod
     def _add(menu: QMenu, text: str, slot) -> QAction:
         action = menu.addAction(text)
-        action.triggered.connect(slot)
+        # Wrapped: connecting a signal's bound emit to triggered(bool) straight makes
+        # PySide6 miscount references to True (it ends in a crash at exit).
+        action.triggered.connect(lambda *_: slot())
         return action
 
     def action_texts(self) -> list[str]:

@@ -41,11 +41,8 @@ def make_app(qtbot, db):
 
     yield make
     for app in made:
-        app.watch.stop()
         app.poller.stop()
-        for window in app._windows():
-            window.close()
-        app.tray.hide()
+        app.dispose()
 
 
 def pixel_colour(icon, size: int = 22) -> tuple[int, int, int]:

@@ -273,11 +273,13 @@ def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server)
     assert json.loads(out.read_text())["groups"][0]["sites"][0]["title"] == "A"
 
 
-def test_windows_remember_their_size(qtbot, make_app):
-    app = make_app(start_round=False)
-    window = app.show_outages()
-    window.resize(701, 433)
-    window.close()
-    app.outages_window = None
-    again = app.show_outages()
-    assert (again.width(), again.height()) == (701, 433)
+def test_windows_remember_their_size_across_restarts(qtbot, make_app):
+    first = make_app(start_round=False)
+    first.show_outages().resize(701, 433)
+    first.show_settings().resize(655, 590)
+    first.quit_windows()
+    again = make_app(start_round=False)
+    outages = again.show_outages()
+    assert (outages.width(), outages.height()) == (701, 433)
+    settings = again.show_settings()
+    assert (settings.width(), settings.height()) == (655, 590)

@@ -94,9 +94,9 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         buttons = QHBoxLayout()
         buttons.addStretch()
         self.empty_add = QPushButton("Add a site…")
-        self.empty_add.clicked.connect(self.add_site.emit)
+        self.empty_add.clicked.connect(lambda *_: self.add_site.emit())
         self.empty_import = QPushButton("Import a file…")
-        self.empty_import.clicked.connect(self.import_file.emit)
+        self.empty_import.clicked.connect(lambda *_: self.import_file.emit())
         buttons.addWidget(self.empty_add)
         buttons.addWidget(self.empty_import)
         buttons.addStretch()
@@ -118,7 +118,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda: signal.emit())
+        action.triggered.connect(lambda *_: signal.emit())
         menu.addAction(action)
         return action
 
