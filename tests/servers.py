@@ -227,6 +227,60 @@ class ForwardProxy:
         self._server.server_close()
 
 
+def _serve_sites(port_out, ready) -> None:
+    """An asyncio server for many sites at once: /s/MS answers 200 after MS ms, /hang never."""
+    import asyncio
+    import resource
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ", 2)[1].split(b"?", 1)[0].decode()
+            if path.startswith("/hang"):
+                await asyncio.sleep(3600)
+            delay = int(path.rsplit("/", 1)[1]) / 1000 if path.startswith("/s/") else 0
+            await asyncio.sleep(delay)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            await writer.drain()
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=4096)
+        port_out.value = server.sockets[0].getsockname()[1]
+        ready.set()
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+class ManySitesServer:
+    """:func:`_serve_sites` in a process of its own, so it competes with the program under
+    test only as a real server would."""
+
+    def start(self) -> ManySitesServer:
+        import multiprocessing
+
+        self._port, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
+        self._process = multiprocessing.Process(
+            target=_serve_sites, args=(self._port, ready), daemon=True
+        )
+        self._process.start()
+        if not ready.wait(15):
+            raise RuntimeError("the many-sites server did not start")
+        self.base = f"http://127.0.0.1:{self._port.value}"
+        return self
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.join(5)
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on."""
     s = socket.socket()

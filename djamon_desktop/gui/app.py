@@ -94,8 +94,7 @@ class App(QObject):
         self.refresh()
         self._data_version = repo.data_version()
         self.watch.start()
-        if first_round:
-            self.poller.start()
+        self.poller.start(first_round)
         if not repo.list_groups():
             self.show_dashboard()  # a first launch: offer to add a site or import
 

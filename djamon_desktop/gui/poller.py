@@ -86,10 +86,13 @@ class Poller(QObject):
 
     # -- control ---------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the worker and run a round at once."""
+    def start(self, first_round: bool = True) -> None:
+        """Start the worker and run a round at once (or just wait for the next round time)."""
         self._thread.start()
-        self.run_now()
+        if first_round:
+            self.run_now()
+        else:
+            self.arm()
 
     def stop(self, wait_ms: int = 8000) -> bool:
         """Stop timing and let a round in progress finish storing; True when it ended."""

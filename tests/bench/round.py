@@ -15,9 +15,7 @@ server would.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import multiprocessing
 import os
 import random
 import resource
@@ -27,33 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def serve(port_out, ready) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            path = head.split(b" ", 2)[1].split(b"?", 1)[0].decode()
-            if path.startswith("/hang"):
-                await asyncio.sleep(3600)
-            delay = int(path.rsplit("/", 1)[1]) / 1000 if path.startswith("/s/") else 0
-            await asyncio.sleep(delay)
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            await writer.drain()
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        finally:
-            writer.close()
-
-    async def main() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=4096)
-        port_out.value = server.sockets[0].getsockname()[1]
-        ready.set()
-        await server.serve_forever()
-
-    asyncio.run(main())
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests/
+from tests.servers import ManySitesServer  # noqa: E402
 
 
 def timed(argv: list[str]) -> tuple[float, resource.struct_rusage]:
@@ -70,11 +43,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=5.0)
     args = parser.parse_args()
 
-    port, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
-    server = multiprocessing.Process(target=serve, args=(port, ready), daemon=True)
-    server.start()
-    ready.wait(10)
-    base = f"http://127.0.0.1:{port.value}"
+    server = ManySitesServer().start()
+    base = server.base
     rng = random.Random(2013)
     answering = args.sites - args.hung
     sites = [
@@ -124,7 +94,7 @@ def main() -> int:
                 return 1
             cpu = usage.ru_utime + usage.ru_stime
             rows.append((label, wall, cpu, usage.ru_maxrss / 1024))
-    server.terminate()
+    server.stop()
 
     floor = args.timeout
     print(

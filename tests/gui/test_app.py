@@ -283,3 +283,56 @@ def test_windows_remember_their_size_across_restarts(qtbot, make_app):
     assert (outages.width(), outages.height()) == (701, 433)
     settings = again.show_settings()
     assert (settings.width(), settings.height()) == (655, 590)
+
+
+@pytest.fixture
+def many_sites():
+    from ..servers import ManySitesServer
+
+    s = ManySitesServer().start()
+    yield s
+    s.stop()
+
+
+def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load, many_sites):
+    """The UI thread's event loop keeps turning (a 10 ms timer is never held up for long) and
+    the tray menu opens at once while a 1,000-site round runs on the worker thread."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    sites = [site(f"site {n}", f"{many_sites.base}/s/{50 + n % 250}") for n in range(990)]
+    sites += [site(f"hung {n}", f"{many_sites.base}/hang/{n}") for n in range(10)]
+    load(document(group("Big", *sites), timeout_seconds=2))
+    app = make_app(start_round=False)
+    dashboard = app.show_dashboard()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    menu_times = []
+    with qtbot.waitSignals([app.poller.round_finished], timeout=30000, raising=False) as blocker:
+        app.check_now()
+        for _ in range(5):
+            qtbot.wait(200)
+            started = time.perf_counter()
+            app.tray.menu.aboutToShow.emit()
+            dashboard.tree.verticalScrollBar().setValue(50)
+            menu_times.append(time.perf_counter() - started)
+    timer.stop()
+    assert blocker.signal_triggered, app.last_error
+    assert len(dashboard.site_rows()) == 1000
+    assert sum(r["State"] == "up" for r in dashboard.site_rows()) == 990
+    assert max(menu_times) < 0.1, menu_times
+    print(
+        f"longest UI stall {max(gaps) * 1000:.0f} ms, menu rebuilt in {max(menu_times) * 1000:.1f} ms"
+    )
+    assert max(gaps) < 0.3, f"the UI thread stalled for {max(gaps) * 1000:.0f} ms"
