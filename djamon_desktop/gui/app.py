@@ -548,7 +548,8 @@ def run(data_dir: Path) -> int:
     """Start the tray app for ``data_dir``; returns the exit code."""
     from .single import ask_running_instance
 
-    qapp = QApplication.instance() or QApplication([sys.argv[0]])
+    # argv[0] names the X11 window class: the same whichever way the app was started
+    qapp = QApplication.instance() or QApplication(["djamon-desktop"])
     qapp.setApplicationName("djamon-desktop")
     qapp.setApplicationDisplayName("djamon-desktop")
     qapp.setApplicationVersion(__version__)
