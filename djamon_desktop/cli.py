@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a djamon-desktop/1 file, or - for stdin")
     p = command("export", "write settings, groups and sites (never a secret)")
     p.add_argument("file", metavar="FILE", nargs="?", help="where to write (default: stdout)")
+    p = command("purge", "delete check history older than DAYS (never outages)")
+    p.add_argument(
+        "--older-than",
+        type=_positive_int("--older-than", 1, 36500),
+        metavar="DAYS",
+        help="default: the retention_days setting",
+    )
     p = command("secret", "store, remove or list credentials in the OS keyring")
     secret_sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     secret_sub.required = True
@@ -379,8 +386,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .core.config import DocumentRefused, decode_json, parse_document
-    from .store.repo import apply_document
+    from .core.config import DocumentRefused
+    from .store.repo import import_data
 
     name = "stdin" if args.file == "-" else args.file
     try:
@@ -388,23 +395,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"import: {name}: can't read it: {exc.strerror or exc}") from None
     try:
-        raw = decode_json(data)
-        if isinstance(raw, list):
-            raise DocumentRefused(
-                ["a Djamon 'dumpdata' fixture (a JSON list) can't be imported by this version yet"]
-            )
-        summary = apply_document(parse_document(raw))
+        what = import_data(data)
     except DocumentRefused as refused:
         raise UserError(
             f"import: {name}: {len(refused.problems)} problem(s); nothing was imported",
             details=[f"{name}: {p}" for p in refused.problems],
         ) from None
-    changed = ", ".join(summary.settings_changed) or "none"
-    print(
-        f"Imported {name}: {summary.groups_added} new groups, {summary.groups_matched} matched; "
-        f"{summary.sites_added} new sites, {summary.sites_updated} updated; "
-        f"settings changed: {changed}."
-    )
+    print(f"Imported {name}: {what}.")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from .store.history import purge
+    from .store.repo import load_settings
+
+    days = args.older_than or load_settings()["retention_days"]
+    removed = purge(days, datetime.now(UTC))
+    print(f"Removed {removed} check{'s' if removed != 1 else ''} older than {days} days.")
     return EXIT_OK
 
 
@@ -467,6 +476,7 @@ def cmd_alert_test(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "purge": cmd_purge,
     "secret": cmd_secret,
     "alert-test": cmd_alert_test,
     "check": cmd_check,

@@ -447,9 +447,7 @@ class App(QObject):
             if not path:
                 return False
         try:
-            data = Path(path).read_bytes()
-            raw = config.decode_json(data)
-            summary = repo.apply_document(config.parse_document(raw))
+            what = repo.import_data(Path(path).read_bytes())
         except OSError as exc:
             self._problem("Import", f"{path} can't be read: {exc.strerror}")
             return False
@@ -460,10 +458,7 @@ class App(QObject):
             return False
         self.poller.arm()
         self.refresh()
-        self._status(
-            f"Imported {summary.sites_added} new and {summary.sites_updated} "
-            f"updated sites from {Path(path).name}."
-        )
+        self._status(f"Imported {Path(path).name}: {what}.")
         return True
 
     def export_file(self, path: str | None = None) -> bool:

@@ -14,7 +14,7 @@ from peewee import fn
 from ..core import config
 from ..core.outages import PRIORITY_NAMES, SiteStatus, plan_outage, state_of
 from ..core.probe import ProbeResult
-from . import outbox
+from . import history, outbox
 from .models import Check, Outage, OutageSite, Setting, Site, SiteGroup, db
 from .outbox import AlertPolicy
 
@@ -257,6 +257,10 @@ def record_round(
             )
         for start in range(0, len(checks), 500):
             Check.insert_many(checks[start : start + 500]).execute()
+        history.add_to_hours(
+            [(c["site"], when, c["status_code"], c["error"], c["elapsed_ms"]) for c in checks],
+            good_codes,
+        )
         opened, closed = _apply_outage_rules(when, sites, strikes, policy)
     return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
 
@@ -541,3 +545,23 @@ def save_settings(partial: dict[str, Any]) -> dict[str, Any]:
             raise config.DocumentRefused(problems.lines)
         _save_settings(merged)
     return merged
+
+
+def import_data(data: bytes) -> str:
+    """Import a djamon-desktop/1 file or a Djamon dumpdata fixture, all or nothing; return a
+    line saying what was done. DocumentRefused lists every problem."""
+    from ..core import djamon
+    from .fixture import apply_fixture
+
+    raw = config.decode_json(data)
+    if djamon.looks_like_fixture(raw):
+        fixture = djamon.parse_fixture(raw)
+        summary = apply_fixture(fixture, load_settings()["good_codes"])
+        return f"Djamon fixture: {summary.text()}"
+    result = apply_document(config.parse_document(raw))
+    changed = ", ".join(result.settings_changed) or "none"
+    return (
+        f"{result.groups_added} new groups, {result.groups_matched} matched; "
+        f"{result.sites_added} new sites, {result.sites_updated} updated; "
+        f"settings changed: {changed}"
+    )

@@ -261,10 +261,3 @@ def test_export_to_a_folder_that_does_not_exist(run, tmp_path):
     result = run("export", str(tmp_path / "no" / "such" / "out.json"))
     assert result.code == 2
     assert "can't write it" in result.err
-
-
-def test_djamon_fixture_is_refused_with_a_clear_line_for_now(run, write):
-    fixture = [{"model": "monitor.group", "pk": 1, "fields": {"title": "G"}}]
-    result = run("import", write(fixture))
-    assert result.code == 2
-    assert "dumpdata" in result.err

@@ -1,0 +1,162 @@
+"""Check history: the per-hour summary kept beside raw checks, uptime and response-time
+figures read from it, and the purge of old raw checks in small batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from .models import db
+
+HOUR_MS = 3_600_000
+PURGE_BATCH = 5000
+#: hour summaries outlive raw checks at least this long, so 30-day uptime survives a purge
+SUMMARY_MIN_DAYS = 31
+
+
+def hour_of(when: datetime) -> int:
+    return int(when.timestamp() * 1000) // HOUR_MS
+
+
+def add_to_hours(
+    checks: Iterable[tuple[int, datetime, int | None, str | None, float]],
+    good_codes: Sequence[int],
+) -> None:
+    """Fold checks (site id, time, status, error, elapsed ms) into the hour summary.
+    Call inside the transaction that stores them."""
+    good = set(good_codes)
+    rows = []
+    for site_id, when, status, error, elapsed in checks:
+        ok = error is None and status in good
+        rows.append(
+            (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
+        )
+    if rows:
+        db.cursor().executemany(
+            """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
+                                       good_elapsed_max)
+               VALUES (?, ?, 1, ?, ?, ?)
+               ON CONFLICT (site_id, hour) DO UPDATE SET
+                   checks = checks + 1,
+                   good = good + excluded.good,
+                   good_elapsed_sum = good_elapsed_sum + excluded.good_elapsed_sum,
+                   good_elapsed_max = max(good_elapsed_max, excluded.good_elapsed_max)""",
+            rows,
+        )
+
+
+@dataclass(frozen=True)
+class Uptime:
+    good: int
+    checks: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.checks == 0 else 100.0 * self.good / self.checks
+
+    def text(self) -> str:
+        p = self.percent
+        if p is None:
+            return "-"
+        return "100%" if self.good == self.checks else f"{min(p, 99.99):.2f}%"
+
+
+def uptimes(now: datetime, hours: int, site_ids: Sequence[int] | None = None) -> dict[int, Uptime]:
+    """Each site's good/total checks over the last ``hours`` whole hours, this one included."""
+    since = hour_of(now) - hours + 1
+    sql = "SELECT site_id, sum(good), sum(checks) FROM check_hour WHERE hour >= ?"
+    args: list = [since]
+    if site_ids is not None:
+        sql += f" AND site_id IN ({','.join('?' for _ in site_ids)})"
+        args += list(site_ids)
+    rows = db.execute_sql(sql + " GROUP BY site_id", args).fetchall()
+    return {site_id: Uptime(int(good), int(total)) for site_id, good, total in rows}
+
+
+@dataclass(frozen=True)
+class HourPoint:
+    start: datetime
+    checks: int
+    good: int
+    average_ms: float | None  # of good answers
+    max_ms: float | None
+
+
+def hourly(site_id: int, now: datetime, hours: int) -> list[HourPoint]:
+    """One point per hour for the last ``hours`` hours (hours with no check are left out)."""
+    since = hour_of(now) - hours + 1
+    rows = db.execute_sql(
+        """SELECT hour, checks, good, good_elapsed_sum, good_elapsed_max FROM check_hour
+           WHERE site_id = ? AND hour >= ? ORDER BY hour""",
+        (site_id, since),
+    ).fetchall()
+    return [
+        HourPoint(
+            datetime.fromtimestamp(hour * 3600, tz=UTC),
+            checks,
+            good,
+            (total / good) if good else None,
+            peak if good else None,
+        )
+        for hour, checks, good, total, peak in rows
+    ]
+
+
+def purge(
+    older_than_days: int,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Delete raw checks older than the cutoff, a batch per transaction (so other writers get
+    their turn); hour summaries go only past max(days, 31). Outages are never touched."""
+    cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
+    removed = 0
+    while True:
+        with db.atomic("IMMEDIATE"):
+            cursor = db.execute_sql(
+                """DELETE FROM "check" WHERE rowid IN
+                   (SELECT rowid FROM "check" WHERE time < ? LIMIT ?)""",
+                (cutoff_ms, PURGE_BATCH),
+            )
+            count = cursor.rowcount
+        removed += count
+        if progress is not None:
+            progress(removed)
+        if count < PURGE_BATCH:
+            break
+    keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
+    oldest_hour = hour_of(now - timedelta(days=keep_days))
+    with db.atomic("IMMEDIATE"):
+        db.execute_sql("DELETE FROM check_hour WHERE hour < ?", (oldest_hour,))
+    return removed
+
+
+def check_count() -> int:
+    return db.execute_sql('SELECT count(*) FROM "check"').fetchone()[0]
+
+
+def meta_get(key: str) -> str | None:
+    row = db.execute_sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def meta_set(key: str, value: str) -> None:
+    with db.atomic("IMMEDIATE"):
+        db.execute_sql(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+
+def purge_if_due(
+    retention_days: int, now: datetime, every: timedelta = timedelta(days=1)
+) -> int | None:
+    """The app's daily purge: runs when the last one is older than ``every``."""
+    last = meta_get("last_purge")
+    if last is not None and now - datetime.fromisoformat(last) < every:
+        return None
+    removed = purge(retention_days, now)
+    meta_set("last_purge", now.isoformat())
+    return removed
