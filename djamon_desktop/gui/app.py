@@ -25,7 +25,7 @@ from ..core import config
 from ..core.outages import duration_words
 from ..core.schedule import Schedule, local_zone
 from ..core.status import OpenOutage, SiteState, overview
-from ..store import outbox, repo
+from ..store import history, outbox, repo
 from .icons import app_icon
 from .notify import Notifier
 from .poller import Poller, utc_now
@@ -36,7 +36,7 @@ from .windows.dashboard import DashboardWindow
 from .windows.editors import GroupEditor, SiteEditor
 from .windows.outages import OutagesWindow, OutageWindow
 from .windows.settings import SettingsWindow
-from .windows.site import SiteWindow
+from .windows.site import SiteWindow, site_history
 
 log = logging.getLogger(__name__)
 
@@ -227,12 +227,16 @@ class App(QObject):
             groups = [
                 (g.group_id, g.title) for g in repo.list_groups() if g.group_id not in hidden_groups
             ]
-            self.dashboard.show_sites(groups, sites, hidden_sites)
+            day = history.uptimes(self.clock(), 24)
+            self.dashboard.show_sites(
+                groups, sites, hidden_sites, {i: u.text() for i, u in day.items()}
+            )
             self.dashboard.status_label.setText(ov.text)
         by_id = {s.site_id: s for s in sites}
         for site_id, window in list(self.site_windows.items()):
             if site_id in by_id:
                 window.show_site(by_id[site_id], repo.recent_checks(site_id))
+                window.show_history(site_history(site_id, self.clock()))
         for outage_id, window in self.outage_windows.items():
             info = repo.find_outage(str(outage_id))
             if info is not None:

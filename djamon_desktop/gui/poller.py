@@ -35,12 +35,17 @@ class RoundWorker(QObject):
     @Slot()
     def run(self) -> None:
         from ..alerts.sender import deliver_pending
-        from ..core.rounds import run_round
+        from ..core.rounds import run_round, utc_now
+        from ..store.history import purge_if_due
         from ..store.repo import load_settings
 
         try:
             report = run_round()
-            deliveries = deliver_pending(load_settings())
+            settings = load_settings()
+            deliveries = deliver_pending(settings)
+            removed = purge_if_due(settings["retention_days"], utc_now())
+            if removed:
+                log.info("daily purge: removed %d old checks", removed)
         except UserError as exc:
             self.failed.emit(exc.message)
             return

@@ -160,3 +160,27 @@ def purge_if_due(
     removed = purge(retention_days, now)
     meta_set("last_purge", now.isoformat())
     return removed
+
+
+@dataclass(frozen=True)
+class SiteHistory:
+    day: Uptime
+    week: Uptime
+    month: Uptime
+    last_day: list[HourPoint]
+    last_week: list[HourPoint]
+
+
+def site_history(site_id: int, now: datetime) -> SiteHistory:
+    def one(hours: int) -> Uptime:
+        return uptimes(now, hours, [site_id]).get(site_id, Uptime(0, 0))
+
+    week = hourly(site_id, now, 24 * 7)
+    day_start = hour_of(now) - 23
+    return SiteHistory(
+        day=one(24),
+        week=one(24 * 7),
+        month=one(24 * 30),
+        last_day=[p for p in week if hour_of(p.start) >= day_start],
+        last_week=week,
+    )

@@ -128,6 +128,9 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     assert payments["State"] == "warning" and payments["Failures"] == "1st failure in a row"
     assert payments["Last answer"] == "500" and payments["Response"].endswith(" ms")
     assert rows[1]["State"] == "up" and rows[1]["Last seen"] != "never"
+    assert (payments["Uptime 24 h"], rows[1]["Uptime 24 h"], rows[2]["Uptime 24 h"]) == (
+        "0.00%", "100%", "-",
+    )
     assert rows[2]["State"] == "inactive"
     assert payments["background"] != rows[1]["background"]
     assert payments["priority_colour"] != rows[1]["priority_colour"]
@@ -143,6 +146,14 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
         round_now(qtbot, app)
     assert len(window.rows()) == 10
     assert window.rows()[0][1] == "500"
+    assert window.uptime.text() == (
+        "Uptime: 0.00% over 24 hours, 0.00% over 7 days, 0.00% over 30 days"
+    )
+    assert window.day_chart.summary() == "No answers in this period"
+    blog = app.show_site(payments_id(app, "Blog"))
+    assert blog.uptime.text().startswith("Uptime: 100% over 24 hours")
+    assert blog.day_chart.summary().endswith("0 hours with failures")
+    blog.grab()  # paints the charts
 
 
 def payments_id(app, title):

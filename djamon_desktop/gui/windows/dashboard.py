@@ -35,7 +35,16 @@ PRIORITY_COLOUR = {
     "normal": QColor(40, 40, 40),
     "low": QColor(110, 110, 110),
 }
-COLUMNS = ["Site", "Priority", "State", "Last seen", "Last answer", "Response", "Failures"]
+COLUMNS = [
+    "Site",
+    "Priority",
+    "State",
+    "Uptime 24 h",
+    "Last seen",
+    "Last answer",
+    "Response",
+    "Failures",
+]
 SITE_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -194,10 +203,16 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     # -- content ---------------------------------------------------------------------------------
 
     def show_sites(
-        self, groups: list[tuple[int, str]], sites: list[SiteInfo], hidden: set[int] = frozenset()
+        self,
+        groups: list[tuple[int, str]],
+        sites: list[SiteInfo],
+        hidden: set[int] = frozenset(),
+        uptime: dict[int, str] | None = None,
     ) -> None:
         """Rebuild the tree; ``groups`` is every (id, title) in order, ``hidden`` sites are
-        waiting to be deleted (their undo is still offered)."""
+        waiting to be deleted (their undo is still offered), ``uptime`` is each site's 24 h
+        uptime in words."""
+        self._uptime = uptime or {}
         selected = self._current()
         collapsed = {
             self.tree.topLevelItem(i).data(0, GROUP_ROLE)
@@ -259,6 +274,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
                 site.title,
                 site.priority,
                 state,
+                self._uptime.get(site.site_id, "-"),
                 local_text(site.last_seen),
                 last,
                 elapsed,

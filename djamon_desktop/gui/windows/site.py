@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -9,13 +11,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core.status import failure_words
+from ...store.history import SiteHistory, site_history
 from ...store.repo import CheckInfo, SiteInfo
 from .base import RememberedWindow, answer_text, local_text, window_title
+from .chart import ResponseChart
+
+__all__ = ["SiteWindow", "site_history"]
 
 
 class SiteWindow(RememberedWindow, QWidget):
@@ -32,6 +39,14 @@ class SiteWindow(RememberedWindow, QWidget):
             form.addRow(f"{key}:", label)
             self.labels[key] = label
         layout.addLayout(form)
+        self.uptime = QLabel()
+        layout.addWidget(self.uptime)
+        self.charts = QTabWidget()
+        self.day_chart = ResponseChart(24)
+        self.week_chart = ResponseChart(24 * 7)
+        self.charts.addTab(self.day_chart, "Response time, last day")
+        self.charts.addTab(self.week_chart, "Last week")
+        layout.addWidget(self.charts, 2)
         layout.addWidget(QLabel("Last 10 checks:"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed"])
@@ -39,7 +54,7 @@ class SiteWindow(RememberedWindow, QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table)
-        self.remember("site", (560, 460))
+        self.remember("site", (640, 680))
 
     def show_site(self, site: SiteInfo, checks: list[CheckInfo]) -> None:
         self.setWindowTitle(window_title(site.title))
@@ -65,6 +80,15 @@ class SiteWindow(RememberedWindow, QWidget):
             ]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def show_history(self, history: SiteHistory) -> None:
+        self.uptime.setText(
+            f"Uptime: {history.day.text()} over 24 hours, {history.week.text()} over 7 days, "
+            f"{history.month.text()} over 30 days"
+        )
+        now = datetime.now().astimezone()
+        self.day_chart.show_points(history.last_day, now)
+        self.week_chart.show_points(history.last_week, now)
 
     def rows(self) -> list[list[str]]:
         return [
