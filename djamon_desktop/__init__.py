@@ -4,7 +4,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("djamon-desktop")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.1.0"
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 APP_NAME = "djamon-desktop"

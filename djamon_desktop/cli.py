@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     secret_sub.add_parser("list", help="each name and whether it is set", parents=[common])
     p = command("alert-test", "send one test message through a channel now")
     p.add_argument("channel", choices=["email", "twitter"])
+    command("install-desktop", "add the app to your application menu (a .desktop entry)")
+    command("uninstall-desktop", "remove the menu entry, its icons and the autostart entry")
     return parser
 
 
@@ -475,6 +477,37 @@ def cmd_alert_test(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from . import desktop_entry
+
+    try:
+        written = desktop_entry.install(
+            desktop_entry.launch_command(getattr(args, "data_dir", None))
+        )
+    except OSError as exc:
+        raise UserError(f"install-desktop: {exc.filename}: {exc.strerror}") from None
+    print(f"Added djamon-desktop to the application menu ({written[-1]}).")
+    return EXIT_OK
+
+
+def cmd_uninstall_desktop(args: argparse.Namespace) -> int:
+    from . import desktop_entry
+
+    try:
+        removed = desktop_entry.uninstall()
+    except OSError as exc:
+        raise UserError(f"uninstall-desktop: {exc.filename}: {exc.strerror}") from None
+    print(
+        f"Removed {len(removed)} file{'s' if len(removed) != 1 else ''}."
+        if removed
+        else "djamon-desktop was not in the application menu."
+    )
+    return EXIT_OK
+
+
+#: commands that do not touch the data folder
+NO_DATA = {"install-desktop": cmd_install_desktop, "uninstall-desktop": cmd_uninstall_desktop}
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "purge": cmd_purge,
     "secret": cmd_secret,
@@ -543,6 +576,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command is None:
             _check_display()
+        if args.command in NO_DATA:
+            return NO_DATA[args.command](args)
         data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
         _setup_logging(data_dir)
         from .store.database import close_database, open_database

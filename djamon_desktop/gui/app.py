@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-from .. import __version__
+from .. import __version__, desktop_entry
 from ..core import config
 from ..core.outages import duration_words
 from ..core.schedule import Schedule, local_zone
@@ -351,11 +351,25 @@ class App(QObject):
 
     def show_settings(self) -> SettingsWindow:
         if self.settings_window is None:
-            self.settings_window = SettingsWindow(repo.save_settings)
+            command = desktop_entry.launch_command(self._explicit_data_dir())
+            self.settings_window = SettingsWindow(
+                repo.save_settings,
+                autostart=(
+                    desktop_entry.autostart_enabled,
+                    lambda on: desktop_entry.set_autostart(on, command),
+                ),
+            )
             self.settings_window.saved.connect(self._settings_saved)
         self.settings_window.show_settings(repo.load_settings())
         self._raise(self.settings_window)
         return self.settings_window
+
+    def _explicit_data_dir(self) -> str | None:
+        """The data folder, when it is not the default one (autostart must name it then)."""
+        from platformdirs import user_data_dir
+
+        default = Path(user_data_dir("djamon-desktop", appauthor=False)).resolve()
+        return None if self.data_dir.resolve() == default else str(self.data_dir)
 
     def _settings_saved(self) -> None:
         self.poller.arm()

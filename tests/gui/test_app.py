@@ -129,7 +129,9 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     assert payments["Last answer"] == "500" and payments["Response"].endswith(" ms")
     assert rows[1]["State"] == "up" and rows[1]["Last seen"] != "never"
     assert (payments["Uptime 24 h"], rows[1]["Uptime 24 h"], rows[2]["Uptime 24 h"]) == (
-        "0.00%", "100%", "-",
+        "0.00%",
+        "100%",
+        "-",
     )
     assert rows[2]["State"] == "inactive"
     assert payments["background"] != rows[1]["background"]
@@ -346,3 +348,20 @@ def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load,
     stall, menu = max(gaps) * 1000, max(menu_times) * 1000
     print(f"longest UI stall {stall:.0f} ms, menu rebuilt in {menu:.1f} ms")
     assert max(gaps) < 0.3, f"the UI thread stalled for {max(gaps) * 1000:.0f} ms"
+
+
+def test_start_at_login_switch_writes_the_autostart_entry(qtbot, make_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = make_app(start_round=False)
+    window = app.show_settings()
+    entry = tmp_path / "config" / "autostart" / "djamon-desktop.desktop"
+    assert not window.start_at_login.isChecked()
+    window.start_at_login.setChecked(True)
+    assert window.try_save() is True
+    text = entry.read_text()
+    assert f"--data-dir {app.data_dir}" in text or f'--data-dir "{app.data_dir}"' in text
+    window.show_settings(repo.load_settings())
+    assert window.start_at_login.isChecked()
+    window.start_at_login.setChecked(False)
+    assert window.try_save() is True
+    assert not entry.exists()

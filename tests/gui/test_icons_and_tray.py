@@ -66,3 +66,28 @@ def test_menu_entries_emit(qtbot):
     assert paused.args == [None]
     with qtbot.waitSignal(tray.check_now):
         tray.trigger("Check now")
+
+
+def test_rendered_pngs_match_their_svg_sources(qtbot):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "resources" / "render_icons.py"
+    spec = importlib.util.spec_from_file_location("render_icons", path)
+    render_icons = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(render_icons)
+    from PySide6.QtGui import QImage
+
+    checked = 0
+    for svg, size, png in render_icons.targets():
+        fresh = render_icons.render(svg, size).convertToFormat(QImage.Format.Format_ARGB32)
+        stored = QImage(str(png)).convertToFormat(QImage.Format.Format_ARGB32)
+        assert stored.size() == fresh.size(), png
+        worst = max(
+            abs(fresh.pixelColor(x, y).alpha() - stored.pixelColor(x, y).alpha())
+            for x in range(size)
+            for y in range(size)
+        )
+        assert worst <= 8, f"{png.name} is out of date: run resources/render_icons.py"
+        checked += 1
+    assert checked == 32

@@ -62,9 +62,11 @@ class SettingsWindow(RememberedWindow, QWidget):
         self,
         save: Callable[[dict[str, Any]], object],
         clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        autostart: tuple[Callable[[], bool], Callable[[bool], None]] | None = None,
     ) -> None:
         super().__init__()
         self._save = save
+        self._autostart = autostart
         self._clock = clock
         self.setWindowTitle(window_title("Settings"))
         self.errors = FieldErrors()
@@ -75,6 +77,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         self._checks_tab()
         self._email_tab()
         self._x_tab()
+        self._desktop_tab()
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -161,6 +164,12 @@ class SettingsWindow(RememberedWindow, QWidget):
             self.errors.add_row(form, label, name, field)
             self.secret_fields[name] = field
 
+    def _desktop_tab(self) -> None:
+        form = self._tab("Desktop")
+        self.start_at_login = QCheckBox("Start djamon-desktop when I log in")
+        self.start_at_login.setEnabled(self._autostart is not None)
+        self.errors.add_row(form, "", "autostart", self.start_at_login)
+
     # -- values ----------------------------------------------------------------------------------
 
     def show_settings(self, settings: dict[str, Any]) -> None:
@@ -182,6 +191,8 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.email_from.setText(email["from"])
         self.email_to.setText(", ".join(email["to"]))
         self.twitter_enabled.setChecked(settings["twitter"]["enabled"])
+        if self._autostart is not None:
+            self.start_at_login.setChecked(self._autostart[0]())
         self._show_secret_state()
         self.update_preview()
 
@@ -253,6 +264,11 @@ class SettingsWindow(RememberedWindow, QWidget):
             left = self.errors.show_problems(refused.problems, strip="settings.")
             self.note.setText("\n".join(left) or "Nothing was saved: see the fields marked.")
             return False
+        if self._autostart is not None:
+            try:
+                self._autostart[1](self.start_at_login.isChecked())
+            except OSError as exc:
+                self.errors.show("autostart", f"{exc.filename}: {exc.strerror}")
         stored = []
         for name, field in self.secret_fields.items():
             if field.text():
