@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,12 @@ def keyring(monkeypatch, tmp_path):
     yield secrets.put
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     _reload_keyring()
+
+
+@pytest.fixture
+def name() -> str:
+    """A name of this test's own, e.g. for a switch on the shared server (/switch/NAME)."""
+    return uuid.uuid4().hex[:8]
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
@@ -11,11 +10,6 @@ from djamon_desktop.alerts import channels
 
 from ..conftest import document, group, site
 from ..mail import MailServer
-
-
-@pytest.fixture
-def name():
-    return uuid.uuid4().hex[:8]
 
 
 def setup_sites(load, server, name, mail, strikes=2, **settings):

@@ -6,21 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
-import uuid
 from urllib.parse import quote, unquote
 
-import pytest
 from oauthlib.oauth1.rfc5849 import signature
 
 from djamon_desktop.alerts.messages import post_length
 
 from ..conftest import document, group, site
 from ..xapi import CREDENTIALS
-
-
-@pytest.fixture
-def name():
-    return uuid.uuid4().hex[:8]
 
 
 def oauth_params(header: str) -> dict[str, str]:

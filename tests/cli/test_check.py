@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
-
-import pytest
 
 from djamon_desktop.store import repo
 from djamon_desktop.store.models import Check, Outage
 
 from ..conftest import document, group, opened, site
 from ..servers import closed_port
-
-
-@pytest.fixture
-def name():
-    """A switch name of this test's own on the shared server."""
-    return uuid.uuid4().hex[:8]
 
 
 def states(run):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
 
 import pytest
 
@@ -14,11 +13,6 @@ from djamon_desktop.store import repo
 
 from ..conftest import document, group, site
 from .conftest import near, pixel_colour
-
-
-@pytest.fixture
-def name():
-    return uuid.uuid4().hex[:8]
 
 
 def tray_colour(app):

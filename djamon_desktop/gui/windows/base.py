@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ..icons import app_icon
 
@@ -23,6 +23,19 @@ def answer_text(status_code, error) -> str:
     if error:
         return error
     return "-" if status_code is None else str(status_code)
+
+
+def label_form(keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel]]:
+    """A form of read-only, selectable values, one row per key."""
+    form = QFormLayout()
+    labels: dict[str, QLabel] = {}
+    for key in keys:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(f"{key}:", label)
+        labels[key] = label
+    return form, labels
 
 
 class RememberedWindow:

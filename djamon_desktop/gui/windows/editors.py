@@ -28,6 +28,15 @@ from .base import window_title
 from .forms import FieldErrors
 
 
+def _save_cancel(dialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.try_save)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class GroupEditor(QDialog):
     def __init__(self, save: Callable[[str], object], title: str = "", parent=None) -> None:
         super().__init__(parent)
@@ -40,12 +49,7 @@ class GroupEditor(QDialog):
         self.title.setMaxLength(TITLE_MAX + 10)
         self.errors.add_row(form, "Title:", "title", self.title)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_save_cancel(self))
 
     def try_save(self) -> bool:
         self.errors.clear()
@@ -106,12 +110,7 @@ class SiteEditor(QDialog):
         self._count()
         form.addRow("", self.count)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(_save_cancel(self))
         self.resize(520, self.sizeHint().height())
 
     def _count(self) -> None:

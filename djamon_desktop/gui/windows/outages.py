@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from ...core.outages import duration_words
 from ...store.outbox import AlertInfo
 from ...store.repo import OUTAGES_PER_PAGE, OutageInfo
-from .base import RememberedWindow, local_text, window_title
+from .base import RememberedWindow, label_form, local_text, window_title
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -104,14 +103,9 @@ class OutageWindow(RememberedWindow, QWidget):
         super().__init__()
         self.outage_id = outage_id
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.labels: dict[str, QLabel] = {}
-        for key in ("Code", "Started", "Ended", "Duration", "Content", "Alerts delivered"):
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(f"{key}:", label)
-            self.labels[key] = label
+        form, self.labels = label_form(
+            ("Code", "Started", "Ended", "Duration", "Content", "Alerts delivered")
+        )
         layout.addLayout(form)
         layout.addWidget(QLabel("Sites:"))
         self.sites = QListWidget()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFormLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 from ...core.status import failure_words
 from ...store.history import SiteHistory, site_history
 from ...store.repo import CheckInfo, SiteInfo
-from .base import RememberedWindow, answer_text, local_text, window_title
+from .base import RememberedWindow, answer_text, label_form, local_text, window_title
 from .chart import ResponseChart
 
 __all__ = ["SiteWindow", "site_history"]
@@ -30,14 +28,9 @@ class SiteWindow(RememberedWindow, QWidget):
         super().__init__()
         self.site_id = site_id
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.labels: dict[str, QLabel] = {}
-        for key in ("Group", "URL", "Priority", "State", "Last seen", "Down message"):
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(f"{key}:", label)
-            self.labels[key] = label
+        form, self.labels = label_form(
+            ("Group", "URL", "Priority", "State", "Last seen", "Down message")
+        )
         layout.addLayout(form)
         self.uptime = QLabel()
         layout.addWidget(self.uptime)
