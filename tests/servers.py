@@ -266,8 +266,9 @@ class ManySitesServer:
     def start(self) -> ManySitesServer:
         import multiprocessing
 
-        self._port, ready = multiprocessing.Value("i", 0), multiprocessing.Event()
-        self._process = multiprocessing.Process(
+        spawn = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt
+        self._port, ready = spawn.Value("i", 0), spawn.Event()
+        self._process = spawn.Process(
             target=_serve_sites, args=(self._port, ready), daemon=True
         )
         self._process.start()
