@@ -142,6 +142,19 @@ def site(title: str, url: str, **extra) -> dict:
     return {"title": title, "url": url, **extra}
 
 
+def payments(
+    server, name: str, message: str = "Card payments fail.", blog: bool = True, **settings
+):
+    """The usual test document: a critical "Payments" site on /switch/NAME (so a test can make it
+    fail) and, with ``blog``, a low-priority "Blog" that is always up."""
+    sites = [
+        site("Payments", server.url(f"/switch/{name}"), priority="critical", down_message=message)
+    ]
+    if blog:
+        sites.append(site("Blog", server.url("/status/200"), priority="low"))
+    return document(group("Production", *sites), **settings)
+
+
 @pytest.fixture
 def load(run, tmp_path):
     """Import a document through the command line and insist it was taken."""

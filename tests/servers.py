@@ -268,9 +268,7 @@ class ManySitesServer:
 
         spawn = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt
         self._port, ready = spawn.Value("i", 0), spawn.Event()
-        self._process = spawn.Process(
-            target=_serve_sites, args=(self._port, ready), daemon=True
-        )
+        self._process = spawn.Process(target=_serve_sites, args=(self._port, ready), daemon=True)
         self._process.start()
         if not ready.wait(15):
             raise RuntimeError("the many-sites server did not start")

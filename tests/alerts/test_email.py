@@ -8,28 +8,13 @@ import pytest
 
 from djamon_desktop.alerts import channels
 
-from ..conftest import document, group, site
+from ..conftest import document, group, payments, site
 from ..mail import MailServer
 
 
 def setup_sites(load, server, name, mail, strikes=2, **settings):
-    load(
-        document(
-            group(
-                "Production",
-                site(
-                    "Payments",
-                    server.url(f"/switch/{name}"),
-                    priority="critical",
-                    down_message="Les paiements échouent — 支払いに失敗",
-                ),
-                site("Blog", server.url("/status/200"), priority="low"),
-            ),
-            strikes=strikes,
-            email=mail.settings(),
-            **settings,
-        )
-    )
+    message = "Les paiements échouent — 支払いに失敗"
+    load(payments(server, name, message, strikes=strikes, email=mail.settings(), **settings))
 
 
 def test_opening_mail_names_the_outage_and_arrives_once(server, load, run, mail, name):

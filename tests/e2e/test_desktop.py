@@ -8,13 +8,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from ..conftest import document, group, site
+from ..conftest import payments
 from .desktop import Desktop, missing_tools
 
 pytestmark = pytest.mark.skipif(
@@ -110,26 +109,10 @@ def click_notification(desktop: Desktop, route: str) -> None:
 
 
 @pytest.mark.parametrize("route", ["dbus", "balloon"])
-def test_tray_turns_red_notification_opens_the_outage(desktop, server, tmp_path, route):
-    name = uuid.uuid4().hex[:8]
+def test_tray_turns_red_notification_opens_the_outage(desktop, server, tmp_path, route, name):
     data_dir = tmp_path / "app-data"
     doc = tmp_path / "sites.json"
-    doc.write_text(
-        json.dumps(
-            document(
-                group(
-                    "Production",
-                    site(
-                        "Payments",
-                        server.url(f"/switch/{name}"),
-                        priority="critical",
-                        down_message="Card payments fail.",
-                    ),
-                ),
-                strikes=1,
-            )
-        )
-    )
+    doc.write_text(json.dumps(payments(server, name, blog=False, strikes=1)))
     env = {**desktop.env}
     env.pop("PYTHON_KEYRING_BACKEND", None)
     if route == "balloon":  # no session bus: Qt's own balloon, as on a bare XEmbed tray

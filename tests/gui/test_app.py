@@ -11,7 +11,7 @@ import pytest
 from djamon_desktop.gui.icons import COLOURS
 from djamon_desktop.store import repo
 
-from ..conftest import document, group, site
+from ..conftest import document, group, payments, site
 from .conftest import near, pixel_colour
 
 
@@ -29,21 +29,7 @@ def round_now(qtbot, app):
 
 
 def test_icon_goes_green_amber_red_and_back(qtbot, make_app, load, server, name):
-    load(
-        document(
-            group(
-                "Production",
-                site(
-                    "Payments",
-                    server.url(f"/switch/{name}"),
-                    priority="critical",
-                    down_message="Card payments fail.",
-                ),
-                site("Blog", server.url("/status/200"), priority="low"),
-            ),
-            strikes=2,
-        )
-    )
+    load(payments(server, name, strikes=2))
     app = make_app()
     assert is_state(app, "up")
     assert app.tray.icon.toolTip() == "djamon-desktop: All 2 sites up"
