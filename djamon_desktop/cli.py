@@ -21,6 +21,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
 from . import APP_NAME, __version__, paths
+from .core.status import answer_text, local_text
 from .errors import UserError
 
 log = logging.getLogger(APP_NAME)
@@ -116,10 +117,6 @@ def iso_utc(when: datetime | None) -> str | None:
     return None if when is None else when.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def local_text(when: datetime | None) -> str:
-    return "never" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
@@ -129,10 +126,6 @@ def _table(rows: list[list[str]]) -> str:
     return "\n".join(
         "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
     )
-
-
-def _answer(status_code: int | None, error: str | None) -> str:
-    return str(status_code) if error is None else (error or "-")
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -189,7 +182,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     o.state.upper(),
                     o.site.group,
                     o.site.title,
-                    _answer(o.result.status_code, o.result.error),
+                    answer_text(o.result.status_code, o.result.error),
                     f"{o.result.elapsed_ms:.1f} ms",
                     str(o.down_count),
                 ]
@@ -237,7 +230,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
         return EXIT_OK
     rows = [["ID", "GROUP", "SITE", "PRIORITY", "STATE", "DOWN", "LAST ANSWER", "LAST SEEN"]]
     for s in sites:
-        last = "-" if s.last_checked is None else _answer(s.last_status_code, s.last_error)
+        last = "-" if s.last_checked is None else answer_text(s.last_status_code, s.last_error)
         rows.append(
             [
                 str(s.site_id),
@@ -347,16 +340,7 @@ def cmd_outage(args: argparse.Namespace) -> int:
         f"Notification sent: {'yes' if info.notification_sent else 'no'}",
     ]
     for alert in alerts_of(info.id):
-        if alert.delivered_at is not None:
-            state = f"delivered {local_text(alert.delivered_at)}"
-        elif alert.attempts == 0:
-            state = "queued, not tried yet"
-        else:
-            state = (
-                f"queued after {alert.attempts} attempt{'s' if alert.attempts > 1 else ''}, "
-                f"last {local_text(alert.last_attempt_at)}: {alert.last_error}"
-            )
-        lines.append(f"Alert {alert.channel} ({alert.event}): {state}")
+        lines.append(f"Alert {alert.channel} ({alert.event}): {alert.state_text()}")
     print("\n".join(lines))
     return EXIT_OK
 

@@ -15,6 +15,18 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def local_text(when: datetime | None) -> str:
+    """A moment as people here read it: local time, to the second."""
+    return "never" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def answer_text(status_code: int | None, error: str | None) -> str:
+    """What a check saw: its status code, or the kind of error."""
+    if error:
+        return error
+    return "-" if status_code is None else str(status_code)
+
+
 def failure_words(down_count: int) -> str:
     return f"{ordinal(down_count)} failure in a row" if down_count else "up"
 

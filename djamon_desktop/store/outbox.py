@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from ..alerts import messages
 from ..core.outages import PRIORITY_NAMES
+from ..core.status import local_text
 from .models import Alert, Outage, OutageSite, Site, db
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
@@ -47,6 +48,15 @@ class AlertInfo:
     last_error: str | None
     last_attempt_at: datetime | None
     delivered_at: datetime | None
+
+    def state_text(self) -> str:
+        """Where this alert is, in words (with the last error when it is still queued)."""
+        if self.delivered_at is not None:
+            return f"delivered {local_text(self.delivered_at)}"
+        if self.attempts == 0:
+            return "queued, not tried yet"
+        times = f"{self.attempts} attempt{'s' if self.attempts > 1 else ''}"
+        return f"queued after {times}, last {local_text(self.last_attempt_at)}: {self.last_error}"
 
 
 def _answer(site: Site | None) -> str:

@@ -15,16 +15,6 @@ def window_title(name: str) -> str:
     return f"{name}{SUFFIX}"
 
 
-def local_text(when) -> str:
-    return "never" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
-def answer_text(status_code, error) -> str:
-    if error:
-        return error
-    return "-" if status_code is None else str(status_code)
-
-
 def label_form(keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel]]:
     """A form of read-only, selectable values, one row per key."""
     form = QFormLayout()

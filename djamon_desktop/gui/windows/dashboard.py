@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.outages import PRIORITY_NAMES
-from ...core.status import failure_words
+from ...core.status import answer_text, failure_words, local_text
 from ...store.repo import SiteInfo
-from .base import RememberedWindow, answer_text, local_text, window_title
+from .base import RememberedWindow, window_title
 
 STATE_TINT = {
     "up": QColor(46, 160, 67, 40),

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.outages import duration_words
+from ...core.status import local_text
 from ...store.outbox import AlertInfo
 from ...store.repo import OUTAGES_PER_PAGE, OutageInfo
-from .base import RememberedWindow, label_form, local_text, window_title
+from .base import RememberedWindow, label_form, window_title
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -156,13 +157,7 @@ class OutageWindow(RememberedWindow, QWidget):
             self.sites.addItem(f"{s.title}{primary} (since {local_text(s.start_time)})")
         self.alerts.clear()
         for a in alerts:
-            if a.delivered_at is not None:
-                state = f"delivered {local_text(a.delivered_at)}"
-            elif a.attempts == 0:
-                state = "queued"
-            else:
-                state = f"queued after {a.attempts} attempt(s): {a.last_error}"
-            self.alerts.addItem(f"{a.channel} ({a.event}): {state}")
+            self.alerts.addItem(f"{a.channel} ({a.event}): {a.state_text()}")
         if not alerts:
             self.alerts.addItem("none (no alert channel was enabled)")
         if not self.save_button.isEnabled():  # never overwrite what the user is typing

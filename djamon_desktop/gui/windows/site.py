@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.status import failure_words
+from ...core.status import answer_text, failure_words, local_text
 from ...store.history import SiteHistory, site_history
 from ...store.repo import CheckInfo, SiteInfo
-from .base import RememberedWindow, answer_text, label_form, local_text, window_title
+from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
 
 __all__ = ["SiteWindow", "site_history"]
