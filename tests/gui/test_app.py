@@ -345,3 +345,28 @@ def test_start_at_login_switch_writes_the_autostart_entry(qtbot, make_app, tmp_p
     window.start_at_login.setChecked(False)
     assert window.try_save() is True
     assert not entry.exists()
+
+
+def test_an_unexpected_error_shows_a_dialog_and_the_tray_stays(qtbot, make_app, data_dir):
+    import sys
+    import threading
+
+    from djamon_desktop.gui.app import _install_error_dialog
+
+    app = make_app(start_round=False)
+    saved = sys.excepthook, threading.excepthook
+    try:
+        _install_error_dialog(app)
+        try:
+            raise ValueError("the disk said no")
+        except ValueError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook, threading.excepthook = saved
+    box = app._error_box
+    assert box.isVisible() and box.windowTitle() == "Unexpected error — djamon-desktop"
+    assert "ValueError: the disk said no" in box.text()
+    assert str(data_dir / "logs") in box.informativeText()
+    assert "Traceback" in box.detailedText()
+    assert app.tray.icon is not None and not app._quitting
+    box.close()
