@@ -90,14 +90,19 @@ class _DbusSender:
             self._on_failure(title, body, outage_id, critical)
 
     async def _deliver(self, title: str, body: str, outage_id: int, critical: bool) -> None:
-        from desktop_notifier import DesktopNotifier, Urgency
+        from desktop_notifier import DesktopNotifier, Icon, Urgency
+
+        from ..resources import icon_file
 
         if self._notifier is None:
-            self._notifier = DesktopNotifier(app_name="djamon-desktop")
+            self._notifier = DesktopNotifier(
+                app_name="djamon-desktop", app_icon=Icon(path=icon_file("app", 64))
+            )
         await self._notifier.send(
             title=title,
             message=body,
             urgency=Urgency.Critical if critical else Urgency.Normal,
+            icon=Icon(path=icon_file("down" if critical else "up", 64)),
             on_clicked=lambda: self._on_click(outage_id),
         )
 

@@ -1,6 +1,7 @@
 """A private X desktop for the end-to-end tests: Xvfb, a session D-Bus, dunst as the
-notification server (a left click runs the default action), and a tray host (trayer, an XEmbed
-tray). Everything is started here and stopped by ``close``."""
+notification server (a left click runs the default action), and a tray host: trayer (an XEmbed
+tray, as XFCE, MATE and LXDE have had) or xfce4-panel's systray (a StatusNotifierItem host, as
+KDE and GNOME's AppIndicator). Everything is started here and stopped by ``close``."""
 
 from __future__ import annotations
 
@@ -13,10 +14,34 @@ import time
 from pathlib import Path
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer", "xdotool", "import", "dunstctl")
+TRAY_HOSTS = {"xembed": "trayer", "sni": "xfce4-panel"}
+
+# xfce4-panel, one panel along the top holding only the systray (StatusNotifierItem) plugin
+XFCE_PANEL = """<?xml version="1.0" encoding="UTF-8"?>
+<channel name="xfce4-panel" version="1.0">
+  <property name="configver" type="int" value="2"/>
+  <property name="panels" type="array">
+    <value type="int" value="1"/>
+    <property name="panel-1" type="empty">
+      <property name="position" type="string" value="p=6;x=0;y=0"/>
+      <property name="length" type="uint" value="100"/>
+      <property name="position-locked" type="bool" value="true"/>
+      <property name="size" type="uint" value="32"/>
+      <property name="plugin-ids" type="array"><value type="int" value="1"/></property>
+    </property>
+  </property>
+  <property name="plugins" type="empty">
+    <property name="plugin-1" type="string" value="systray">
+      <property name="square-icons" type="bool" value="true"/>
+    </property>
+  </property>
+</channel>
+"""
 
 
-def missing_tools() -> list[str]:
-    return [t for t in TOOLS if shutil.which(t) is None]
+def missing_tools(mode: str = "xembed") -> list[str]:
+    tools = [t for t in TOOLS if t != "trayer"] + [TRAY_HOSTS[mode]]
+    return [t for t in tools if shutil.which(t) is None]
 
 
 def _wait(condition, timeout: float, what: str) -> None:
@@ -29,9 +54,11 @@ def _wait(condition, timeout: float, what: str) -> None:
 
 
 class Desktop:
-    def __init__(self) -> None:
+    def __init__(self, mode: str = "xembed") -> None:
+        self.mode = mode
         self.dir = Path(tempfile.mkdtemp(prefix="djamon-desktop-e2e-"))
         self.procs: list[subprocess.Popen] = []
+        self._logs: list = []
         self.env: dict[str, str] = {}
 
     def start(self) -> Desktop:
@@ -66,6 +93,7 @@ class Desktop:
             "XDG_RUNTIME_DIR": str(self.dir / "runtime"),
             "XDG_DATA_HOME": str(self.dir / "data"),
             "NO_AT_BRIDGE": "1",
+            "GSETTINGS_BACKEND": "memory",
             "QT_QPA_PLATFORM": "xcb",
             "DBUS_SESSION_BUS_ADDRESS": f"unix:path={self.dir / 'bus'}",
         }
@@ -97,8 +125,14 @@ class Desktop:
             )
         )
         _wait(self._notifications_ready, 10, "dunst owning org.freedesktop.Notifications")
-        self.procs.append(
-            subprocess.Popen(
+        if self.mode == "sni":
+            channel = self.dir / "config" / "xfce4" / "xfconf" / "xfce-perchannel-xml"
+            channel.mkdir(parents=True)
+            (channel / "xfce4-panel.xml").write_text(XFCE_PANEL)
+            self._spawn(["xfce4-panel", "--disable-wm-check"])
+            _wait(self._sni_host_ready, 20, "the StatusNotifierItem host (xfce4-panel)")
+        else:
+            self._spawn(
                 [
                     "trayer",
                     "--edge",
@@ -113,16 +147,23 @@ class Desktop:
                     "true",
                     "--transparent",
                     "false",
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                ]
             )
-        )
-        _wait(lambda: self.xdotool("search", "--classname", "trayer") != "", 10, "trayer")
+            _wait(lambda: self.xdotool("search", "--classname", "trayer") != "", 10, "trayer")
         return self
 
+    def _spawn(self, argv: list[str]) -> None:
+        log = open(self.dir / f"{Path(argv[0]).name}.log", "wb")  # noqa: SIM115 - kept open
+        self.procs.append(subprocess.Popen(argv, env=self.env, stdout=log, stderr=log))
+        self._logs.append(log)
+
+    def _sni_host_ready(self) -> bool:
+        return self._bus_has("org.kde.StatusNotifierWatcher")
+
     def _notifications_ready(self) -> bool:
+        return self._bus_has("org.freedesktop.Notifications")
+
+    def _bus_has(self, name: str) -> bool:
         out = subprocess.run(
             [
                 "dbus-send",
@@ -131,7 +172,7 @@ class Desktop:
                 "--dest=org.freedesktop.DBus",
                 "/org/freedesktop/DBus",
                 "org.freedesktop.DBus.NameHasOwner",
-                "string:org.freedesktop.Notifications",
+                f"string:{name}",
             ],
             env=self.env,
             capture_output=True,
@@ -158,4 +199,6 @@ class Desktop:
                 proc.wait(5)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        for log in self._logs:
+            log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
