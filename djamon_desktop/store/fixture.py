@@ -72,9 +72,15 @@ def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
             site_ids[s.pk] = row.id
 
         wanted = {c.id: c for c in fixture.checks}
-        ids = list(wanted)
-        for start in range(0, len(ids), 500):
-            for existing in Check.select(Check.id).where(Check.id.in_(ids[start : start + 500])):
+        by_site: dict[int, list] = {}
+        for c in fixture.checks:
+            by_site.setdefault(site_ids[c.site], []).append(c)
+        for site_id, checks in by_site.items():  # read along the (site, time) key
+            first, last = min(c.time for c in checks), max(c.time for c in checks)
+            present = Check.select(Check.id).where(
+                Check.site == site_id, Check.time.between(first, last)
+            )
+            for existing in present:
                 wanted.pop(existing.id, None)
         new_checks = list(wanted.values())
         rows = [

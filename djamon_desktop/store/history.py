@@ -112,19 +112,23 @@ def purge(
     their turn); hour summaries go only past max(days, 31). Outages are never touched."""
     cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
     removed = 0
-    while True:
-        with db.atomic("IMMEDIATE"):
-            cursor = db.execute_sql(
-                """DELETE FROM "check" WHERE rowid IN
-                   (SELECT rowid FROM "check" WHERE time < ? LIMIT ?)""",
-                (cutoff_ms, PURGE_BATCH),
-            )
-            count = cursor.rowcount
-        removed += count
-        if progress is not None:
-            progress(removed)
-        if count < PURGE_BATCH:
-            break
+    # every check belongs to a site (deleting a site deletes its checks)
+    site_ids = [row[0] for row in db.execute_sql("SELECT id FROM site")]
+    for site_id in site_ids:
+        while True:
+            with db.atomic("IMMEDIATE"):
+                cursor = db.execute_sql(
+                    """DELETE FROM "check" WHERE (site_id, time, id) IN
+                       (SELECT site_id, time, id FROM "check"
+                        WHERE site_id = ? AND time < ? LIMIT ?)""",
+                    (site_id, cutoff_ms, PURGE_BATCH),
+                )
+                count = cursor.rowcount
+            removed += count
+            if count and progress is not None:
+                progress(removed)
+            if count < PURGE_BATCH:
+                break
     keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
     oldest_hour = hour_of(now - timedelta(days=keep_days))
     with db.atomic("IMMEDIATE"):

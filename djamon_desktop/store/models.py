@@ -15,6 +15,7 @@ from peewee import (
     BinaryUUIDField,
     BooleanField,
     CharField,
+    CompositeKey,
     FloatField,
     ForeignKeyField,
     IntegerField,
@@ -86,12 +87,17 @@ class Site(BaseModel):
 
 
 class Check(BaseModel):
-    id = BinaryUUIDField(primary_key=True, default=uuid.uuid4)
+    """One check. Stored clustered by (site, time); the UUID is its identity, as in Djamon."""
+
     site = ForeignKeyField(Site, backref="checks", on_delete="CASCADE")
     time = UtcField()
+    id = BinaryUUIDField(default=uuid.uuid4)
     status_code = SmallIntegerField(null=True)
     error = CharField(null=True)
     elapsed_ms = FloatField()
+
+    class Meta:
+        primary_key = CompositeKey("site", "time", "id")
 
 
 class Outage(BaseModel):

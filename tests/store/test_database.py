@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -11,7 +12,7 @@ from djamon_desktop.errors import DataFolderError
 from djamon_desktop.store import database
 from djamon_desktop.store.database import close_database, open_database, schema_version
 from djamon_desktop.store.migrations import LATEST
-from djamon_desktop.store.models import Site, SiteGroup, UtcField, db
+from djamon_desktop.store.models import Check, Site, SiteGroup, UtcField, db
 
 
 @pytest.fixture
@@ -113,14 +114,35 @@ def test_utc_field_keeps_instants_and_refuses_naive_times():
 
 
 def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
+    check_id = uuid.uuid4()
     with monkeypatch.context() as patch:
         patch.setattr(database, "STEPS", database.STEPS[:1])
         patch.setattr(database, "LATEST", 1)
         open_database(path)
-        SiteGroup.create(title="from 0.1", position=1)
+        group = SiteGroup.create(title="from 0.1", position=1)
+        db.execute_sql(
+            "INSERT INTO site (group_id, title, url, down_message, priority, position) "
+            "VALUES (?, 'S', 'http://x/', 'm', 0, 1)",
+            (group.id,),
+        )
+        db.execute_sql(
+            'INSERT INTO "check" (id, site_id, time, status_code, error, elapsed_ms) '
+            "VALUES (?, 1, ?, 200, NULL, 12.5)",
+            (check_id.bytes, 1_780_000_000_000),
+        )
         close_database()
     open_database(path)
     assert schema_version() == LATEST
     assert [g.title for g in SiteGroup.select()] == ["from 0.1"]
     assert db.table_exists("alert")
     assert path.with_name(f"{path.name}.schema1.bak").exists()
+    [check] = Check.select()
+    assert (check.id, check.site_id, check.status_code, check.elapsed_ms) == (
+        check_id,
+        1,
+        200,
+        12.5,
+    )
+    assert check.time == datetime.fromtimestamp(1_780_000_000, tz=UTC)
+    # the hour summary was built from the checks that were there
+    assert db.execute_sql("SELECT checks, good FROM check_hour").fetchall() == [(1, 1)]
