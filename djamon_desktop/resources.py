@@ -1,5 +1,6 @@
-"""Where the files in ``resources/`` are: beside the package in a source checkout, or inside
-the PyInstaller bundle (``sys._MEIPASS``)."""
+"""Where the files in ``resources/`` are: inside the PyInstaller bundle (``sys._MEIPASS``),
+inside an installed wheel (``djamon_desktop/_resources``), or beside the package in a source
+checkout (an editable install)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ def resource_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
+    installed = Path(__file__).resolve().parent / "_resources"
+    if installed.is_dir():
+        return installed
     return Path(__file__).resolve().parent.parent / "resources"
 
 

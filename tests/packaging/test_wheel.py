@@ -1,0 +1,37 @@
+"""A wheel (pip install . without -e) carries the icons the app and install-desktop need."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_wheel_carries_every_icon(tmp_path):
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    [wheel] = tmp_path.glob("djamon_desktop-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    rendered = {p.name for p in (ROOT / "resources" / "icons" / "png").glob("*.png")}
+    assert len(rendered) == 32
+    for name in rendered:
+        assert f"djamon_desktop/_resources/icons/png/{name}" in names
+    assert "djamon_desktop/_resources/icons/app.svg" in names
