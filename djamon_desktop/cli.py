@@ -26,7 +26,7 @@ from .errors import UserError
 
 log = logging.getLogger(APP_NAME)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OFFLINE = 0, 1, 2, 3
+EXIT_OK, EXIT_USAGE = 0, 2  # `check` also exits 1 (a site failed) or 3 (offline): see RoundReport
 EXIT_INTERNAL = 70  # a bug: the details are in the log
 
 

@@ -37,10 +37,6 @@ class Notifier(QObject):
             use_dbus = bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
         self._dbus = _DbusSender(self.clicked.emit, self._undelivered.emit) if use_dbus else None
 
-    @property
-    def over_dbus(self) -> bool:
-        return self._dbus is not None and self._dbus.working
-
     def notify(
         self, title: str, body: str, outage_id: int = NO_OUTAGE, critical: bool = False
     ) -> None:

@@ -183,7 +183,3 @@ def alerts_of(outage_id: int) -> list[AlertInfo]:
         )
         for a in query
     ]
-
-
-def pending_count() -> int:
-    return Alert.select().where(Alert.delivered_at.is_null()).count()
