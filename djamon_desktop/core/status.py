@@ -15,6 +15,11 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``1 outage``, ``2 outages``, ``0 outages``; ``many`` for irregular words."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def local_text(when: datetime | None) -> str:
     """A moment as people here read it: local time, to the second."""
     return "never" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
