@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .urls import shown_url
+
 UP, WARNING, DOWN, IDLE = "up", "warning", "down", "idle"
 
 
@@ -30,6 +32,24 @@ def answer_text(status_code: int | None, error: str | None) -> str:
     if error:
         return error
     return "-" if status_code is None else str(status_code)
+
+
+def listed(items: Sequence[str], limit: int = 2) -> str:
+    """``a``, ``a and b``, ``a, b and 3 more``: at most ``limit`` items named."""
+    named = list(items[:limit])
+    rest = len(items) - len(named)
+    if rest:
+        return f"{', '.join(named)} and {rest} more"
+    if len(named) > 1:
+        return f"{', '.join(named[:-1])} and {named[-1]}"
+    return named[0] if named else ""
+
+
+def unanswered_text(sandbox_urls: Sequence[str]) -> str:
+    """Which sandbox URLs did not answer, passwords hidden: ``no answer from https://a/``."""
+    if not sandbox_urls:
+        return "no sandbox URL answered"
+    return "no answer from " + listed([shown_url(u) for u in sandbox_urls])
 
 
 def failure_words(down_count: int) -> str:
@@ -67,7 +87,9 @@ def overview(
     connectivity: bool,
     paused_until: datetime | None = None,
     paused_forever: bool = False,
+    sandbox_urls: Sequence[str] = (),
 ) -> Overview:
+    """``sandbox_urls`` are the ones that did not answer when ``connectivity`` is false."""
     active = [s for s in sites if s.active]
     if paused_forever:
         return Overview(IDLE, "Monitoring paused until you resume it")
@@ -76,7 +98,11 @@ def overview(
     if not active:
         return Overview(IDLE, "No site to monitor: add one from the dashboard")
     if not connectivity:
-        return Overview(IDLE, "Connectivity lost: no site is blamed until it is back")
+        return Overview(
+            IDLE,
+            f"Connectivity lost ({unanswered_text(sandbox_urls)}): "
+            "no site is blamed until it is back",
+        )
     if outage is not None:
         first = outage.titles[0] if outage.titles else "A site"
         more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""
@@ -91,4 +117,6 @@ def overview(
     checked = [s for s in active if s.state == "up"]
     if not checked:
         return Overview(IDLE, "Waiting for the first round")
+    if len(checked) == 1:
+        return Overview(UP, f"{checked[0].title} is up (the only active site)")
     return Overview(UP, f"All {len(checked)} sites up")

@@ -14,17 +14,23 @@ import socket
 import sys
 import threading
 import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from .. import __version__, desktop_entry
 from ..core import config
 from ..core.outages import duration_words
 from ..core.schedule import Schedule, local_zone
-from ..core.status import OpenOutage, SiteState, overview
+from ..core.status import OpenOutage, SiteState, listed, overview, plural, unanswered_text
+from ..core.urls import hide_passwords, shown_url
+from ..paths import database_path, log_dir
+from ..resources import resource_dir
 from ..store import history, outbox, repo
 from .icons import app_icon
 from .notify import Notifier
@@ -42,6 +48,18 @@ log = logging.getLogger(__name__)
 
 WATCH_MS = 2000  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
 UNDO_SECONDS = 8
+
+
+@dataclass
+class Undoable:
+    """Something just done that can be taken back for ``UNDO_SECONDS``; ``finish`` makes it
+    final (a pending delete happens), at the deadline or when the app quits."""
+
+    text: str  # what happened: 'Site "Blog" deleted.'
+    what: str  # for the Edit menu: 'delete of "Blog"'
+    undo: Callable[[], None]
+    finish: Callable[[], None]
+    timer: QTimer
 
 
 class App(QObject):
@@ -63,7 +81,9 @@ class App(QObject):
         self.settings_window: SettingsWindow | None = None
         self.site_windows: dict[int, SiteWindow] = {}
         self.outage_windows: dict[int, OutageWindow] = {}
-        self.pending_deletes: dict[tuple[str, int], QTimer] = {}
+        self.pending_deletes: set[tuple[str, int]] = set()  # hidden now, deleted at the deadline
+        self.undoables: list[Undoable] = []  # oldest first
+        self.sandbox_failed: list[str] = []  # while connectivity is lost
         self._open_outage: int | None = None
         self._data_version: int | None = None
         self._quitting = False
@@ -71,6 +91,7 @@ class App(QObject):
         self.tray.open_dashboard.connect(self.show_dashboard)
         self.tray.open_outages.connect(self.show_outages)
         self.tray.open_settings.connect(self.show_settings)
+        self.tray.open_sandbox_settings.connect(self.show_sandbox_settings)
         self.tray.check_now.connect(self.check_now)
         self.tray.pause.connect(self.pause)
         self.tray.resume.connect(self.poller.resume)
@@ -117,8 +138,8 @@ class App(QObject):
     def quit_windows(self) -> None:
         """Finish what the user asked for (pending deletes) and save every window's geometry."""
         self.watch.stop()
-        for key in list(self.pending_deletes):
-            self._delete_now(key)
+        for entry in list(self.undoables):
+            self._finish(entry)
         for window in self._windows():
             window.save_geometry()
         if RememberedWindow.settings is not None:
@@ -170,16 +191,22 @@ class App(QObject):
         self.last_error = None
         was = self.connectivity
         self.connectivity = report.connectivity
+        # "lost" means no sandbox URL answered: every one of them failed
+        self.sandbox_failed = (
+            [] if report.connectivity else list(repo.load_settings()["sandbox_urls"])
+        )
         if was and not report.connectivity:
             self.notifier.notify(
                 "Connectivity lost",
-                "No sandbox URL answered. No site is blamed until the connection is back.",
+                f"{unanswered_text(self.sandbox_failed).capitalize()}. "
+                "No site is blamed until the connection is back.",
+                state="idle",
             )
         elif report.connectivity and not was:
-            self.notifier.notify("Connectivity back", "Sites are being checked again.")
+            self.notifier.notify("Connectivity back", "Sites are being checked again.", state="up")
         failed = [d for d in deliveries if not d.ok]
         if failed:
-            self._status(f"{len(failed)} alert(s) kept queued: {failed[0].what}")
+            self._status(f"{plural(len(failed), 'alert')} kept queued: {failed[0].what}")
         else:
             self._status(f"Round done at {datetime.now():%H:%M:%S}")
         self.refresh()
@@ -216,10 +243,12 @@ class App(QObject):
             self.connectivity,
             paused_until=self.poller.paused_until,
             paused_forever=self.poller.paused_forever,
+            sandbox_urls=self.sandbox_failed,
         )
         if self.last_error and ov.state != "down":
             ov = type(ov)(ov.state, f"{ov.text} (last round: {self.last_error})")
         self.tray.paused = self.poller.paused
+        self.tray.connectivity_lost = not self.connectivity
         self.tray.show_overview(ov)
         hidden_sites = {i for kind, i in self.pending_deletes if kind == "site"}
         hidden_groups = {i for kind, i in self.pending_deletes if kind == "group"}
@@ -228,10 +257,14 @@ class App(QObject):
                 (g.group_id, g.title) for g in repo.list_groups() if g.group_id not in hidden_groups
             ]
             day = history.uptimes(self.clock(), 24)
-            self.dashboard.show_sites(
-                groups, sites, hidden_sites, {i: u.text() for i, u in day.items()}
-            )
+            self.dashboard.show_sites(groups, sites, hidden_sites, day)
             self.dashboard.status_label.setText(ov.text)
+            self.dashboard.show_connectivity(
+                None
+                if self.connectivity
+                else f"<b>Connectivity lost</b>: {unanswered_text(self.sandbox_failed)}. "
+                "No site is blamed until one answers again."
+            )
         by_id = {s.site_id: s for s in sites}
         for site_id, window in list(self.site_windows.items()):
             if site_id in by_id:
@@ -253,23 +286,33 @@ class App(QObject):
         if before is not None:
             ended = repo.find_outage(str(before))
             if ended is not None and ended.end_time is not None:
+                titles = [s.title for s in ended.sites] or ["Every site"]
+                verb = "is" if len(titles) == 1 else "are"
                 self.notifier.notify(
-                    f"Outage {ended.code} is over",
-                    f"Every site is back. It lasted {duration_words(ended.seconds_down or 0)}.",
+                    f"{listed(titles)} {verb} back — outage {ended.code} is over",
+                    f"{listed(titles, 5)} {verb} answering again. "
+                    f"The outage lasted {duration_words(ended.seconds_down or 0)}.",
                     ended.id,
+                    state="up",
                 )
         if current is not None:
-            primary = current.sites[0].title if current.sites else "A site"
-            self.notifier.notify(
-                f"{primary} is down — outage {current.code}",
-                current.content or f"{primary} failed its checks.",
-                current.id,
-                critical=True,
-            )
+            self.notifier.notify(*self._down_message(current), current.id, critical=True)
 
-    def _status(self, text: str, undo=None) -> None:
+    @staticmethod
+    def _down_message(current) -> tuple[str, str]:
+        """The title and body of an outage's opening notification, passwords hidden."""
+        titles = [s.title for s in current.sites] or ["A site"]
+        urls = {s.title: s.url for s in repo.list_sites(1)}
+        primary = titles[0]
+        title = f"{listed(titles)} {'is' if len(titles) == 1 else 'are'} down"
+        body = hide_passwords(current.content, urls.values()) or f"{primary} failed its checks."
+        if primary in urls:
+            body += f"\n{shown_url(urls[primary])}"
+        return f"{title} — outage {current.code}", body
+
+    def _status(self, text: str) -> None:
         if self.dashboard is not None:
-            self.dashboard.show_status(text, undo, UNDO_SECONDS)
+            self.dashboard.show_status(text)
 
     # -- windows ---------------------------------------------------------------------------------
 
@@ -291,6 +334,10 @@ class App(QObject):
             d.toggle_site.connect(self.toggle_site)
             d.delete_site.connect(lambda i: self.delete_later("site", i))
             d.delete_group.connect(lambda i: self.delete_later("group", i))
+            d.undo.connect(self.undo_last)
+            d.open_sandbox_settings.connect(self.show_sandbox_settings)
+            d.open_about.connect(self.show_about)
+            d.open_readme.connect(self.open_readme)
             d.import_file.connect(self.import_file)
             d.export_file.connect(self.export_file)
             d.check_now.connect(self.check_now)
@@ -299,6 +346,7 @@ class App(QObject):
             d.quit_app.connect(self.quit)
             self.dashboard = d
             self.refresh()
+            self._show_undo()
         self._raise(self.dashboard)
         return self.dashboard
 
@@ -364,6 +412,63 @@ class App(QObject):
         self._raise(self.settings_window)
         return self.settings_window
 
+    def show_sandbox_settings(self) -> SettingsWindow:
+        """Settings, at the sandbox URLs (when connectivity is lost)."""
+        window = self.show_settings()
+        at_sandbox = getattr(window, "show_sandbox_urls", None)
+        if at_sandbox is not None:
+            at_sandbox()
+        return window
+
+    def about_text(self) -> str:
+        return (
+            f"<h3>djamon-desktop {__version__}</h3>"
+            "<p>A calm desktop monitor for the web resources a small team depends on.</p>"
+            f"<p>Data folder: {self.data_dir}<br>"
+            f"Database: {database_path(self.data_dir)}<br>"
+            f"Logs: {log_dir(self.data_dir)}</p>"
+        )
+
+    def show_about(self) -> QMessageBox:
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon,
+            "About — djamon-desktop",
+            self.about_text(),
+            parent=self.dashboard,
+        )
+        box.setIconPixmap(app_icon().pixmap(64))
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setModal(False)
+        box.show()
+        self.about_box = box
+        return box
+
+    def readme_url(self) -> QUrl | None:
+        """The README beside the package (a source checkout), else the one in the installed
+        package's metadata, written to the data folder to be opened."""
+        beside = resource_dir().parent / "README.md"
+        if beside.is_file():
+            return QUrl.fromLocalFile(str(beside))
+        from importlib import metadata
+
+        try:
+            text = metadata.metadata("djamon-desktop").get_payload()  # type: ignore[attr-defined]
+        except metadata.PackageNotFoundError:
+            text = None
+        if not text:
+            return None
+        copy = self.data_dir / "README.md"
+        copy.write_text(text, encoding="utf-8")
+        return QUrl.fromLocalFile(str(copy))
+
+    def open_readme(self) -> bool:
+        url = self.readme_url()
+        if url is None or not QDesktopServices.openUrl(url):
+            self._status("No README could be opened: this copy was installed without one.")
+            return False
+        self._status(f"Opened {url.toLocalFile()}")
+        return True
+
     def _explicit_data_dir(self) -> str | None:
         """The data folder, when it is not the default one (autostart must name it then)."""
         from platformdirs import user_data_dir
@@ -413,12 +518,13 @@ class App(QObject):
         repo.save_site(site.group, {"active": not site.active}, site_id)
         verb = "activated" if not site.active else "deactivated"
         self.refresh()
-        self._status(
-            f"{site.title} {verb}.",
-            undo=lambda: (
-                repo.save_site(site.group, {"active": site.active}, site_id),
-                self.refresh(),
-            ),
+
+        def undo() -> None:
+            if any(s.site_id == site_id for s in repo.list_sites(1)):
+                repo.save_site(site.group, {"active": site.active}, site_id)
+
+        self.offer_undo(
+            f"“{site.title}” {verb}.", f"{verb[:-2]}ion of “{site.title}”", undo, lambda: None
         )
 
     def delete_later(self, kind: str, item_id: int) -> None:
@@ -426,26 +532,69 @@ class App(QObject):
         key = (kind, item_id)
         if key in self.pending_deletes:
             return
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.timeout.connect(lambda: self._delete_now(key))
-        timer.start(UNDO_SECONDS * 1000)
-        self.pending_deletes[key] = timer
+        if kind == "site":
+            found = [s.title for s in repo.list_sites(1) if s.site_id == item_id]
+            text = f"Site “{found[0]}” deleted." if found else "Site deleted."
+        else:
+            found = [g.title for g in repo.list_groups() if g.group_id == item_id]
+            title = found[0] if found else ""
+            count = sum(1 for s in repo.list_sites(1) if s.group == title)
+            text = f"Group “{title}” and its {plural(count, 'site')} deleted."
+        if not found:
+            return
+        self.pending_deletes.add(key)
         self.refresh()
-        self._status(
-            f"{'Site' if kind == 'site' else 'Group'} deleted.", undo=lambda: self._undo_delete(key)
+        self.offer_undo(
+            text,
+            f"delete of “{found[0]}”",
+            lambda: self.pending_deletes.discard(key),
+            lambda: self._delete_now(key),
         )
 
-    def _undo_delete(self, key: tuple[str, int]) -> None:
-        timer = self.pending_deletes.pop(key, None)
-        if timer is not None:
-            timer.stop()
+    def offer_undo(self, text: str, what: str, undo, finish) -> Undoable:
+        """Show ``text`` with an Undo button (and Ctrl+Z) for ``UNDO_SECONDS``."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        entry = Undoable(text, what, undo, finish, timer)
+        timer.timeout.connect(lambda: self._finish(entry))
+        timer.start(UNDO_SECONDS * 1000)
+        self.undoables.append(entry)
+        self._show_undo()
+        return entry
+
+    def undo_last(self) -> None:
+        """Take back the newest thing that can still be undone."""
+        if not self.undoables:
+            return
+        entry = self.undoables.pop()
+        entry.timer.stop()
+        entry.undo()
         self.refresh()
+        self._show_undo()
+        self._status(f"Undone: {entry.text}")
+
+    def _finish(self, entry: Undoable) -> None:
+        if entry in self.undoables:
+            self.undoables.remove(entry)
+            entry.timer.stop()
+            entry.finish()
+            self._show_undo()
+
+    def _show_undo(self) -> None:
+        if self.dashboard is None or self._quitting:
+            return
+        if not self.undoables:
+            self.dashboard.show_undo(None)
+            return
+        newest = self.undoables[-1]
+        more = len(self.undoables) - 1
+        also = f" ({plural(more, 'earlier change')} can be undone too.)" if more else ""
+        self.dashboard.show_undo(newest.text + also, newest.what)
 
     def _delete_now(self, key: tuple[str, int]) -> None:
-        timer = self.pending_deletes.pop(key, None)
-        if timer is not None:
-            timer.stop()
+        if key not in self.pending_deletes:
+            return
+        self.pending_deletes.discard(key)
         kind, item_id = key
         if kind == "site":
             repo.delete_site(item_id)

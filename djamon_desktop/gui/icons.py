@@ -15,6 +15,7 @@ COLOURS = {
     "down": QColor(207, 34, 46),
     "idle": QColor(133, 133, 133),
 }
+STATES = tuple(COLOURS)
 TRAY_SIZES = (16, 22, 24, 32, 48, 64)
 APP_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 

@@ -16,16 +16,19 @@ import threading
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from .icons import STATES, state_icon
+
 log = logging.getLogger(__name__)
 
 NO_OUTAGE = 0
 
 
 class Notifier(QObject):
-    """``notify(title, body, outage_id)``; ``clicked(outage_id)`` when the user clicks one."""
+    """``notify(title, body, outage_id, state=...)``; ``clicked(outage_id)`` when the user
+    clicks one. Each message carries its state's icon (up, warning, down, idle)."""
 
     clicked = Signal(int)
-    _undelivered = Signal(str, str, int, bool)  # from the D-Bus thread: show it as a balloon
+    _undelivered = Signal(str, str, int, bool, str)  # from the D-Bus thread: show as a balloon
 
     def __init__(self, tray: QSystemTrayIcon, use_dbus: bool | None = None):
         super().__init__()
@@ -38,22 +41,29 @@ class Notifier(QObject):
         self._dbus = _DbusSender(self.clicked.emit, self._undelivered.emit) if use_dbus else None
 
     def notify(
-        self, title: str, body: str, outage_id: int = NO_OUTAGE, critical: bool = False
+        self,
+        title: str,
+        body: str,
+        outage_id: int = NO_OUTAGE,
+        critical: bool = False,
+        state: str | None = None,
     ) -> None:
-        """Never waits: a D-Bus message is handed to its thread; a failure falls back."""
+        """Never waits: a D-Bus message is handed to its thread; a failure falls back.
+        ``state`` picks the icon; by default down for a critical message, else up."""
+        if state is None:
+            state = "down" if critical else "up"
+        if state not in STATES:
+            raise ValueError(f"no icon for state {state!r}")
+        self.last = (title, body, state)
         if self._dbus is not None and self._dbus.working:
-            self._dbus.send(title, body, outage_id, critical)
+            self._dbus.send(title, body, outage_id, critical, state)
         else:
-            self._balloon(title, body, outage_id, critical)
+            self._balloon(title, body, outage_id, critical, state)
 
-    def _balloon(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+    def _balloon(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
         self._last_balloon = outage_id
-        icon = (
-            QSystemTrayIcon.MessageIcon.Critical
-            if critical
-            else QSystemTrayIcon.MessageIcon.Information
-        )
-        self._tray.showMessage(title, body, icon, 15000)
+        self.last_icon = state_icon(state)
+        self._tray.showMessage(title, body, self.last_icon, 15000)
 
     def close(self) -> None:
         if self._dbus is not None:
@@ -74,18 +84,22 @@ class _DbusSender:
         self._thread.start()
         self._notifier = None
 
-    def send(self, title: str, body: str, outage_id: int, critical: bool) -> None:
-        asyncio.run_coroutine_threadsafe(self._send(title, body, outage_id, critical), self._loop)
+    def send(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
+        asyncio.run_coroutine_threadsafe(
+            self._send(title, body, outage_id, critical, state), self._loop
+        )
 
-    async def _send(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+    async def _send(self, title: str, body: str, outage_id: int, critical: bool, state: str):
         try:
-            await asyncio.wait_for(self._deliver(title, body, outage_id, critical), 5)
+            await asyncio.wait_for(self._deliver(title, body, outage_id, critical, state), 5)
         except Exception as exc:  # no server after all: the balloon, from now on
             log.warning("D-Bus notifications unavailable (%s); using the tray balloon", exc)
             self.working = False
-            self._on_failure(title, body, outage_id, critical)
+            self._on_failure(title, body, outage_id, critical, state)
 
-    async def _deliver(self, title: str, body: str, outage_id: int, critical: bool) -> None:
+    async def _deliver(
+        self, title: str, body: str, outage_id: int, critical: bool, state: str
+    ) -> None:
         from desktop_notifier import DesktopNotifier, Icon, Urgency
 
         from ..resources import icon_file
@@ -98,7 +112,7 @@ class _DbusSender:
             title=title,
             message=body,
             urgency=Urgency.Critical if critical else Urgency.Normal,
-            icon=Icon(path=icon_file("down" if critical else "up", 64)),
+            icon=Icon(path=icon_file(state, 64)),
             on_clicked=lambda: self._on_click(outage_id),
         )
 

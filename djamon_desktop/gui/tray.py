@@ -17,6 +17,7 @@ class Tray(QObject):
     open_dashboard = Signal()
     open_outages = Signal()
     open_settings = Signal()
+    open_sandbox_settings = Signal()
     check_now = Signal()
     pause = Signal(object)  # a timedelta, or None for "until I resume"
     resume = Signal()
@@ -32,6 +33,7 @@ class Tray(QObject):
         self.overview = Overview("idle", "Starting")
         self.paused = False
         self.checking = False
+        self.connectivity_lost = False
         self.next_round: datetime | None = None
         self.show_overview(self.overview)
         self.rebuild_menu()
@@ -64,6 +66,8 @@ class Tray(QObject):
         elif self.next_round is not None and not self.paused:
             when = self.next_round.astimezone().strftime("%H:%M")
             menu.addAction(f"Next round at {when}").setEnabled(False)
+        if self.connectivity_lost:
+            self._add(menu, "Sandbox URLs in Settings…", self.open_sandbox_settings.emit)
         menu.addSeparator()
         self._add(menu, "Open dashboard", self.open_dashboard.emit)
         check = self._add(menu, "Check now", self.check_now.emit)

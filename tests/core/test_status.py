@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from djamon_desktop.core.status import OpenOutage, SiteState, ordinal, overview
+from djamon_desktop.core.status import OpenOutage, SiteState, listed, ordinal, overview
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,28 @@ def test_grey_cases():
     assert overview([SiteState("Off", False, "down", 9)], None, True).state == "idle"
     assert overview([], None, True).text.startswith("No site to monitor")
     assert overview([SiteState("New", True, "unknown", 0)], None, True).state == "idle"
+
+
+def test_connectivity_lost_names_the_sandbox_urls_without_passwords():
+    ov = overview([UP], None, False, sandbox_urls=["https://a.example/", "https://u:pw@b.example/"])
+    assert ov.state == "idle"
+    assert ov.text == (
+        "Connectivity lost (no answer from https://a.example/ and https://u:***@b.example/): "
+        "no site is blamed until it is back"
+    )
+    many = overview([UP], None, False, sandbox_urls=[f"https://{n}.example/" for n in "abcd"])
+    assert "no answer from https://a.example/, https://b.example/ and 2 more" in many.text
+    assert "no sandbox URL answered" in overview([UP], None, False).text
+
+
+@pytest.mark.parametrize(
+    "items, text",
+    [([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and 1 more")],
+)
+def test_listed(items, text):
+    assert listed(items) == text
+
+
+def test_one_site_up_is_not_all_1_sites():
+    assert overview([UP], None, True).text == "Shop is up (the only active site)"
+    assert overview([UP, UP], None, True).text == "All 2 sites up"
