@@ -258,7 +258,7 @@ class App(QObject):
             ]
             day = history.uptimes(self.clock(), 24)
             self.dashboard.show_sites(groups, sites, hidden_sites, day)
-            self.dashboard.status_label.setText(ov.text)
+            self.dashboard.show_overview(ov.text)
             self.dashboard.show_connectivity(
                 None
                 if self.connectivity
@@ -520,8 +520,9 @@ class App(QObject):
         self.refresh()
 
         def undo() -> None:
-            if any(s.site_id == site_id for s in repo.list_sites(1)):
-                repo.save_site(site.group, {"active": site.active}, site_id)
+            now = next((s for s in repo.list_sites(1) if s.site_id == site_id), None)
+            if now is not None:  # still there (and maybe moved to another group since)
+                repo.save_site(now.group, {"active": site.active}, site_id)
 
         self.offer_undo(
             f"“{site.title}” {verb}.", f"{verb[:-2]}ion of “{site.title}”", undo, lambda: None

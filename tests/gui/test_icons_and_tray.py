@@ -91,3 +91,14 @@ def test_rendered_pngs_match_their_svg_sources(qtbot):
         assert worst <= 8, f"{png.name} is out of date: run resources/render_icons.py"
         checked += 1
     assert checked == 32
+
+
+def test_connectivity_lost_offers_the_sandbox_urls_in_settings(qtbot):
+    tray = Tray()
+    tray.menu.aboutToShow.emit()
+    assert "Sandbox URLs in Settings…" not in tray.action_texts()
+    tray.connectivity_lost = True
+    tray.menu.aboutToShow.emit()
+    assert tray.action_texts()[1] == "Sandbox URLs in Settings…"
+    with qtbot.waitSignal(tray.open_sandbox_settings):
+        tray.trigger("Sandbox URLs in Settings…")

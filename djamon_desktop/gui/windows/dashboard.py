@@ -309,7 +309,8 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.setCentralWidget(central)
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
-        self.remember("dashboard", (980, 600))
+        self._overview = ""
+        self.remember("dashboard", (1100, 600))
         self._update_actions()
 
     # -- menus -----------------------------------------------------------------------------------
@@ -412,6 +413,23 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     def show_connectivity(self, text: str | None) -> None:
         """While connectivity is lost: which sandbox URLs failed, and a way to Settings."""
         self.connectivity_bar.show_text(text)
+
+    def show_overview(self, text: str) -> None:
+        """The tray's words, at the right of the status bar (cut to fit; all in its tooltip)."""
+        self._overview = text
+        self.status_label.setToolTip(text)
+        self._fit_overview()
+
+    def _fit_overview(self) -> None:
+        width = max(200, int(self.width() * 0.6))
+        metrics = self.status_label.fontMetrics()
+        self.status_label.setText(
+            metrics.elidedText(self._overview, Qt.TextElideMode.ElideRight, width)
+        )
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_overview()
 
     def show_status(self, text: str, seconds: int = 8) -> None:
         """A passing message in the status bar."""
