@@ -22,6 +22,7 @@ from peewee import OperationalError
 
 from . import APP_NAME, __version__, paths
 from .core.status import answer_text, local_text
+from .core.urls import shown_url
 from .errors import UserError
 
 log = logging.getLogger(APP_NAME)
@@ -149,7 +150,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                         "site_id": o.site.site_id,
                         "group": o.site.group,
                         "title": o.site.title,
-                        "url": o.site.url,
+                        "url": shown_url(o.site.url),
                         "priority": o.site.priority,
                         "ok": o.ok,
                         "status_code": o.result.status_code,
@@ -212,7 +213,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
                     "site_id": s.site_id,
                     "group": s.group,
                     "title": s.title,
-                    "url": s.url,
+                    "url": shown_url(s.url),
                     "priority": s.priority,
                     "active": s.active,
                     "state": s.state,

@@ -12,6 +12,9 @@ Paths of :class:`MisbehavingServer`:
   /nohead/NNN       405 to HEAD, NNN to GET
   /nohead-hang      405 to HEAD, hangs on GET
   /switch/NAME      answers ``server.switch[NAME]`` (200 until a test sets it)
+  /head/NAME        answers the odd but real head ``HEADS[NAME]`` (see there)
+  /long-line/N      200 with one header line of N bytes (line end included)
+  /big-head/K/N     200 with K header lines of N bytes each
   anything else     200
 """
 
@@ -65,6 +68,26 @@ def _answer(code: int, extra: str = "") -> bytes:
     return (
         f"HTTP/1.1 {code} {reason}\r\nContent-Length: 0\r\nConnection: close\r\n{extra}\r\n"
     ).encode()
+
+
+#: Heads that real servers send: harmless ones curl accepts, and ones it refuses.
+HEADS: dict[str, bytes] = {
+    "space-before-colon": b"HTTP/1.1 200 OK\r\nContent-Length : 0\r\nConnection: close\r\n\r\n",
+    "bare-lf": b"HTTP/1.1 204 No Content\nServer: old\n\n",
+    "no-reason": b"HTTP/1.1 503\r\nContent-Length: 0\r\n\r\n",
+    "http10": b"HTTP/1.0 302 Found\r\nLocation: /\r\n\r\n",
+    "continue": b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n\r\n",
+    "odd-header": b"HTTP/1.1 200 OK\r\nno colon here\r\nX-Odd:\x01\xff\r\n\r\n",
+    "nul": b"HTTP/1.1 200 OK\r\nX-Nul: a\x00b\r\n\r\n",
+    "not-http": b"ICY 200 OK\r\n\r\n",
+    "cut-short": b"HTTP/1.1 200 OK\r\nContent-Le",
+}
+
+
+def _filler(n: int, name: str = "X-Filler") -> bytes:
+    """One header line of exactly ``n`` bytes, CRLF included."""
+    head = f"{name}: ".encode()
+    return head + b"a" * (n - len(head) - 2) + b"\r\n"
 
 
 class _Threaded(socketserver.ThreadingTCPServer):
@@ -139,6 +162,13 @@ class MisbehavingServer:
             conn.close()
         elif kind == "garbage":
             conn.sendall(b"SSH-2.0-OpenSSH_9.2 hello there\r\n\r\n")
+        elif kind == "head":
+            conn.sendall(HEADS[parts[1]])
+        elif kind == "long-line":
+            conn.sendall(b"HTTP/1.1 200 OK\r\n" + _filler(int(parts[1])) + b"\r\n")
+        elif kind == "big-head":
+            lines = b"".join(_filler(int(parts[2]), f"X-{n}") for n in range(int(parts[1])))
+            conn.sendall(b"HTTP/1.1 200 OK\r\n" + lines + b"\r\n")
         elif kind == "nohead":
             conn.sendall(_answer(405 if seen.method == "HEAD" else int(parts[1])))
         elif kind == "nohead-hang":
@@ -163,11 +193,16 @@ class ForwardProxy:
     """An HTTP proxy: plain requests in absolute form, and CONNECT tunnels. Records what it saw.
 
     With ``tunnel_to``, every tunnel goes to that address whatever host it names (so a client
-    can reach "api.twitter.com" on loopback)."""
+    can reach "api.twitter.com" on loopback); with ``forward_to``, every plain request does."""
 
-    def __init__(self, tunnel_to: tuple[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        tunnel_to: tuple[str, int] | None = None,
+        forward_to: tuple[str, int] | None = None,
+    ) -> None:
         self.seen: list[Seen] = []
         self.tunnel_to = tunnel_to
+        self.forward_to = forward_to
         outer = self
 
         class Handler(socketserver.BaseRequestHandler):
@@ -194,7 +229,7 @@ class ForwardProxy:
             return
         m = re.match(r"http://([^/:]+):?(\d*)(/.*)?$", seen.target)
         host, port, rest = m.group(1), int(m.group(2) or 80), m.group(3) or "/"
-        upstream = socket.create_connection((host, port), timeout=10)
+        upstream = socket.create_connection(self.forward_to or (host, port), timeout=10)
         first, tail = head.split(b"\r\n", 1)
         upstream.sendall(f"{seen.method} {rest} HTTP/1.1\r\n".encode() + tail)
         self._pipe(client, upstream)
@@ -287,3 +322,44 @@ def closed_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+class SilentResolver:
+    """A DNS server on a loopback address, port 53, that reads every query and never answers:
+    a resolver that hangs, as a broken network's does. Records the names asked for.
+    Binding port 53 needs root (the tests that use it run only as root)."""
+
+    def __init__(self) -> None:
+        import random
+
+        self.names: list[str] = []
+        for _ in range(20):
+            self.address = f"127.53.{random.randint(0, 255)}.{random.randint(1, 254)}"
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            try:
+                self._sock.bind((self.address, 53))
+                break
+            except OSError:
+                self._sock.close()
+        else:
+            raise OSError("no loopback address with port 53 free")
+        self._thread = threading.Thread(target=self._swallow, daemon=True)
+
+    def _swallow(self) -> None:
+        while True:
+            try:
+                packet, _ = self._sock.recvfrom(4096)
+            except OSError:
+                return
+            labels, at = [], 12  # the question's name follows the 12-byte header
+            while at < len(packet) and packet[at]:
+                labels.append(packet[at + 1 : at + 1 + packet[at]].decode("latin-1"))
+                at += 1 + packet[at]
+            self.names.append(".".join(labels))
+
+    def start(self) -> SilentResolver:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._sock.close()

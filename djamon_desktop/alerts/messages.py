@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.outages import duration_words
+from ..core.urls import shown_url
 
 POST_LIMIT = 280
 
@@ -33,7 +34,7 @@ def _site_block(site: SiteLine) -> str:
     role = " (primary)" if site.primary else ""
     return (
         f"- {site.title}{role}, group {site.group}, priority {site.priority}\n"
-        f"  {site.url}\n"
+        f"  {shown_url(site.url)}\n"
         f"  Last check: {site.last_answer}\n"
         f"  Message: {site.down_message}"
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .probe import ascii_host
 from .schedule import DEFAULT_SCHEDULE, line_problem
 
 FORMAT = "djamon-desktop/1"
@@ -79,18 +80,39 @@ def url_problem(value: object) -> str | None:
         return f"must be a string, not {_json_type(value)}"
     if not value:
         return "must not be empty"
-    if any(ch.isspace() or ord(ch) < 32 for ch in value):
-        return f"{value!r} contains spaces or control characters"
+    hide = _password_hider(value)
+    shown = repr(hide(value))
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return f"{shown} contains spaces or control characters"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"{shown} is not valid Unicode text (a lone surrogate)"
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as exc:
-        return f"{value!r} is not a valid URL ({exc})"
+        return f"{shown} is not a valid URL ({hide(str(exc))})"
     if parts.scheme not in ("http", "https"):
-        return f"{value!r} is not an http or https URL"
+        return f"{shown} is not an http or https URL"
     if not parts.hostname:
-        return f"{value!r} has no host name"
+        return f"{shown} has no host name"
+    try:
+        ascii_host(parts.hostname)
+    except ValueError as exc:
+        return f"{shown}: the host name can't be written in IDNA form ({exc})"
     return None
+
+
+def _password_hider(url: str) -> Callable[[str], str]:
+    """Hides the password of ``url``'s user information (``user:***``) in a text about it.
+    Works on URLs too broken for urlsplit, so no problem line ever shows the password."""
+    _, slashes, rest = url.partition("//")
+    userinfo, at, _ = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")
+    if not slashes or not at or ":" not in userinfo:
+        return lambda text: text
+    hidden = userinfo.split(":", 1)[0] + ":***"
+    return lambda text: text.replace(userinfo, hidden)
 
 
 def email_problem(value: object) -> str | None:

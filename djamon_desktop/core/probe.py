@@ -6,8 +6,14 @@ name lookup, connecting, TLS, the retry, and reading a head that a server drips 
 time. It is enforced by cancelling the whole exchange (``asyncio.timeout``), not by per-read
 socket timeouts, which a dripping server would stretch without end.
 
-HTTP/1.1 framing is h11's. Proxies are chosen from the environment exactly as requests chooses
-them (``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY``); certificates are verified against the same
+URLs go out as a browser sends them: an internationalised host in its IDNA (``xn--``) form
+(UTS #46, as browsers map it), non-ASCII characters of the path and query percent-encoded as
+UTF-8, and credentials in the URL as an ``Authorization: Basic`` header, never in a request line.
+
+The answer's head is read here, as leniently as curl reads it: only the status line is
+interpreted; header lines are counted, not judged, up to curl's limits (100 KiB a line, 300 KiB
+in all). Proxies are chosen from the environment exactly as requests chooses them
+(``HTTP_PROXY``, ``HTTPS_PROXY``, ``NO_PROXY``); certificates are verified against the same
 bundle requests uses (certifi, or ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE``).
 """
 
@@ -18,8 +24,8 @@ import base64
 import contextlib
 import ipaddress
 import os
-import queue
 import random
+import re
 import socket
 import ssl
 import string
@@ -28,9 +34,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-import h11
+import idna
 
 from .. import __version__
 
@@ -39,7 +45,8 @@ ERROR_KINDS: tuple[str, ...] = ("timeout", "dns", "connection", "tls", "protocol
 
 USER_AGENT = f"djamon-desktop/{__version__}"
 CB_ALPHABET = string.ascii_lowercase + string.digits
-MAX_HEAD_BYTES = 64 * 1024
+MAX_LINE_BYTES = 100 * 1024  # one header line, as curl allows (CURL_MAX_HTTP_HEADER)
+MAX_HEAD_BYTES = 300 * 1024  # the whole head, as curl allows (MAX_HTTP_RESP_HEADER_SIZE)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,10 @@ class _ClosedEarly(ConnectionError):
     """The peer closed the connection before any answer."""
 
 
+class _BadName(Exception):
+    """A host name that can't be written in IDNA form, so it can't be looked up."""
+
+
 def cache_busted(url: str, rng: random.Random | None = None) -> str:
     """The URL to request: ``cb=`` and 8 random characters added when it has no query string."""
     parts = urlsplit(url)
@@ -75,6 +86,86 @@ def cache_busted(url: str, rng: random.Random | None = None) -> str:
 
 
 _rng = random.SystemRandom()
+
+
+# -- the URL as it goes on the wire --------------------------------------------------------------
+
+
+def ascii_host(host: str) -> str:
+    """``host`` as it is looked up and sent: IDNA A-labels for non-ASCII labels (UTS #46
+    mapping, non-transitional, as browsers do); ASCII labels and IP addresses as they are.
+    Raises ValueError (an ``idna.IDNAError``) for a name IDNA can't write."""
+    if host.isascii():
+        return host
+    mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
+    return ".".join(
+        label if label.isascii() else idna.alabel(label).decode("ascii")
+        for label in mapped.split(".")
+    )
+
+
+# Every printable ASCII character stays as it is (so do existing %XX escapes); anything else,
+# non-ASCII above all, goes percent-encoded as UTF-8.
+_TARGET_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))
+
+
+def ascii_target(text: str) -> str:
+    """A path or query with non-ASCII characters (and spaces, controls) percent-encoded."""
+    return quote(text, safe=_TARGET_SAFE)
+
+
+def _authority(host: str, port: int, default_port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port == default_port else f"{shown}:{port}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One URL taken apart for sending: ASCII host, port, origin-form target, credentials."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str  # "/path?query", ASCII
+    authorization: str | None  # "Basic ...", from the URL's user information
+
+    @property
+    def secure(self) -> bool:
+        return self.scheme == "https"
+
+    @property
+    def default_port(self) -> int:
+        return 443 if self.secure else 80
+
+    @property
+    def authority(self) -> str:
+        """The Host header: host and, when it isn't the scheme's default, port."""
+        return _authority(self.host, self.port, self.default_port)
+
+    @property
+    def absolute(self) -> str:
+        """The absolute form a proxy gets, without any user information."""
+        return f"{self.scheme}://{self.authority}{self.path}"
+
+
+def target_of(url: str) -> Target:
+    """How ``url`` is sent. Raises _BadName for a host IDNA can't write."""
+    parts = urlsplit(url)
+    raw_host = parts.hostname or ""
+    try:
+        host = ascii_host(raw_host)
+    except ValueError as exc:
+        raise _BadName(f"{raw_host!r} can't be written as an IDNA host name ({exc})") from None
+    scheme = parts.scheme.lower()
+    port = parts.port or (443 if scheme == "https" else 80)
+    path = ascii_target(parts.path or "/")
+    if parts.query:
+        path += "?" + ascii_target(parts.query)
+    authorization = None
+    if parts.username or parts.password:
+        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        authorization = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    return Target(scheme, host, port, path, authorization)
 
 
 def proxy_for(url: str) -> str | None:
@@ -99,45 +190,55 @@ def tls_context() -> ssl.SSLContext:
     return context
 
 
-# -- name lookup on daemon threads ---------------------------------------------------------------
-# getaddrinfo can't be cancelled. asyncio's default executor would make the round (and the
-# process, at exit) wait for a resolver that hangs; these daemon workers are simply left behind.
+# -- name lookup, each name on a thread of its own ------------------------------------------------
+# getaddrinfo (the system's resolver: /etc/hosts, nsswitch, DNS) can't be cancelled. A pool of a
+# few threads lets names that never resolve hold every worker while other names wait in a queue
+# past their checks' deadlines. So each name being looked up gets a daemon thread of its own,
+# started at once; a check stops waiting at its deadline and the thread is simply left behind
+# (a daemon: it never keeps the process from exiting). Lookups of the same name at the same
+# time, from this round or an earlier one still waiting, share one thread.
 
 
 class _Resolver:
-    WORKERS = 16
-
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self._started = False
         self._lock = threading.Lock()
+        self._waiting: dict[str, list[tuple[asyncio.AbstractEventLoop, asyncio.Future]]] = {}
 
-    def _start(self) -> None:
+    def lookup(self, host: str) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
         with self._lock:
-            if self._started:
-                return
-            for n in range(self.WORKERS):
-                threading.Thread(target=self._work, name=f"djamon-dns-{n}", daemon=True).start()
-            self._started = True
-
-    def _work(self) -> None:
-        while True:
-            host, port, loop, future = self._jobs.get()
+            waiters = self._waiting.get(host)
+            first = waiters is None
+            if first:
+                waiters = self._waiting[host] = []
+            waiters.append((loop, future))
+        if first:
             try:
-                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-                outcome: tuple[bool, object] = (True, infos)
-            except Exception as exc:  # handed to the waiting coroutine as it is
-                outcome = (False, exc)
+                threading.Thread(
+                    target=self._resolve, args=(host,), name="djamon-dns", daemon=True
+                ).start()
+            except RuntimeError as exc:  # no thread to be had: fail these lookups, not hang
+                self._settle_all(host, (False, exc))
+        return future
+
+    def _resolve(self, host: str) -> None:
+        try:
+            outcome: tuple[bool, object] = (
+                True,
+                socket.getaddrinfo(host, None, type=socket.SOCK_STREAM),
+            )
+        except Exception as exc:  # handed to the waiting coroutines as it is
+            outcome = (False, exc)
+        self._settle_all(host, outcome)
+
+    def _settle_all(self, host: str, outcome: tuple[bool, object]) -> None:
+        with self._lock:
+            waiters = self._waiting.pop(host, [])
+        for loop, future in waiters:
             # RuntimeError: that round's loop is closed, so nobody waits any more
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle, future, outcome)
-
-    def lookup(self, host: str, port: int) -> asyncio.Future:
-        self._start()
-        loop = asyncio.get_running_loop()
-        future = loop.create_future()
-        self._jobs.put((host, port, loop, future))
-        return future
 
 
 def _settle(future: asyncio.Future, outcome: tuple[bool, object]) -> None:
@@ -158,19 +259,18 @@ class Session:
 
     def __init__(self, tls: ssl.SSLContext | None = None):
         self.tls = tls or tls_context()
-        self._lookups: dict[tuple[str, int], asyncio.Future] = {}
+        self._lookups: dict[str, asyncio.Future] = {}
 
-    async def addresses(self, host: str, port: int) -> list[str]:
+    async def addresses(self, host: str) -> list[str]:
         try:
             ipaddress.ip_address(host)
             return [host]
         except ValueError:
             pass
-        key = (host, port)
-        future = self._lookups.get(key)
+        future = self._lookups.get(host)
         if future is None:
-            future = self._lookups[key] = _resolver.lookup(host, port)
-        infos = await asyncio.shield(future)
+            future = self._lookups[host] = _resolver.lookup(host)
+        infos = await asyncio.shield(future)  # one check's deadline ends only its own wait
         seen: list[str] = []
         for _family, _type, _proto, _name, sockaddr in infos:
             if sockaddr[0] not in seen:
@@ -182,14 +282,14 @@ async def _connect(
     session: Session, host: str, port: int, tls_host: str | None
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     last: OSError | None = None
-    for address in await session.addresses(host, port):
+    for address in await session.addresses(host):
         try:
             return await asyncio.open_connection(
                 address,
                 port,
                 ssl=session.tls if tls_host else None,
                 server_hostname=tls_host,
-                limit=MAX_HEAD_BYTES,
+                limit=MAX_LINE_BYTES,
             )
         except ssl.SSLError:
             raise
@@ -198,53 +298,63 @@ async def _connect(
     raise last or ConnectionError(f"no address for {host}")
 
 
-def _host_header(host: str, port: int, default_port: int) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return shown if port == default_port else f"{shown}:{port}"
+# -- the head of an answer -----------------------------------------------------------------------
+# As curl reads it: "HTTP/1.1 200 OK", "HTTP/1.0 200", "HTTP/2 200"; lines may end in a bare LF;
+# header lines are not judged ("Content-Length : 0" is harmless), only measured.
+
+_LONG_LINE = f"a line of the head is over {MAX_LINE_BYTES // 1024} KiB"
+_STATUS_LINE = re.compile(rb"HTTP/\d(?:\.\d)? +(\d{3})(?:[ \t][^\r\n]*)?\r?\n")
 
 
-async def _read_head(conn: h11.Connection, reader: asyncio.StreamReader) -> h11.Response:
-    received = 0
+async def _read_status(reader: asyncio.StreamReader) -> int:
+    """Read one answer's head (after any 1xx heads) and return its status code."""
+    total = 0
+    status: int | None = None
     while True:
         try:
-            event = conn.next_event()
-        except h11.RemoteProtocolError as exc:
-            if received == 0:
+            line = await reader.readuntil(b"\n")
+        except asyncio.IncompleteReadError as exc:
+            if total == 0 and not exc.partial:
                 raise _ClosedEarly("closed before answering") from None
-            raise _NotHttp(str(exc)) from None
-        if event is h11.NEED_DATA:
-            chunk = await reader.read(16384)
-            received += len(chunk)
-            conn.receive_data(chunk)
-            continue
-        if isinstance(event, h11.Response):
-            return event
-        if isinstance(event, h11.InformationalResponse):
-            continue  # 100 Continue and friends come before the real answer
-        if isinstance(event, h11.ConnectionClosed):
-            raise _ClosedEarly("closed before answering")
-        raise _NotHttp(f"unexpected {type(event).__name__}")
+            raise _NotHttp("the connection closed in the middle of the head") from None
+        except asyncio.LimitOverrunError:
+            raise _NotHttp(_LONG_LINE) from None
+        total += len(line)
+        if len(line) > MAX_LINE_BYTES:
+            raise _NotHttp(_LONG_LINE)
+        if total > MAX_HEAD_BYTES:
+            raise _NotHttp(f"the head is over {MAX_HEAD_BYTES // 1024} KiB")
+        if b"\0" in line:
+            raise _NotHttp("a NUL byte in the head")
+        if status is None:
+            match = _STATUS_LINE.fullmatch(line)
+            if match is None:
+                raise _NotHttp(f"not a status line: {line[:40]!r}")
+            status = int(match[1])
+        elif line in (b"\r\n", b"\n"):
+            if 100 <= status < 200 and status != 101:
+                status = None  # 100 Continue and friends come before the real answer
+                continue
+            return status
 
 
-def _new_h11() -> h11.Connection:
-    return h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD_BYTES)
+def _request(method: str, target: str, headers: Sequence[tuple[str, str]]) -> bytes:
+    lines = [f"{method} {target} HTTP/1.1", *(f"{k}: {v}" for k, v in headers), "", ""]
+    return "\r\n".join(lines).encode("ascii")
 
 
-async def _exchange(session: Session, method: str, url: str, proxy: str | None) -> int:
+async def _exchange(session: Session, method: str, to: Target, proxy: str | None) -> int:
     """Send one request and return the status code of the answer's head."""
-    parts = urlsplit(url)
-    secure = parts.scheme == "https"
-    default_port = 443 if secure else 80
-    host = parts.hostname or ""
-    port = parts.port or default_port
-    target = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    target = to.path
     headers = [
-        ("Host", _host_header(host, port, default_port)),
+        ("Host", to.authority),
         ("User-Agent", USER_AGENT),
         ("Accept", "*/*"),
         ("Cache-Control", "no-cache"),
         ("Connection", "close"),
     ]
+    if to.authorization:
+        headers.append(("Authorization", to.authorization))
     if proxy:
         p = urlsplit(proxy if "://" in proxy else "http://" + proxy)
         if p.scheme != "http":
@@ -253,34 +363,30 @@ async def _exchange(session: Session, method: str, url: str, proxy: str | None) 
         if p.username is not None:
             token = f"{unquote(p.username)}:{unquote(p.password or '')}".encode()
             auth = [("Proxy-Authorization", "Basic " + base64.b64encode(token).decode())]
-        reader, writer = await _connect(session, p.hostname or "", p.port or 80, None)
-        if secure:
-            tunnel = _new_h11()
-            authority = _host_header(host, port, 0)
-            writer.write(
-                tunnel.send(
-                    h11.Request(
-                        method="CONNECT",
-                        target=authority,
-                        headers=[("Host", authority), ("User-Agent", USER_AGENT), *auth],
+        reader, writer = await _connect(session, ascii_host(p.hostname or ""), p.port or 80, None)
+        try:
+            if to.secure:
+                tunnel = _authority(to.host, to.port, 0)
+                writer.write(
+                    _request(
+                        "CONNECT", tunnel, [("Host", tunnel), ("User-Agent", USER_AGENT), *auth]
                     )
                 )
-            )
-            answer = await _read_head(tunnel, reader)
-            if not 200 <= answer.status_code < 300:
-                writer.transport.abort()
-                raise ConnectionError(f"proxy refused the tunnel with {answer.status_code}")
-            await writer.start_tls(session.tls, server_hostname=host)
-        else:
-            target = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
-            headers += auth
+                answer = await _read_status(reader)
+                if not 200 <= answer < 300:
+                    raise ConnectionError(f"proxy refused the tunnel with {answer}")
+                await writer.start_tls(session.tls, server_hostname=to.host)
+            else:
+                target = to.absolute  # never with the user information
+                headers += auth
+        except BaseException:
+            writer.transport.abort()
+            raise
     else:
-        reader, writer = await _connect(session, host, port, host if secure else None)
+        reader, writer = await _connect(session, to.host, to.port, to.host if to.secure else None)
     try:
-        conn = _new_h11()
-        writer.write(conn.send(h11.Request(method=method, target=target, headers=headers)))
-        writer.write(conn.send(h11.EndOfMessage()))
-        return (await _read_head(conn, reader)).status_code
+        writer.write(_request(method, target, headers))
+        return await _read_status(reader)
     finally:
         writer.transport.abort()  # the body (of a GET) is never read; no lingering close
 
@@ -290,13 +396,15 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return "timeout", "no complete answer before the deadline"
     if isinstance(exc, socket.gaierror):
         return "dns", f"name lookup failed: {exc.strerror or exc}"
+    if isinstance(exc, _BadName):
+        return "dns", f"name lookup impossible: {exc}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return "tls", f"certificate not trusted: {exc.verify_message or exc.reason}"
     if isinstance(exc, ssl.SSLError):
         return "tls", f"TLS failed: {exc.reason or exc}"
     if isinstance(exc, _NotHttp):
         return "protocol", f"the answer is not HTTP: {exc}"
-    if isinstance(exc, h11.LocalProtocolError):
+    if isinstance(exc, UnicodeError):
         return "protocol", f"the request could not be made: {exc}"
     if isinstance(exc, ConnectionRefusedError):
         return "connection", "connection refused"
@@ -315,14 +423,14 @@ async def probe(
     cache_bust: Callable[[str], str] = cache_busted,
 ) -> ProbeResult:
     """Check one URL. Never raises for anything the network or the server does."""
-    request_url = cache_bust(url)
-    proxy = proxy_for(request_url)
     started = time.perf_counter()
     try:
+        to = target_of(cache_bust(url))
+        proxy = proxy_for(to.absolute)
         async with asyncio.timeout(timeout):
-            status = await _exchange(session, "HEAD", request_url, proxy)
+            status = await _exchange(session, "HEAD", to, proxy)
             if status in (405, 501):
-                status = await _exchange(session, "GET", request_url, proxy)
+                status = await _exchange(session, "GET", to, proxy)
     except Exception as exc:  # everything the network or the server can do to us
         kind, detail = _classify(exc)
         return ProbeResult(None, kind, _ms_since(started), detail)

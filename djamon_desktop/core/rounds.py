@@ -16,6 +16,8 @@ from ..store import repo
 from ..store.outbox import AlertPolicy
 from .outages import state_of
 from .probe import ProbeResult, Session, any_good, probe_all
+from .status import answer_text
+from .urls import shown_url
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +60,22 @@ def start_order(sites: list[repo.SiteInfo]) -> list[repo.SiteInfo]:
 async def _probe_round(
     sandbox: list[str], urls: list[str], timeout: float, good_codes: list[int]
 ) -> list[ProbeResult] | None:
+    """The sites' results, or None when connectivity is lost. The sandbox URLs are tried at the
+    same time as the sites, so one deadline bounds the round; when no sandbox URL answers well,
+    the sites' checks are stopped (or their results dropped) and nothing is counted."""
     session = Session()
-    if sandbox and not await any_good(sandbox, timeout, good_codes, session):
+    if not sandbox:
+        return await probe_all(urls, timeout, session)
+    guard = asyncio.ensure_future(any_good(sandbox, timeout, good_codes, session))
+    sites = asyncio.ensure_future(probe_all(urls, timeout, session))
+    try:
+        if await guard:
+            return await sites
         return None
-    return await probe_all(urls, timeout, session)
+    finally:
+        for task in (guard, sites):
+            task.cancel()
+        await asyncio.gather(guard, sites, return_exceptions=True)
 
 
 def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
@@ -105,6 +119,16 @@ def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
         )
     report = RoundReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     failing = sum(1 for o in outcomes if not o.ok)
+    for o in outcomes:
+        if not o.ok:
+            log.info(
+                "%s / %s (%s): %s%s",
+                o.site.group,
+                o.site.title,
+                shown_url(o.site.url),
+                answer_text(o.result.status_code, o.result.error),
+                f" ({o.result.detail})" if o.result.detail else "",
+            )
     log.info(
         "round: %d sites, %d failing, outages opened %s, closed %s",
         len(outcomes),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 from djamon_desktop.store import repo
 from djamon_desktop.store.models import Check, Outage
@@ -167,7 +168,7 @@ def test_deactivated_site_counts_as_recovered(server, load, run, name):
     assert result.json()["outages_closed"] == [outage_id]
 
 
-def test_lost_connectivity_blames_no_site(server, load, run, name):
+def test_lost_connectivity_blames_no_site(server, load, run, name, data_dir):
     server.switch[name] = 500
     load(
         document(
@@ -175,14 +176,63 @@ def test_lost_connectivity_blames_no_site(server, load, run, name):
             sandbox_urls=[server.url("/status/503"), f"http://127.0.0.1:{closed_port()}/"],
         )
     )
-    before = len(server.seen)
     result = run("check", "--json")
     assert result.code == 3
     report = result.json()
     assert report["connectivity"] is False and report["results"] == []
     assert states(run)["A"] == ("unknown", 0)
-    assert not any(s.target.startswith(f"/switch/{name}") for s in server.seen[before:])
+    with opened(data_dir):
+        assert Check.select().count() == 0  # the site may have been asked; nothing was kept
     assert "Connectivity lost" in run("check").out
+
+
+def test_a_slow_sandbox_and_the_sites_share_one_deadline(server, load, run, data_dir):
+    # the sandbox answers 1 s before the deadline and a site hangs: one deadline, not two
+    timeout = 2.5
+    load(
+        document(
+            group("G", site("Up", server.url("/status/200")), site("Hung", server.url("/hang"))),
+            sandbox_urls=[server.url(f"/slow/{int((timeout - 1) * 1000)}")],
+            timeout_seconds=timeout,
+        )
+    )
+    started = time.monotonic()
+    report = run("check", "--json").json()
+    took = time.monotonic() - started
+    assert report["connectivity"] is True
+    assert {r["title"]: r["error"] for r in report["results"]} == {"Up": None, "Hung": "timeout"}
+    assert timeout <= took < timeout + 0.8, took
+    with opened(data_dir):
+        assert Check.select().count() == 2
+
+
+def test_lost_connectivity_ends_the_round_without_waiting_for_the_sites(server, load, run):
+    load(
+        document(
+            group("G", site("Hung", server.url("/hang"))),
+            sandbox_urls=[f"http://127.0.0.1:{closed_port()}/"],
+            timeout_seconds=3,
+        )
+    )
+    started = time.monotonic()
+    assert run("check").code == 3
+    assert time.monotonic() - started < 1.0
+    assert states(run)["Hung"] == ("unknown", 0)
+
+
+def test_a_sandbox_answering_late_still_counts_the_sites(server, load, run, name):
+    # the sites' answers come first; they are kept until the guard has its answer
+    server.switch[name] = 500
+    load(
+        document(
+            group("G", site("A", server.url(f"/switch/{name}"))),
+            sandbox_urls=[server.url("/slow/700")],
+        )
+    )
+    result = run("check", "--json")
+    assert result.code == 1
+    assert result.json()["results"][0]["status_code"] == 500
+    assert states(run)["A"] == ("warning", 1)
 
 
 def test_one_good_sandbox_url_is_enough(server, load, run):

@@ -207,6 +207,19 @@ BAD_FILES = [
         ["settings.sandbox_urls[0]: 'www.google.com' is not an http or https URL"],
     ),
     (
+        "host IDNA can't write",
+        document(group("G", site("A", "http://a/"), site("Snow", "http://☃.example/"))),
+        ["groups[0].sites[1].url: 'http://☃.example/': the host name can't be written in IDNA"],
+    ),
+    (
+        "bad URL with a password",
+        document(sandbox_urls=["http://ops:hunter2@☃.例え/", "http://ops:hunter2@h:99999/"]),
+        [
+            "settings.sandbox_urls[0]: 'http://ops:***@☃.例え/': the host name can't be",
+            "settings.sandbox_urls[1]: 'http://ops:***@h:99999/' is not a valid URL",
+        ],
+    ),
+    (
         "active as string",
         document(group("G", site("A", "http://a/", active="yes"))),
         ["groups[0].sites[0].active: must be true or false"],
@@ -230,7 +243,7 @@ def test_bad_file_is_refused_whole(run, write, content, expected):
     for line in expected:
         assert any(line in got for got in lines), (line, lines)
     assert all(got.startswith(path) for got in lines[1:])
-    assert "Traceback" not in result.err
+    assert "Traceback" not in result.err and "hunter2" not in result.err
     assert run("export").out == before
     assert run("sites", "--json").out == sites_before
 
@@ -261,3 +274,14 @@ def test_export_to_a_folder_that_does_not_exist(run, tmp_path):
     result = run("export", str(tmp_path / "no" / "such" / "out.json"))
     assert result.code == 2
     assert "can't write it" in result.err
+
+
+def test_international_urls_and_credentials_are_kept_as_given(run, write):
+    url = "https://ops:hunter2@Bücher.example/café?q=é"
+    doc = document(group("G", site("Books", url)), sandbox_urls=["http://例え.テスト/"])
+    result = run("import", write(doc))
+    assert result.code == 0, result.err
+    exported = json.loads(run("export").out)
+    assert exported["groups"][0]["sites"][0]["url"] == url  # export keeps it as given
+    assert exported["settings"]["sandbox_urls"] == ["http://例え.テスト/"]
+    assert run("sites", "--json").json()[0]["url"] == "https://ops:***@Bücher.example/café?q=é"

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import random
 import re
 import time
 
 import pytest
 
-from djamon_desktop.core.probe import Session, any_good, cache_busted, probe, probe_all
+from djamon_desktop.core.probe import (
+    Session,
+    any_good,
+    ascii_host,
+    cache_busted,
+    probe,
+    probe_all,
+    target_of,
+)
 
-from ..servers import ForwardProxy, closed_port
+from ..servers import ForwardProxy, MisbehavingServer, closed_port
 
 
 def check(url: str, timeout: float = 2.0, session: Session | None = None):
@@ -180,3 +189,129 @@ def test_guard_returns_at_the_first_good_answer(server):
 def test_guard_fails_when_nothing_answers_well(server):
     urls = [server.url("/status/500"), f"http://127.0.0.1:{closed_port()}/"]
     assert asyncio.run(any_good(urls, 2.0, [200])) is False
+
+
+# -- URLs as a browser sends them ----------------------------------------------------------------
+
+
+def test_non_ascii_path_and_query_go_percent_encoded(server):
+    before = len(server.seen)
+    assert check(server.url("/café/ü?q=é&x=%C3%A9")).status_code == 200
+    assert server.seen[before].target == "/caf%C3%A9/%C3%BC?q=%C3%A9&x=%C3%A9"
+    check(server.url("/%E2%82%AC/€"))  # existing escapes stay as they are
+    assert server.seen[before + 1].target.startswith("/%E2%82%AC/%E2%82%AC?cb=")
+
+
+def test_target_of_an_international_url():
+    to = target_of("https://Bücher.example:8443/straße?q=ä")
+    assert (to.host, to.port, to.path) == ("xn--bcher-kva.example", 8443, "/stra%C3%9Fe?q=%C3%A4")
+    assert to.authority == "xn--bcher-kva.example:8443"
+    assert to.absolute == "https://xn--bcher-kva.example:8443/stra%C3%9Fe?q=%C3%A4"
+    assert to.authorization is None
+    # UTS 46 as browsers map it: full-width letters and the ideographic full stop, no ß folding
+    assert ascii_host("ｂüｃｈｅｒ。example") == "xn--bcher-kva.example"
+    assert ascii_host("faß.de") == "xn--fa-hia.de"
+    assert ascii_host("my_host.example") == "my_host.example"  # ASCII names are left alone
+    assert target_of("http://[::1]:8080/").authority == "[::1]:8080"
+
+
+def test_a_host_idna_cannot_write_is_dns_and_reaches_nobody():
+    result = check("http://☃.example/")
+    assert result.error == "dns"
+    assert "IDNA" in result.detail
+
+
+def test_credentials_go_as_basic_authorization_never_in_the_request_line(server):
+    before = len(server.seen)
+    url = f"http://al%C3%AFce:p%40ss:w%C3%B6rd@127.0.0.1:{server.port}/status/200"
+    assert check(url).status_code == 200
+    seen = server.seen[before]
+    assert seen.headers["authorization"] == "Basic " + b64("alïce:p@ss:wörd")
+    assert seen.headers["host"] == f"127.0.0.1:{server.port}"
+    assert seen.target.startswith("/status/200?cb=") and "p%40ss" not in seen.target
+    # a user without a password is sent with an empty one, as curl does
+    check(f"http://bob@127.0.0.1:{server.port}/status/200")
+    assert server.seen[before + 1].headers["authorization"] == "Basic " + b64("bob:")
+
+
+def test_through_a_proxy_the_request_line_has_idna_and_no_credentials(server, monkeypatch):
+    proxy = ForwardProxy(forward_to=("127.0.0.1", server.port)).start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        before = len(server.seen)
+        url = f"http://ops:s3cret@bücher.example:{server.port}/café?q=é"
+        assert check(url).status_code == 200
+        [asked] = proxy.seen
+        assert asked.target == f"http://xn--bcher-kva.example:{server.port}/caf%C3%A9?q=%C3%A9"
+        assert asked.headers["host"] == f"xn--bcher-kva.example:{server.port}"
+        assert asked.headers["authorization"] == "Basic " + b64("ops:s3cret")
+        assert "ops" not in asked.target and "s3cret" not in asked.target
+        assert server.seen[before].target == "/caf%C3%A9?q=%C3%A9"
+    finally:
+        proxy.stop()
+
+
+def test_https_tunnel_names_the_idna_host_and_verifies_it(ca, tmp_path, monkeypatch):
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("xn--bcher-kva.example").configure_cert(context)
+    site = MisbehavingServer(tls=context).start()
+    proxy = ForwardProxy(tunnel_to=("127.0.0.1", site.port)).start()
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    try:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        assert check("https://ops:s3cret@Bücher.example/status/204").status_code == 204
+        [connect] = proxy.seen
+        assert (connect.method, connect.target) == ("CONNECT", "xn--bcher-kva.example:443")
+        assert "authorization" not in connect.headers
+        [inside] = site.seen
+        assert inside.headers["host"] == "xn--bcher-kva.example"
+        assert inside.headers["authorization"] == "Basic " + b64("ops:s3cret")
+    finally:
+        proxy.stop()
+        site.stop()
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+# -- heads as lenient as curl's --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("space-before-colon", 200),
+        ("bare-lf", 204),
+        ("no-reason", 503),
+        ("http10", 302),
+        ("continue", 201),
+        ("odd-header", 200),
+    ],
+)
+def test_harmless_odd_heads_are_answers(server, name, code):
+    assert (check(server.url(f"/head/{name}")).status_code, name) == (code, name)
+
+
+@pytest.mark.parametrize("name", ["nul", "not-http", "cut-short"])
+def test_heads_curl_refuses_are_protocol(server, name):
+    assert (check(server.url(f"/head/{name}")).error, name) == ("protocol", name)
+
+
+def test_one_header_line_up_to_100_kib_is_fine_over_it_is_protocol(server):
+    assert check(server.url(f"/long-line/{100 * 1024}")).status_code == 200
+    result = check(server.url(f"/long-line/{100 * 1024 + 1}"))
+    assert result.error == "protocol"
+    assert "100 KiB" in result.detail
+
+
+def test_a_head_up_to_300_kib_is_fine_over_it_is_protocol(server):
+    # the status line (17 bytes) and the blank line (2) count too
+    assert check(server.url(f"/big-head/3/{100 * 1024 - 7}")).status_code == 200
+    result = check(server.url("/big-head/4/80000"))
+    assert result.error == "protocol"
+    assert "300 KiB" in result.detail
