@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from ..core import config
 from ..core.outages import PRIORITY_NAMES, SiteStatus, plan_outage, state_of
@@ -413,6 +413,69 @@ def find_outage(key: str) -> OutageInfo | None:
         query = Outage.select().where(Outage.code == key.upper())
     row = query.first()
     return _outage_infos([row])[0] if row else None
+
+
+@dataclass(frozen=True)
+class SiteFailure:
+    """Why one site of an outage failed: its last failing check while it was part of it."""
+
+    title: str
+    primary: bool
+    start_time: datetime
+    url: str | None  # None when the site was deleted since
+    status_code: int | None  # of the last failing check (None for an error, or none kept)
+    error: str | None  # its kind of error: timeout, dns, connection, tls, protocol
+    last_failed: datetime | None  # None when no failing check is kept (purged)
+    failed_checks: int
+
+
+def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> list[SiteFailure]:
+    """Each site of an outage with its last failing check between joining and the outage's end
+    (read along the check table's (site, time) key, one range per site)."""
+    outage = Outage.get_or_none(Outage.id == outage_id)
+    if outage is None:
+        return []
+    good = list(load_settings()["good_codes"] if good_codes is None else good_codes)
+    links = list(
+        OutageSite.select(OutageSite, Site)
+        .join(Site, join_type=JOIN.LEFT_OUTER)
+        .where(OutageSite.outage == outage_id)
+        .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
+    )
+    out = []
+    for link in links:
+        last, count = None, 0
+        if link.site_id is not None:
+            failing = (
+                Check.error.is_null(False)
+                | Check.status_code.is_null()
+                | Check.status_code.not_in(good)
+            )
+            window = (Check.site == link.site_id) & (Check.time >= link.start_time) & failing
+            if outage.end_time is not None:
+                window &= Check.time <= outage.end_time
+            count = Check.select().where(window).count()
+            if count:
+                last = (
+                    Check.select(Check.time, Check.status_code, Check.error)
+                    .where(window)
+                    .order_by(Check.time.desc())
+                    .first()
+                )
+        site = link.site if link.site_id is not None else None
+        out.append(
+            SiteFailure(
+                title=link.title,
+                primary=bool(link.primary),
+                start_time=link.start_time,
+                url=site.url if site is not None else None,
+                status_code=last.status_code if last else None,
+                error=last.error if last else None,
+                last_failed=last.time if last else None,
+                failed_checks=count,
+            )
+        )
+    return out
 
 
 # -- for the desktop app ------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +33,9 @@ def _save_cancel(dialog) -> QDialogButtonBox:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
     )
+    save = buttons.button(QDialogButtonBox.StandardButton.Save)
+    # a QShortcut, not the button's own: the box gives its buttons a mnemonic that replaces it
+    QShortcut(QKeySequence.StandardKey.Save, dialog, activated=save.click)
     buttons.accepted.connect(dialog.try_save)
     buttons.rejected.connect(dialog.reject)
     return buttons

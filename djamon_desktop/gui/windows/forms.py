@@ -1,8 +1,32 @@
-"""Small pieces the editing windows share: a field with its error shown right under it."""
+"""Small pieces the editing windows share: a field with its error shown right under it. The
+error goes away as soon as the field is changed, not only at the next Save."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def changed_signals(field: QWidget) -> list:
+    """The signals a field sends when its value changes, typed or set."""
+    if isinstance(field, QLineEdit | QPlainTextEdit):
+        return [field.textChanged]
+    if isinstance(field, QAbstractSpinBox):
+        return [field.valueChanged]  # type: ignore[attr-defined]
+    if isinstance(field, QComboBox):
+        return [field.currentTextChanged, field.editTextChanged]
+    if isinstance(field, QAbstractButton):
+        return [field.toggled]
+    return []
 
 
 class FieldErrors:
@@ -24,6 +48,15 @@ class FieldErrors:
         column.addWidget(error)
         form.addRow(label, box)
         self.labels[key] = error
+        for signal in changed_signals(field):
+            signal.connect(lambda *_, key=key: self.hide(key))
+
+    def hide(self, key: str) -> None:
+        """The field was changed: its old error no longer applies."""
+        label = self.labels[key]
+        if label.text() or label.isVisible():
+            label.clear()
+            label.hide()
 
     def clear(self) -> None:
         for label in self.labels.values():

@@ -1,11 +1,13 @@
-"""The outage list (25 a page, newest first) and one outage in full."""
+"""The outage list (25 a page, newest first) and one outage in full. The duration of an open
+outage counts up every second while its window is shown."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,23 +23,55 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.outages import duration_words
-from ...core.status import local_text
+from ...core.status import answer_text, local_text, plural
+from ...core.urls import shown_url
+from ...store import repo
 from ...store.outbox import AlertInfo
-from ...store.repo import OUTAGES_PER_PAGE, OutageInfo
+from ...store.repo import OUTAGES_PER_PAGE, OutageInfo, SiteFailure
 from .base import RememberedWindow, label_form, window_title
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+DURATION_COLUMN = 3
+CHANNELS = {"email": "E-mail", "twitter": "X"}
+EVENTS = {"opened": "outage opened", "closed": "outage ended"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_duration(start: datetime, now: datetime) -> str:
+    """``7 seconds so far``: how long an open outage has lasted."""
+    return f"{duration_words((now - start).total_seconds())} so far"
+
+
+class Ticker:
+    """A one-second timer that runs only while its window is shown."""
+
+    def __init__(self, window: QWidget, tick: Callable[[], None]) -> None:
+        self.timer = QTimer(window)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(tick)
+
+    def follow(self, window: QWidget, wanted: bool) -> None:
+        if wanted and window.isVisible():
+            if not self.timer.isActive():
+                self.timer.start()
+        else:
+            self.timer.stop()
 
 
 class OutagesWindow(RememberedWindow, QWidget):
     open_outage = Signal(int)
     page_wanted = Signal(int)
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
+        self.clock = clock
         self.setWindowTitle(window_title("Outages"))
         self.page = 1
         self.pages = 1
+        self._open_rows: dict[int, datetime] = {}  # row -> start of an outage still open
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Code", "Start", "End", "Duration", "Sites"])
@@ -65,18 +99,26 @@ class OutagesWindow(RememberedWindow, QWidget):
         pager.addStretch()
         pager.addWidget(self.next)
         layout.addLayout(pager)
+        self.ticker = Ticker(self, self.tick)
         self.remember("outages", (760, 520))
 
     def show_page(self, page: int, items: list[OutageInfo], total: int) -> None:
         self.page = page
         self.pages = max(1, math.ceil(total / OUTAGES_PER_PAGE))
         self.table.setRowCount(len(items))
+        self._open_rows = {}
+        now = self.clock()
         for row, info in enumerate(items):
+            if info.end_time is None:
+                self._open_rows[row] = info.start_time
+                duration = open_duration(info.start_time, now)
+            else:
+                duration = duration_words(info.seconds_down or 0)
             cells = [
                 info.code,
                 local_text(info.start_time),
-                "open" if info.end_time is None else local_text(info.end_time),
-                "-" if info.seconds_down is None else duration_words(info.seconds_down),
+                "still open" if info.end_time is None else local_text(info.end_time),
+                duration,
                 ", ".join(s.title for s in info.sites),
             ]
             for column, text in enumerate(cells):
@@ -86,41 +128,92 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.table.resizeColumnsToContents()
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)
-        self.page_label.setText(f"Page {page} of {self.pages} ({total} outages)")
+        self.page_label.setText(
+            f"Page {page} of {self.pages} ({plural(total, 'outage')})" if total else "No outages"
+        )
         self.prev.setEnabled(page > 1)
         self.next.setEnabled(page < self.pages)
+        self.ticker.follow(self, bool(self._open_rows))
+
+    def tick(self) -> None:
+        now = self.clock()
+        for row, start in self._open_rows.items():
+            item = self.table.item(row, DURATION_COLUMN)
+            if item is not None:
+                item.setText(open_duration(start, now))
 
     def codes(self) -> list[str]:
         return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
 
+    def durations(self) -> list[str]:
+        return [self.table.item(r, DURATION_COLUMN).text() for r in range(self.table.rowCount())]
+
     def _activated(self, row: int, _column: int) -> None:
         self.open_outage.emit(self.table.item(row, 0).data(ID_ROLE))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.tick()
+        self.ticker.follow(self, bool(self._open_rows))
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.ticker.follow(self, False)
+        super().hideEvent(event)
+
+
+def failure_text(f: SiteFailure) -> str:
+    """One site of an outage: why it failed, when, and its address (password hidden)."""
+    primary = " — primary" if f.primary else ""
+    lines = [f"{f.title}{primary} (since {local_text(f.start_time)})"]
+    if f.last_failed is None:
+        lines.append("Why: no failed check is kept for it")
+    else:
+        answer = answer_text(f.status_code, f.error)
+        if f.error is None and f.status_code is not None:
+            answer = f"answered {answer}"
+        lines.append(
+            f"Why: {answer} (last failed check {local_text(f.last_failed)}; "
+            f"{plural(f.failed_checks, 'failed check')})"
+        )
+    lines.append(f"URL: {shown_url(f.url)}" if f.url else "URL: - (the site was deleted since)")
+    return "\n".join(lines)
+
+
+def alert_text(a: AlertInfo) -> str:
+    channel = CHANNELS.get(a.channel, a.channel)
+    return f"{channel}, {EVENTS.get(a.event, a.event)}: {a.state_text()}"
 
 
 class OutageWindow(RememberedWindow, QWidget):
     save_extra = Signal(int, str)
 
-    def __init__(self, outage_id: int) -> None:
+    def __init__(self, outage_id: int, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
         self.outage_id = outage_id
+        self.clock = clock
+        self._open_since: datetime | None = None
         layout = QVBoxLayout(self)
         form, self.labels = label_form(
             ("Code", "Started", "Ended", "Duration", "Content", "Alerts delivered")
         )
         layout.addLayout(form)
-        layout.addWidget(QLabel("Sites:"))
+        layout.addWidget(QLabel("Sites, and why each failed:"))
         self.sites = QListWidget()
-        self.sites.setMaximumHeight(120)
-        layout.addWidget(self.sites)
+        self.sites.setWordWrap(True)
+        self.sites.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.sites.setAlternatingRowColors(True)
+        layout.addWidget(self.sites, 2)
         layout.addWidget(QLabel("Alerts:"))
         self.alerts = QListWidget()
-        self.alerts.setMaximumHeight(90)
-        layout.addWidget(self.alerts)
+        self.alerts.setWordWrap(True)
+        self.alerts.setAlternatingRowColors(True)
+        self.alerts.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        layout.addWidget(self.alerts, 1)
         layout.addWidget(QLabel("Extra information:"))
         self.extra = QPlainTextEdit()
         self.extra.setPlaceholderText("What happened, what was done…")
         self.extra.textChanged.connect(self._edited)
-        layout.addWidget(self.extra)
+        layout.addWidget(self.extra, 1)
         buttons = QHBoxLayout()
         self.saved_note = QLabel()
         buttons.addWidget(self.saved_note)
@@ -132,32 +225,36 @@ class OutageWindow(RememberedWindow, QWidget):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         self._stored_extra = ""
-        self.remember("outage", (600, 620))
+        self.ticker = Ticker(self, self.tick)
+        self.remember("outage", (640, 680))
 
-    def show_outage(self, info: OutageInfo, alerts: list[AlertInfo]) -> None:
+    def show_outage(
+        self,
+        info: OutageInfo,
+        alerts: list[AlertInfo],
+        failures: list[SiteFailure] | None = None,
+    ) -> None:
+        """Show ``info``; ``failures`` are read from the database when not given."""
+        if failures is None:
+            failures = repo.outage_failures(info.id)
         self.setWindowTitle(window_title(f"Outage {info.code}"))
-        if info.end_time is None:
-            since = (datetime.now(UTC) - info.start_time).total_seconds()
-            duration = f"still open ({duration_words(since)} so far)"
-        else:
-            duration = duration_words(info.seconds_down or 0)
+        self._open_since = info.start_time if info.end_time is None else None
         values = {
             "Code": f"{info.code} (ID {info.id})",
             "Started": local_text(info.start_time),
             "Ended": "-" if info.end_time is None else local_text(info.end_time),
-            "Duration": duration,
+            "Duration": self._duration(info),
             "Content": info.content,
             "Alerts delivered": "yes" if info.notification_sent else "no",
         }
         for key, value in values.items():
             self.labels[key].setText(value)
         self.sites.clear()
-        for s in info.sites:
-            primary = " — primary" if s.primary else ""
-            self.sites.addItem(f"{s.title}{primary} (since {local_text(s.start_time)})")
+        for f in failures:
+            self.sites.addItem(failure_text(f))
         self.alerts.clear()
         for a in alerts:
-            self.alerts.addItem(f"{a.channel} ({a.event}): {a.state_text()}")
+            self.alerts.addItem(alert_text(a))
         if not alerts:
             self.alerts.addItem("none (no alert channel was enabled)")
         if not self.save_button.isEnabled():  # never overwrite what the user is typing
@@ -165,6 +262,26 @@ class OutageWindow(RememberedWindow, QWidget):
             self.extra.blockSignals(True)
             self.extra.setPlainText(info.extra_information)
             self.extra.blockSignals(False)
+        self.ticker.follow(self, self._open_since is not None)
+
+    def _duration(self, info: OutageInfo) -> str:
+        if info.end_time is None:
+            return f"still open ({open_duration(info.start_time, self.clock())})"
+        return duration_words(info.seconds_down or 0)
+
+    def tick(self) -> None:
+        if self._open_since is not None:
+            duration = open_duration(self._open_since, self.clock())
+            self.labels["Duration"].setText(f"still open ({duration})")
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.tick()
+        self.ticker.follow(self, self._open_since is not None)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.ticker.follow(self, False)
+        super().hideEvent(event)
 
     def _edited(self) -> None:
         self.save_button.setEnabled(self.extra.toPlainText() != self._stored_extra)

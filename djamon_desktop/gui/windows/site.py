@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.status import answer_text, failure_words, local_text
+from ...core.urls import shown_url
 from ...store.history import SiteHistory, site_history
 from ...store.repo import CheckInfo, SiteInfo
 from .base import RememberedWindow, label_form, window_title
@@ -56,7 +57,7 @@ class SiteWindow(RememberedWindow, QWidget):
             state += f", {failure_words(site.down_count)}"
         values = {
             "Group": site.group,
-            "URL": site.url,
+            "URL": shown_url(site.url),
             "Priority": site.priority,
             "State": state,
             "Last seen": local_text(site.last_seen),
