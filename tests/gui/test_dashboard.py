@@ -398,3 +398,13 @@ def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
 
     assert "djamon-desktop" in Path(opened[0].toLocalFile()).read_text(encoding="utf-8")
     box.close()
+
+
+def test_the_table_has_the_keys_when_the_dashboard_opens(qtbot, make_app, two_sites):
+    app = make_app(start_round=False)
+    dashboard = shown(qtbot, app)
+    assert QApplication.focusWidget() is dashboard.tree
+    press(qtbot, Qt.Key.Key_Home)  # the group "G"
+    press(qtbot, Qt.Key.Key_Down)  # its first site
+    press(qtbot, Qt.Key.Key_Delete)
+    assert titles(dashboard) == ["B"] and dashboard.undo_button.isVisible()

@@ -311,6 +311,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self._overview = ""
         self.remember("dashboard", (1100, 600))
+        self.tree.setFocus()  # the table has the keys when the window opens; Ctrl+F the filter
         self._update_actions()
 
     # -- menus -----------------------------------------------------------------------------------
