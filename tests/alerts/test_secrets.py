@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
+from pathlib import Path
+
+import pytest
 
 from djamon_desktop.secrets import NAMES
 
@@ -95,3 +100,60 @@ def test_no_secret_in_anything_the_program_writes(
     for result in outputs:
         for value in secrets:
             assert value not in result.out and value not in result.err
+
+
+@pytest.fixture
+def hung_keyring(monkeypatch):
+    """The keyring that does not answer, with a deadline of half a second instead of 15 s."""
+    from djamon_desktop import secrets
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "hung_keyring.Keyring")
+    monkeypatch.setattr(secrets, "TIMEOUT_S", 0.5)
+    import hung_keyring
+    import keyring.core
+
+    keyring.core.init_backend()
+    hung_keyring.answer.clear()
+    yield hung_keyring.answer
+    hung_keyring.answer.set()
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    keyring.core.init_backend()
+
+
+def test_a_keyring_that_does_not_answer(hung_keyring):
+    """Called from a worker thread, as the app does: an error after the deadline, then at once
+    while that request still waits, and the keyring used again once it answers."""
+    from djamon_desktop import secrets
+
+    outcomes: list[tuple[str, float]] = []
+
+    def worker() -> None:
+        for call in (secrets.status, lambda: secrets.put("smtp_password", "x")):
+            started = time.monotonic()
+            try:
+                call()
+                outcomes.append(("answered", time.monotonic() - started))
+            except secrets.SecretStoreError as exc:
+                outcomes.append((exc.message, time.monotonic() - started))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
+    (first, waited), (second, at_once) = outcomes
+    assert first == secrets.no_answer_message()
+    assert first.startswith("the keyring did not answer within 0.5 s: it is locked or waiting")
+    assert 0.5 <= waited < 2
+    assert second == secrets.STILL_WAITING and at_once < 0.1
+
+    hung_keyring.set()  # the user unlocks it: the waiting request ends, then calls work again
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            known = secrets.status()
+            break
+        except secrets.SecretStoreError as exc:
+            assert exc.message == secrets.STILL_WAITING and time.monotonic() < deadline
+            time.sleep(0.01)
+    assert known == {n: False for n in NAMES}

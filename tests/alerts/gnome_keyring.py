@@ -1,0 +1,133 @@
+"""A real GNOME Keyring on a private session bus, for the keyring tests: ``dbus-daemon`` and
+``gnome-keyring-daemon --components=secrets`` in a home folder of the test's own, started here and
+stopped by ``stop``. Optionally an Xvfb display, where GNOME Keyring shows its unlock prompt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+TOOLS = ("dbus-daemon", "dbus-send", "gnome-keyring-daemon")
+PASSWORD = "login-keyring-password"  # the login keyring's own password, not a djamon secret
+
+
+def missing_tools(display: bool = False) -> list[str]:
+    needed = TOOLS + (("Xvfb",) if display else ())
+    return [tool for tool in needed if shutil.which(tool) is None]
+
+
+def _wait(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} did not happen within {timeout:g} s")
+
+
+class GnomeKeyring:
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.procs: list[subprocess.Popen] = []
+        self.daemon: subprocess.Popen | None = None
+        runtime = home / "runtime"
+        runtime.mkdir(parents=True, exist_ok=True)
+        runtime.chmod(0o700)
+        self.env = {
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "DBUS_SESSION_BUS_ADDRESS": f"unix:path={runtime / 'bus'}",
+            "GSETTINGS_BACKEND": "memory",
+            "NO_AT_BRIDGE": "1",
+        }
+
+    def full_env(self) -> dict[str, str]:
+        """The machine's environment with this home and bus, no display and no keyring choice."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("PYTHON_KEYRING_BACKEND", "DISPLAY", "WAYLAND_DISPLAY")
+        }
+        return {**env, **self.env}
+
+    def with_display(self) -> GnomeKeyring:
+        """An Xvfb display for the unlock prompt (call before ``start``)."""
+        read_fd, write_fd = os.pipe()
+        xvfb = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "800x600x24", "-nolisten", "tcp"],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.procs.append(xvfb)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as pipe:
+            self.env["DISPLAY"] = f":{pipe.readline().strip()}"
+        return self
+
+    def start(self, unlock: bool = True) -> GnomeKeyring:
+        """The bus and the keyring daemon; ``unlock`` creates or unlocks the login keyring."""
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--nopidfile",
+             f"--address={self.env['DBUS_SESSION_BUS_ADDRESS']}"],
+            env=self.full_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.procs.append(bus)
+        _wait(lambda: (self.home / "runtime" / "bus").exists(), 10, "the session bus")
+        self.start_daemon(unlock)
+        return self
+
+    def start_daemon(self, unlock: bool) -> None:
+        argv = ["gnome-keyring-daemon", "--foreground", "--components=secrets"]
+        self.daemon = subprocess.Popen(
+            argv + (["--unlock"] if unlock else []),
+            env=self.full_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert self.daemon.stdin is not None
+        if unlock:
+            self.daemon.stdin.write(PASSWORD.encode())
+        self.daemon.stdin.close()
+        _wait(lambda: self._bus_has("org.freedesktop.secrets"), 10, "GNOME Keyring on the bus")
+
+    def stop_daemon(self) -> None:
+        if self.daemon is not None and self.daemon.poll() is None:
+            self.daemon.send_signal(signal.SIGTERM)
+            self.daemon.wait(10)
+        self.daemon = None
+        _wait(lambda: not self._bus_has("org.freedesktop.secrets"), 10, "GNOME Keyring leaving")
+
+    def _bus_has(self, name: str) -> bool:
+        out = subprocess.run(
+            ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+             "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+            env=self.full_env(),
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        return "true" in out.stdout
+
+    def stop(self) -> None:
+        if self.daemon is not None and self.daemon.poll() is None:
+            self.daemon.send_signal(signal.SIGTERM)
+            self.daemon.wait(10)
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in reversed(self.procs):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
