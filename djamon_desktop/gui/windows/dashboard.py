@@ -540,6 +540,9 @@ class DashboardWindow(RememberedWindow, QMainWindow):
             if not self.tree.topLevelItem(i).isExpanded()
         }
         scroll = self.tree.verticalScrollBar().value()
+        self._brush_cache: dict = {}
+        self._bold = self.tree.font()
+        self._bold.setBold(True)
         self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         by_group: dict[str, list[SiteInfo]] = {}
@@ -622,20 +625,30 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         )
         item.setData(0, SITE_ROLE, site.site_id)
         item.setData(1, SITE_ROLE, int(site.active))  # an int: PySide6 miscounts bools here
-        item.setToolTip(0, shown_url(site.url))
-        background = tint(site.state if site.active else "unknown", base)
-        fore = readable(text if site.active else INACTIVE_TEXT, background)
+        item.setToolTip(0, shown_url(site.url) if "@" in site.url else site.url)
+        background, fore, priority = self._brushes(
+            site.state if site.active else "unknown", site.active, site.priority, base, text
+        )
         for column in range(len(COLUMNS)):
-            item.setBackground(column, QBrush(background))
-            item.setForeground(column, QBrush(fore))
-        priority = PRIORITY_COLOUR[site.priority]
-        if site.active and priority is not None:
-            item.setForeground(1, QBrush(readable(priority, background)))
+            item.setBackground(column, background)
+            item.setForeground(column, fore)
+        item.setForeground(1, priority)
         if site.priority == "critical":
-            font = item.font(1)
-            font.setBold(True)
-            item.setFont(1, font)
+            item.setFont(1, self._bold)
         return item
+
+    def _brushes(
+        self, state: str, active: bool, priority: str, base: QColor, text: QColor
+    ) -> tuple[QBrush, QBrush, QBrush]:
+        """A row's background, text and priority brushes (the same few for every row)."""
+        key = (state, active, priority)
+        if key not in self._brush_cache:
+            background = tint(state, base)
+            fore = readable(text if active else INACTIVE_TEXT, background)
+            colour = PRIORITY_COLOUR[priority]
+            pri = fore if not active or colour is None else readable(colour, background)
+            self._brush_cache[key] = (QBrush(background), QBrush(fore), QBrush(pri))
+        return self._brush_cache[key]
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
