@@ -123,6 +123,16 @@ def test_closing_with_unsaved_edits_asks_save_discard_or_cancel(qtbot, settings_
     assert repo.load_settings()["good_codes"] == [200, 301, 304, 204]
 
 
+def test_asking_for_settings_again_keeps_unsaved_edits(qtbot, settings_window):
+    window = settings_window()
+    window.tabs.setCurrentWidget(window.checks_page)
+    type_into(qtbot, window.good_codes, ", 204")
+    window.show_settings(repo.load_settings())  # what the app does on Settings… again
+    assert window.good_codes.text() == "200, 301, 304, 204"
+    window.show_sandbox_urls()
+    assert window.good_codes.text() == "200, 301, 304, 204"
+
+
 def test_unsaved_edits_that_do_not_save_keep_the_window_open(qtbot, settings_window):
     window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
@@ -297,6 +307,7 @@ def test_storing_a_password_waits_off_the_ui_thread(qtbot, db, hanging_keyring):
     assert window.note.text() == "Saved. Stored in the keyring: smtp_password."
     assert window.smtp_password.text() == ""
     assert window.smtp_password.placeholderText().startswith("stored in the keyring")
+    assert window.has_unsaved_edits()  # the user name typed while the keyring worked
 
 
 def test_a_locked_keyring_is_said_in_the_window(qtbot, db):

@@ -284,6 +284,13 @@ class SettingsWindow(RememberedWindow, QWidget):
     # -- values ----------------------------------------------------------------------------------
 
     def show_settings(self, settings: dict[str, Any]) -> None:
+        """Fill the form with ``settings``; a shown window with unsaved edits keeps them (the
+        app calls this each time Settings is asked for)."""
+        if self.isVisible() and self.has_unsaved_edits():
+            return
+        self._fill(settings)
+
+    def _fill(self, settings: dict[str, Any]) -> None:
         self._shown = settings
         self.errors.clear()
         self.note.clear()
@@ -382,8 +389,6 @@ class SettingsWindow(RememberedWindow, QWidget):
             self.errors.show(name, message)
         self._storing.clear()
         self._ask_keyring_status()
-        if self._baseline is not None:
-            self._baseline = self._form_state()
         if stored:
             self.note.setText(f"Saved. Stored in the keyring: {', '.join(stored)}.")
         if failed:
@@ -437,7 +442,8 @@ class SettingsWindow(RememberedWindow, QWidget):
             shown: object = self.values()
         except ValueError:
             shown = ("unreadable", self.good_codes.text())
-        typed = {n: f.text() for n, f in self.secret_fields.items() if n not in self._storing}
+        # a secret on its way to the keyring counts as saved; one the keyring refused does not
+        typed = {n: "" if n in self._storing else f.text() for n, f in self.secret_fields.items()}
         return (shown, typed, self.start_at_login.isChecked())
 
     def has_unsaved_edits(self) -> bool:
@@ -520,7 +526,7 @@ class SettingsWindow(RememberedWindow, QWidget):
                 self.close()
         elif button == QMessageBox.StandardButton.Discard:
             if self._shown is not None:
-                self.show_settings(self._shown)  # the form as it was last saved
+                self._fill(self._shown)  # the form as it was last saved
             else:
                 self._baseline = None
             self.close()
