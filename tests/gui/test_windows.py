@@ -262,7 +262,7 @@ def hanging_keyring():
     backend.release.set()
 
 
-def test_a_hanging_keyring_does_not_freeze_the_settings_window(qtbot, db, hanging_keyring):
+def test_a_hanging_keyring_does_not_freeze_the_settings_window(qtbot, db, hanging_keyring, shot):
     window = SettingsWindow(repo.save_settings)
     window.show_settings(repo.load_settings())  # asks the keyring, which never answers
     shown(qtbot, window)
@@ -279,6 +279,8 @@ def test_a_hanging_keyring_does_not_freeze_the_settings_window(qtbot, db, hangin
     type_into(qtbot, window.schedule, "*/5 * * * *", clear=True)
     assert window.preview.text().startswith("Next rounds: ")
     assert window.keyring_pending()
+    window.tabs.setCurrentIndex(2)
+    shot(window, "settings-keyring-checking")
 
     hanging_keyring.release.set()
     qtbot.waitUntil(lambda: not window.keyring_pending(), timeout=5000)

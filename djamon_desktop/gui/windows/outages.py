@@ -225,6 +225,7 @@ class OutageWindow(RememberedWindow, QWidget):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         self._stored_extra = ""
+        self.extra.setFocus()  # the one thing to type in here
         self.ticker = Ticker(self, self.tick)
         self.remember("outage", (640, 680))
 
@@ -257,6 +258,8 @@ class OutageWindow(RememberedWindow, QWidget):
             self.alerts.addItem(alert_text(a))
         if not alerts:
             self.alerts.addItem("none (no alert channel was enabled)")
+        for listing in (self.sites, self.alerts):
+            listing.setCurrentRow(-1)  # read-only lines: no row looks picked
         if not self.save_button.isEnabled():  # never overwrite what the user is typing
             self._stored_extra = info.extra_information
             self.extra.blockSignals(True)
