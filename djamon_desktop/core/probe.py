@@ -249,6 +249,7 @@ def _settle(future: asyncio.Future, outcome: tuple[bool, object]) -> None:
         future.set_result(value)
     else:
         future.set_exception(value)  # type: ignore[arg-type]
+        future.exception()  # seen: when every check has stopped waiting, it is nobody's news
 
 
 _resolver = _Resolver()
