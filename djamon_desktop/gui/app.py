@@ -147,8 +147,12 @@ class App(QObject):
 
     def dispose(self) -> None:
         """Delete every window and the tray now, while Qt is still up (Python's collector
-        would otherwise free them at exit, after QApplication, and crash)."""
+        would otherwise free them at exit, after QApplication, and crash). Undo deadlines still
+        running stop here (quit_windows has finished them when the app quits)."""
         self.watch.stop()
+        for entry in self.undoables:
+            entry.timer.stop()
+        self.undoables.clear()
         self.tray.hide()
         for window in self._windows():
             window.close()
