@@ -6,6 +6,7 @@ nobody sees must not freeze the app. Its answers come back as a signal."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from collections.abc import Callable
@@ -106,8 +107,10 @@ def run_keyring_job(job: Callable[[], object]) -> int:
         except secrets.SecretStoreError as exc:
             result, error = None, exc.message
         except Exception as exc:  # never let a keyring backend's surprise end the thread silently
-            result, error = None, f"the keyring failed ({type(exc).__name__}: {exc})"
-        reports.finished.emit(job_id, result, error)
+            # the type only: a message might quote what it was given
+            result, error = None, f"the keyring failed ({type(exc).__name__})"
+        with contextlib.suppress(RuntimeError):  # the app quit while the keyring still worked
+            reports.finished.emit(job_id, result, error)
 
     _pool.start(work)
     return job_id
