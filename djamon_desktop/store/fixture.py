@@ -9,6 +9,7 @@ from typing import Any
 from peewee import fn
 
 from ..core.djamon import Fixture
+from ..core.status import plural
 from . import history
 from .models import Check, Outage, OutageSite, Site, SiteGroup, db
 
@@ -21,23 +22,28 @@ class FixtureSummary:
     outages: int = 0
     outage_sites: int = 0
     skipped: dict[str, int] | None = None
+    readings: list[str] | None = None  # fields under a name that is not a known one
 
     def text(self) -> str:
+        """One line of counts; then, one a line, each field under a name that is not a known one:
+        what it was read as, or that it was not read."""
         parts = [
-            f"{self.groups} groups",
-            f"{self.sites} sites",
-            f"{self.checks} checks",
-            f"{self.outages} outages",
-            f"{self.outage_sites} outage sites",
+            plural(self.groups, "group"),
+            plural(self.sites, "site"),
+            plural(self.checks, "check"),
+            plural(self.outages, "outage"),
+            plural(self.outage_sites, "outage site"),
         ]
         line = "added " + ", ".join(parts)
         if self.skipped:
             line += "; skipped " + ", ".join(f"{n} {m}" for m, n in sorted(self.skipped.items()))
+        if self.readings:
+            line += "; fields under other names:\n" + ";\n".join(f"  {r}" for r in self.readings)
         return line
 
 
 def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
-    summary = FixtureSummary(skipped=fixture.skipped or None)
+    summary = FixtureSummary(skipped=fixture.skipped or None, readings=fixture.readings or None)
     with db.atomic("IMMEDIATE"):
         group_ids: dict[Any, int] = {}
         next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1

@@ -72,7 +72,7 @@ def test_checks_feed_the_hourly_summary(run, data_dir):
 def test_fixture_merges_into_existing_groups(run, load, server):
     load(document(group("Production", site("Database", server.url("/")))))
     result = run("import", str(FIXTURES / "djamon_2013.json"))
-    assert "added 1 groups, 2 sites" in result.out
+    assert "added 1 group, 2 sites" in result.out
     sites = run("sites", "--json").json()
     assert [s["title"] for s in sites if s["group"] == "Production"] == ["Database", "Shop"]
     assert sites[0]["url"] == server.url("/")  # what was there is kept as it was
