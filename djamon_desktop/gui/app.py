@@ -419,9 +419,7 @@ class App(QObject):
     def show_sandbox_settings(self) -> SettingsWindow:
         """Settings, at the sandbox URLs (when connectivity is lost)."""
         window = self.show_settings()
-        at_sandbox = getattr(window, "show_sandbox_urls", None)
-        if at_sandbox is not None:
-            at_sandbox()
+        window.show_sandbox_urls()
         return window
 
     def about_text(self) -> str:

@@ -116,6 +116,17 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     assert [r["State"] for r in dashboard.site_rows()] == ["unknown", "unknown"]
     assert all(s.active for s in repo.list_sites(3))
 
+    press(qtbot, Qt.Key.Key_D, CTRL)
+    press(qtbot, Qt.Key.Key_D, CTRL)  # activated again: that is undoable too
+    assert dashboard.undo_bar.label.text() == (
+        "“A” activated. (1 earlier change can be undone too.)"
+    )
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert dashboard.site_rows()[1]["State"] == "inactive"
+    press(qtbot, Qt.Key.Key_Z, CTRL)
+    assert all(s.active for s in repo.list_sites(3))
+    assert not dashboard.undo_bar.isVisible()
+
     click_row(qtbot, dashboard, "G")
     press(qtbot, Qt.Key.Key_Delete)
     assert titles(dashboard) == [] and dashboard.tree.topLevelItemCount() == 0
@@ -363,9 +374,8 @@ def test_connectivity_lost_names_the_sandbox_urls_and_leads_to_settings(
     qtbot.mouseClick(dashboard.connectivity_bar.button, Qt.MouseButton.LeftButton)
     settings = app.settings_window
     assert settings is not None and settings.isVisible()
-    if hasattr(settings, "show_sandbox_urls"):  # the Settings side, added alongside
-        assert settings.tabs.currentWidget() is settings.checks_page
-        assert settings.focusWidget() is settings.sandbox
+    assert settings.tabs.currentWidget() is settings.checks_page
+    assert settings.focusWidget() is settings.sandbox
 
 
 def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
