@@ -510,6 +510,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 # -- entry --------------------------------------------------------------------------------------
 
 
+class _PrivateLog(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are readable by their owner only, whatever the umask."""
+
+    def _open(self):
+        paths.create_private(Path(self.baseFilename))
+        return super()._open()
+
+
 def _setup_logging(data_dir: Path) -> None:
     """Log to a rotating file in the data folder (never to the terminal)."""
     target = str((paths.log_dir(data_dir) / f"{APP_NAME}.log").resolve())
@@ -520,9 +528,7 @@ def _setup_logging(data_dir: Path) -> None:
                 return
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(
-        target, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    handler = _PrivateLog(target, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler._djamon = True  # type: ignore[attr-defined]
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
@@ -565,6 +571,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return NO_DATA[args.command](args)
         data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
         _setup_logging(data_dir)
+        paths.keep_private(data_dir)
         from .store.database import close_database, open_database
 
         open_database(paths.database_path(data_dir))

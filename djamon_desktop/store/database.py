@@ -10,6 +10,7 @@ from pathlib import Path
 from peewee import DatabaseError, OperationalError
 
 from ..errors import DataFolderError
+from ..paths import create_private
 from .migrations import LATEST, STEPS
 from .models import db
 
@@ -24,9 +25,14 @@ BUSY_TIMEOUT_S = 15
 
 
 def open_database(path: Path) -> None:
-    """Point the shared ``db`` at ``path``, set it up and bring its schema up to date."""
+    """Point the shared ``db`` at ``path``, set it up and bring its schema up to date. A new
+    file is made readable by its owner only (SQLite gives its WAL and SHM files the same mode)."""
     if not db.is_closed():
         db.close()
+    try:
+        create_private(path)
+    except OSError as exc:
+        raise DataFolderError(f"database {path} can't be created: {exc.strerror}") from None
     db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
     try:
         db.connect(reuse_if_open=True)
@@ -76,6 +82,7 @@ def _backup(path: Path, version: int) -> None:
     if target.exists():
         return
     log.info("copying %s to %s before migrating", path, target)
+    create_private(target)
     with sqlite3.connect(target) as copy:
         db.connection().backup(copy)
     copy.close()
