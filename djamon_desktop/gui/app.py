@@ -17,6 +17,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSocketNotifier, Qt, QTimer, QUrl
@@ -426,9 +427,9 @@ class App(QObject):
         return (
             f"<h3>djamon-desktop {__version__}</h3>"
             "<p>A calm desktop monitor for the web resources a small team depends on.</p>"
-            f"<p>Data folder: {self.data_dir}<br>"
-            f"Database: {database_path(self.data_dir)}<br>"
-            f"Logs: {log_dir(self.data_dir)}</p>"
+            f"<p>Data folder: {escape(str(self.data_dir))}<br>"
+            f"Database: {escape(str(database_path(self.data_dir)))}<br>"
+            f"Logs: {escape(str(log_dir(self.data_dir)))}</p>"
         )
 
     def show_about(self) -> QMessageBox:
