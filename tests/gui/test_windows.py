@@ -419,6 +419,13 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
         lambda: window.labels["Duration"].text() == "still open (2 minutes, 7 seconds so far)",
         timeout=2500,
     )
+    # the extra information: typed, then Ctrl+S
+    with qtbot.waitSignal(window.save_extra) as saved:
+        type_into(qtbot, window.extra, "Card provider down.")
+        press(Qt.Key_S, Qt.ControlModifier)
+    assert saved.args == [open_outage.id, "Card provider down."]
+    assert window.saved_note.text() == "Saved"
+
     window.hide()
     assert not window.ticker.timer.isActive()
 
