@@ -4,6 +4,7 @@ be read or written; a locked keyring and one whose unlock prompt nobody answers 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -57,10 +58,10 @@ def in_gnome_keyring(gnome: GnomeKeyring, name: str) -> str | None:
     """What GNOME Keyring itself holds, read through keyring's Secret Service backend alone."""
     out = python(
         gnome,
-        "from keyring.backends.SecretService import Keyring\n"
-        f"print(repr(Keyring().get_password({SERVICE!r}, {name!r})))",
+        "import json\nfrom keyring.backends.SecretService import Keyring\n"
+        f"print(json.dumps(Keyring().get_password({SERVICE!r}, {name!r})))",
     )
-    return eval(out)  # a repr of a str or None
+    return json.loads(out)
 
 
 def listed(gnome: GnomeKeyring) -> dict[str, str]:
@@ -105,7 +106,7 @@ def test_only_gnome_keyring_is_read_and_written(gnome):
 
 def test_no_os_keyring_left_is_the_clear_error(tmp_path):
     """No session bus: keyring's choice falls to the plaintext file, which is refused."""
-    _skip_without()
+    pytest.importorskip("keyrings.alt", reason="keyrings.alt is in the test tools")
     home = GnomeKeyring(tmp_path / "home")  # its environment only: nothing is started
     result = cli(home, "secret", "list")
     assert result.returncode == 2
