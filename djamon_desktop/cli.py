@@ -21,7 +21,7 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from peewee import OperationalError
 
 from . import APP_NAME, __version__, paths
-from .core.status import answer_text, local_text
+from .core.status import answer_text, local_text, plural
 from .core.urls import shown_url
 from .errors import UserError
 
@@ -385,7 +385,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         what = import_data(data)
     except DocumentRefused as refused:
         raise UserError(
-            f"import: {name}: {len(refused.problems)} problem(s); nothing was imported",
+            f"import: {name}: {plural(len(refused.problems), 'problem')}; nothing was imported",
             details=[f"{name}: {p}" for p in refused.problems],
         ) from None
     print(f"Imported {name}: {what}.")
@@ -442,7 +442,8 @@ def cmd_secret(args: argparse.Namespace) -> int:
 
         value = getpass.getpass(f"{name}: ")
     else:
-        value = sys.stdin.readline().rstrip("\r\n")
+        # from a pipe all of it, less the final newline: apprise_urls holds one URL a line
+        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
     secrets.put(name, value)
     print(f"{name}: stored in the keyring")
     return EXIT_OK

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from .probe import ascii_host
 from .schedule import DEFAULT_SCHEDULE, line_problem
+from .status import plural
 
 FORMAT = "djamon-desktop/1"
 PRIORITIES: tuple[str, ...] = ("critical", "high", "normal", "low")
@@ -66,7 +67,7 @@ class Problems:
 
 class DocumentRefused(Exception):
     def __init__(self, problems: list[str]):
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(plural(len(problems), "problem"))
         self.problems = problems
 
 

@@ -157,3 +157,11 @@ def test_a_keyring_that_does_not_answer(hung_keyring):
             assert exc.message == secrets.STILL_WAITING and time.monotonic() < deadline
             time.sleep(0.01)
     assert known == {n: False for n in NAMES}
+
+
+def test_set_from_a_pipe_keeps_every_line(run_process, keyring):
+    urls = "json://127.0.0.1:9/hook\nntfy://ntfy.example/topic\n"
+    assert run_process("secret", "set", "apprise_urls", stdin=urls).code == 0
+    from djamon_desktop import secrets
+
+    assert secrets.get("apprise_urls") == urls.removesuffix("\n")

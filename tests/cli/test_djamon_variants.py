@@ -110,7 +110,7 @@ def test_an_ambiguous_fixture_is_refused_naming_model_pk_and_fields(run, data_di
     before = (run("export").out, run("sites", "--json").out)
     result = run("import", AMBIGUOUS)
     assert result.code == 2
-    assert "2 problem(s); nothing was imported" in result.err
+    assert "2 problems; nothing was imported" in result.err
     assert (
         "[1] monitor.site pk=1: fields.is_active, fields.enabled: each could be its active flag"
         in result.err
