@@ -462,17 +462,33 @@ def max_parallel() -> int:
 
 
 async def probe_all(
-    urls: Sequence[str], timeout: float, session: Session | None = None
+    urls: Sequence[str],
+    timeout: float,
+    session: Session | None = None,
+    *,
+    on_result: Callable[[int, ProbeResult], None] | None = None,
 ) -> list[ProbeResult]:
-    """Check every URL concurrently; they start in the order given; results in the same order."""
+    """Check every URL concurrently; they start in the order given; results in the same order.
+
+    ``on_result(index, result)`` is called on the event loop's thread as each check ends, so the
+    caller can prepare what it stores while slower checks still wait. An exception it raises
+    ends the round (the other checks are cancelled) and reaches the caller of ``probe_all``."""
     session = session or Session()
     gate = asyncio.Semaphore(max_parallel())
 
-    async def one(url: str) -> ProbeResult:
+    async def one(index: int, url: str) -> ProbeResult:
         async with gate:
-            return await probe(session, url, timeout)
+            result = await probe(session, url, timeout)
+        if on_result is not None:
+            on_result(index, result)
+        return result
 
-    return list(await asyncio.gather(*(one(u) for u in urls)))
+    tasks = [asyncio.ensure_future(one(i, u)) for i, u in enumerate(urls)]
+    try:
+        return list(await asyncio.gather(*tasks))
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 async def any_good(

@@ -315,3 +315,33 @@ def test_a_head_up_to_300_kib_is_fine_over_it_is_protocol(server):
     result = check(server.url("/big-head/4/80000"))
     assert result.error == "protocol"
     assert "300 KiB" in result.detail
+
+
+def test_on_result_hears_each_check_as_it_ends_with_its_index(server):
+    urls = [server.url("/hang"), server.url("/slow/300"), server.url("/status/200")]
+    heard: list[tuple[int, int | None, str | None, float]] = []
+    started = time.monotonic()
+
+    def on_result(index, result):
+        heard.append((index, result.status_code, result.error, time.monotonic() - started))
+
+    results = asyncio.run(probe_all(urls, 1.0, on_result=on_result))
+    assert [(i, code, error) for i, code, error, _ in heard] == [
+        (2, 200, None),
+        (1, 200, None),
+        (0, None, "timeout"),
+    ]
+    assert heard[0][3] < 0.25 and heard[1][3] < 0.8  # not held back until the hung one ends
+    assert [r.status_code for r in results] == [None, 200, 200]
+
+
+def test_an_on_result_that_raises_ends_the_round_at_once(server):
+    def on_result(index, result):
+        raise RuntimeError(f"store failed at {index}")
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="store failed at 1"):
+        asyncio.run(
+            probe_all([server.url("/hang"), server.url("/status/200")], 3.0, on_result=on_result)
+        )
+    assert time.monotonic() - started < 1.0
