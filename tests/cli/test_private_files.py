@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from djamon_desktop import cli
+from djamon_desktop.cli.logfile import setup_logging
 from djamon_desktop.paths import DB_NAME
 
 from ..conftest import document, group, site
@@ -173,7 +173,7 @@ def test_rotated_logs_stay_private(tmp_path):
     (tmp_path / "logs").mkdir()
     old = os.umask(0o000)
     try:
-        cli._setup_logging(tmp_path)
+        setup_logging(tmp_path)
         for n in range(5):
             logging.getLogger("djamon-desktop").warning("line %d %s", n, "x" * 600_000)
     finally:

@@ -1,0 +1,144 @@
+"""The command line: ``main(argv) -> exit code``. Every failure the user can fix is one line on
+stderr and exit 2; nothing reaches the user as a traceback.
+
+A newcomer's map: ``parser`` holds the grammar, each other module the commands of one concern
+(``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage; ``transfer``:
+import, export; ``credentials``: secret, alert-test; ``desktop``: the menu entry), ``output`` the
+printing helpers and ``logfile`` the log. The command modules import the database, the network and
+the keyring inside the commands, so that ``--version`` and ``--help`` start at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .. import APP_NAME, paths
+from ..errors import UserError
+from .check import cmd_check
+from .credentials import cmd_alert_test, cmd_secret
+from .desktop import cmd_install_desktop, cmd_uninstall_desktop
+from .lookups import cmd_outage, cmd_outages, cmd_sites
+from .monitoring import cmd_purge, cmd_schedule
+from .output import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from .parser import build_parser
+from .transfer import cmd_export, cmd_import
+
+__all__ = ["main"]
+
+log = logging.getLogger(APP_NAME)
+
+Command = Callable[[argparse.Namespace], int]
+
+#: commands that do not touch the data folder
+NO_DATA: dict[str, Command] = {
+    "install-desktop": cmd_install_desktop,
+    "uninstall-desktop": cmd_uninstall_desktop,
+}
+
+#: commands that run with the data folder's database open
+COMMANDS: dict[str, Command] = {
+    "purge": cmd_purge,
+    "secret": cmd_secret,
+    "alert-test": cmd_alert_test,
+    "check": cmd_check,
+    "sites": cmd_sites,
+    "outages": cmd_outages,
+    "outage": cmd_outage,
+    "schedule": cmd_schedule,
+    "import": cmd_import,
+    "export": cmd_export,
+}
+
+
+def _check_display() -> None:
+    """Qt ends the process without a word when there is no screen: say it first."""
+    try:
+        import PySide6  # noqa: F401
+    except ImportError:
+        raise UserError("the tray app needs PySide6 (pip install PySide6-Essentials)") from None
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise UserError(
+            "no display to show the tray app on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "the command line works without one, see --help"
+        )
+
+
+def _database_problem(exc: Exception) -> str | None:
+    """The line to show for a database the user can do something about, else None. peewee is
+    looked at only if a command already loaded it (no database, no database error)."""
+    peewee = sys.modules.get("peewee")
+    if peewee is None:
+        return None
+    if isinstance(exc, peewee.OperationalError):
+        return f"the database can't be used right now: {exc}"
+    if isinstance(exc, peewee.DatabaseError):
+        return f"the database is damaged or not a djamon-desktop database: {exc}"
+    return None
+
+
+def _fail(message: str, details: Sequence[str] = ()) -> None:
+    print(f"{APP_NAME}: {message}", file=sys.stderr)
+    for line in details:
+        print(line, file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, data_dir: Path) -> int:
+    """Run a command (or the tray app) with the data folder's database open."""
+    from ..store.database import close_database, open_database
+
+    open_database(paths.database_path(data_dir))
+    try:
+        if args.command is None:
+            from ..gui.app import run
+
+            return run(data_dir)
+        return COMMANDS[args.command](args)
+    finally:
+        close_database()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    data_dir: Path | None = None
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            _check_display()
+        if args.command in NO_DATA:
+            return NO_DATA[args.command](args)
+        data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
+        from .logfile import setup_logging
+
+        setup_logging(data_dir)
+        paths.keep_private(data_dir)
+        return _run(args, data_dir)
+    except UserError as exc:
+        _fail(exc.message, exc.details)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        # the reader went away (for example `| head`); nothing more to say
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        problem = _database_problem(exc)
+        if problem is not None:
+            _fail(problem)
+            return EXIT_USAGE
+        log.exception("unexpected error")
+        where = f" (details in {paths.log_dir(data_dir)})" if data_dir else ""
+        _fail(f"unexpected error: {type(exc).__name__}: {exc}{where}")
+        return EXIT_INTERNAL

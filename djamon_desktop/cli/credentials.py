@@ -1,0 +1,50 @@
+"""``secret`` and ``alert-test``: the credentials alerts use, kept in the OS keyring, and one test
+message sent with them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..errors import UserError
+from .output import EXIT_OK
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    from .. import secrets
+
+    if args.action == "list":
+        for name, present in secrets.status().items():
+            print(f"{name}: {'set' if present else 'not set'}")
+        return EXIT_OK
+    name = secrets.check_name(args.name)
+    if args.action == "delete":
+        removed = secrets.delete(name)
+        print(f"{name}: {'deleted' if removed else 'was not set'}")
+        return EXIT_OK
+    if sys.stdin is None:
+        raise UserError(f"secret set {name}: no standard input to read the value from")
+    if sys.stdin.isatty():
+        import getpass
+
+        value = getpass.getpass(f"{name}: ")
+    else:
+        # from a pipe all of it, less the final newline: apprise_urls holds one URL a line
+        value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
+    secrets.put(name, value)
+    print(f"{name}: stored in the keyring")
+    return EXIT_OK
+
+
+def cmd_alert_test(args: argparse.Namespace) -> int:
+    from ..alerts.channels import DeliveryError
+    from ..alerts.sender import send_test
+    from ..secrets import redact
+    from ..store.repo import load_settings
+
+    try:
+        what = send_test(load_settings(), args.channel)
+    except DeliveryError as exc:
+        raise UserError(f"alert-test {args.channel}: not sent: {redact(exc.reason)}") from None
+    print(f"alert-test {args.channel}: {what}")
+    return EXIT_OK

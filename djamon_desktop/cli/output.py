@@ -1,0 +1,27 @@
+"""How the commands print: exit codes, moments in JSON, JSON itself and plain-text tables."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+EXIT_OK, EXIT_USAGE = 0, 2  # `check` also exits 1 (a site failed) or 3 (offline): see RoundReport
+EXIT_INTERNAL = 70  # a bug: the details are in the log
+
+
+def iso_utc(when: datetime | None) -> str | None:
+    """A moment in the JSON output: ISO 8601 in UTC, to the second (``null`` for none)."""
+    return None if when is None else when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def table(rows: list[list[str]]) -> str:
+    """Rows of cells as aligned columns, two spaces apart; the first row is the heading."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    )

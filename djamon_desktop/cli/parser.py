@@ -1,0 +1,93 @@
+"""The command line's grammar: every command, its arguments and its help text. Parsing only; the
+commands themselves live in the modules named after their concern."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import NoReturn
+
+from .. import APP_NAME, __version__, paths
+from ..errors import UserError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(f"{message} (see '{self.prog} --help')")
+
+
+def _whole_number(name: str, low: int = 1, high: int | None = None) -> Callable[[str], int]:
+    """A type for argparse: a whole number from ``low`` to ``high``, errors naming ``name``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name}: {text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            limit = f"from {low} to {high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{name}: {value} is out of range; use {limit}")
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help=f"folder of the database and logs (default: ${paths.ENV_VAR} or the user data folder)",
+    )
+    parser = _Parser(
+        prog=APP_NAME,
+        description="A calm desktop monitor for the web resources a small team depends on. "
+        "With no command, starts the tray app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    p = command("check", "run one monitoring round now, store it and print the results")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("sites", "list every site with its group, priority, state and last check")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("outages", "list outages, newest first, 25 a page")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--page", type=_whole_number("--page"), default=1, metavar="N")
+    p = command("outage", "show one outage in full")
+    p.add_argument("key", metavar="ID|CODE|current")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("schedule", "list the next round times")
+    p.add_argument("--from", dest="after", metavar="ISO", help="strictly after this (local time)")
+    p.add_argument("--count", type=_whole_number("--count", 1, 10000), default=5, metavar="N")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("import", "read settings, groups and sites from a file; all or nothing")
+    p.add_argument("file", metavar="FILE", help="a djamon-desktop/1 file, or - for stdin")
+    p = command("export", "write settings, groups and sites (never a secret)")
+    p.add_argument("file", metavar="FILE", nargs="?", help="where to write (default: stdout)")
+    p = command("purge", "delete check history older than DAYS (never outages)")
+    p.add_argument(
+        "--older-than",
+        type=_whole_number("--older-than", 1, 36500),
+        metavar="DAYS",
+        help="default: the retention_days setting",
+    )
+    p = command("secret", "store, remove or list credentials in the OS keyring")
+    secret_sub = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    secret_sub.required = True
+    q = secret_sub.add_parser("set", help="read NAME's value from standard input", parents=[common])
+    q.add_argument("name", metavar="NAME")
+    q = secret_sub.add_parser("delete", help="remove NAME", parents=[common])
+    q.add_argument("name", metavar="NAME")
+    secret_sub.add_parser("list", help="each name and whether it is set", parents=[common])
+    p = command("alert-test", "send one test message through a channel now")
+    p.add_argument("channel", choices=["email", "twitter"])
+    command("install-desktop", "add the app to your application menu (a .desktop entry)")
+    command("uninstall-desktop", "remove the menu entry, its icons and the autostart entry")
+    return parser
