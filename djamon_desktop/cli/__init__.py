@@ -4,8 +4,9 @@ stderr and exit 2; nothing reaches the user as a traceback.
 A newcomer's map: ``parser`` holds the grammar, each other module the commands of one concern
 (``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage; ``transfer``:
 import, export; ``credentials``: secret, alert-test; ``desktop``: the menu entry), ``output`` the
-printing helpers and ``logfile`` the log. The command modules import the database, the network and
-the keyring inside the commands, so that ``--version`` and ``--help`` start at once.
+printing helpers and ``logfile`` the log. The command modules are imported only when a command
+runs, and import the database, the network or the keyring only inside the command that needs
+them, so that ``--version`` and ``--help`` start at once.
 """
 
 from __future__ import annotations
@@ -20,40 +21,36 @@ from pathlib import Path
 
 from .. import APP_NAME, paths
 from ..errors import UserError
-from .check import cmd_check
-from .credentials import cmd_alert_test, cmd_secret
-from .desktop import cmd_install_desktop, cmd_uninstall_desktop
-from .lookups import cmd_outage, cmd_outages, cmd_sites
-from .monitoring import cmd_purge, cmd_schedule
 from .output import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from .parser import build_parser
-from .transfer import cmd_export, cmd_import
 
 __all__ = ["main"]
 
 log = logging.getLogger(APP_NAME)
 
-Command = Callable[[argparse.Namespace], int]
-
 #: commands that do not touch the data folder
-NO_DATA: dict[str, Command] = {
-    "install-desktop": cmd_install_desktop,
-    "uninstall-desktop": cmd_uninstall_desktop,
-}
+NO_DATA = {"install-desktop", "uninstall-desktop"}
 
-#: commands that run with the data folder's database open
-COMMANDS: dict[str, Command] = {
-    "purge": cmd_purge,
-    "secret": cmd_secret,
-    "alert-test": cmd_alert_test,
-    "check": cmd_check,
-    "sites": cmd_sites,
-    "outages": cmd_outages,
-    "outage": cmd_outage,
-    "schedule": cmd_schedule,
-    "import": cmd_import,
-    "export": cmd_export,
-}
+
+def command(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs command ``name``. The command modules are imported here, when a
+    command runs, so that --version and --help load none of them."""
+    from . import check, credentials, desktop, lookups, monitoring, transfer
+
+    return {
+        "check": check.cmd_check,
+        "schedule": monitoring.cmd_schedule,
+        "purge": monitoring.cmd_purge,
+        "sites": lookups.cmd_sites,
+        "outages": lookups.cmd_outages,
+        "outage": lookups.cmd_outage,
+        "import": transfer.cmd_import,
+        "export": transfer.cmd_export,
+        "secret": credentials.cmd_secret,
+        "alert-test": credentials.cmd_alert_test,
+        "install-desktop": desktop.cmd_install_desktop,
+        "uninstall-desktop": desktop.cmd_uninstall_desktop,
+    }[name]
 
 
 def _check_display() -> None:
@@ -102,7 +99,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             from ..gui.app import run
 
             return run(data_dir)
-        return COMMANDS[args.command](args)
+        return command(args.command)(args)
     finally:
         close_database()
 
@@ -115,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             _check_display()
         if args.command in NO_DATA:
-            return NO_DATA[args.command](args)
+            return command(args.command)(args)
         data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
         from .logfile import setup_logging
 
