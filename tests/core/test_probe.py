@@ -10,15 +10,8 @@ import time
 
 import pytest
 
-from djamon_desktop.core.probe import (
-    Session,
-    any_good,
-    ascii_host,
-    cache_busted,
-    probe,
-    probe_all,
-    target_of,
-)
+from djamon_desktop.core.probe import Session, any_good, probe, probe_all
+from djamon_desktop.core.wire import ascii_host, cache_busted, target_of
 
 from ..servers import ForwardProxy, MisbehavingServer, closed_port
 
