@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from ..core.outages import duration_words
+from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
 from ..core.urls import shown_url
 
 POST_LIMIT = 280
-
-
-@dataclass(frozen=True)
-class SiteLine:
-    title: str
-    group: str
-    url: str
-    priority: str
-    down_message: str
-    last_answer: str  # "HTTP 500", "timeout", ...
-    primary: bool
 
 
 def _when(moment: datetime) -> str:
@@ -116,3 +107,35 @@ def closed_post(code: str, primary: SiteLine, seconds: int) -> str:
     return fit_post(
         f"Resolved: {primary.title} is back after {duration_words(seconds)}.", f" (outage {code})"
     )
+
+
+@dataclass(frozen=True)
+class AlertPolicy:
+    """What to queue: the channels enabled now, and whether recoveries are announced."""
+
+    channels: tuple[str, ...] = ()
+    notify_recovery: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> AlertPolicy:
+        channels = tuple(c for c in ("email", "twitter") if settings[c].get("enabled"))
+        return cls(channels, bool(settings["notify_recovery"]))
+
+    def texts(self, facts: OutageFacts) -> list[AlertText]:
+        """The alerts to queue for an outage opened or closed: one per enabled channel."""
+        if facts.event == "closed" and not self.notify_recovery:
+            return []
+        if not facts.sites:
+            return []
+        lines = list(facts.sites)
+        if facts.event == "opened":
+            subject, body = opened_email(facts.code, facts.start_time, lines)
+            post = opened_post(facts.code, lines[0])
+        else:
+            assert facts.end_time is not None and facts.seconds_down is not None
+            subject, body = closed_email(
+                facts.code, facts.start_time, facts.end_time, facts.seconds_down, lines
+            )
+            post = closed_post(facts.code, lines[0], facts.seconds_down)
+        written = {"email": (subject, body), "twitter": ("", post)}
+        return [AlertText(channel, *written[channel]) for channel in self.channels]

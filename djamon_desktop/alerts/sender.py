@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .. import secrets
-from ..store import outbox
 from . import CHANNELS, channels
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,31 @@ class Delivery:
     what: str  # what happened, in words
 
 
-def _send(settings: dict[str, Any], job: outbox.AlertJob) -> str:
+class Job(Protocol):
+    """One claimed alert, as the outbox hands it out."""
+
+    id: int
+    code: str
+    event: str
+    channel: str
+    subject: str
+    body: str
+    attempts: int
+
+
+class Outbox(Protocol):
+    """Where alerts wait: ``djamon_desktop.store.outbox`` (passed in, so alerts/ needs no store)."""
+
+    def claim_next(
+        self, now: datetime, skip: Iterable[int], channels: Sequence[str]
+    ) -> Job | None: ...
+
+    def mark_delivered(self, alert_id: int, now: datetime) -> None: ...
+
+    def mark_failed(self, alert_id: int, error: str) -> None: ...
+
+
+def _send(settings: dict[str, Any], job: Job) -> str:
     if job.channel == "email":
         return channels.send_email(settings["email"], job.subject, job.body)
     return channels.post_on_x(job.body)
@@ -37,6 +60,7 @@ def _send(settings: dict[str, Any], job: outbox.AlertJob) -> str:
 
 def deliver_pending(
     settings: dict[str, Any],
+    outbox: Outbox,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     budget_s: float = BUDGET_S,
 ) -> list[Delivery]:

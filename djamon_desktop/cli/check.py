@@ -10,12 +10,10 @@ from .output import iso_utc, print_json, table
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ..alerts.sender import deliver_pending
-    from ..core.rounds import run_round
-    from ..store.repo import find_outage, load_settings
+    from ..cycle import run_cycle
+    from ..store.queries import find_outage
 
-    report = run_round()
-    deliveries = deliver_pending(load_settings())
+    report = run_cycle()
     if args.json:
         print_json(
             {
@@ -71,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             info = find_outage(str(outage_id))
             if info:
                 print(f"Outage {info.code} (ID {info.id}) {label}.")
-    for d in deliveries:
+    for d in report.deliveries:
         state = "sent" if d.ok else "kept queued"
         print(f"Alert ({d.channel}, outage {d.code} {d.event}) {state}: {d.what}")
     return report.exit_code

@@ -15,7 +15,8 @@ from .output import EXIT_OK, iso_utc, print_json, table
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from ..store.repo import list_sites, load_settings
+    from ..store.queries import list_sites
+    from ..store.settings import load_settings
 
     sites = list_sites(load_settings()["strikes"])
     if args.json:
@@ -84,7 +85,7 @@ def _outage_json(info) -> dict[str, Any]:
 
 def cmd_outages(args: argparse.Namespace) -> int:
     from ..core.outages import duration_words
-    from ..store.repo import OUTAGES_PER_PAGE, outage_page
+    from ..store.queries import OUTAGES_PER_PAGE, outage_page
 
     items, total = outage_page(args.page)
     pages = max(1, math.ceil(total / OUTAGES_PER_PAGE))
@@ -119,7 +120,7 @@ def cmd_outages(args: argparse.Namespace) -> int:
 def cmd_outage(args: argparse.Namespace) -> int:
     from ..core.outages import duration_words
     from ..store.outbox import alerts_of
-    from ..store.repo import find_outage
+    from ..store.queries import find_outage
 
     key = args.key.strip()
     info = find_outage(key)

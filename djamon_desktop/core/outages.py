@@ -1,15 +1,19 @@
-"""The outage rules, as pure functions: who is down, who joins, when an outage opens and closes."""
+"""The outage rules, as pure functions: who is down, who joins, when an outage opens and closes;
+and the plain facts an alert about an outage is written from."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 PRIORITY_NAMES = ("critical", "high", "normal", "low")
 
 
 @dataclass(frozen=True)
-class SiteStatus:
+class SiteStrikes:
+    """What the outage rules read of a site: its failures in a row and its rank."""
+
     site_id: int
     active: bool
     priority: int  # 0 critical ... 3 low
@@ -25,7 +29,7 @@ class OutagePlan:
 
 
 def plan_outage(
-    statuses: Mapping[int, SiteStatus], open_members: frozenset[int] | None, strikes: int
+    statuses: Mapping[int, SiteStrikes], open_members: frozenset[int] | None, strikes: int
 ) -> OutagePlan:
     """What this round does to outages, given every site's state after its results are counted.
 
@@ -53,6 +57,11 @@ def plan_outage(
     return OutagePlan(closes=recovered)
 
 
+def next_down_count(down_count: int, good: bool) -> int:
+    """A good answer clears the strikes; a failure adds one."""
+    return 0 if good else down_count + 1
+
+
 def state_of(down_count: int, ever_checked: bool, strikes: int) -> str:
     """``up``, ``warning`` (1 to strikes-1 failures in a row), ``down`` or ``unknown``."""
     if not ever_checked:
@@ -71,3 +80,40 @@ def duration_words(seconds: float) -> str:
         if count:
             parts.append(f"{count} {name}{'' if count == 1 else 's'}")
     return ", ".join(parts) or "0 seconds"
+
+
+# -- what an alert says ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteLine:
+    """One site of an outage, as an alert lists it."""
+
+    title: str
+    group: str
+    url: str
+    priority: str
+    down_message: str
+    last_answer: str  # "HTTP 500", "timeout", ...
+    primary: bool
+
+
+@dataclass(frozen=True)
+class OutageFacts:
+    """An outage opened or closed, with its sites (primary first): all an alert is written from."""
+
+    event: str  # opened | closed
+    code: str
+    start_time: datetime
+    end_time: datetime | None
+    seconds_down: int | None
+    sites: tuple[SiteLine, ...]
+
+
+@dataclass(frozen=True)
+class AlertText:
+    """One alert, written: what the outbox stores for one channel."""
+
+    channel: str  # email | twitter
+    subject: str  # empty for a post
+    body: str

@@ -1,34 +1,29 @@
-"""One monitoring round: the connectivity guard, every active site checked at once, and the
-results stored with their strikes and outage changes as one unit.
-
-The command line's ``check`` and the desktop app's poller both call :func:`run_round`.
+"""One round's checks and what it found: the connectivity guard, every active site checked at
+once, and the round's report. Pure of storage: :mod:`djamon_desktop.cycle` stores the results.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from ..store import repo
-from ..store.outbox import AlertPolicy
 from .outages import state_of
 from .probe import ProbeResult, Session, any_good, probe_all
+from .sites import SiteInfo
 from .status import answer_text
 from .urls import shown_url
 
 log = logging.getLogger(__name__)
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass(frozen=True)
 class SiteOutcome:
-    site: repo.SiteInfo  # as it was before the round
+    """A site's part in a round: the site as it was before, what its check saw, and after."""
+
+    site: SiteInfo  # as it was before the round
     result: ProbeResult
     ok: bool
     down_count: int
@@ -37,12 +32,15 @@ class SiteOutcome:
 
 @dataclass
 class RoundReport:
+    """What one round did; the command line prints it and the app shows it."""
+
     started_at: datetime
     finished_at: datetime
     connectivity: bool
     outcomes: list[SiteOutcome] = field(default_factory=list)
     outages_opened: list[int] = field(default_factory=list)
     outages_closed: list[int] = field(default_factory=list)
+    unanswered: tuple[str, ...] = ()  # the sandbox URLs, when connectivity was lost
 
     @property
     def exit_code(self) -> int:
@@ -52,22 +50,28 @@ class RoundReport:
         return 1 if any(not o.ok for o in self.outcomes) else 0
 
 
-def start_order(sites: list[repo.SiteInfo]) -> list[repo.SiteInfo]:
+def start_order(sites: Sequence[SiteInfo]) -> list[SiteInfo]:
     """The slowest last time start first, so a hung site never waits behind quick ones."""
     return sorted(sites, key=lambda s: -(s.last_elapsed_ms or 0.0))
 
 
-async def _probe_round(
-    sandbox: list[str], urls: list[str], timeout: float, good_codes: list[int]
+async def probe_round(
+    sandbox: Sequence[str],
+    urls: Sequence[str],
+    timeout: float,
+    good_codes: Sequence[int],
+    on_result: Callable[[int, ProbeResult], None] | None = None,
 ) -> list[ProbeResult] | None:
     """The sites' results, or None when connectivity is lost. The sandbox URLs are tried at the
     same time as the sites, so one deadline bounds the round; when no sandbox URL answers well,
-    the sites' checks are stopped (or their results dropped) and nothing is counted."""
+    the sites' checks are stopped (or their results dropped) and nothing is counted.
+
+    ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``)."""
     session = Session()
     if not sandbox:
-        return await probe_all(urls, timeout, session)
-    guard = asyncio.ensure_future(any_good(sandbox, timeout, good_codes, session))
-    sites = asyncio.ensure_future(probe_all(urls, timeout, session))
+        return await probe_all(urls, timeout, session, on_result=on_result)
+    guard = asyncio.ensure_future(any_good(list(sandbox), timeout, list(good_codes), session))
+    sites = asyncio.ensure_future(probe_all(urls, timeout, session, on_result=on_result))
     try:
         if await guard:
             return await sites
@@ -78,37 +82,20 @@ async def _probe_round(
         await asyncio.gather(guard, sites, return_exceptions=True)
 
 
-def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
-    """Run and store one round with the current settings. The database must be open."""
-    settings = repo.load_settings()
-    strikes: int = settings["strikes"]
-    good_codes: list[int] = settings["good_codes"]
-    timeout = float(settings["timeout_seconds"])
-    policy = AlertPolicy.from_settings(settings)
-    sites = repo.list_sites(strikes, only_active=True)
-    started = clock()
-    if not sites:
-        closed = repo.settle_outages(started, strikes, policy)
-        return RoundReport(started, clock(), True, outages_closed=closed)
-
-    ordered = start_order(sites)
-    results = asyncio.run(
-        _probe_round(settings["sandbox_urls"], [s.url for s in ordered], timeout, good_codes)
-    )
-    if results is None:
-        log.warning("connectivity lost: no sandbox URL answered with a good code")
-        closed = repo.settle_outages(started, strikes, policy)
-        return RoundReport(started, clock(), False, outages_closed=closed)
-
-    by_site = {site.site_id: result for site, result in zip(ordered, results, strict=True)}
-    record = repo.record_round(
-        started, [(s.site_id, by_site[s.site_id]) for s in sites], good_codes, strikes, policy
-    )
-    outcomes = []
+def outcomes_of(
+    sites: Sequence[SiteInfo],
+    results: dict[int, ProbeResult],
+    down_counts: dict[int, int],
+    good_codes: Sequence[int],
+    strikes: int,
+) -> list[SiteOutcome]:
+    """Each site's outcome, in the sites' order; ``down_counts`` as stored (a site deleted while
+    the round ran keeps the count it had)."""
+    out = []
     for site in sites:
-        result = by_site[site.site_id]
-        count = record.down_counts.get(site.site_id, site.down_count)
-        outcomes.append(
+        result = results[site.site_id]
+        count = down_counts.get(site.site_id, site.down_count)
+        out.append(
             SiteOutcome(
                 site=site,
                 result=result,
@@ -117,23 +104,28 @@ def run_round(clock: Callable[[], datetime] = utc_now) -> RoundReport:
                 state=state_of(count, True, strikes),
             )
         )
-    report = RoundReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
-    failing = sum(1 for o in outcomes if not o.ok)
-    for o in outcomes:
-        if not o.ok:
-            log.info(
-                "%s / %s (%s): %s%s",
-                o.site.group,
-                o.site.title,
-                shown_url(o.site.url),
-                answer_text(o.result.status_code, o.result.error),
-                f" ({o.result.detail})" if o.result.detail else "",
-            )
+    return out
+
+
+def log_round(report: RoundReport) -> None:
+    """One line per failing site and one for the round, for the log file."""
+    if not report.connectivity:
+        log.warning("connectivity lost: no sandbox URL answered with a good code")
+        return
+    failing = [o for o in report.outcomes if not o.ok]
+    for o in failing:
+        log.info(
+            "%s / %s (%s): %s%s",
+            o.site.group,
+            o.site.title,
+            shown_url(o.site.url),
+            answer_text(o.result.status_code, o.result.error),
+            f" ({o.result.detail})" if o.result.detail else "",
+        )
     log.info(
         "round: %d sites, %d failing, outages opened %s, closed %s",
-        len(outcomes),
-        failing,
+        len(report.outcomes),
+        len(failing),
         report.outages_opened,
         report.outages_closed,
     )
-    return report

@@ -3,49 +3,42 @@
 A single-shot QTimer wakes at the next minute the schedule names; waits are cut into pieces of
 at most a minute, so a long gap can't overflow the timer and a wall-clock jump is noticed soon.
 A timer that fires late (the machine slept) runs one round, never a burst: the next time is
-always counted from now. Rounds run on a QThread with the very same core code as ``check``; the
-results reach windows only through signals.
+always counted from now. Each round is one ``djamon_desktop.cycle.run_cycle``, the very function
+``check`` calls, with the same clock, on a QThread; the report reaches windows only as a signal.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from ..cycle import run_cycle, utc_now
 from ..errors import UserError
 
 log = logging.getLogger(__name__)
 
 MAX_WAIT = timedelta(minutes=1)
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["Poller", "RoundWorker", "utc_now"]  # utc_now: the one real clock, the App's default
 
 
 class RoundWorker(QObject):
-    """Lives on the worker thread. ``run`` does one round and drains the alert outbox."""
+    """Lives on the worker thread. ``run`` does one whole cycle (``djamon_desktop.cycle``)."""
 
-    finished = Signal(object, object)  # RoundReport, list[Delivery]
+    finished = Signal(object, object)  # CycleReport, its list[Delivery]
     failed = Signal(str)
+
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__()
+        self._clock = clock
 
     @Slot()
     def run(self) -> None:
-        from ..alerts.sender import deliver_pending
-        from ..core.rounds import run_round, utc_now
-        from ..store.history import purge_if_due
-        from ..store.repo import load_settings
-
         try:
-            report = run_round()
-            settings = load_settings()
-            deliveries = deliver_pending(settings)
-            removed = purge_if_due(settings["retention_days"], utc_now())
-            if removed:
-                log.info("daily purge: removed %d old checks", removed)
+            report = run_cycle(self._clock)
         except UserError as exc:
             self.failed.emit(exc.message)
             return
@@ -53,12 +46,12 @@ class RoundWorker(QObject):
             log.exception("the round failed")
             self.failed.emit(f"the round failed: {type(exc).__name__}: {exc}")
             return
-        self.finished.emit(report, deliveries)
+        self.finished.emit(report, report.deliveries)
 
 
 class Poller(QObject):
     round_started = Signal()
-    round_finished = Signal(object, object)  # RoundReport, list[Delivery]
+    round_finished = Signal(object, object)  # CycleReport, its list[Delivery]
     round_failed = Signal(str)
     next_round = Signal(object)  # aware datetime, or None
     paused_changed = Signal()
@@ -83,7 +76,7 @@ class Poller(QObject):
         self._timer.timeout.connect(self._wake)
         self._thread = QThread()
         self._thread.setObjectName("djamon-rounds")
-        self._worker = worker or RoundWorker()
+        self._worker = worker or RoundWorker(clock)
         self._worker.moveToThread(self._thread)
         self._kick.connect(self._worker.run)
         self._worker.finished.connect(self._finished)
@@ -105,10 +98,6 @@ class Poller(QObject):
         self._timer.stop()
         self._thread.quit()
         return self._thread.wait(wait_ms)
-
-    @property
-    def busy(self) -> bool:
-        return self._busy
 
     @property
     def paused(self) -> bool:

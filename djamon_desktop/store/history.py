@@ -3,7 +3,7 @@ figures read from it, and the purge of old raw checks in small batches."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -19,19 +19,25 @@ def hour_of(when: datetime) -> int:
     return int(when.timestamp() * 1000) // HOUR_MS
 
 
-def add_to_hours(
-    checks: Iterable[tuple[int, datetime, int | None, str | None, float]],
-    good_codes: Sequence[int],
-) -> None:
-    """Fold checks (site id, time, status, error, elapsed ms) into the hour summary.
-    Call inside the transaction that stores them."""
-    good = set(good_codes)
-    rows = []
-    for site_id, when, status, error, elapsed in checks:
-        ok = error is None and status in good
-        rows.append(
-            (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
-        )
+HourRow = tuple[int, int, int, float, float]  # site id, hour, good (0/1), elapsed sum, max
+
+
+def hour_row(
+    site_id: int,
+    when: datetime,
+    status: int | None,
+    error: str | None,
+    elapsed: float,
+    good: Container[int | None],
+) -> HourRow:
+    """One check's share of its hour in the summary (``good`` is the set of good codes). Pure,
+    so a round can work it out while slower checks still wait."""
+    ok = error is None and status in good
+    return (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
+
+
+def add_hour_rows(rows: Sequence[HourRow]) -> None:
+    """Fold checks' shares into the hour summary. Call inside the transaction that stores them."""
     if rows:
         db.cursor().executemany(
             """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
@@ -44,6 +50,16 @@ def add_to_hours(
                    good_elapsed_max = max(good_elapsed_max, excluded.good_elapsed_max)""",
             rows,
         )
+
+
+def add_to_hours(
+    checks: Iterable[tuple[int, datetime, int | None, str | None, float]],
+    good_codes: Sequence[int],
+) -> None:
+    """Fold checks (site id, time, status, error, elapsed ms) into the hour summary.
+    Call inside the transaction that stores them."""
+    good = set(good_codes)
+    add_hour_rows([hour_row(*check, good) for check in checks])
 
 
 @dataclass(frozen=True)

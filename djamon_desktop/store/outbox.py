@@ -1,4 +1,5 @@
-"""The alert outbox in the database: queue (inside the outage's transaction), claim, settle."""
+"""The alert outbox in the database: queue alerts already written (inside the outage's
+transaction), claim one for an attempt, settle it."""
 
 from __future__ import annotations
 
@@ -6,25 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..alerts import messages
-from ..core.outages import PRIORITY_NAMES
+from ..core.outages import AlertText
 from ..core.status import local_text
-from .models import Alert, Outage, OutageSite, Site, db
+from .models import Alert, Outage, db
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
-
-
-@dataclass(frozen=True)
-class AlertPolicy:
-    """What to queue: the channels enabled now, and whether recoveries are announced."""
-
-    channels: tuple[str, ...] = ()
-    notify_recovery: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: dict) -> AlertPolicy:
-        channels = tuple(c for c in ("email", "twitter") if settings[c].get("enabled"))
-        return cls(channels, bool(settings["notify_recovery"]))
 
 
 @dataclass(frozen=True)
@@ -59,63 +46,16 @@ class AlertInfo:
         return f"queued after {times}, last {local_text(self.last_attempt_at)}: {self.last_error}"
 
 
-def _answer(site: Site | None) -> str:
-    if site is None or site.last_checked is None:
-        return "not checked"
-    if site.last_error:
-        return site.last_error
-    return f"HTTP {site.last_status_code}"
-
-
-def _lines(outage: Outage, sites: dict[int, Site]) -> list[messages.SiteLine]:
-    links = (
-        OutageSite.select()
-        .where(OutageSite.outage == outage)
-        .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
-    )
-    out = []
-    for link in links:
-        site = sites.get(link.site_id) if link.site_id is not None else None
-        out.append(
-            messages.SiteLine(
-                title=link.title,
-                group=site.group.title if site else "-",
-                url=site.url if site else "-",
-                priority=PRIORITY_NAMES[site.priority] if site else "-",
-                down_message=site.down_message if site else "",
-                last_answer=_answer(site),
-                primary=bool(link.primary),
-            )
-        )
-    return out
-
-
-def queue(
-    outage: Outage, event: str, when: datetime, sites: dict[int, Site], policy: AlertPolicy
-) -> None:
-    """Queue one alert per enabled channel; call inside the transaction that changed the outage."""
-    if event == "closed" and not policy.notify_recovery:
-        return
-    if not policy.channels:
-        return
-    lines = _lines(outage, sites)
-    if not lines:
-        return
-    for channel in policy.channels:
-        if event == "opened":
-            subject, body = messages.opened_email(outage.code, outage.start_time, lines)
-            post = messages.opened_post(outage.code, lines[0])
-        else:
-            subject, body = messages.closed_email(
-                outage.code, outage.start_time, outage.end_time, outage.seconds_down, lines
-            )
-            post = messages.closed_post(outage.code, lines[0], outage.seconds_down)
+def queue(outage_id: int, event: str, when: datetime, texts: Sequence[AlertText]) -> None:
+    """Store alerts already written (one per channel); call inside the transaction that changed
+    the outage. An alert of the same outage, event and channel already queued is kept."""
+    for text in texts:
         Alert.insert(
-            outage=outage.id,
+            outage=outage_id,
             event=event,
-            channel=channel,
-            subject=subject if channel == "email" else "",
-            body=body if channel == "email" else post,
+            channel=text.channel,
+            subject=text.subject,
+            body=text.body,
             created_at=when,
         ).on_conflict_ignore().execute()
 

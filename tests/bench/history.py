@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from djamon_desktop.core.config import DEFAULT_SETTINGS  # noqa: E402
 from djamon_desktop.core.schedule import Schedule  # noqa: E402
-from djamon_desktop.store import history, repo  # noqa: E402
+from djamon_desktop.store import editing, history, queries  # noqa: E402
 from djamon_desktop.store.database import close_database, open_database  # noqa: E402
 from djamon_desktop.store.models import db  # noqa: E402
 
@@ -51,10 +51,12 @@ def main() -> int:
         path.unlink()
     open_database(path)
     for g in range(10):
-        repo.save_group(f"Group {g}")
+        editing.save_group(f"Group {g}")
     for n in range(args.sites):
-        repo.save_site(f"Group {n % 10}", {"title": f"Site {n}", "url": f"https://s{n}.example/"})
-    site_ids = [s.site_id for s in repo.list_sites(3)]
+        editing.save_site(
+            f"Group {n % 10}", {"title": f"Site {n}", "url": f"https://s{n}.example/"}
+        )
+    site_ids = [s.site_id for s in queries.list_sites(3)]
 
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     start = now - timedelta(days=args.days)
@@ -93,9 +95,9 @@ def main() -> int:
     hours_rows = db.execute_sql("SELECT count(*) FROM check_hour").fetchone()[0]
 
     strikes = 3
-    dashboard_ms = timed(lambda: (repo.list_sites(strikes), history.uptimes(now, 24)))
+    dashboard_ms = timed(lambda: (queries.list_sites(strikes), history.uptimes(now, 24)))
     site_ms = timed(
-        lambda: (history.site_history(site_ids[0], now), repo.recent_checks(site_ids[0]))
+        lambda: (history.site_history(site_ids[0], now), queries.recent_checks(site_ids[0]))
     )
     raw_month_ms = timed(
         lambda: db.execute_sql(

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from djamon_desktop.store import repo
+from djamon_desktop.store import queries, rounds
 from djamon_desktop.store.models import Check, Outage
 
 from ..conftest import document, group, opened, site
@@ -276,7 +276,7 @@ def test_a_failed_store_leaves_nothing_half_written(server, load, run, monkeypat
         raise RuntimeError("power cut")
 
     with monkeypatch.context() as patch:
-        patch.setattr(repo, "_apply_outage_rules", boom)
+        patch.setattr(rounds, "_apply_outage_rules", boom)
         result = run("check")
     assert result.code == 70 and "Traceback" not in result.err
     assert "power cut" in result.err
@@ -301,7 +301,7 @@ def test_two_processes_checking_at_once_lose_no_strike(server, load, data_dir):
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 1, err
     with opened(data_dir):
-        [info] = repo.list_sites(10)
+        [info] = queries.list_sites(10)
         assert info.down_count == 4
 
 

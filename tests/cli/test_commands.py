@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from djamon_desktop import __version__
-from djamon_desktop.core.rounds import run_round
+from djamon_desktop.cycle import run_round
 
 from ..conftest import document, group, opened, site
 

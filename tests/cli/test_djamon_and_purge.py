@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from djamon_desktop.core.rounds import run_round
+from djamon_desktop.cycle import run_round
 from djamon_desktop.store import history
 
 from ..conftest import document, group, opened, site

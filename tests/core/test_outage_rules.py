@@ -6,7 +6,7 @@ import pytest
 
 from djamon_desktop.core.outages import (
     OutagePlan,
-    SiteStatus,
+    SiteStrikes,
     duration_words,
     plan_outage,
     state_of,
@@ -19,7 +19,7 @@ def sites(*specs):
     for n, spec in enumerate(specs):
         site_id, priority, down = spec[:3]
         active = spec[3] if len(spec) > 3 else True
-        out[site_id] = SiteStatus(site_id, active, priority, (0, n), down)
+        out[site_id] = SiteStrikes(site_id, active, priority, (0, n), down)
     return out
 
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from djamon_desktop.gui.icons import COLOURS
-from djamon_desktop.store import repo
+from djamon_desktop.store import queries, repo
 
 from ..conftest import document, group, payments, site
 from .conftest import near, pixel_colour
@@ -41,7 +41,7 @@ def test_icon_goes_green_amber_red_and_back(qtbot, make_app, load, server, name)
 
     round_now(qtbot, app)
     assert is_state(app, "down")
-    outage = repo.find_outage("current")
+    outage = queries.find_outage("current")
     assert "Payments down since " in app.tray.icon.toolTip()
     assert f"outage {outage.code}" in app.tray.icon.toolTip()
 
@@ -139,7 +139,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
 
 
 def payments_id(app, title):
-    return next(s.site_id for s in repo.list_sites(3) if s.title == title)
+    return next(s.site_id for s in queries.list_sites(3) if s.title == title)
 
 
 def test_empty_dashboard_offers_to_add_or_import(qtbot, make_app):
@@ -159,7 +159,7 @@ def test_add_site_with_errors_beside_the_fields_then_saved(qtbot, make_app, serv
     assert editor.try_save() is False
     assert "at most 40" in editor.errors.labels["title"].text()
     assert "not an http or https URL" in editor.errors.labels["url"].text()
-    assert repo.list_groups() == []  # nothing saved, not even the group
+    assert queries.list_groups() == []  # nothing saved, not even the group
     editor.title.setText("Front page")
     editor.url.setText(server.url("/status/200"))
     assert editor.try_save() is True
@@ -170,7 +170,7 @@ def test_add_site_with_errors_beside_the_fields_then_saved(qtbot, make_app, serv
 def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, server, name):
     from datetime import UTC, datetime, timedelta
 
-    from djamon_desktop.core.rounds import run_round
+    from djamon_desktop.cycle import run_round
 
     load(document(group("G", site("A", server.url(f"/switch/{name}"))), strikes=1))
     start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -182,18 +182,18 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
     app = make_app(start_round=False)
     window = app.show_outages()
     assert window.windowTitle() == "Outages — djamon-desktop"
-    newest = repo.outage_page(1)[0]
+    newest = queries.outage_page(1)[0]
     assert window.codes() == [o.code for o in newest]
     assert window.page_label.text() == "Page 1 of 2 (27 outages)"
     window.next.click()
     assert len(window.codes()) == 2 and not window.next.isEnabled()
     window.table.cellActivated.emit(0, 0)
-    second_oldest = repo.outage_page(2)[0][0]
+    second_oldest = queries.outage_page(2)[0][0]
     outage_window = app.outage_windows[second_oldest.id]
     assert outage_window.labels["Duration"].text() == "2 minutes"
     outage_window.extra.setPlainText("Router replaced.")
     outage_window.save_button.click()
-    assert repo.find_outage(str(second_oldest.id)).extra_information == "Router replaced."
+    assert queries.find_outage(str(second_oldest.id)).extra_information == "Router replaced."
 
 
 def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):

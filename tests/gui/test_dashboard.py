@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from djamon_desktop import __version__
 from djamon_desktop.gui import app as app_module
 from djamon_desktop.gui.windows.dashboard import COLUMNS, contrast, luminance
-from djamon_desktop.store import repo
+from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
 from ..servers import closed_port
@@ -82,7 +82,7 @@ def test_delete_shows_an_undo_button_that_brings_the_site_back(qtbot, make_app, 
     assert not dashboard.undo_button.isVisible()
     assert not dashboard.act_undo.isEnabled()
     assert dashboard.statusBar().currentMessage() == "Undone: Site “A” deleted."
-    assert len(repo.list_sites(3)) == 2
+    assert len(queries.list_sites(3)) == 2
 
 
 def test_ctrl_z_undoes_deletes_newest_first(qtbot, make_app, two_sites):
@@ -114,7 +114,7 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     assert dashboard.act_undo.text() == "&Undo deactivation of “A”"
     press(qtbot, Qt.Key.Key_Z, CTRL)
     assert [r["State"] for r in dashboard.site_rows()] == ["unknown", "unknown"]
-    assert all(s.active for s in repo.list_sites(3))
+    assert all(s.active for s in queries.list_sites(3))
 
     press(qtbot, Qt.Key.Key_D, CTRL)
     press(qtbot, Qt.Key.Key_D, CTRL)  # activated again: that is undoable too
@@ -124,7 +124,7 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     press(qtbot, Qt.Key.Key_Z, CTRL)
     assert dashboard.site_rows()[1]["State"] == "inactive"
     press(qtbot, Qt.Key.Key_Z, CTRL)
-    assert all(s.active for s in repo.list_sites(3))
+    assert all(s.active for s in queries.list_sites(3))
     assert not dashboard.undo_bar.isVisible()
 
     click_row(qtbot, dashboard, "G")
@@ -142,7 +142,7 @@ def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites
     dashboard = shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_Delete)
-    qtbot.waitUntil(lambda: [s.title for s in repo.list_sites(3)] == ["B"], timeout=5000)
+    qtbot.waitUntil(lambda: [s.title for s in queries.list_sites(3)] == ["B"], timeout=5000)
     assert not dashboard.undo_button.isVisible()
     assert not dashboard.act_undo.isEnabled()
 
@@ -151,7 +151,7 @@ def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites
     press(qtbot, Qt.Key.Key_Delete)
     assert dashboard.undo_button.isVisible()
     app.quit_windows()  # what Quit does first: nothing the user asked for is lost
-    assert repo.list_sites(3) == []
+    assert queries.list_sites(3) == []
 
 
 def test_ctrl_comma_opens_settings(qtbot, make_app, two_sites):
@@ -321,7 +321,7 @@ def every_state(load, server, name):
 def test_every_cell_is_readable_in_a_light_and_a_dark_palette(
     qtbot, make_app, server, every_state, name, dark
 ):
-    from djamon_desktop.core.rounds import run_round
+    from djamon_desktop.cycle import run_round
 
     server.switch[name] = 200
     run_round()

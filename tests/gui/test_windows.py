@@ -16,13 +16,13 @@ from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from djamon_desktop.core.rounds import run_round
+from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.chart import AVERAGE, FAILED, ResponseChart
 from djamon_desktop.gui.windows.editors import SiteEditor
 from djamon_desktop.gui.windows.outages import OutagesWindow, OutageWindow
 from djamon_desktop.gui.windows.settings import CHECKING, SettingsWindow
 from djamon_desktop.gui.windows.site import SiteWindow
-from djamon_desktop.store import outbox, repo
+from djamon_desktop.store import editing, outbox, queries, repo
 from djamon_desktop.store.history import HourPoint, site_history
 
 from ..conftest import document, group, site
@@ -197,7 +197,7 @@ def test_site_editor_error_goes_when_the_url_is_fixed(qtbot, db, server, shot):
     saved = []
 
     def save(group_title, fields):
-        repo.save_site(group_title, fields)
+        editing.save_site(group_title, fields)
         saved.append(fields["url"])
 
     editor = shown(qtbot, SiteEditor([], save))
@@ -381,7 +381,7 @@ def open_outage(load, server, name, db):
     )
     for minute in range(3):
         run_round(clock=lambda minute=minute: START + timedelta(minutes=minute))
-    outage = repo.find_outage("current")
+    outage = queries.find_outage("current")
     assert outage is not None and len(outage.sites) == 2
     at = START + timedelta(minutes=3)
     email = outbox.claim_next(at, [], ["email"])
@@ -397,7 +397,7 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
 ):
     clock = Clock(START + timedelta(minutes=2, seconds=7))
     window = OutageWindow(open_outage.id, clock=clock)
-    window.show_outage(repo.find_outage(str(open_outage.id)), outbox.alerts_of(open_outage.id))
+    window.show_outage(queries.find_outage(str(open_outage.id)), outbox.alerts_of(open_outage.id))
     shown(qtbot, window)
     assert window.labels["Duration"].text() == "still open (1 minute, 7 seconds so far)"
     payments, search = (window.sites.item(n).text() for n in range(2))
@@ -431,9 +431,9 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
 
     # once it is over: a duration that stays, and the recovery alerts queued
     server.switch[name] = 200
-    repo.save_site("Production", {"url": server.url("/status/200")}, _site_id("Search"))
+    editing.save_site("Production", {"url": server.url("/status/200")}, _site_id("Search"))
     run_round(clock=lambda: START + timedelta(minutes=5))
-    window.show_outage(repo.find_outage(str(open_outage.id)), outbox.alerts_of(open_outage.id))
+    window.show_outage(queries.find_outage(str(open_outage.id)), outbox.alerts_of(open_outage.id))
     window.show()
     assert window.labels["Duration"].text() == "4 minutes"  # down from the second round
     assert not window.ticker.timer.isActive()
@@ -443,13 +443,13 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
 
 
 def _site_id(title: str) -> int:
-    return next(s.site_id for s in repo.list_sites(3) if s.title == title)
+    return next(s.site_id for s in queries.list_sites(3) if s.title == title)
 
 
 def test_outages_list_ticks_and_counts_in_words(qtbot, open_outage, shot):
     clock = Clock(START + timedelta(minutes=2, seconds=7))
     window = OutagesWindow(clock=clock)
-    items, total = repo.outage_page(1)
+    items, total = queries.outage_page(1)
     window.show_page(1, items, total)
     shown(qtbot, window)
     assert window.page_label.text() == "Page 1 of 1 (1 outage)"
@@ -471,7 +471,7 @@ def test_outages_list_plural_for_many(qtbot, db, load, server, name):
         server.switch[name] = 200
         run_round(clock=lambda n=n: START + timedelta(minutes=10 * n + 1, seconds=1))
     window = shown(qtbot, OutagesWindow())
-    window.show_page(1, *repo.outage_page(1))
+    window.show_page(1, *queries.outage_page(1))
     assert window.page_label.text() == "Page 1 of 1 (2 outages)"
     assert window.durations() == ["1 minute, 1 second", "1 minute, 1 second"]
     assert not window.ticker.timer.isActive()
@@ -562,9 +562,9 @@ def test_site_window_hides_the_password_and_charts_a_day(qtbot, db, load, server
     url = server.url("/status/200").replace("http://", "http://ops:s3cret-pw@")
     load(document(group("Production", site("Payments", url, priority="critical"))))
     run_round(clock=lambda: NOW)
-    info = next(s for s in repo.list_sites(3) if s.title == "Payments")
+    info = next(s for s in queries.list_sites(3) if s.title == "Payments")
     window = SiteWindow(info.site_id)
-    window.show_site(info, repo.recent_checks(info.site_id))
+    window.show_site(info, queries.recent_checks(info.site_id))
     shown(qtbot, window)
     assert window.labels["URL"].text() == url.replace("s3cret-pw", "***")
     few = hours([310.0, 280.0, 420.0])

@@ -24,7 +24,8 @@ from ...core.config import (
     TITLE_MAX,
     DocumentRefused,
 )
-from ...store.repo import GroupInfo, SiteInfo
+from ...core.sites import SiteInfo
+from ...store.queries import GroupInfo
 from .base import window_title
 from .forms import FieldErrors
 

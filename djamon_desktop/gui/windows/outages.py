@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from ...core.outages import duration_words
 from ...core.status import answer_text, local_text, plural
 from ...core.urls import shown_url
-from ...store import repo
+from ...store import queries
 from ...store.outbox import AlertInfo
-from ...store.repo import OUTAGES_PER_PAGE, OutageInfo, SiteFailure
+from ...store.queries import OUTAGES_PER_PAGE, OutageInfo, SiteFailure
 from .base import RememberedWindow, label_form, window_title
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -237,7 +237,7 @@ class OutageWindow(RememberedWindow, QWidget):
     ) -> None:
         """Show ``info``; ``failures`` are read from the database when not given."""
         if failures is None:
-            failures = repo.outage_failures(info.id)
+            failures = queries.outage_failures(info.id)
         self.setWindowTitle(window_title(f"Outage {info.code}"))
         self._open_since = info.start_time if info.end_time is None else None
         values = {

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.sites import SiteInfo
 from ...core.status import answer_text, failure_words, local_text
 from ...core.urls import shown_url
 from ...store.history import SiteHistory, site_history
-from ...store.repo import CheckInfo, SiteInfo
+from ...store.queries import CheckInfo
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
 

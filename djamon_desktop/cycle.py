@@ -1,0 +1,123 @@
+"""One monitoring cycle, the only place that strings its steps together.
+
+:func:`run_cycle` loads the settings once, then
+
+1. checks every active site at once, behind the connectivity guard (``core.rounds``), building
+   the rows to store as each answer arrives (``store.rounds.RoundRows``);
+2. stores the round, its strikes, the outage it opens, joins or closes and the alerts written
+   for it (``alerts.messages``), in one transaction (``store.rounds.record_round``);
+3. delivers the outbox (``alerts.sender`` with ``store.outbox``);
+4. purges old checks when the daily purge is due (``store.history``);
+
+and returns one :class:`CycleReport`. The command line's ``check`` prints it; the app's poller
+calls it on its worker thread and shows it. Both pass the same kind of clock.
+
+Layers: ``core/`` is pure (no store, alerts or Qt); ``store/`` knows neither alerts nor Qt;
+``alerts/`` knows no store or Qt (the outbox is passed in); this module sits above them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from .alerts.messages import AlertPolicy
+from .core.probe import ProbeResult
+from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
+from .store import history, outbox
+from .store.queries import list_sites
+from .store.rounds import RoundRows, record_round, settle_outages
+from .store.settings import load_settings
+
+if TYPE_CHECKING:
+    from .alerts.sender import Delivery
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class CycleReport(RoundReport):
+    """What one cycle did: the round, the alerts tried, and the purge when one ran."""
+
+    deliveries: list[Delivery] = field(default_factory=list)
+    purged: int | None = None  # checks removed by the daily purge; None when it was not due
+
+
+def run_cycle(clock: Clock = utc_now) -> CycleReport:
+    """Run one whole cycle with the current settings. The database must be open."""
+    settings = load_settings()
+    report = run_round(clock, settings)
+    report.deliveries = deliver(settings, clock)
+    report.purged = history.purge_if_due(settings["retention_days"], clock())
+    if report.purged:
+        log.info("daily purge: removed %d old checks", report.purged)
+    return report
+
+
+def run_round(clock: Clock = utc_now, settings: dict[str, Any] | None = None) -> CycleReport:
+    """Steps 1 and 2 alone: check and store one round (tests build history with it)."""
+    if settings is None:
+        settings = load_settings()
+    strikes: int = settings["strikes"]
+    good_codes: list[int] = settings["good_codes"]
+    render = AlertPolicy.from_settings(settings).texts
+    sites = list_sites(strikes, only_active=True)
+    started = clock()
+    if not sites:
+        closed = settle_outages(started, strikes, render)
+        return CycleReport(started, clock(), True, outages_closed=closed)
+
+    ordered = start_order(sites)
+    rows = RoundRows(started, good_codes)
+
+    def arrived(index: int, result: ProbeResult) -> None:
+        rows.add(ordered[index].site_id, result)  # while the slower sites still wait
+
+    results = asyncio.run(
+        probe_round(
+            settings["sandbox_urls"],
+            [s.url for s in ordered],
+            float(settings["timeout_seconds"]),
+            good_codes,
+            on_result=arrived,
+        )
+    )
+    if results is None:
+        closed = settle_outages(started, strikes, render)
+        report = CycleReport(
+            started,
+            clock(),
+            False,
+            outages_closed=closed,
+            unanswered=tuple(settings["sandbox_urls"]),
+        )
+        log_round(report)
+        return report
+
+    for site, result in zip(ordered, results, strict=True):
+        if site.site_id not in rows.results:  # every check calls back; this is a safety net
+            rows.add(site.site_id, result)
+    record = record_round(rows, strikes, render)
+    outcomes = outcomes_of(sites, rows.results, record.down_counts, good_codes, strikes)
+    report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
+    log_round(report)
+    return report
+
+
+def deliver(settings: dict[str, Any], clock: Clock = utc_now) -> list[Delivery]:
+    """Step 3: try the queued alerts of the enabled channels (nothing loaded when none is)."""
+    if not AlertPolicy.from_settings(settings).channels:
+        return []
+    from .alerts.sender import deliver_pending
+
+    return deliver_pending(settings, outbox, clock)

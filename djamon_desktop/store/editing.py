@@ -1,0 +1,93 @@
+"""Changes made by hand in the windows: groups and sites added, changed or deleted with the
+import's rules, and an outage's extra information."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import fn
+
+from ..core import config
+from ..core.outages import PRIORITY_NAMES
+from .models import Outage, Site, SiteGroup, db
+
+
+def set_extra_information(outage_id: int, text: str) -> None:
+    with db.atomic("IMMEDIATE"):
+        Outage.update(extra_information=text).where(Outage.id == outage_id).execute()
+
+
+def _field_problems(fields: dict[str, Any]) -> list[str]:
+    checks = {
+        "title": config.title_problem,
+        "url": config.url_problem,
+        "priority": config.priority_problem,
+        "active": config.bool_problem,
+        "down_message": config.down_message_problem,
+    }
+    return [f"{key}: {checks[key](value)}" for key, value in fields.items() if checks[key](value)]
+
+
+def save_group(title: str, group_id: int | None = None) -> int:
+    """Add a group, or rename one. DocumentRefused names the problem (``title: ...``)."""
+    problems = _field_problems({"title": title})
+    clash = SiteGroup.select().where(SiteGroup.title == title)
+    if group_id is not None:
+        clash = clash.where(SiteGroup.id != group_id)
+    if not problems and clash.exists():
+        problems.append(f"title: a group called {title!r} already exists")
+    if problems:
+        raise config.DocumentRefused(problems)
+    with db.atomic("IMMEDIATE"):
+        if group_id is None:
+            position = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
+            return SiteGroup.create(title=title, position=position).id
+        SiteGroup.update(title=title).where(SiteGroup.id == group_id).execute()
+        return group_id
+
+
+def delete_group(group_id: int) -> None:
+    with db.atomic("IMMEDIATE"):
+        SiteGroup.delete().where(SiteGroup.id == group_id).execute()
+
+
+def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = None) -> int:
+    """Add or change a site with the import's rules, in the group of that title (made when
+    new). DocumentRefused names each bad field (``group: ...``, ``url: ...``); nothing is
+    written then."""
+    problems = _field_problems(fields)
+    group = SiteGroup.get_or_none(SiteGroup.title == group_title)
+    if group is None:
+        problem = config.title_problem(group_title)
+        if problem:
+            problems.append(f"group: {problem}")
+    title = fields.get("title")
+    if group is not None and title is not None and "title" not in " ".join(problems):
+        clash = Site.select().where(Site.group == group, Site.title == title)
+        if site_id is not None:
+            clash = clash.where(Site.id != site_id)
+        if clash.exists():
+            problems.append(f"title: {group_title} already has a site called {title!r}")
+    if problems:
+        raise config.DocumentRefused(problems)
+    values = dict(fields)
+    if "priority" in values:
+        values["priority"] = PRIORITY_NAMES.index(values["priority"])
+    with db.atomic("IMMEDIATE"):
+        if group is None:
+            group = SiteGroup.get_by_id(save_group(group_title))
+        if site_id is None:
+            position = (
+                Site.select(fn.MAX(Site.position)).where(Site.group == group).scalar() or 0
+            ) + 1
+            values.setdefault("priority", PRIORITY_NAMES.index(config.DEFAULT_PRIORITY))
+            values.setdefault("down_message", config.DEFAULT_DOWN_MESSAGE)
+            values.setdefault("active", True)
+            return Site.create(group=group, position=position, **values).id
+        Site.update(group=group, **values).where(Site.id == site_id).execute()
+        return site_id
+
+
+def delete_site(site_id: int) -> None:
+    with db.atomic("IMMEDIATE"):
+        Site.delete().where(Site.id == site_id).execute()

@@ -1,0 +1,230 @@
+"""What the windows and the command line read: sites, groups, outages, a site's recent checks.
+Everything returned is a plain object, never a peewee row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
+
+from ..core.outages import PRIORITY_NAMES, state_of
+from ..core.sites import SiteInfo
+from .models import Check, Outage, OutageSite, Site, SiteGroup, db
+
+OUTAGES_PER_PAGE = 25
+
+__all__ = ["SiteInfo"]  # re-exported: what list_sites returns
+
+
+# -- sites and groups -------------------------------------------------------------------------
+
+
+def list_sites(strikes: int, only_active: bool = False) -> list[SiteInfo]:
+    query = (
+        Site.select(Site, SiteGroup)
+        .join(SiteGroup)
+        .order_by(SiteGroup.position, Site.position, Site.id)
+    )
+    if only_active:
+        query = query.where(Site.active == True)  # noqa: E712 - peewee expression
+    return [
+        SiteInfo(
+            site_id=s.id,
+            group=s.group.title,
+            title=s.title,
+            url=s.url,
+            priority=PRIORITY_NAMES[s.priority],
+            active=bool(s.active),
+            down_message=s.down_message,
+            down_count=s.down_count,
+            state=state_of(s.down_count, s.last_checked is not None, strikes),
+            last_seen=s.last_seen,
+            last_checked=s.last_checked,
+            last_status_code=s.last_status_code,
+            last_error=s.last_error,
+            last_elapsed_ms=s.last_elapsed_ms,
+            order=(s.group.position, s.position),
+        )
+        for s in query
+    ]
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    group_id: int
+    title: str
+
+
+def list_groups() -> list[GroupInfo]:
+    return [GroupInfo(g.id, g.title) for g in SiteGroup.select().order_by(SiteGroup.position)]
+
+
+# -- outages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutageSiteInfo:
+    site_id: int | None
+    title: str
+    primary: bool
+    start_time: datetime
+
+
+@dataclass(frozen=True)
+class OutageInfo:
+    id: int
+    code: str
+    start_time: datetime
+    end_time: datetime | None
+    seconds_down: int | None
+    content: str
+    extra_information: str
+    notification_sent: bool
+    sites: list[OutageSiteInfo]
+
+
+def _outage_infos(outages: list[Outage]) -> list[OutageInfo]:
+    links: dict[int, list[OutageSiteInfo]] = {o.id: [] for o in outages}
+    if outages:
+        query = (
+            OutageSite.select()
+            .where(OutageSite.outage.in_(list(links)))
+            .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
+        )
+        for link in query:
+            links[link.outage_id].append(
+                OutageSiteInfo(link.site_id, link.title, bool(link.primary), link.start_time)
+            )
+    return [
+        OutageInfo(
+            id=o.id,
+            code=o.code,
+            start_time=o.start_time,
+            end_time=o.end_time,
+            seconds_down=o.seconds_down,
+            content=o.content,
+            extra_information=o.extra_information,
+            notification_sent=bool(o.notification_sent),
+            sites=links[o.id],
+        )
+        for o in outages
+    ]
+
+
+def outage_page(page: int, per_page: int = OUTAGES_PER_PAGE) -> tuple[list[OutageInfo], int]:
+    """One page of outages, newest first, and how many there are in all."""
+    total = Outage.select().count()
+    rows = list(
+        Outage.select()
+        .order_by(Outage.start_time.desc(), Outage.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return _outage_infos(rows), total
+
+
+def find_outage(key: str) -> OutageInfo | None:
+    """By ID (all digits), by code (any case), or ``current`` (the open one)."""
+    if key == "current":
+        query = Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc())
+    elif key.isdigit():
+        query = Outage.select().where(Outage.id == int(key))
+    else:
+        query = Outage.select().where(Outage.code == key.upper())
+    row = query.first()
+    return _outage_infos([row])[0] if row else None
+
+
+@dataclass(frozen=True)
+class SiteFailure:
+    """Why one site of an outage failed: its last failing check while it was part of it."""
+
+    title: str
+    primary: bool
+    start_time: datetime
+    url: str | None  # None when the site was deleted since
+    status_code: int | None  # of the last failing check (None for an error, or none kept)
+    error: str | None  # its kind of error: timeout, dns, connection, tls, protocol
+    last_failed: datetime | None  # None when no failing check is kept (purged)
+    failed_checks: int
+
+
+def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> list[SiteFailure]:
+    """Each site of an outage with its last failing check between joining and the outage's end
+    (read along the check table's (site, time) key, one range per site)."""
+    outage = Outage.get_or_none(Outage.id == outage_id)
+    if outage is None:
+        return []
+    if good_codes is None:
+        from .settings import load_settings
+
+        good_codes = load_settings()["good_codes"]
+    good = list(good_codes)
+    links = list(
+        OutageSite.select(OutageSite, Site)
+        .join(Site, join_type=JOIN.LEFT_OUTER)
+        .where(OutageSite.outage == outage_id)
+        .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
+    )
+    out = []
+    for link in links:
+        last, count = None, 0
+        if link.site_id is not None:
+            failing = (
+                Check.error.is_null(False)
+                | Check.status_code.is_null()
+                | Check.status_code.not_in(good)
+            )
+            window = (Check.site == link.site_id) & (Check.time >= link.start_time) & failing
+            if outage.end_time is not None:
+                window &= Check.time <= outage.end_time
+            count = Check.select().where(window).count()
+            if count:
+                last = (
+                    Check.select(Check.time, Check.status_code, Check.error)
+                    .where(window)
+                    .order_by(Check.time.desc())
+                    .first()
+                )
+        site = link.site if link.site_id is not None else None
+        out.append(
+            SiteFailure(
+                title=link.title,
+                primary=bool(link.primary),
+                start_time=link.start_time,
+                url=site.url if site is not None else None,
+                status_code=last.status_code if last else None,
+                error=last.error if last else None,
+                last_failed=last.time if last else None,
+                failed_checks=count,
+            )
+        )
+    return out
+
+
+# -- a site's checks, and changes from elsewhere ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    time: datetime
+    status_code: int | None
+    error: str | None
+    elapsed_ms: float
+
+
+def recent_checks(site_id: int, limit: int = 10) -> list[CheckInfo]:
+    query = (
+        Check.select(Check.time, Check.status_code, Check.error, Check.elapsed_ms)
+        .where(Check.site == site_id)
+        .order_by(Check.time.desc())
+        .limit(limit)
+    )
+    return [CheckInfo(c.time, c.status_code, c.error, c.elapsed_ms) for c in query]
+
+
+def data_version() -> int:
+    """Changes whenever another connection commits to the database (cheap to ask)."""
+    return db.execute_sql("PRAGMA data_version").fetchone()[0]

@@ -1,0 +1,259 @@
+"""Storing a round: its checks, the hour summary, each site's strikes, and the outage it opens,
+joins or closes with the alerts that go with it, all as one transaction.
+
+The rows are built while the round still waits for its slowest sites (:class:`RoundRows`);
+:func:`record_round` then re-reads the counts and commits in one ``BEGIN IMMEDIATE``, so a
+round stored by another process meanwhile is built upon, and a killed round stores nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..core.outages import (
+    PRIORITY_NAMES,
+    AlertText,
+    OutageFacts,
+    SiteLine,
+    SiteStrikes,
+    next_down_count,
+    plan_outage,
+)
+from ..core.probe import ProbeResult
+from . import history, outbox
+from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+#: writes the alerts of an outage opened or closed (``AlertPolicy.texts``); [] queues none
+Render = Callable[[OutageFacts], Sequence[AlertText]]
+
+_CHECK_INSERT = (
+    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms)'
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+_SITE_UPDATE = (
+    "UPDATE site SET down_count=?, last_seen=?, last_checked=?, last_status_code=?,"
+    " last_error=?, last_elapsed_ms=? WHERE id=?"
+)
+
+
+class RoundRows:
+    """A round's check rows and hour-summary shares, built one result at a time (as each
+    check ends), ready to be stored by :func:`record_round`. Touches no database."""
+
+    def __init__(self, when: datetime, good_codes: Sequence[int]) -> None:
+        self.when = when
+        self.good_codes = list(good_codes)
+        self._good = set(good_codes)
+        self._when_ms = UtcField().db_value(when)
+        self.results: dict[int, ProbeResult] = {}
+        self.check_rows: list[tuple] = []
+        self.hour_rows: list[history.HourRow] = []
+
+    def add(self, site_id: int, result: ProbeResult) -> None:
+        self.results[site_id] = result
+        self.check_rows.append(
+            (
+                site_id,
+                self._when_ms,
+                uuid.uuid4().bytes,
+                result.status_code,
+                result.error,
+                result.elapsed_ms,
+            )
+        )
+        self.hour_rows.append(
+            history.hour_row(
+                site_id,
+                self.when,
+                result.status_code,
+                result.error,
+                result.elapsed_ms,
+                self._good,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    down_counts: dict[int, int]
+    opened: list[int]
+    closed: list[int]
+
+
+def record_round(rows: RoundRows, strikes: int, render: Render) -> RoundRecord:
+    """Store a round's checks, strikes and outage changes as one unit.
+
+    Counts are read inside the transaction, so a round stored by another process meanwhile is
+    built upon, not overwritten. Sites deleted while the round ran are skipped.
+    """
+    when, when_ms = rows.when, rows._when_ms
+    with db.atomic("IMMEDIATE"):
+        sites = _all_sites()
+        down_counts: dict[int, int] = {}
+        site_updates = []
+        for site_id, result in rows.results.items():
+            site = sites.get(site_id)
+            if site is None:
+                continue
+            good = result.is_good(rows.good_codes)
+            site.down_count = next_down_count(site.down_count, good)
+            if good:
+                site.last_seen = when
+            site.last_checked = when
+            site.last_status_code = result.status_code
+            site.last_error = result.error
+            down_counts[site_id] = site.down_count
+            site_updates.append(
+                (
+                    site.down_count,
+                    Site.last_seen.db_value(site.last_seen),
+                    when_ms,
+                    result.status_code,
+                    result.error,
+                    result.elapsed_ms,
+                    site_id,
+                )
+            )
+        cursor = db.cursor()
+        if site_updates:
+            cursor.executemany(_SITE_UPDATE, site_updates)
+        kept = [r for r in rows.check_rows if r[0] in down_counts]
+        if kept:
+            cursor.executemany(_CHECK_INSERT, kept)
+        history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
+        opened, closed = _apply_outage_rules(when, sites, strikes, render)
+    return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
+
+
+def settle_outages(when: datetime, strikes: int, render: Render) -> list[int]:
+    """Close an open outage whose sites are all up or inactive (for rounds that check nothing)."""
+    with db.atomic("IMMEDIATE"):
+        _opened, closed = _apply_outage_rules(when, _all_sites(), strikes, render)
+    return closed
+
+
+def _all_sites() -> dict[int, Site]:
+    return {s.id: s for s in Site.select(Site, SiteGroup).join(SiteGroup)}
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        if code.isdigit():  # all digits would read as an outage ID
+            continue
+        if not Outage.select().where(Outage.code == code).exists():
+            return code
+
+
+def _apply_outage_rules(
+    when: datetime, sites: dict[int, Site], strikes: int, render: Render
+) -> tuple[list[int], list[int]]:
+    """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
+
+    A site joining an open outage queues nothing: the closing alert lists every site."""
+    open_outage = (
+        Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
+    )
+    members = None
+    if open_outage is not None:
+        members = frozenset(
+            link.site_id
+            for link in OutageSite.select(OutageSite.site).where(OutageSite.outage == open_outage)
+            if link.site_id is not None
+        )
+    strikes_of = {
+        s.id: SiteStrikes(
+            site_id=s.id,
+            active=bool(s.active),
+            priority=s.priority,
+            order=(s.group.position, s.position),
+            down_count=s.down_count,
+        )
+        for s in sites.values()
+    }
+    plan = plan_outage(strikes_of, members, strikes)
+    opened: list[int] = []
+    closed: list[int] = []
+    if plan.opens:
+        primary = sites[plan.joining[0]]
+        open_outage = Outage.create(
+            code=_new_code(),
+            start_time=when,
+            content=primary.down_message,
+            extra_information="",
+            notification_sent=False,
+        )
+        opened.append(open_outage.id)
+    if plan.joining:
+        OutageSite.insert_many(
+            [
+                {
+                    "outage": open_outage.id,
+                    "site": site_id,
+                    "title": sites[site_id].title,
+                    "primary": plan.opens and index == 0,
+                    "start_time": when,
+                }
+                for index, site_id in enumerate(plan.joining)
+            ]
+        ).execute()
+    if plan.opens:
+        _queue(open_outage, "opened", when, sites, render)
+    if plan.closes and open_outage is not None:
+        open_outage.end_time = when
+        open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
+        open_outage.save()
+        closed.append(open_outage.id)
+        _queue(open_outage, "closed", when, sites, render)
+    return opened, closed
+
+
+def _queue(
+    outage: Outage, event: str, when: datetime, sites: dict[int, Site], render: Render
+) -> None:
+    facts = OutageFacts(
+        event=event,
+        code=outage.code,
+        start_time=outage.start_time,
+        end_time=outage.end_time,
+        seconds_down=outage.seconds_down,
+        sites=tuple(_site_lines(outage, sites)),
+    )
+    outbox.queue(outage.id, event, when, render(facts))
+
+
+def _answer(site: Site | None) -> str:
+    if site is None or site.last_checked is None:
+        return "not checked"
+    if site.last_error:
+        return site.last_error
+    return f"HTTP {site.last_status_code}"
+
+
+def _site_lines(outage: Outage, sites: dict[int, Site]) -> list[SiteLine]:
+    links = (
+        OutageSite.select()
+        .where(OutageSite.outage == outage)
+        .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
+    )
+    out = []
+    for link in links:
+        site = sites.get(link.site_id) if link.site_id is not None else None
+        out.append(
+            SiteLine(
+                title=link.title,
+                group=site.group.title if site else "-",
+                url=site.url if site else "-",
+                priority=PRIORITY_NAMES[site.priority] if site else "-",
+                down_message=site.down_message if site else "",
+                last_answer=_answer(site),
+                primary=bool(link.primary),
+            )
+        )
+    return out
