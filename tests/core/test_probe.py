@@ -338,3 +338,26 @@ def test_an_on_result_that_raises_ends_the_round_at_once(server):
             probe_all([server.url("/hang"), server.url("/status/200")], 3.0, on_result=on_result)
         )
     assert time.monotonic() - started < 1.0
+
+
+def test_a_check_started_earlier_by_its_round_ends_at_that_start_plus_the_timeout(server):
+    async def go():
+        loop = asyncio.get_running_loop()
+        return await probe(Session(), server.url("/hang"), 1.0, started=loop.time() - 0.6)
+
+    began = time.monotonic()
+    result = asyncio.run(go())
+    assert time.monotonic() - began < 0.7
+    assert result.error == "timeout"
+    assert 990 <= result.elapsed_ms < 1300
+
+
+def test_the_hung_site_listed_last_ends_with_the_round_deadline(server):
+    urls = [f"http://127.0.0.1:{closed_port()}/"] * 3000 + [server.url("/hang")]
+    started = time.monotonic()
+    results = asyncio.run(probe_all(urls, 1.0))
+    took = time.monotonic() - started
+    assert {r.error for r in results[:-1]} == {"connection"}
+    assert results[-1].error == "timeout"
+    assert 990 <= results[-1].elapsed_ms < 1150
+    assert took < 1.2  # not 1 s after the loop got round to it, behind 3,000 connections
