@@ -57,7 +57,9 @@ def failure_words(down_count: int) -> str:
 
 
 @dataclass(frozen=True)
-class SiteState:
+class SiteAtGlance:
+    """What the tray's one line reads of a site."""
+
     title: str
     active: bool
     state: str  # up | warning | down | unknown
@@ -82,7 +84,7 @@ def _clock(moment: datetime) -> str:
 
 
 def overview(
-    sites: Sequence[SiteState],
+    sites: Sequence[SiteAtGlance],
     outage: OpenOutage | None,
     connectivity: bool,
     paused_until: datetime | None = None,

@@ -131,6 +131,3 @@ class Alert(BaseModel):
     last_error = TextField(null=True)
     claimed_until = UtcField(null=True)  # a sender is at it until then
     delivered_at = UtcField(null=True)
-
-
-ALL_MODELS = (SchemaVersion, Setting, SiteGroup, Site, Check, Outage, OutageSite, Alert)

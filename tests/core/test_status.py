@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from djamon_desktop.core.status import OpenOutage, SiteState, listed, ordinal, overview
+from djamon_desktop.core.status import OpenOutage, SiteAtGlance, listed, ordinal, overview
 
 
 @pytest.mark.parametrize(
@@ -31,13 +31,13 @@ def test_ordinals(n, text):
     assert ordinal(n) == text
 
 
-UP = SiteState("Shop", True, "up", 0)
-FAILING = SiteState("Files", True, "warning", 2)
+UP = SiteAtGlance("Shop", True, "up", 0)
+FAILING = SiteAtGlance("Files", True, "warning", 2)
 START = datetime(2026, 11, 27, 10, 42, tzinfo=UTC)
 
 
 def test_all_up_is_green():
-    assert overview([UP, SiteState("DB", True, "up", 0)], None, True).state == "up"
+    assert overview([UP, SiteAtGlance("DB", True, "up", 0)], None, True).state == "up"
 
 
 def test_failing_without_outage_is_amber_with_the_ordinal():
@@ -60,9 +60,9 @@ def test_grey_cases():
     assert overview([UP], None, False).state == "idle"
     assert overview([UP], None, True, paused_forever=True).text.startswith("Monitoring paused")
     assert overview([UP], None, True, paused_until=START).state == "idle"
-    assert overview([SiteState("Off", False, "down", 9)], None, True).state == "idle"
+    assert overview([SiteAtGlance("Off", False, "down", 9)], None, True).state == "idle"
     assert overview([], None, True).text.startswith("No site to monitor")
-    assert overview([SiteState("New", True, "unknown", 0)], None, True).state == "idle"
+    assert overview([SiteAtGlance("New", True, "unknown", 0)], None, True).state == "idle"
 
 
 def test_connectivity_lost_names_the_sandbox_urls_without_passwords():
