@@ -22,19 +22,19 @@ def cmd_check(args: argparse.Namespace) -> int:
                 "connectivity": report.connectivity,
                 "results": [
                     {
-                        "site_id": o.site.site_id,
-                        "group": o.site.group,
-                        "title": o.site.title,
-                        "url": shown_url(o.site.url),
-                        "priority": o.site.priority,
-                        "ok": o.ok,
-                        "status_code": o.result.status_code,
-                        "error": o.result.error,
-                        "elapsed_ms": o.result.elapsed_ms,
-                        "down_count": o.down_count,
-                        "state": o.state,
+                        "site_id": outcome.site.site_id,
+                        "group": outcome.site.group,
+                        "title": outcome.site.title,
+                        "url": shown_url(outcome.site.url),
+                        "priority": outcome.site.priority,
+                        "ok": outcome.ok,
+                        "status_code": outcome.result.status_code,
+                        "error": outcome.result.error,
+                        "elapsed_ms": outcome.result.elapsed_ms,
+                        "down_count": outcome.down_count,
+                        "state": outcome.state,
                     }
-                    for o in report.outcomes
+                    for outcome in report.outcomes
                 ],
                 "outages_opened": report.outages_opened,
                 "outages_closed": report.outages_closed,
@@ -46,30 +46,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif not report.outcomes:
         print("No active site to check.")
     else:
-        failing = sum(1 for o in report.outcomes if not o.ok)
+        failing = sum(1 for outcome in report.outcomes if not outcome.ok)
         print(
             f"Round at {local_text(report.started_at)}: {len(report.outcomes)} sites, "
             f"{len(report.outcomes) - failing} up, {failing} failing"
         )
-        rows = [["STATE", "GROUP", "SITE", "ANSWER", "TIME", "DOWN"]]
-        for o in report.outcomes:
-            rows.append(
+        lines = [["STATE", "GROUP", "SITE", "ANSWER", "TIME", "DOWN"]]
+        for outcome in report.outcomes:
+            lines.append(
                 [
-                    o.state.upper(),
-                    o.site.group,
-                    o.site.title,
-                    answer_text(o.result.status_code, o.result.error),
-                    f"{o.result.elapsed_ms:.1f} ms",
-                    str(o.down_count),
+                    outcome.state.upper(),
+                    outcome.site.group,
+                    outcome.site.title,
+                    answer_text(outcome.result.status_code, outcome.result.error),
+                    f"{outcome.result.elapsed_ms:.1f} ms",
+                    str(outcome.down_count),
                 ]
             )
-        print(table(rows))
+        print(table(lines))
     for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
         for outage_id in ids:
-            info = find_outage(str(outage_id))
-            if info:
-                print(f"Outage {info.code} (ID {info.id}) {label}.")
-    for d in report.deliveries:
-        state = "sent" if d.ok else "kept queued"
-        print(f"Alert ({d.channel}, outage {d.code} {d.event}) {state}: {d.what}")
+            outage = find_outage(str(outage_id))
+            if outage:
+                print(f"Outage {outage.code} (ID {outage.id}) {label}.")
+    for delivery in report.deliveries:
+        state = "sent" if delivery.ok else "kept queued"
+        print(
+            f"Alert ({delivery.channel}, outage {delivery.code} {delivery.event}) {state}: "
+            f"{delivery.what}"
+        )
     return report.exit_code

@@ -40,7 +40,7 @@ def cmd_alert_test(args: argparse.Namespace) -> int:
     from ..alerts.channels import DeliveryError
     from ..alerts.sender import send_test
     from ..secrets import redact
-    from ..store.repo import load_settings
+    from ..store.settings import load_settings
 
     try:
         what = send_test(load_settings(), args.channel)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import math
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import APP_NAME
 from ..core.status import answer_text, local_text
 from ..core.urls import shown_url
 from ..errors import UserError
 from .output import EXIT_OK, iso_utc, print_json, table
+
+if TYPE_CHECKING:
+    from ..store.queries import OutageInfo
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
@@ -23,62 +26,64 @@ def cmd_sites(args: argparse.Namespace) -> int:
         print_json(
             [
                 {
-                    "site_id": s.site_id,
-                    "group": s.group,
-                    "title": s.title,
-                    "url": shown_url(s.url),
-                    "priority": s.priority,
-                    "active": s.active,
-                    "state": s.state,
-                    "down_count": s.down_count,
-                    "last_seen": iso_utc(s.last_seen),
-                    "last_status_code": s.last_status_code,
-                    "last_error": s.last_error,
+                    "site_id": site.site_id,
+                    "group": site.group,
+                    "title": site.title,
+                    "url": shown_url(site.url),
+                    "priority": site.priority,
+                    "active": site.active,
+                    "state": site.state,
+                    "down_count": site.down_count,
+                    "last_seen": iso_utc(site.last_seen),
+                    "last_status_code": site.last_status_code,
+                    "last_error": site.last_error,
                 }
-                for s in sites
+                for site in sites
             ]
         )
         return EXIT_OK
     if not sites:
         print(f"No sites yet. Add some with '{APP_NAME} import FILE'.")
         return EXIT_OK
-    rows = [["ID", "GROUP", "SITE", "PRIORITY", "STATE", "DOWN", "LAST ANSWER", "LAST SEEN"]]
-    for s in sites:
-        last = "-" if s.last_checked is None else answer_text(s.last_status_code, s.last_error)
-        rows.append(
+    lines = [["ID", "GROUP", "SITE", "PRIORITY", "STATE", "DOWN", "LAST ANSWER", "LAST SEEN"]]
+    for site in sites:
+        last = "-"
+        if site.last_checked is not None:
+            last = answer_text(site.last_status_code, site.last_error)
+        lines.append(
             [
-                str(s.site_id),
-                s.group,
-                s.title,
-                s.priority,
-                s.state if s.active else f"{s.state} (inactive)",
-                str(s.down_count),
+                str(site.site_id),
+                site.group,
+                site.title,
+                site.priority,
+                site.state if site.active else f"{site.state} (inactive)",
+                str(site.down_count),
                 last,
-                local_text(s.last_seen),
+                local_text(site.last_seen),
             ]
         )
-    print(table(rows))
+    print(table(lines))
     return EXIT_OK
 
 
-def _outage_json(info) -> dict[str, Any]:
+def _outage_json(outage: OutageInfo) -> dict[str, Any]:
     return {
-        "id": info.id,
-        "code": info.code,
-        "start_time": iso_utc(info.start_time),
-        "end_time": iso_utc(info.end_time),
-        "seconds_down": info.seconds_down,
-        "content": info.content,
-        "extra_information": info.extra_information,
-        "notification_sent": info.notification_sent,
+        "id": outage.id,
+        "code": outage.code,
+        "start_time": iso_utc(outage.start_time),
+        "end_time": iso_utc(outage.end_time),
+        "seconds_down": outage.seconds_down,
+        "content": outage.content,
+        "extra_information": outage.extra_information,
+        "notification_sent": outage.notification_sent,
         "sites": [
             {
-                "site_id": s.site_id,
-                "title": s.title,
-                "primary": s.primary,
-                "start_time": iso_utc(s.start_time),
+                "site_id": site.site_id,
+                "title": site.title,
+                "primary": site.primary,
+                "start_time": iso_utc(site.start_time),
             }
-            for s in info.sites
+            for site in outage.sites
         ],
     }
 
@@ -87,7 +92,7 @@ def cmd_outages(args: argparse.Namespace) -> int:
     from ..core.outages import duration_words
     from ..store.queries import OUTAGES_PER_PAGE, outage_page
 
-    items, total = outage_page(args.page)
+    outages, total = outage_page(args.page)
     pages = max(1, math.ceil(total / OUTAGES_PER_PAGE))
     if args.page > pages:
         raise UserError(
@@ -95,24 +100,24 @@ def cmd_outages(args: argparse.Namespace) -> int:
             f"{OUTAGES_PER_PAGE} a page)"
         )
     if args.json:
-        print_json([_outage_json(i) for i in items])
+        print_json([_outage_json(outage) for outage in outages])
         return EXIT_OK
-    if not items:
+    if not outages:
         print("No outages recorded.")
         return EXIT_OK
-    rows = [["ID", "CODE", "START", "END", "DURATION", "SITES"]]
-    for i in items:
-        rows.append(
+    lines = [["ID", "CODE", "START", "END", "DURATION", "SITES"]]
+    for outage in outages:
+        lines.append(
             [
-                str(i.id),
-                i.code,
-                local_text(i.start_time),
-                "open" if i.end_time is None else local_text(i.end_time),
-                "-" if i.seconds_down is None else duration_words(i.seconds_down),
-                ", ".join(s.title for s in i.sites),
+                str(outage.id),
+                outage.code,
+                local_text(outage.start_time),
+                "open" if outage.end_time is None else local_text(outage.end_time),
+                "-" if outage.seconds_down is None else duration_words(outage.seconds_down),
+                ", ".join(site.title for site in outage.sites),
             ]
         )
-    print(table(rows))
+    print(table(lines))
     print(f"Page {args.page} of {pages} ({total} outages).")
     return EXIT_OK
 
@@ -123,36 +128,37 @@ def cmd_outage(args: argparse.Namespace) -> int:
     from ..store.queries import find_outage
 
     key = args.key.strip()
-    info = find_outage(key)
-    if info is None:
+    outage = find_outage(key)
+    if outage is None:
         if key == "current":
             print("null" if args.json else "No outage is open.")
             return EXIT_OK
         what = "ID" if key.isdigit() else "code"
         raise UserError(f"outage {key!r}: no outage has this {what}")
     if args.json:
-        print_json(_outage_json(info))
+        print_json(_outage_json(outage))
         return EXIT_OK
-    if info.end_time is None:
-        since = (datetime.now(UTC) - info.start_time).total_seconds()
+    if outage.end_time is None:
+        since = (datetime.now(UTC) - outage.start_time).total_seconds()
         lasted = f"still open, down for {duration_words(since)} so far"
     else:
-        lasted = duration_words(info.seconds_down or 0)
+        lasted = duration_words(outage.seconds_down or 0)
     lines = [
-        f"Outage {info.code} (ID {info.id})",
-        f"Started:  {local_text(info.start_time)}",
-        f"Ended:    {'-' if info.end_time is None else local_text(info.end_time)}",
+        f"Outage {outage.code} (ID {outage.id})",
+        f"Started:  {local_text(outage.start_time)}",
+        f"Ended:    {'-' if outage.end_time is None else local_text(outage.end_time)}",
         f"Duration: {lasted}",
         "Sites:",
         *(
-            f"  {s.title}{' (primary)' if s.primary else ''}, since {local_text(s.start_time)}"
-            for s in info.sites
+            f"  {site.title}{' (primary)' if site.primary else ''}, "
+            f"since {local_text(site.start_time)}"
+            for site in outage.sites
         ),
-        f"Content:  {info.content}",
-        f"Extra information: {info.extra_information or '-'}",
-        f"Notification sent: {'yes' if info.notification_sent else 'no'}",
+        f"Content:  {outage.content}",
+        f"Extra information: {outage.extra_information or '-'}",
+        f"Notification sent: {'yes' if outage.notification_sent else 'no'}",
     ]
-    for alert in alerts_of(info.id):
+    for alert in alerts_of(outage.id):
         lines.append(f"Alert {alert.channel} ({alert.event}): {alert.state_text()}")
     print("\n".join(lines))
     return EXIT_OK

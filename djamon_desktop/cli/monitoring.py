@@ -12,7 +12,7 @@ from .output import EXIT_OK, print_json
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     from ..core.schedule import Schedule, local_zone
-    from ..store.repo import load_settings
+    from ..store.settings import load_settings
 
     zone = local_zone()
     if args.after is None:
@@ -38,7 +38,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from ..store.history import purge
-    from ..store.repo import load_settings
+    from ..store.settings import load_settings
 
     days = args.older_than or load_settings()["retention_days"]
     removed = purge(days, datetime.now(UTC))

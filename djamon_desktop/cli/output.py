@@ -19,9 +19,10 @@ def print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def table(rows: list[list[str]]) -> str:
-    """Rows of cells as aligned columns, two spaces apart; the first row is the heading."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+def table(lines: list[list[str]]) -> str:
+    """Lines of cells as aligned columns, two spaces apart; the first line is the heading."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
     )
