@@ -9,8 +9,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from .probe import ascii_host
 from .status import plural
+from .wire import ascii_host
 
 ValueCheck = Callable[[object], "str | None"]
 

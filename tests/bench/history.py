@@ -22,11 +22,13 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from djamon_desktop.core.config import DEFAULT_SETTINGS  # noqa: E402
 from djamon_desktop.core.schedule import Schedule  # noqa: E402
+from djamon_desktop.core.settings import default_settings  # noqa: E402
 from djamon_desktop.store import editing, history, queries  # noqa: E402
 from djamon_desktop.store.database import close_database, open_database  # noqa: E402
 from djamon_desktop.store.models import db  # noqa: E402
+
+DEFAULT_SETTINGS = default_settings()
 
 
 def timed(fn, runs: int = 7) -> float:

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.chart import AVERAGE, FAILED, ResponseChart
 from djamon_desktop.gui.windows.editors import SiteEditor
+from djamon_desktop.gui.windows.keyring_fields import CHECKING
 from djamon_desktop.gui.windows.outages import OutagesWindow, OutageWindow
-from djamon_desktop.gui.windows.settings import CHECKING, SettingsWindow
+from djamon_desktop.gui.windows.settings import SettingsWindow
 from djamon_desktop.gui.windows.site import SiteWindow
-from djamon_desktop.store import editing, outbox, queries, repo
+from djamon_desktop.store import editing, outbox, queries
 from djamon_desktop.store.history import HourPoint, site_history
+from djamon_desktop.store.settings import load_settings, save_settings
 
 from ..conftest import document, group, site
 
@@ -74,8 +76,8 @@ def press(key, modifier=Qt.NoModifier):
 @pytest.fixture
 def settings_window(qtbot, db):
     def make() -> SettingsWindow:
-        window = SettingsWindow(repo.save_settings)
-        window.show_settings(repo.load_settings())
+        window = SettingsWindow(save_settings)
+        window.show_settings(load_settings())
         shown(qtbot, window)
         qtbot.waitUntil(lambda: not window.keyring_pending())
         return window
@@ -94,49 +96,49 @@ def test_escape_closes_settings_when_nothing_changed(qtbot, settings_window):
 def test_closing_with_unsaved_edits_asks_save_discard_or_cancel(qtbot, settings_window):
     window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
-    type_into(qtbot, window.good_codes, ", 204")
+    type_into(qtbot, window.fields["good_codes"], ", 204")
 
     press(Qt.Key_Escape)  # Escape: asks, and Cancel keeps the window and the edit
     box = window.close_question
     assert window.isVisible() and box is not None and box.isVisible()
     assert box.text() == "Some settings were changed and not saved."
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.LeftButton)
-    assert window.isVisible() and window.good_codes.text().endswith(", 204")
+    assert window.isVisible() and window.fields["good_codes"].text().endswith(", 204")
 
     window.activateWindow()
-    click_into(qtbot, window.good_codes)
+    click_into(qtbot, window.fields["good_codes"])
     press(Qt.Key_W, Qt.ControlModifier)  # Ctrl+W: asks; Discard closes and forgets the edit
     box = window.close_question
     assert box is not None and box.isVisible()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.LeftButton)
     assert not window.isVisible()
-    assert repo.load_settings()["good_codes"] == [200, 301, 304]
-    assert window.good_codes.text() == "200, 301, 304"
+    assert load_settings()["good_codes"] == [200, 301, 304]
+    assert window.fields["good_codes"].text() == "200, 301, 304"
 
     shown(qtbot, window)  # the window manager's close button: asks; Save saves and closes
-    type_into(qtbot, window.good_codes, ", 204")
+    type_into(qtbot, window.fields["good_codes"], ", 204")
     window.close()
     box = window.close_question
     assert window.isVisible() and box.isVisible()
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.LeftButton)
     assert not window.isVisible()
-    assert repo.load_settings()["good_codes"] == [200, 301, 304, 204]
+    assert load_settings()["good_codes"] == [200, 301, 304, 204]
 
 
 def test_asking_for_settings_again_keeps_unsaved_edits(qtbot, settings_window):
     window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
-    type_into(qtbot, window.good_codes, ", 204")
-    window.show_settings(repo.load_settings())  # what the app does on Settings… again
-    assert window.good_codes.text() == "200, 301, 304, 204"
+    type_into(qtbot, window.fields["good_codes"], ", 204")
+    window.show_settings(load_settings())  # what the app does on Settings… again
+    assert window.fields["good_codes"].text() == "200, 301, 304, 204"
     window.show_sandbox_urls()
-    assert window.good_codes.text() == "200, 301, 304, 204"
+    assert window.fields["good_codes"].text() == "200, 301, 304, 204"
 
 
 def test_unsaved_edits_that_do_not_save_keep_the_window_open(qtbot, settings_window):
     window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
-    type_into(qtbot, window.good_codes, ", abc")
+    type_into(qtbot, window.fields["good_codes"], ", abc")
     press(Qt.Key_Escape)
     qtbot.mouseClick(window.close_question.button(QMessageBox.StandardButton.Save), Qt.LeftButton)
     assert window.isVisible()  # Save failed: the error shows and nothing is lost
@@ -165,7 +167,7 @@ def test_a_field_error_goes_as_soon_as_the_field_is_fixed(qtbot, settings_window
     window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
     error = window.errors.labels["good_codes"]
-    type_into(qtbot, window.good_codes, "20O", clear=True)  # a letter O, not a zero
+    type_into(qtbot, window.fields["good_codes"], "20O", clear=True)  # a letter O, not a zero
     press(Qt.Key_S, Qt.ControlModifier)
     assert error.isVisible() and "'20O' is not a status code" in error.text()
     assert window.note.text() == "Nothing was saved: see the fields marked."
@@ -173,9 +175,9 @@ def test_a_field_error_goes_as_soon_as_the_field_is_fixed(qtbot, settings_window
     press(Qt.Key_Backspace)
     assert not error.isVisible() and error.text() == ""  # before any save
     press(Qt.Key_0)
-    assert repo.load_settings()["good_codes"] == [200, 301, 304]
+    assert load_settings()["good_codes"] == [200, 301, 304]
     press(Qt.Key_S, Qt.ControlModifier)
-    assert repo.load_settings()["good_codes"] == [200]
+    assert load_settings()["good_codes"] == [200]
 
     # an error the store finds (the document rules) goes the same way
     window.tabs.setCurrentIndex(0)
@@ -263,8 +265,8 @@ def hanging_keyring():
 
 
 def test_a_hanging_keyring_does_not_freeze_the_settings_window(qtbot, db, hanging_keyring, shot):
-    window = SettingsWindow(repo.save_settings)
-    window.show_settings(repo.load_settings())  # asks the keyring, which never answers
+    window = SettingsWindow(save_settings)
+    window.show_settings(load_settings())  # asks the keyring, which never answers
     shown(qtbot, window)
     qtbot.waitUntil(lambda: hanging_keyring.calls > 0)
     assert window.keyring_note.isVisible() and window.keyring_note.text() == CHECKING
@@ -273,8 +275,8 @@ def test_a_hanging_keyring_does_not_freeze_the_settings_window(qtbot, db, hangin
 
     # the window keeps working: a key press in a field is processed, the preview follows
     window.tabs.setCurrentIndex(2)
-    type_into(qtbot, window.email_host, "smtp.example.com", clear=True)
-    assert window.email_host.text() == "smtp.example.com"
+    type_into(qtbot, window.fields["email.host"], "smtp.example.com", clear=True)
+    assert window.fields["email.host"].text() == "smtp.example.com"
     window.tabs.setCurrentIndex(0)
     type_into(qtbot, window.schedule, "*/5 * * * *", clear=True)
     assert window.preview.text().startswith("Next rounds: ")
@@ -291,8 +293,8 @@ def test_a_hanging_keyring_does_not_freeze_the_settings_window(qtbot, db, hangin
 
 def test_storing_a_password_waits_off_the_ui_thread(qtbot, db, hanging_keyring):
     hanging_keyring.release.set()
-    window = SettingsWindow(repo.save_settings)
-    window.show_settings(repo.load_settings())
+    window = SettingsWindow(save_settings)
+    window.show_settings(load_settings())
     shown(qtbot, window)
     qtbot.waitUntil(lambda: not window.keyring_pending())
     hanging_keyring.release.clear()
@@ -301,8 +303,9 @@ def test_storing_a_password_waits_off_the_ui_thread(qtbot, db, hanging_keyring):
     press(Qt.Key_S, Qt.ControlModifier)
     assert window.note.text() == "Saved."
     assert window.keyring_note.text() == CHECKING and not window.smtp_password.isEnabled()
-    type_into(qtbot, window.email_username, "ops")  # still answering while the keyring waits
-    assert window.email_username.text() == "ops"
+    # still answering while the keyring waits:
+    type_into(qtbot, window.fields["email.username"], "ops")
+    assert window.fields["email.username"].text() == "ops"
     hanging_keyring.release.set()
     qtbot.waitUntil(lambda: not window.keyring_pending(), timeout=5000)
     assert hanging_keyring.stored[("djamon-desktop", "smtp_password")] == "hunter2-secret"
@@ -330,8 +333,8 @@ def test_a_locked_keyring_is_said_in_the_window(qtbot, db):
             raise KeyringLocked("prompt dismissed")
 
     keyring.set_keyring(Locked())
-    window = SettingsWindow(repo.save_settings)
-    window.show_settings(repo.load_settings())
+    window = SettingsWindow(save_settings)
+    window.show_settings(load_settings())
     shown(qtbot, window)
     qtbot.waitUntil(lambda: not window.keyring_pending(), timeout=5000)
     assert window.keyring_note.isVisible()
