@@ -101,3 +101,29 @@ def test_pause_skips_rounds_until_the_time_then_resumes(qtbot, poller):
 def test_check_now_while_a_round_runs_is_refused(qtbot, poller):
     poller._busy = True
     assert poller.run_now() is False
+
+
+def test_the_real_worker_runs_one_cycle_with_the_pollers_clock(qtbot, db, server):
+    """No fake here: the poller's own worker checks a loopback site, stores it at the clock's
+    time (the clock the App hands the poller) and runs the daily purge by the same clock."""
+    from djamon_desktop.store import editing, history, queries
+    from djamon_desktop.store.settings import save_settings
+
+    save_settings({"sandbox_urls": [server.url("/status/200")]})
+    editing.save_site("G", {"title": "Shop", "url": server.url("/status/500")})
+    clock = Clock(datetime(2026, 11, 27, 10, 0, 30, tzinfo=UTC))
+    poller = Poller(every_minute, clock=clock)
+    try:
+        with qtbot.waitSignal(poller.round_finished, timeout=15000) as finished:
+            poller.start()
+    finally:
+        poller.stop()
+    report, deliveries = finished.args
+    assert report.started_at == clock.now and report.exit_code == 1
+    assert [(o.site.title, o.result.status_code, o.state) for o in report.outcomes] == [
+        ("Shop", 500, "warning")
+    ]
+    assert deliveries == report.deliveries == []
+    assert queries.list_sites(3)[0].last_checked == clock.now
+    assert [p.start.hour for p in history.hourly(queries.list_sites(3)[0].site_id, clock.now, 1)]
+    assert history.meta_get("last_purge") == clock.now.isoformat()
