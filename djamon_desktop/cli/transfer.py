@@ -13,7 +13,7 @@ from .output import EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..core.config import DocumentRefused
+    from ..core.problems import DocumentRefused
     from ..store.repo import import_data
 
     name = "stdin" if args.file == "-" else args.file

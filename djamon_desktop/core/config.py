@@ -76,7 +76,8 @@ class Document:
     groups: list[GroupSpec]
 
 
-_SITE_CHECKS: dict[str, Callable[[object], str | None]] = {
+# a site's fields and their checks: import and the editing windows use them
+SITE_FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
     "title": title_problem,
     "url": url_problem,
     "priority": priority_problem,
@@ -187,9 +188,11 @@ def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
         return None
     ok = True
     for key, value in raw.items():
-        check = _SITE_CHECKS.get(key)
+        check = SITE_FIELD_CHECKS.get(key)
         if check is None:
-            problems.add(f"{place}.{key}", f"unknown key; known keys: {', '.join(_SITE_CHECKS)}")
+            problems.add(
+                f"{place}.{key}", f"unknown key; known keys: {', '.join(SITE_FIELD_CHECKS)}"
+            )
             ok = False
             continue
         problem = check(value)

@@ -17,16 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .config import (
-    DEFAULT_DOWN_MESSAGE,
-    PRIORITIES,
-    DocumentRefused,
-    down_message_problem,
-    title_problem,
-    url_problem,
-)
+from .config import DEFAULT_DOWN_MESSAGE, PRIORITIES, down_message_problem, title_problem
 from .djamon_roles import AMBIGUOUS, ROLES, Role, choose_fields, parse_time
 from .probe import ERROR_KINDS
+from .problems import DocumentRefused, url_problem
 
 MODELS = (
     "monitor.group",

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .config import PRIORITIES, url_problem
+from .config import PRIORITIES
 from .probe import ERROR_KINDS
+from .problems import url_problem
 
 if TYPE_CHECKING:
     from .djamon import FixtureObject

@@ -9,6 +9,7 @@ from peewee import fn
 
 from ..core import config
 from ..core.outages import PRIORITY_NAMES
+from ..core.problems import DocumentRefused
 from .models import Outage, Site, SiteGroup, db
 
 
@@ -18,13 +19,7 @@ def set_extra_information(outage_id: int, text: str) -> None:
 
 
 def _field_problems(fields: dict[str, Any]) -> list[str]:
-    checks = {
-        "title": config.title_problem,
-        "url": config.url_problem,
-        "priority": config.priority_problem,
-        "active": config.bool_problem,
-        "down_message": config.down_message_problem,
-    }
+    checks = config.SITE_FIELD_CHECKS
     return [f"{key}: {checks[key](value)}" for key, value in fields.items() if checks[key](value)]
 
 
@@ -37,7 +32,7 @@ def save_group(title: str, group_id: int | None = None) -> int:
     if not problems and clash.exists():
         problems.append(f"title: a group called {title!r} already exists")
     if problems:
-        raise config.DocumentRefused(problems)
+        raise DocumentRefused(problems)
     with db.atomic("IMMEDIATE"):
         if group_id is None:
             position = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
@@ -69,7 +64,7 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
         if clash.exists():
             problems.append(f"title: {group_title} already has a site called {title!r}")
     if problems:
-        raise config.DocumentRefused(problems)
+        raise DocumentRefused(problems)
     values = dict(fields)
     if "priority" in values:
         values["priority"] = PRIORITY_NAMES.index(values["priority"])

@@ -10,6 +10,7 @@ from peewee import fn
 
 from ..core import config
 from ..core.outages import PRIORITY_NAMES
+from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, merge_settings
 from .models import Site, SiteGroup, db
 from .settings import load_settings, write_settings
@@ -33,10 +34,10 @@ def apply_document(document: config.Document) -> ImportSummary:
     with db.atomic("IMMEDIATE"):
         current = load_settings()
         merged = merge_settings(current, document.settings)
-        problems = config.Problems()
+        problems = Problems()
         check_combined(merged, "settings", problems)
         if problems:
-            raise config.DocumentRefused(problems.lines)
+            raise DocumentRefused(problems.lines)
         summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
         write_settings(merged)
 

@@ -22,8 +22,8 @@ from ...core.config import (
     DOWN_MESSAGE_MAX,
     PRIORITIES,
     TITLE_MAX,
-    DocumentRefused,
 )
+from ...core.problems import DocumentRefused
 from ...core.sites import SiteInfo
 from ...store.queries import GroupInfo
 from .base import window_title
