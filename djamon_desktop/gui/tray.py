@@ -91,24 +91,3 @@ class Tray(QObject):
         # PySide6 miscount references to True (it ends in a crash at exit).
         action.triggered.connect(lambda *_: slot())
         return action
-
-    def action_texts(self) -> list[str]:
-        """The menu as a person reads it (for tests and accessibility checks)."""
-        out = []
-        for action in self.menu.actions():
-            if action.menu() is not None:
-                out.append(action.text() + " >")
-                out += ["  " + a.text() for a in action.menu().actions()]
-            elif not action.isSeparator():
-                out.append(action.text())
-        return out
-
-    def trigger(self, text: str) -> None:
-        """Trigger a menu entry by its text (menus are hard to click in offscreen tests)."""
-        for action in self.menu.actions():
-            targets = [action] + (list(action.menu().actions()) if action.menu() else [])
-            for a in targets:
-                if a.text() == text:
-                    a.trigger()
-                    return
-        raise KeyError(text)

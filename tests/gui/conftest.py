@@ -45,6 +45,21 @@ def make_app(qtbot, db):
         app.dispose()
 
 
+@pytest.fixture
+def shot():
+    """``shot(widget, name)`` saves a screenshot when DJAMON_SHOTS names a folder."""
+    folder = os.environ.get("DJAMON_SHOTS")
+
+    def save(widget, name: str) -> None:
+        if folder:
+            from pathlib import Path
+
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            assert widget.grab().save(str(Path(folder) / f"{name}.png"))
+
+    return save
+
+
 def pixel_colour(icon, size: int = 22) -> tuple[int, int, int]:
     """The icon's main colour: the commonest opaque pixel that is not the white mark."""
     from collections import Counter

@@ -9,10 +9,12 @@ import sys
 import pytest
 
 from djamon_desktop.gui.icons import COLOURS
-from djamon_desktop.store import queries, repo
+from djamon_desktop.store import queries
+from djamon_desktop.store.settings import load_settings
 
 from ..conftest import document, group, payments, site
 from .conftest import near, pixel_colour
+from .screen import click_menu, site_rows, titles
 
 
 def tray_colour(app):
@@ -47,7 +49,7 @@ def test_icon_goes_green_amber_red_and_back(qtbot, make_app, load, server, name)
 
     # the balloon's click opens that outage's window
     app.tray.icon.messageClicked.emit()
-    window = app.outage_windows[outage.id]
+    window = app.windows.outage[outage.id]
     assert window.isVisible()
     assert window.windowTitle() == f"Outage {outage.code} — djamon-desktop"
     assert "Payments — primary" in window.sites.item(0).text()
@@ -74,11 +76,10 @@ def test_connectivity_lost_is_grey(qtbot, make_app, load, server):
 def test_pause_is_grey_and_resume_restores(qtbot, make_app, load, server):
     load(document(group("G", site("A", server.url("/status/200")))))
     app = make_app()
-    app.tray.trigger("Until I resume")
+    click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
     assert is_state(app, "idle")
     assert app.tray.icon.toolTip().endswith("Monitoring paused until you resume it")
-    app.tray.menu.aboutToShow.emit()
-    app.tray.trigger("Resume monitoring")
+    click_menu(qtbot, app.tray.menu, "Resume monitoring")
     assert is_state(app, "up")
 
 
@@ -96,9 +97,9 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
         )
     )
     app = make_app()
-    dashboard = app.show_dashboard()
+    dashboard = app.windows.show_dashboard()
     assert dashboard.windowTitle() == "Dashboard — djamon-desktop"
-    rows = dashboard.site_rows()
+    rows = site_rows(dashboard)
     assert [(r["group"], r["Site"]) for r in rows] == [
         ("Production", "Payments"),
         ("Production", "Blog"),
@@ -122,7 +123,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     # double-click a site: its window with its last checks
     item = production.child(0)
     dashboard.tree.itemActivated.emit(item, 0)
-    window = app.site_windows[payments_id(app, "Payments")]
+    window = app.windows.sites[payments_id(app, "Payments")]
     assert window.windowTitle() == "Payments — djamon-desktop"
     for _ in range(11):
         round_now(qtbot, app)
@@ -132,7 +133,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
         "Uptime: 0.00% over 24 hours, 0.00% over 7 days, 0.00% over 30 days"
     )
     assert window.day_chart.summary() == "No answers in this period"
-    blog = app.show_site(payments_id(app, "Blog"))
+    blog = app.windows.show_site(payments_id(app, "Blog"))
     assert blog.uptime.text().startswith("Uptime: 100% over 24 hours")
     assert blog.day_chart.summary().endswith("0 hours with failures")
     blog.grab()  # paints the charts
@@ -144,7 +145,7 @@ def payments_id(app, title):
 
 def test_empty_dashboard_offers_to_add_or_import(qtbot, make_app):
     app = make_app(start_round=False)
-    dashboard = app.dashboard  # shown by itself on a first launch
+    dashboard = app.windows.dashboard  # shown by itself on a first launch
     assert dashboard is not None and dashboard.isVisible()
     assert dashboard.stack.currentIndex() == 0
     assert dashboard.empty_add.text() == "Add a site…"
@@ -153,7 +154,7 @@ def test_empty_dashboard_offers_to_add_or_import(qtbot, make_app):
 
 def test_add_site_with_errors_beside_the_fields_then_saved(qtbot, make_app, server):
     app = make_app(start_round=False)
-    editor = app.edit_site(None)
+    editor = app.editing.edit_site(None)
     editor.title.setText("A" * 41)
     editor.url.setText("ftp://files")
     assert editor.try_save() is False
@@ -163,8 +164,8 @@ def test_add_site_with_errors_beside_the_fields_then_saved(qtbot, make_app, serv
     editor.title.setText("Front page")
     editor.url.setText(server.url("/status/200"))
     assert editor.try_save() is True
-    assert [r["Site"] for r in app.dashboard.site_rows()] == ["Front page"]
-    assert app.dashboard.stack.currentIndex() == 1
+    assert titles(app.windows.dashboard) == ["Front page"]
+    assert app.windows.dashboard.stack.currentIndex() == 1
 
 
 def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, server, name):
@@ -180,7 +181,7 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
         server.switch[name] = 200
         run_round(clock=lambda n=n: start + timedelta(minutes=10 * n + 2))
     app = make_app(start_round=False)
-    window = app.show_outages()
+    window = app.windows.show_outages()
     assert window.windowTitle() == "Outages — djamon-desktop"
     newest = queries.outage_page(1)[0]
     assert window.codes() == [o.code for o in newest]
@@ -189,7 +190,7 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
     assert len(window.codes()) == 2 and not window.next.isEnabled()
     window.table.cellActivated.emit(0, 0)
     second_oldest = queries.outage_page(2)[0][0]
-    outage_window = app.outage_windows[second_oldest.id]
+    outage_window = app.windows.outage[second_oldest.id]
     assert outage_window.labels["Duration"].text() == "2 minutes"
     outage_window.extra.setPlainText("Router replaced.")
     outage_window.save_button.click()
@@ -198,7 +199,7 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
 
 def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     app = make_app(start_round=False)
-    window = app.show_settings()
+    window = app.windows.show_settings()
     assert window.windowTitle() == "Settings — djamon-desktop"
     window.schedule.setPlainText("*/15 * * * *")
     assert window.preview.text().startswith("Next rounds: ")
@@ -207,15 +208,15 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     assert window.preview.text().startswith("Line 2: '61 * * * *': bad minute")
     assert window.try_save() is False
     assert "bad minute" in window.errors.labels["schedule"].text()
-    assert repo.load_settings()["schedule"][0] == "*/1 9-16 * * 1-5"  # nothing saved
+    assert load_settings()["schedule"][0] == "*/1 9-16 * * 1-5"  # nothing saved
 
     window.schedule.setPlainText("*/15 * * * *")
-    window.email_enabled.setChecked(True)
-    window.email_to.setText("")
+    window.fields["email.enabled"].setChecked(True)
+    window.fields["email.to"].setText("")
     assert window.try_save() is False
     assert "no recipient" in window.errors.labels["email.to"].text()
 
-    window.email_to.setText("ops@example.com")
+    window.fields["email.to"].setText("ops@example.com")
     window.smtp_password.setText("hunter2-secret")
     assert window.try_save() is True
     qtbot.waitUntil(lambda: not window.keyring_pending())  # the keyring is on its own thread
@@ -224,12 +225,12 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     assert secrets.get("smtp_password") == "hunter2-secret"
     assert window.smtp_password.text() == ""  # a stored secret is never shown back
     assert window.smtp_password.placeholderText().startswith("stored in the keyring")
-    assert repo.load_settings()["schedule"] == ["*/15 * * * *"]
+    assert load_settings()["schedule"] == ["*/15 * * * *"]
 
 
 def test_a_command_line_import_shows_within_5_seconds(qtbot, make_app, tmp_path, server, db):
     app = make_app(start_round=False)
-    dashboard = app.show_dashboard()
+    dashboard = app.windows.show_dashboard()
     path = tmp_path / "other.json"
     path.write_text(json.dumps(document(group("Remote", site("Added", server.url("/"))))))
     subprocess.run(
@@ -237,32 +238,18 @@ def test_a_command_line_import_shows_within_5_seconds(qtbot, make_app, tmp_path,
         check=True,
         capture_output=True,
     )
-    qtbot.waitUntil(lambda: [r["Site"] for r in dashboard.site_rows()] == ["Added"], timeout=5000)
-
-
-def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server):
-    app = make_app(start_round=False)
-    good = tmp_path / "in.json"
-    good.write_text(json.dumps(document(group("G", site("A", server.url("/"))))))
-    assert app.import_file(str(good)) is True
-    bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(document(group("G", site("B", "ftp://x/")))))
-    assert app.import_file(str(bad)) is False
-    assert "groups[0].sites[0].url" in app._last_problem.informativeText()
-    out = tmp_path / "out.json"
-    assert app.export_file(str(out)) is True
-    assert json.loads(out.read_text())["groups"][0]["sites"][0]["title"] == "A"
+    qtbot.waitUntil(lambda: [r["Site"] for r in site_rows(dashboard)] == ["Added"], timeout=5000)
 
 
 def test_windows_remember_their_size_across_restarts(qtbot, make_app):
     first = make_app(start_round=False)
-    first.show_outages().resize(701, 433)
-    first.show_settings().resize(655, 590)
+    first.windows.show_outages().resize(701, 433)
+    first.windows.show_settings().resize(655, 590)
     first.quit_windows()
     again = make_app(start_round=False)
-    outages = again.show_outages()
+    outages = again.windows.show_outages()
     assert (outages.width(), outages.height()) == (701, 433)
-    settings = again.show_settings()
+    settings = again.windows.show_settings()
     assert (settings.width(), settings.height()) == (655, 590)
 
 
@@ -286,7 +273,7 @@ def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load,
     sites += [site(f"hung {n}", f"{many_sites.base}/hang/{n}") for n in range(10)]
     load(document(group("Big", *sites), timeout_seconds=2))
     app = make_app(start_round=False)
-    dashboard = app.show_dashboard()
+    dashboard = app.windows.show_dashboard()
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -310,8 +297,8 @@ def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load,
             menu_times.append(time.perf_counter() - started)
     timer.stop()
     assert blocker.signal_triggered, app.last_error
-    assert len(dashboard.site_rows()) == 1000
-    assert sum(r["State"] == "up" for r in dashboard.site_rows()) == 990
+    assert len(site_rows(dashboard)) == 1000
+    assert sum(r["State"] == "up" for r in site_rows(dashboard)) == 990
     assert max(menu_times) < 0.1, menu_times
     stall, menu = max(gaps) * 1000, max(menu_times) * 1000
     print(f"longest UI stall {stall:.0f} ms, menu rebuilt in {menu:.1f} ms")
@@ -321,14 +308,14 @@ def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load,
 def test_start_at_login_switch_writes_the_autostart_entry(qtbot, make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     app = make_app(start_round=False)
-    window = app.show_settings()
+    window = app.windows.show_settings()
     entry = tmp_path / "config" / "autostart" / "djamon-desktop.desktop"
     assert not window.start_at_login.isChecked()
     window.start_at_login.setChecked(True)
     assert window.try_save() is True
     text = entry.read_text()
     assert f"--data-dir {app.data_dir}" in text or f'--data-dir "{app.data_dir}"' in text
-    window.show_settings(repo.load_settings())
+    window.show_settings(load_settings())
     assert window.start_at_login.isChecked()
     window.start_at_login.setChecked(False)
     assert window.try_save() is True

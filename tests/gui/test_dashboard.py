@@ -9,17 +9,19 @@ from PySide6.QtGui import QColor, QDesktopServices, QPalette
 from PySide6.QtWidgets import QApplication
 
 from djamon_desktop import __version__
-from djamon_desktop.gui import app as app_module
-from djamon_desktop.gui.windows.dashboard import COLUMNS, contrast, luminance
+from djamon_desktop.gui import editing as editing_module
+from djamon_desktop.gui.windows.colours import contrast, luminance
+from djamon_desktop.gui.windows.site_table import COLUMNS
 from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
 from ..servers import closed_port
+from .screen import menu_texts, message_box, open_menu, site_rows, titles
 
 
 def shown(qtbot, app):
     """The dashboard on screen and active, as after a click on the tray icon."""
-    dashboard = app.show_dashboard()
+    dashboard = app.windows.show_dashboard()
     qtbot.waitExposed(dashboard)
     dashboard.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
@@ -45,10 +47,6 @@ def click_row(qtbot, dashboard, title):
     qtbot.mouseClick(dashboard.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert dashboard.tree.currentItem() is item
     dashboard.tree.setFocus()
-
-
-def titles(dashboard):
-    return [r["Site"] for r in dashboard.site_rows()]
 
 
 def press(qtbot, key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -109,11 +107,11 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     dashboard = shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_D, CTRL)
-    assert dashboard.site_rows()[1]["State"] == "inactive"
+    assert site_rows(dashboard)[1]["State"] == "inactive"
     assert dashboard.undo_bar.label.text() == "“A” deactivated."
     assert dashboard.act_undo.text() == "&Undo deactivation of “A”"
     press(qtbot, Qt.Key.Key_Z, CTRL)
-    assert [r["State"] for r in dashboard.site_rows()] == ["unknown", "unknown"]
+    assert [r["State"] for r in site_rows(dashboard)] == ["unknown", "unknown"]
     assert all(s.active for s in queries.list_sites(3))
 
     press(qtbot, Qt.Key.Key_D, CTRL)
@@ -122,7 +120,7 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
         "“A” activated. (1 earlier change can be undone too.)"
     )
     press(qtbot, Qt.Key.Key_Z, CTRL)
-    assert dashboard.site_rows()[1]["State"] == "inactive"
+    assert site_rows(dashboard)[1]["State"] == "inactive"
     press(qtbot, Qt.Key.Key_Z, CTRL)
     assert all(s.active for s in queries.list_sites(3))
     assert not dashboard.undo_bar.isVisible()
@@ -137,7 +135,7 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
 
 
 def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites, monkeypatch):
-    monkeypatch.setattr(app_module, "UNDO_SECONDS", 1)
+    monkeypatch.setattr(editing_module, "UNDO_SECONDS", 1)
     app = make_app(start_round=False)
     dashboard = shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
@@ -146,7 +144,7 @@ def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites
     assert not dashboard.undo_button.isVisible()
     assert not dashboard.act_undo.isEnabled()
 
-    monkeypatch.setattr(app_module, "UNDO_SECONDS", 60)
+    monkeypatch.setattr(editing_module, "UNDO_SECONDS", 60)
     click_row(qtbot, dashboard, "B")
     press(qtbot, Qt.Key.Key_Delete)
     assert dashboard.undo_button.isVisible()
@@ -160,7 +158,7 @@ def test_ctrl_comma_opens_settings(qtbot, make_app, two_sites):
     assert dashboard.act_settings.shortcut().toString() == "Ctrl+,"
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_Comma, CTRL)
-    assert app.settings_window is not None and app.settings_window.isVisible()
+    assert app.windows.settings is not None and app.windows.settings.isVisible()
 
 
 def test_failed_checks_never_show_0_ms(qtbot, make_app, load, server):
@@ -178,7 +176,7 @@ def test_failed_checks_never_show_0_ms(qtbot, make_app, load, server):
     )
     app = make_app()
     dashboard = shown(qtbot, app)
-    response = {r["Site"]: r["Response"] for r in dashboard.site_rows()}
+    response = {r["Site"]: r["Response"] for r in site_rows(dashboard)}
     assert response["Refused"] == "connection"
     assert response["Hung"] == "timeout"
     assert response["Fine"].endswith(" ms") and response["Broken"].endswith(" ms")
@@ -217,7 +215,7 @@ def test_filter_by_title_group_or_url_ctrl_f_and_escape(qtbot, make_app, sixty):
     assert dashboard.filter.text() == "" and len(titles(dashboard)) == 61
 
     qtbot.keyClicks(dashboard.filter, "office")  # a group's name: all its sites
-    assert {r["group"] for r in dashboard.site_rows()} == {"Office"}
+    assert {r["group"] for r in site_rows(dashboard)} == {"Office"}
     assert len(titles(dashboard)) == 20
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.keyClicks(dashboard.filter, "/lab/1")  # part of a URL
@@ -252,7 +250,7 @@ def test_clicking_a_header_sorts_then_reverses_then_restores(qtbot, make_app, si
         qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
     def lab():
-        return [r["Site"] for r in dashboard.site_rows() if r["group"] == "Lab"]
+        return [r["Site"] for r in site_rows(dashboard) if r["group"] == "Lab"]
 
     natural = lab()
     assert natural[:2] == ["Lab site 03", "Lab site 07"]  # critical first
@@ -261,12 +259,12 @@ def test_clicking_a_header_sorts_then_reverses_then_restores(qtbot, make_app, si
     assert header.isSortIndicatorShown()
     click_header("Site")
     assert lab() == sorted(natural, reverse=True)
-    groups = [r["group"] for r in dashboard.site_rows()]
+    groups = [r["group"] for r in site_rows(dashboard)]
     assert list(dict.fromkeys(groups)) == ["Shop", "Office", "Lab"]  # groups keep their order
     click_header("Site")
     assert lab() == natural and not header.isSortIndicatorShown()
     click_header("Priority")
-    assert [r["Priority"] for r in dashboard.site_rows() if r["group"] == "Lab"][:5] == [
+    assert [r["Priority"] for r in site_rows(dashboard) if r["group"] == "Lab"][:5] == [
         "critical"
     ] * 5
 
@@ -334,7 +332,7 @@ def test_every_cell_is_readable_in_a_light_and_a_dark_palette(
         if dark:
             QApplication.setPalette(dark_palette())
             qtbot.waitUntil(lambda: is_dark_now(dashboard))
-        rows = dashboard.site_rows()
+        rows = site_rows(dashboard)
         states = {r["Site"]: r["State"] for r in rows}
         assert set(states.values()) >= {"up", "warning", "down", "inactive"}
         base = dashboard.tree.palette().color(QPalette.ColorRole.Base)
@@ -365,14 +363,14 @@ def test_connectivity_lost_names_the_sandbox_urls_and_leads_to_settings(
     text = dashboard.connectivity_bar.label.text()
     assert sandbox[0] in text and hidden in text and "s3cret" not in text
     assert sandbox[0] in app.tray.icon.toolTip() and "s3cret" not in app.tray.icon.toolTip()
-    app.tray.menu.aboutToShow.emit()
-    assert "Sandbox URLs in Settings…" in app.tray.action_texts()
+    assert "Sandbox URLs in Settings…" in menu_texts(open_menu(qtbot, app.tray.menu))
+    app.tray.menu.hide()
     title, body, state = app.notifier.last
     assert (title, state) == ("Connectivity lost", "idle")
     assert hidden in body and "s3cret" not in body
 
     qtbot.mouseClick(dashboard.connectivity_bar.button, Qt.MouseButton.LeftButton)
-    settings = app.settings_window
+    settings = app.windows.settings
     assert settings is not None and settings.isVisible()
     assert settings.tabs.currentWidget() is settings.checks_page
     assert settings.focusWidget() is settings.sandbox
@@ -384,8 +382,7 @@ def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
     menus = [a.text() for a in dashboard.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Sites", "&Monitor", "&Help"]
     dashboard.act_about.trigger()  # as a click on Help > About
-    box = app.about_box
-    assert box.isVisible()
+    box = message_box(qtbot, "About — djamon-desktop")
     for part in (__version__, str(db), str(db / "djamon.sqlite3"), str(db / "logs")):
         assert part in box.text()
 

@@ -11,6 +11,7 @@ from djamon_desktop.gui.icons import COLOURS, state_icon
 from djamon_desktop.gui.tray import Tray
 
 from .conftest import near, pixel_colour
+from .screen import click_menu, menu_texts, open_menu
 
 
 @pytest.mark.parametrize("state", ["up", "warning", "down", "idle"])
@@ -39,8 +40,7 @@ def test_menu_is_rebuilt_when_it_opens(qtbot):
     tray = Tray()
     tray.show_overview(Overview("up", "All 3 sites up"))
     tray.next_round = datetime(2026, 11, 27, 16, 59, tzinfo=UTC)
-    tray.menu.aboutToShow.emit()
-    texts = tray.action_texts()
+    texts = menu_texts(open_menu(qtbot, tray.menu))
     assert texts[0] == "All 3 sites up"
     assert not tray.menu.actions()[0].isEnabled()
     assert texts[1].startswith("Next round at ")
@@ -54,18 +54,18 @@ def test_menu_is_rebuilt_when_it_opens(qtbot):
         "Settings…",
         "Quit",
     ]
+    tray.menu.hide()
     tray.paused = True
-    tray.menu.aboutToShow.emit()
-    assert "Resume monitoring" in tray.action_texts()
+    assert "Resume monitoring" in menu_texts(open_menu(qtbot, tray.menu))
 
 
 def test_menu_entries_emit(qtbot):
     tray = Tray()
     with qtbot.waitSignal(tray.pause) as paused:
-        tray.trigger("Until I resume")
+        click_menu(qtbot, tray.menu, "Pause monitoring", "Until I resume")
     assert paused.args == [None]
     with qtbot.waitSignal(tray.check_now):
-        tray.trigger("Check now")
+        click_menu(qtbot, tray.menu, "Check now")
 
 
 def test_rendered_pngs_match_their_svg_sources(qtbot):
@@ -95,10 +95,10 @@ def test_rendered_pngs_match_their_svg_sources(qtbot):
 
 def test_connectivity_lost_offers_the_sandbox_urls_in_settings(qtbot):
     tray = Tray()
-    tray.menu.aboutToShow.emit()
-    assert "Sandbox URLs in Settings…" not in tray.action_texts()
+    assert "Sandbox URLs in Settings…" not in menu_texts(open_menu(qtbot, tray.menu))
+    tray.menu.hide()
     tray.connectivity_lost = True
-    tray.menu.aboutToShow.emit()
-    assert tray.action_texts()[1] == "Sandbox URLs in Settings…"
+    assert menu_texts(open_menu(qtbot, tray.menu))[1] == "Sandbox URLs in Settings…"
+    tray.menu.hide()
     with qtbot.waitSignal(tray.open_sandbox_settings):
-        tray.trigger("Sandbox URLs in Settings…")
+        click_menu(qtbot, tray.menu, "Sandbox URLs in Settings…")

@@ -9,14 +9,10 @@ Colours are chosen against the palette's base colour, so a dark theme stays read
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,176 +26,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.outages import PRIORITY_NAMES
-from ...core.status import answer_text, failure_words, local_text, plural
-from ...core.urls import shown_url
-from ...store.repo import SiteInfo
+from ...core.sites import SiteInfo
+from ...core.status import plural
 from .base import RememberedWindow, window_title
-
-#: the hue of each state's row; its strength over the base colour depends on the palette
-STATE_TINT = {
-    "up": QColor(46, 160, 67),
-    "warning": QColor(230, 162, 20),
-    "down": QColor(207, 34, 46),
-    "unknown": QColor(128, 128, 128),
-}
-TINT_ALPHA = {"up": 0.16, "warning": 0.27, "down": 0.27, "unknown": 0.12}
-PRIORITY_COLOUR = {
-    "critical": QColor(176, 0, 32),
-    "high": QColor(200, 90, 0),
-    "normal": None,  # the palette's text colour
-    "low": QColor(110, 110, 110),
-}
-INACTIVE_TEXT = QColor(128, 128, 128)
-MIN_CONTRAST = 4.5  # WCAG AA for normal text
-COLUMNS = [
-    "Site",
-    "Priority",
-    "State",
-    "Uptime 24 h",
-    "Last seen",
-    "Last answer",
-    "Response",
-    "Failures",
-]
-SITE_ROLE = Qt.ItemDataRole.UserRole
-GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_ORDER = {"down": 0, "warning": 1, "up": 2, "unknown": 3, "inactive": 4}
-
-
-# -- colours ---------------------------------------------------------------------------------------
-
-
-def luminance(colour: QColor) -> float:
-    """Relative luminance as WCAG 2 defines it."""
-
-    def channel(value: float) -> float:
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    return (
-        0.2126 * channel(colour.redF())
-        + 0.7152 * channel(colour.greenF())
-        + 0.0722 * channel(colour.blueF())
-    )
-
-
-def contrast(a: QColor, b: QColor) -> float:
-    """WCAG contrast ratio of two opaque colours, from 1 to 21."""
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def mix(a: QColor, b: QColor, amount: float) -> QColor:
-    """``a`` moved ``amount`` (0..1) of the way to ``b``; opaque."""
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * amount,
-        a.greenF() + (b.greenF() - a.greenF()) * amount,
-        a.blueF() + (b.blueF() - a.blueF()) * amount,
-    )
-
-
-def is_dark(base: QColor) -> bool:
-    return luminance(base) < 0.2
-
-
-def tint(state: str, base: QColor) -> QColor:
-    """A state's row colour over ``base`` (stronger on a dark base, where tints fade)."""
-    strength = TINT_ALPHA[state] * (1.6 if is_dark(base) else 1.0)
-    return mix(base, STATE_TINT[state], strength)
-
-
-def readable(colour: QColor, background: QColor, minimum: float = MIN_CONTRAST) -> QColor:
-    """``colour``, or the nearest shade of it (towards white or black, whichever the background
-    allows) that reaches ``minimum`` contrast against ``background``."""
-    if contrast(colour, background) >= minimum:
-        return colour
-    white, black = QColor(255, 255, 255), QColor(0, 0, 0)
-    target = white if contrast(white, background) > contrast(black, background) else black
-    for step in range(1, 21):
-        shade = mix(colour, target, step / 20)
-        if contrast(shade, background) >= minimum:
-            return shade
-    return target
-
-
-# -- rows ------------------------------------------------------------------------------------------
-
-
-class _Row(QTreeWidgetItem):
-    """A tree row that sorts by its own keys: sites by the clicked column, groups never (they
-    keep their order whichever way the sites are sorted)."""
-
-    keys: tuple = ()
-    position = 0
-
-    def __lt__(self, other: QTreeWidgetItem) -> bool:
-        tree = self.treeWidget()
-        if self.parent() is None or not isinstance(other, _Row):
-            # groups: their own order, whether the sort is ascending or descending
-            descending = (
-                tree is not None
-                and tree.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
-            )
-            mine, theirs = self.position, getattr(other, "position", 0)
-            return mine > theirs if descending else mine < theirs
-        column = tree.sortColumn() if tree is not None else 0
-        return (self.keys[column], self.position) < (other.keys[column], other.position)
-
-
-def response_text(site: SiteInfo) -> str:
-    """The last check's response time; for a failed one the kind of failure, never ``0 ms``."""
-    if site.last_checked is None or site.last_elapsed_ms is None:
-        return "-"
-    if site.last_error:
-        return site.last_error
-    return "<1 ms" if site.last_elapsed_ms < 1 else f"{site.last_elapsed_ms:.0f} ms"
-
-
-def group_counts(sites: list[SiteInfo]) -> tuple[int, int]:
-    """(warnings, errors) among a group's active sites."""
-    active = [s for s in sites if s.active]
-    return (
-        sum(1 for s in active if s.state == "warning"),
-        sum(1 for s in active if s.state == "down"),
-    )
-
+from .colours import RowBrushes
+from .notice import NoticeBar
+from .site_table import (
+    COLUMNS,
+    GROUP_ROLE,
+    SITE_ROLE,
+    Shown,
+    fill_tree,
+    filter_tree,
+    site_items,
+)
 
 # -- the window ------------------------------------------------------------------------------------
-
-
-class NoticeBar(QFrame):
-    """A line above the table: a message and one button."""
-
-    def __init__(self, name: str, button_text: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 4, 4)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.button = QPushButton(button_text)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.button)
-        self.hide()
-
-    def show_text(self, text: str | None) -> None:
-        if text:
-            self.label.setText(text)
-        self.setVisible(bool(text))
-
-
-@dataclass
-class _Shown:
-    """The last content given to ``show_sites`` (redrawn on a palette change)."""
-
-    groups: list[tuple[int, str]]
-    sites: list[SiteInfo]
-    hidden: set[int]
-    uptime: dict
 
 
 class DashboardWindow(RememberedWindow, QMainWindow):
@@ -225,7 +67,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(window_title("Dashboard"))
-        self._shown: _Shown | None = None
+        self._shown: Shown | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._build_menus()
         self.tree = QTreeWidget()
@@ -449,39 +291,16 @@ class DashboardWindow(RememberedWindow, QMainWindow):
             self.tree.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _focus_first_match(self) -> None:
-        for item in self._site_items():
+        for item in site_items(self.tree):
             if not item.isHidden():
                 self.tree.setCurrentItem(item)
                 self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
 
-    def _site_items(self) -> list[QTreeWidgetItem]:
-        items = []
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            items += [group.child(j) for j in range(group.childCount())]
-        return items
-
     def _apply_filter(self) -> None:
         """Show only the sites whose title, group or URL contains the filter's text."""
         needle = " ".join(self.filter.text().casefold().split())
-        shown = total = 0
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            group_match = needle in group.text(0).casefold()
-            visible = 0
-            for j in range(group.childCount()):
-                item = group.child(j)
-                match = (
-                    group_match
-                    or needle in item.text(0).casefold()
-                    or needle in item.toolTip(0).casefold()
-                )
-                item.setHidden(not match)
-                visible += match
-            group.setHidden(not visible and not group_match)
-            shown += visible
-            total += group.childCount()
+        shown, total = filter_tree(self.tree, needle)
         if needle:
             self.filter_count.setText(
                 f"{shown} of {plural(total, 'site')}" if shown else "No site matches"
@@ -525,7 +344,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         """Rebuild the tree; ``groups`` is every (id, title) in order, ``hidden`` sites are
         waiting to be deleted (their undo is still offered), ``uptime`` is each site's 24 h
         uptime (an object with ``text()`` and ``percent``)."""
-        self._shown = _Shown(groups, sites, set(hidden), uptime or {})
+        self._shown = Shown(groups, sites, set(hidden), uptime or {})
         self._redraw()
 
     def _redraw(self) -> None:
@@ -540,43 +359,9 @@ class DashboardWindow(RememberedWindow, QMainWindow):
             if not self.tree.topLevelItem(i).isExpanded()
         }
         scroll = self.tree.verticalScrollBar().value()
-        self._brush_cache: dict = {}
-        self._bold = self.tree.font()
-        self._bold.setBold(True)
+        brushes = RowBrushes(base, text)
         self.tree.setUpdatesEnabled(False)
-        self.tree.clear()
-        by_group: dict[str, list[SiteInfo]] = {}
-        for site in shown.sites:
-            if site.site_id not in shown.hidden:
-                by_group.setdefault(site.group, []).append(site)
-        current = None
-        for position, (group_id, title) in enumerate(shown.groups):
-            members = sorted(
-                by_group.get(title, []),
-                key=lambda s: (not s.active, PRIORITY_NAMES.index(s.priority), s.order),
-            )
-            warnings, errors = group_counts(members)
-            group_item = _Row([title])
-            group_item.position = position
-            group_item.setData(0, GROUP_ROLE, group_id)
-            font = group_item.font(0)
-            font.setBold(True)
-            group_item.setFont(0, font)
-            group_item.setText(2, f"{plural(warnings, 'warning')}, {plural(errors, 'error')}")
-            for column in range(len(COLUMNS)):
-                group_item.setForeground(column, QBrush(text))
-            if errors:
-                red = readable(PRIORITY_COLOUR["critical"], base)
-                group_item.setForeground(2, QBrush(red))
-            self.tree.addTopLevelItem(group_item)
-            if selected == (None, group_id):
-                current = group_item
-            for row, site in enumerate(members):
-                item = self._site_item(site, row, base, text)
-                group_item.addChild(item)
-                if selected[0] == site.site_id:
-                    current = item
-            group_item.setExpanded(group_id not in collapsed)
+        current = fill_tree(self.tree, shown, brushes, selected, collapsed)
         self._sort_tree()
         self._apply_filter()
         self.tree.setUpdatesEnabled(True)
@@ -590,89 +375,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.stack.setCurrentIndex(1 if shown.groups else 0)
         self._update_actions()
 
-    def _site_item(self, site: SiteInfo, row: int, base: QColor, text: QColor) -> _Row:
-        state = site.state if site.active else "inactive"
-        last = (
-            "-"
-            if site.last_checked is None
-            else answer_text(site.last_status_code, site.last_error)
-        )
-        uptime = self._shown.uptime.get(site.site_id)
-        item = _Row(
-            [
-                site.title,
-                site.priority,
-                state,
-                uptime.text() if uptime is not None else "-",
-                local_text(site.last_seen),
-                last,
-                response_text(site),
-                failure_words(site.down_count) if site.down_count else "",
-            ]
-        )
-        percent = None if uptime is None else uptime.percent
-        ms = site.last_elapsed_ms if site.last_error is None else None
-        item.position = row
-        item.keys = (
-            site.title.casefold(),
-            PRIORITY_NAMES.index(site.priority),
-            STATE_ORDER.get(state, 3),
-            math.inf if percent is None else percent,
-            site.last_seen.timestamp() if site.last_seen else -math.inf,
-            last,
-            math.inf if ms is None else ms,
-            site.down_count,
-        )
-        item.setData(0, SITE_ROLE, site.site_id)
-        item.setData(1, SITE_ROLE, int(site.active))  # an int: PySide6 miscounts bools here
-        item.setToolTip(0, shown_url(site.url) if "@" in site.url else site.url)
-        background, fore, priority = self._brushes(
-            site.state if site.active else "unknown", site.active, site.priority, base, text
-        )
-        for column in range(len(COLUMNS)):
-            item.setBackground(column, background)
-            item.setForeground(column, fore)
-        item.setForeground(1, priority)
-        if site.priority == "critical":
-            item.setFont(1, self._bold)
-        return item
-
-    def _brushes(
-        self, state: str, active: bool, priority: str, base: QColor, text: QColor
-    ) -> tuple[QBrush, QBrush, QBrush]:
-        """A row's background, text and priority brushes (the same few for every row)."""
-        key = (state, active, priority)
-        if key not in self._brush_cache:
-            background = tint(state, base)
-            fore = readable(text if active else INACTIVE_TEXT, background)
-            colour = PRIORITY_COLOUR[priority]
-            pri = fore if not active or colour is None else readable(colour, background)
-            self._brush_cache[key] = (QBrush(background), QBrush(fore), QBrush(pri))
-        return self._brush_cache[key]
-
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self._shown is not None:
             self._redraw()
-
-    def site_rows(self) -> list[dict]:
-        """What the tree shows, row by row (tests and screen readers read it this way)."""
-        rows = []
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            if group.isHidden():
-                continue
-            for j in range(group.childCount()):
-                item = group.child(j)
-                if item.isHidden():
-                    continue
-                rows.append(
-                    {
-                        "group": group.text(0),
-                        **{name: item.text(c) for c, name in enumerate(COLUMNS)},
-                        "background": item.background(0).color(),
-                        "priority_colour": item.foreground(1).color(),
-                        "foregrounds": [item.foreground(c).color() for c in range(len(COLUMNS))],
-                    }
-                )
-        return rows

@@ -1,0 +1,203 @@
+"""Editing from the dashboard: the site and group editors, deactivating and deleting, each with
+an Undo for ``UNDO_SECONDS`` (the Undo button, Ctrl+Z or Edit > Undo; newest first).
+
+A delete hides the site or group at once and happens at its deadline, or when the app quits;
+Undo before then only shows it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from ..core.status import plural
+from ..store import editing, queries
+from ..store.settings import load_settings
+from .windows.editors import GroupEditor, SiteEditor
+
+UNDO_SECONDS = 8
+
+
+@dataclass
+class Undoable:
+    """Something just done that can be taken back for ``UNDO_SECONDS``; ``finish`` makes it
+    final (a pending delete happens), at the deadline or when the app quits."""
+
+    text: str  # what happened: 'Site "Blog" deleted.'
+    what: str  # for the Edit menu: 'delete of "Blog"'
+    undo: Callable[[], None]
+    finish: Callable[[], None]
+    timer: QTimer
+
+
+class Editing(QObject):
+    """``refresh`` redraws every window, ``status`` says a line in the dashboard, ``dashboard``
+    gives the dashboard (or None), ``deleted_site`` closes a deleted site's window."""
+
+    def __init__(
+        self,
+        refresh: Callable[[], None],
+        status: Callable[[str], None],
+        dashboard: Callable[[], QWidget | None],
+        deleted_site: Callable[[int], None],
+    ) -> None:
+        super().__init__()
+        self._refresh = refresh
+        self._status = status
+        self._dashboard = dashboard
+        self._deleted_site = deleted_site
+        self.pending_deletes: set[tuple[str, int]] = set()  # hidden now, deleted at the deadline
+        self.undoables: list[Undoable] = []  # oldest first
+        self._ended = False
+
+    def hidden(self, kind: str) -> set[int]:
+        """The ids of the sites or groups (``kind``) whose delete is pending."""
+        return {i for k, i in self.pending_deletes if k == kind}
+
+    # -- editors ---------------------------------------------------------------------------------
+
+    def edit_site(self, site_id: int | None) -> SiteEditor:
+        site = None
+        if site_id is not None:
+            settings = load_settings()
+            site = next(
+                (s for s in queries.list_sites(settings["strikes"]) if s.site_id == site_id), None
+            )
+
+        def save(group_title: str, fields: dict) -> None:
+            editing.save_site(group_title, fields, site_id)
+            self._refresh()
+
+        editor = SiteEditor(queries.list_groups(), save, site, parent=self._dashboard())
+        editor.setModal(True)
+        editor.show()
+        return editor
+
+    def edit_group(self, group_id: int | None) -> GroupEditor:
+        title = next((g.title for g in queries.list_groups() if g.group_id == group_id), "")
+
+        def save(new_title: str) -> None:
+            editing.save_group(new_title, group_id)
+            self._refresh()
+
+        editor = GroupEditor(save, title, parent=self._dashboard())
+        editor.setModal(True)
+        editor.show()
+        return editor
+
+    # -- changes that can be undone --------------------------------------------------------------
+
+    def toggle_site(self, site_id: int) -> None:
+        site = next((s for s in queries.list_sites(1) if s.site_id == site_id), None)
+        if site is None:
+            return
+        editing.save_site(site.group, {"active": not site.active}, site_id)
+        verb = "activated" if not site.active else "deactivated"
+        self._refresh()
+
+        def undo() -> None:
+            now = next((s for s in queries.list_sites(1) if s.site_id == site_id), None)
+            if now is not None:  # still there (and maybe moved to another group since)
+                editing.save_site(now.group, {"active": site.active}, site_id)
+
+        self.offer_undo(
+            f"“{site.title}” {verb}.", f"{verb[:-2]}ion of “{site.title}”", undo, lambda: None
+        )
+
+    def delete_later(self, kind: str, item_id: int) -> None:
+        """Hide it now, delete it after a few seconds unless the user clicks Undo."""
+        key = (kind, item_id)
+        if key in self.pending_deletes:
+            return
+        if kind == "site":
+            found = [s.title for s in queries.list_sites(1) if s.site_id == item_id]
+            text = f"Site “{found[0]}” deleted." if found else "Site deleted."
+        else:
+            found = [g.title for g in queries.list_groups() if g.group_id == item_id]
+            title = found[0] if found else ""
+            count = sum(1 for s in queries.list_sites(1) if s.group == title)
+            text = f"Group “{title}” and its {plural(count, 'site')} deleted."
+        if not found:
+            return
+        self.pending_deletes.add(key)
+        self._refresh()
+        self.offer_undo(
+            text,
+            f"delete of “{found[0]}”",
+            lambda: self.pending_deletes.discard(key),
+            lambda: self._delete_now(key),
+        )
+
+    def offer_undo(self, text: str, what: str, undo, finish) -> Undoable:
+        """Show ``text`` with an Undo button (and Ctrl+Z) for ``UNDO_SECONDS``."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        entry = Undoable(text, what, undo, finish, timer)
+        timer.timeout.connect(lambda: self._finish(entry))
+        timer.start(UNDO_SECONDS * 1000)
+        self.undoables.append(entry)
+        self.show_undo()
+        return entry
+
+    def undo_last(self) -> None:
+        """Take back the newest thing that can still be undone."""
+        if not self.undoables:
+            return
+        entry = self.undoables.pop()
+        entry.timer.stop()
+        entry.undo()
+        self._refresh()
+        self.show_undo()
+        self._status(f"Undone: {entry.text}")
+
+    def show_undo(self) -> None:
+        """The dashboard's Undo line: the newest change, and how many more can be undone."""
+        dashboard = self._dashboard()
+        if dashboard is None or self._ended:
+            return
+        if not self.undoables:
+            dashboard.show_undo(None)
+            return
+        newest = self.undoables[-1]
+        more = len(self.undoables) - 1
+        also = f" ({plural(more, 'earlier change')} can be undone too.)" if more else ""
+        dashboard.show_undo(newest.text + also, newest.what)
+
+    def _finish(self, entry: Undoable) -> None:
+        if entry in self.undoables:
+            self.undoables.remove(entry)
+            entry.timer.stop()
+            entry.finish()
+            self.show_undo()
+
+    def _delete_now(self, key: tuple[str, int]) -> None:
+        if key not in self.pending_deletes:
+            return
+        self.pending_deletes.discard(key)
+        kind, item_id = key
+        if kind == "site":
+            editing.delete_site(item_id)
+            self._deleted_site(item_id)
+        else:
+            editing.delete_group(item_id)
+        if not self._ended:
+            self._refresh()
+
+    # -- the end ---------------------------------------------------------------------------------
+
+    def finish_all(self) -> None:
+        """At quit: what the user asked for happens now (pending deletes), nothing is redrawn."""
+        self._ended = True
+        for entry in list(self.undoables):
+            self._finish(entry)
+
+    def stop(self) -> None:
+        """Stop the deadlines still running, doing nothing (a disposed app's timer must not
+        delete a site of another app's database)."""
+        self._ended = True
+        for entry in self.undoables:
+            entry.timer.stop()
+        self.undoables.clear()

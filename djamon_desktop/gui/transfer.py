@@ -1,0 +1,204 @@
+"""File > Import… and Export…: the file dialog, the work itself on a worker thread (a Djamon
+fixture of 200,000 checks takes seconds) behind a busy dialog, and what came of it: a line in
+the status bar, a summary box when the import says more than one line, or the problems.
+
+An import is one transaction, so it has no Cancel: it is stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from ..core.problems import DocumentRefused
+from ..core.status import plural
+from ..errors import UserError
+from ..store import repo
+from ..store.database import close_database
+
+log = logging.getLogger(__name__)
+
+BUSY_AFTER_MS = 300  # a quick import or export shows no busy dialog at all
+SHOWN_LINES = 30  # of a summary's or a refusal's details, in the box itself
+JSON_FILTER = "JSON files (*.json);;All files (*)"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an import or export came to (made on the worker thread)."""
+
+    kind: str  # "Import" or "Export"
+    path: str
+    summary: str | None = None  # what was done (several lines for a Djamon fixture)
+    problem: str | None = None  # what went wrong, one line
+    details: str = ""  # the problems, one a line
+
+
+def import_job(path: str) -> Outcome:
+    try:
+        what = repo.import_data(Path(path).read_bytes())
+    except OSError as exc:
+        return Outcome("Import", path, problem=f"{path} can't be read: {exc.strerror}")
+    except DocumentRefused as refused:
+        problem = f"Nothing was imported from {path}:"
+        return Outcome("Import", path, problem=problem, details="\n".join(refused.problems))
+    except UserError as exc:
+        return Outcome("Import", path, problem=f"Nothing was imported from {path}: {exc.message}")
+    return Outcome("Import", path, summary=what)
+
+
+def export_job(path: str) -> Outcome:
+    try:
+        Path(path).write_text(repo.export_text(), encoding="utf-8")
+    except OSError as exc:
+        return Outcome("Export", path, problem=f"{path} can't be written: {exc.strerror}")
+    return Outcome("Export", path, summary=f"Exported to {path}.")
+
+
+class Transfer(QObject):
+    """``window`` gives the dashboard (the dialogs' parent, may be None), ``status`` says a
+    line in it, ``imported`` runs after a successful import (re-arm the poller, redraw)."""
+
+    finished = Signal(object)  # the Outcome, once it is shown
+    _done = Signal(object)  # from the worker thread
+
+    def __init__(
+        self,
+        window: Callable[[], QWidget | None],
+        status: Callable[[str], None],
+        imported: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self._window = window
+        self._status = status
+        self._imported = imported
+        self._thread: threading.Thread | None = None
+        self.busy: QProgressDialog | None = None
+        self.shown: QMessageBox | None = None  # the last summary or problem box
+        self._done.connect(self._show_outcome)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    # -- dialogs ---------------------------------------------------------------------------------
+
+    def ask_import(self) -> QFileDialog:
+        dialog = QFileDialog(self._window(), "Import", str(Path.home()), JSON_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
+        return self._open(dialog, self.import_file)
+
+    def ask_export(self) -> QFileDialog:
+        default = str(Path.home() / "djamon-desktop.json")
+        dialog = QFileDialog(self._window(), "Export", default, JSON_FILTER)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("json")
+        dialog.selectFile(default)
+        return self._open(dialog, self.export_file)
+
+    def _open(self, dialog: QFileDialog, then: Callable[[str], bool]) -> QFileDialog:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(then)
+        dialog.open()  # window-modal, without a nested event loop
+        self.file_dialog = dialog
+        return dialog
+
+    # -- the work --------------------------------------------------------------------------------
+
+    def import_file(self, path: str) -> bool:
+        """Import ``path`` on a worker thread; False when another transfer is running."""
+        return self._start(import_job, path, f"Importing {Path(path).name}…")
+
+    def export_file(self, path: str) -> bool:
+        """Export to ``path`` on a worker thread; False when another transfer is running."""
+        return self._start(export_job, path, f"Exporting to {Path(path).name}…")
+
+    def _start(self, job: Callable[[str], Outcome], path: str, label: str) -> bool:
+        if self._thread is not None:
+            self._status("An import or export is running already.")
+            return False
+        self._status(label)
+        busy = QProgressDialog(label, None, 0, 0, self._window())
+        busy.setWindowTitle("djamon-desktop")
+        busy.setWindowModality(Qt.WindowModality.ApplicationModal)  # no edits meanwhile
+        busy.setMinimumDuration(0)
+        busy.setAutoClose(False)
+        busy.setAutoReset(False)
+        busy.hide()  # shown only if the work takes more than BUSY_AFTER_MS
+        self.busy = busy
+        QTimer.singleShot(BUSY_AFTER_MS, busy, lambda: busy.show() if self.busy is busy else None)
+
+        def work() -> None:
+            try:
+                outcome = job(path)
+            except Exception as exc:  # a bug, not the user's file: logged, said in the box
+                log.exception("%s of %s failed", job.__name__, path)
+                kind = "Import" if job is import_job else "Export"
+                outcome = Outcome(kind, path, problem=f"{kind} failed: {type(exc).__name__}: {exc}")
+            finally:
+                close_database()  # this thread's own connection
+            self._done.emit(outcome)
+
+        self._thread = threading.Thread(target=work, name="djamon-transfer", daemon=True)
+        self._thread.start()
+        return True
+
+    def _show_outcome(self, outcome: Outcome) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+        if self.busy is not None:
+            self.busy.close()
+            self.busy.deleteLater()
+            self.busy = None
+        if outcome.problem is not None:
+            self._status(f"{outcome.kind} failed.")
+            self._box(QMessageBox.Icon.Warning, outcome.kind, outcome.problem, outcome.details)
+        elif outcome.kind == "Import":
+            self._imported()
+            self._show_import_summary(Path(outcome.path).name, outcome.summary or "")
+        else:
+            self._status(outcome.summary or "")
+        self.finished.emit(outcome)
+
+    def _show_import_summary(self, name: str, summary: str) -> None:
+        """One line in the status bar; the lines a Djamon fixture adds in a box."""
+        first, *more = summary.splitlines()
+        if not more:
+            self._status(f"Imported {name}: {first}.")
+            return
+        head = first.rstrip(":").rsplit(";", 1)[0]
+        self._status(f"Imported {name}: {head}; {len(more)} more lines in the summary window.")
+        lines = "\n".join(line.strip() for line in more) + "."
+        self._box(QMessageBox.Icon.Information, "Import", f"Imported {name}: {first}", lines)
+
+    def _box(self, icon: QMessageBox.Icon, title: str, text: str, details: str = "") -> None:
+        box = QMessageBox(icon, f"{title} — djamon-desktop", text, parent=self._window())
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        lines = details.splitlines()
+        if len(lines) > SHOWN_LINES:  # the first ones in view, all of them under Show Details
+            more = plural(len(lines) - SHOWN_LINES, "more line")
+            box.setInformativeText("\n".join([*lines[:SHOWN_LINES], f"… and {more}."]))
+            box.setDetailedText(details)
+        elif details:
+            box.setInformativeText(details)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.show()
+        self.shown = box
+
+    def wait(self, timeout_s: float = 30) -> bool:
+        """At quit: let a transfer in progress end (its one transaction); True when it did."""
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout_s)
+        return not thread.is_alive()

@@ -1,0 +1,101 @@
+"""Palette-aware colours for the dashboard's rows: each state's tint over the palette's base
+colour (stronger on a dark base) and text shades that keep WCAG AA contrast against it."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor
+
+#: the hue of each state's row; its strength over the base colour depends on the palette
+STATE_TINT = {
+    "up": QColor(46, 160, 67),
+    "warning": QColor(230, 162, 20),
+    "down": QColor(207, 34, 46),
+    "unknown": QColor(128, 128, 128),
+}
+TINT_ALPHA = {"up": 0.16, "warning": 0.27, "down": 0.27, "unknown": 0.12}
+PRIORITY_COLOUR = {
+    "critical": QColor(176, 0, 32),
+    "high": QColor(200, 90, 0),
+    "normal": None,  # the palette's text colour
+    "low": QColor(110, 110, 110),
+}
+INACTIVE_TEXT = QColor(128, 128, 128)
+MIN_CONTRAST = 4.5  # WCAG AA for normal text
+
+
+def luminance(colour: QColor) -> float:
+    """Relative luminance as WCAG 2 defines it."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(colour.redF())
+        + 0.7152 * channel(colour.greenF())
+        + 0.0722 * channel(colour.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours, from 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def mix(a: QColor, b: QColor, amount: float) -> QColor:
+    """``a`` moved ``amount`` (0..1) of the way to ``b``; opaque."""
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * amount,
+        a.greenF() + (b.greenF() - a.greenF()) * amount,
+        a.blueF() + (b.blueF() - a.blueF()) * amount,
+    )
+
+
+def is_dark(base: QColor) -> bool:
+    return luminance(base) < 0.2
+
+
+def tint(state: str, base: QColor) -> QColor:
+    """A state's row colour over ``base`` (stronger on a dark base, where tints fade)."""
+    strength = TINT_ALPHA[state] * (1.6 if is_dark(base) else 1.0)
+    return mix(base, STATE_TINT[state], strength)
+
+
+def readable(colour: QColor, background: QColor, minimum: float = MIN_CONTRAST) -> QColor:
+    """``colour``, or the nearest shade of it (towards white or black, whichever the background
+    allows) that reaches ``minimum`` contrast against ``background``."""
+    if contrast(colour, background) >= minimum:
+        return colour
+    white, black = QColor(255, 255, 255), QColor(0, 0, 0)
+    target = white if contrast(white, background) > contrast(black, background) else black
+    for step in range(1, 21):
+        shade = mix(colour, target, step / 20)
+        if contrast(shade, background) >= minimum:
+            return shade
+    return target
+
+
+class RowBrushes:
+    """The brushes of one palette (its base and text colours): computed once per state,
+    activity and priority, not once per row."""
+
+    def __init__(self, base: QColor, text: QColor) -> None:
+        self.base = base
+        self.text = QBrush(text)
+        self._text_colour = text
+        self._cache: dict[tuple[str, bool, str], tuple[QBrush, QBrush, QBrush]] = {}
+
+    def error_count(self) -> QBrush:
+        """A group's "N errors" when it has any: red, readable on the base colour."""
+        return QBrush(readable(PRIORITY_COLOUR["critical"], self.base))
+
+    def row(self, state: str, active: bool, priority: str) -> tuple[QBrush, QBrush, QBrush]:
+        """A site row's background, text and priority brushes."""
+        key = (state, active, priority)
+        if key not in self._cache:
+            background = tint(state, self.base)
+            fore = readable(self._text_colour if active else INACTIVE_TEXT, background)
+            colour = PRIORITY_COLOUR[priority]
+            pri = fore if not active or colour is None else readable(colour, background)
+            self._cache[key] = (QBrush(background), QBrush(fore), QBrush(pri))
+        return self._cache[key]

@@ -1,0 +1,215 @@
+"""The dashboard's table: its columns and the tree items that show a group (its warning and
+error counts) and a site (its state, uptime, last answer...), with the keys they sort by."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+
+from ...core.outages import PRIORITY_NAMES
+from ...core.sites import SiteInfo
+from ...core.status import answer_text, failure_words, local_text, plural
+from ...core.urls import shown_url
+from .colours import RowBrushes
+
+COLUMNS = [
+    "Site",
+    "Priority",
+    "State",
+    "Uptime 24 h",
+    "Last seen",
+    "Last answer",
+    "Response",
+    "Failures",
+]
+SITE_ROLE = Qt.ItemDataRole.UserRole
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ORDER = {"down": 0, "warning": 1, "up": 2, "unknown": 3, "inactive": 4}
+
+
+class SortableItem(QTreeWidgetItem):
+    """A tree item that sorts by its own keys: sites by the clicked column, groups never (they
+    keep their order whichever way the sites are sorted)."""
+
+    keys: tuple = ()
+    position = 0
+
+    def __lt__(self, other: QTreeWidgetItem) -> bool:
+        tree = self.treeWidget()
+        if self.parent() is None or not isinstance(other, SortableItem):
+            # groups: their own order, whether the sort is ascending or descending
+            descending = (
+                tree is not None
+                and tree.header().sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+            )
+            mine, theirs = self.position, getattr(other, "position", 0)
+            return mine > theirs if descending else mine < theirs
+        column = tree.sortColumn() if tree is not None else 0
+        return (self.keys[column], self.position) < (other.keys[column], other.position)
+
+
+def response_text(site: SiteInfo) -> str:
+    """The last check's response time; for a failed one the kind of failure, never ``0 ms``."""
+    if site.last_checked is None or site.last_elapsed_ms is None:
+        return "-"
+    if site.last_error:
+        return site.last_error
+    return "<1 ms" if site.last_elapsed_ms < 1 else f"{site.last_elapsed_ms:.0f} ms"
+
+
+def group_counts(sites: list[SiteInfo]) -> tuple[int, int]:
+    """(warnings, errors) among a group's active sites."""
+    active = [s for s in sites if s.active]
+    return (
+        sum(1 for s in active if s.state == "warning"),
+        sum(1 for s in active if s.state == "down"),
+    )
+
+
+def in_shown_order(sites: list[SiteInfo]) -> list[SiteInfo]:
+    """A group's sites as the table lists them unsorted: active first, by priority, by order."""
+    return sorted(sites, key=lambda s: (not s.active, PRIORITY_NAMES.index(s.priority), s.order))
+
+
+def group_item(
+    position: int, group_id: int, title: str, members: list[SiteInfo], brushes: RowBrushes
+) -> SortableItem:
+    """A group's row: its title in bold and how many of its sites warn and fail."""
+    warnings, errors = group_counts(members)
+    item = SortableItem([title])
+    item.position = position
+    item.setData(0, GROUP_ROLE, group_id)
+    font = item.font(0)
+    font.setBold(True)
+    item.setFont(0, font)
+    item.setText(2, f"{plural(warnings, 'warning')}, {plural(errors, 'error')}")
+    for column in range(len(COLUMNS)):
+        item.setForeground(column, brushes.text)
+    if errors:
+        item.setForeground(2, brushes.error_count())
+    return item
+
+
+def site_item(
+    site: SiteInfo, position: int, uptime, brushes: RowBrushes, bold: QFont
+) -> SortableItem:
+    """A site's row; ``uptime`` is its 24 h uptime (``text()`` and ``percent``) or None."""
+    state = site.state if site.active else "inactive"
+    last = "-" if site.last_checked is None else answer_text(site.last_status_code, site.last_error)
+    item = SortableItem(
+        [
+            site.title,
+            site.priority,
+            state,
+            uptime.text() if uptime is not None else "-",
+            local_text(site.last_seen),
+            last,
+            response_text(site),
+            failure_words(site.down_count) if site.down_count else "",
+        ]
+    )
+    percent = None if uptime is None else uptime.percent
+    ms = site.last_elapsed_ms if site.last_error is None else None
+    item.position = position
+    item.keys = (
+        site.title.casefold(),
+        PRIORITY_NAMES.index(site.priority),
+        STATE_ORDER.get(state, 3),
+        math.inf if percent is None else percent,
+        site.last_seen.timestamp() if site.last_seen else -math.inf,
+        last,
+        math.inf if ms is None else ms,
+        site.down_count,
+    )
+    item.setData(0, SITE_ROLE, site.site_id)
+    item.setData(1, SITE_ROLE, int(site.active))  # an int: PySide6 miscounts bools here
+    item.setToolTip(0, shown_url(site.url) if "@" in site.url else site.url)
+    background, fore, priority = brushes.row(
+        site.state if site.active else "unknown", site.active, site.priority
+    )
+    for column in range(len(COLUMNS)):
+        item.setBackground(column, background)
+        item.setForeground(column, fore)
+    item.setForeground(1, priority)
+    if site.priority == "critical":
+        item.setFont(1, bold)
+    return item
+
+
+def site_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    """Every site's item, group by group, in the order shown."""
+    items = []
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        items += [group.child(j) for j in range(group.childCount())]
+    return items
+
+
+def filter_tree(tree: QTreeWidget, needle: str) -> tuple[int, int]:
+    """Hide the sites whose title, group and URL all lack ``needle`` (casefolded); a group
+    stays while its title or a site of it matches. Returns (sites shown, sites in all)."""
+    shown = total = 0
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        group_match = needle in group.text(0).casefold()
+        visible = 0
+        for j in range(group.childCount()):
+            item = group.child(j)
+            match = (
+                group_match
+                or needle in item.text(0).casefold()
+                or needle in item.toolTip(0).casefold()
+            )
+            item.setHidden(not match)
+            visible += match
+        group.setHidden(not visible and not group_match)
+        shown += visible
+        total += group.childCount()
+    return shown, total
+
+
+@dataclass
+class Shown:
+    """What the table shows: every (id, title) of the groups in order, the sites, the sites
+    hidden while their delete can be undone, and each site's 24 h uptime."""
+
+    groups: list[tuple[int, str]]
+    sites: list[SiteInfo]
+    hidden: set[int]
+    uptime: dict
+
+
+def fill_tree(
+    tree: QTreeWidget,
+    shown: Shown,
+    brushes: RowBrushes,
+    selected: tuple[int | None, int | None],
+    collapsed: set[int],
+) -> QTreeWidgetItem | None:
+    """Fill the (cleared) tree with ``shown``: groups expanded unless ``collapsed``; returns
+    the item of the ``selected`` (site id, group id), if it is still there."""
+    bold = tree.font()
+    bold.setBold(True)
+    tree.clear()
+    by_group: dict[str, list[SiteInfo]] = {}
+    for site in shown.sites:
+        if site.site_id not in shown.hidden:
+            by_group.setdefault(site.group, []).append(site)
+    current = None
+    for position, (group_id, title) in enumerate(shown.groups):
+        members = in_shown_order(by_group.get(title, []))
+        group = group_item(position, group_id, title, members, brushes)
+        tree.addTopLevelItem(group)
+        if selected == (None, group_id):
+            current = group
+        for row, site in enumerate(members):
+            item = site_item(site, row, shown.uptime.get(site.site_id), brushes, bold)
+            group.addChild(item)
+            if selected[0] == site.site_id:
+                current = item
+        group.setExpanded(group_id not in collapsed)
+    return current

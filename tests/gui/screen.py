@@ -1,0 +1,115 @@
+"""Reading what a window shows and using menus the way a person does: open the menu, click the
+entry. No test-only methods on the widgets themselves."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
+
+from djamon_desktop.gui.windows.site_table import COLUMNS
+
+
+def site_rows(dashboard) -> list[dict]:
+    """The dashboard's visible site rows, top to bottom: each column's text, the group's title,
+    and the colours the row is painted with."""
+    rows = []
+    tree = dashboard.tree
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        if group.isHidden():
+            continue
+        for j in range(group.childCount()):
+            item = group.child(j)
+            if item.isHidden():
+                continue
+            rows.append(
+                {
+                    "group": group.text(0),
+                    **{name: item.text(c) for c, name in enumerate(COLUMNS)},
+                    "background": item.background(0).color(),
+                    "priority_colour": item.foreground(1).color(),
+                    "foregrounds": [item.foreground(c).color() for c in range(len(COLUMNS))],
+                }
+            )
+    return rows
+
+
+def titles(dashboard) -> list[str]:
+    return [r["Site"] for r in site_rows(dashboard)]
+
+
+def menu_texts(menu: QMenu) -> list[str]:
+    """A menu as a person reads it once it opened: a submenu as 'Title >' and its entries
+    indented below it."""
+    out = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            out.append(action.text() + " >")
+            out += ["  " + a.text() for a in action.menu().actions()]
+        elif not action.isSeparator():
+            out.append(action.text())
+    return out
+
+
+def open_menu(qtbot, menu: QMenu) -> QMenu:
+    """Pop the menu up (it rebuilds itself as it opens) and wait until it shows."""
+    menu.popup(QPoint(40, 40))
+    qtbot.waitUntil(menu.isVisible)
+    return menu
+
+
+def click_menu(qtbot, menu: QMenu, *path: str) -> None:
+    """Open ``menu`` and click its entries along ``path`` ('Pause monitoring', 'For 1 hour')."""
+    open_menu(qtbot, menu)
+    for n, text in enumerate(path):
+        action = next((a for a in menu.actions() if a.text() == text), None)
+        assert action is not None, (text, menu_texts(menu))
+        assert action.isEnabled(), text
+        pos = menu.actionGeometry(action).center()
+        qtbot.mouseMove(menu, pos)
+        qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=pos)
+        if n < len(path) - 1:
+            menu = action.menu()
+            qtbot.waitUntil(menu.isVisible)
+
+
+def message_box(qtbot, title: str, timeout: int = 5000):
+    """The message box on screen with this title (waits for it to show)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    found: list = []
+
+    def shown() -> bool:
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible() and w.windowTitle() == title
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=timeout)
+    return found[-1]
+
+
+def choose_file(qtbot, path) -> None:
+    """In the file dialog on screen: type ``path`` into its file name box and press Enter."""
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
+
+    dialogs: list = []
+
+    def shown() -> bool:
+        dialogs[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QFileDialog) and w.isVisible()
+        ]
+        return bool(dialogs)
+
+    qtbot.waitUntil(shown)
+    name = dialogs[-1].findChild(QLineEdit, "fileNameEdit")
+    qtbot.mouseClick(name, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(name.hasFocus)
+    qtbot.keyClick(name, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(name, str(path))
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialogs[-1].isVisible())

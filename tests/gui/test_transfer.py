@@ -1,0 +1,185 @@
+"""File > Import… and Export… the way a person uses them: Ctrl+I or Ctrl+E in the dashboard, the
+path typed into the file dialog, then what shows (the table, the status line, a summary or a
+problem box). The work runs on a worker thread: the UI keeps turning during a large import."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from djamon_desktop.store import history, queries
+
+from ..conftest import document, group, site
+from .screen import choose_file, message_box, site_rows, titles
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def shown(qtbot, app):
+    dashboard = app.windows.show_dashboard()
+    qtbot.waitExposed(dashboard)
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    return dashboard
+
+
+def press(qtbot, dashboard, key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key press in the dashboard, brought to the front first (as a person clicks it)."""
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    widget = QApplication.focusWidget()
+    assert widget is not None and widget.window() is dashboard
+    qtbot.keyClick(widget, key, modifier)
+
+
+def status(dashboard) -> str:
+    return dashboard.statusBar().currentMessage()
+
+
+def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server):
+    app = make_app(start_round=False)
+    dashboard = shown(qtbot, app)
+    good = tmp_path / "in.json"
+    good.write_text(json.dumps(document(group("G", site("A", server.url("/"))))))
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, good)
+    qtbot.waitUntil(lambda: titles(dashboard) == ["A"])
+    assert status(dashboard).startswith("Imported in.json: 1 new groups, 0 matched; 1 new sites")
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document(group("G", site("B", "ftp://x/")))))
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, bad)
+    box = message_box(qtbot, "Import — djamon-desktop")
+    assert box.text() == f"Nothing was imported from {bad}:"
+    assert "groups[0].sites[0].url" in box.informativeText()
+    assert status(dashboard) == "Import failed."
+    assert [s.title for s in queries.list_sites(3)] == ["A"]  # nothing of it stored
+    box.close()
+
+    out = tmp_path / "out.json"
+    press(qtbot, dashboard, Qt.Key.Key_E, CTRL)
+    choose_file(qtbot, out)
+    qtbot.waitUntil(lambda: status(dashboard) == f"Exported to {out}.")
+    assert json.loads(out.read_text())["groups"][0]["sites"][0]["title"] == "A"
+
+
+def test_a_djamon_fixture_summary_shows_in_a_box_and_one_status_line(qtbot, make_app, shot):
+    app = make_app(start_round=False)
+    dashboard = shown(qtbot, app)
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, FIXTURES / "djamon_variant.json")
+    box = message_box(qtbot, "Import — djamon-desktop")
+    assert box.text() == (
+        "Imported djamon_variant.json: Djamon fixture: added 2 groups, 3 sites, 6 checks, "
+        "2 outages, 3 outage sites; fields under other names:"
+    )
+    lines = box.informativeText().splitlines()
+    assert 'monitor.site: active flag read from "is_active";' in lines
+    assert 'monitor.siteview: "day" not read;' in lines
+    assert lines[-1] == 'monitor.outagesites: start time read from "since".'
+    assert len(lines) == 24 and not box.detailedText()  # all of them in view
+    assert not box.isModal()
+    line = status(dashboard)
+    assert "\n" not in line
+    assert line == (
+        "Imported djamon_variant.json: Djamon fixture: added 2 groups, 3 sites, 6 checks, "
+        f"2 outages, 3 outage sites; {len(lines)} more lines in the summary window."
+    )
+    assert sorted(r["Site"] for r in site_rows(dashboard)) == ["Database", "Printer", "Shop"]
+    shot(dashboard, "dashboard-after-import")
+    shot(box, "import-summary")
+    box.close()
+
+
+def big_fixture(path: Path, checks: int) -> None:
+    """A Djamon fixture: one group, ten sites and ``checks`` site views a minute apart."""
+    objects = [{"model": "monitor.group", "pk": 1, "fields": {"name": "Archive"}}]
+    for n in range(10):
+        fields = {"group": 1, "name": f"Site {n}", "address": f"https://s{n}.example/"}
+        objects.append({"model": "monitor.site", "pk": n + 1, "fields": fields})
+    start = datetime(2013, 1, 1, tzinfo=UTC)
+    for n in range(checks):
+        when = (start + timedelta(minutes=n // 10)).isoformat().replace("+00:00", "Z")
+        fields = {"site": n % 10 + 1, "attempt_time": when, "http_status": 200}
+        objects.append(
+            {"model": "monitor.siteview", "pk": str(uuid.UUID(int=n + 1)), "fields": fields}
+        )
+    path.write_text(json.dumps(objects))
+
+
+def test_the_ui_keeps_turning_during_a_large_import(qtbot, make_app, tmp_path, shot):
+    """A 10 ms timer on the UI thread is never held up for long, the busy dialog shows what is
+    imported, and the tray menu opens while the import runs on its worker thread."""
+    path = tmp_path / "big.json"
+    big_fixture(path, 60_000)
+    app = make_app(start_round=False)
+    dashboard = shown(qtbot, app)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, path)
+    started = time.perf_counter()
+    last[0] = started
+    timer.start()
+    qtbot.waitUntil(lambda: app.transfer.busy is not None and app.transfer.busy.isVisible())
+    busy = app.transfer.busy
+    assert isinstance(busy, QProgressDialog) and busy.labelText() == "Importing big.json…"
+    assert status(dashboard) == "Importing big.json…"
+    shot(busy, "import-progress")
+    menu_started = time.perf_counter()
+    app.tray.menu.popup(app.tray.menu.pos())
+    qtbot.waitUntil(app.tray.menu.isVisible)
+    menu_time = time.perf_counter() - menu_started
+    app.tray.menu.hide()
+    box = message_box(qtbot, "Import — djamon-desktop", timeout=60_000)
+    took = time.perf_counter() - started
+    timer.stop()
+    assert app.transfer.busy is None  # the busy dialog went with the import
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+    assert box.text().startswith("Imported big.json: Djamon fixture: added 1 group, 10 sites, ")
+    assert "60,000 checks" in box.text() or "60000 checks" in box.text()
+    assert history.check_count() == 60_000
+    print(f"import took {took:.1f} s; longest UI stall {max(gaps) * 1000:.0f} ms")
+    assert took > 1, "too small an import to show anything"
+    assert max(gaps) < 0.3, f"the UI thread stalled for {max(gaps) * 1000:.0f} ms"
+    assert menu_time < 0.3
+    box.close()
+
+
+def test_a_long_list_of_problems_shows_its_first_lines_and_all_under_details(
+    qtbot, make_app, tmp_path
+):
+    path = tmp_path / "numbered.json"
+    big_fixture(path, 100)
+    objects = json.loads(path.read_text())
+    for n, obj in enumerate(objects[11:]):
+        obj["pk"] = n + 1  # a site view's pk is a UUID: each of these is refused
+    path.write_text(json.dumps(objects))
+    app = make_app(start_round=False)
+    dashboard = shown(qtbot, app)
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, path)
+    box = message_box(qtbot, "Import — djamon-desktop")
+    lines = box.informativeText().splitlines()
+    assert len(lines) == 31 and lines[-1] == "… and 70 more lines."
+    assert len(box.detailedText().splitlines()) == 100
+    assert "pk: 100 is not a UUID" in box.detailedText()
+    assert queries.list_groups() == []
+    box.close()
