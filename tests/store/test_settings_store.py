@@ -1,0 +1,61 @@
+"""The stored settings, called directly: defaults until something is saved, saves merged with
+the import's rules, a refused save stores nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from djamon_desktop.core.problems import DocumentRefused
+from djamon_desktop.core.settings import default_settings
+from djamon_desktop.store.settings import load_settings, save_settings
+
+
+def stored_rows(path) -> dict[str, str]:
+    with sqlite3.connect(path) as con:
+        return dict(con.execute("SELECT key, value FROM setting"))
+
+
+def test_an_empty_store_reads_every_default(store):
+    assert load_settings() == default_settings()
+    assert stored_rows(store) == {}
+
+
+def test_a_save_merges_nested_settings_key_by_key(store):
+    merged = save_settings({"strikes": 5, "email": {"port": 465, "security": "ssl"}})
+    assert merged["strikes"] == 5
+    assert merged["email"] == {**default_settings()["email"], "port": 465, "security": "ssl"}
+    assert load_settings() == merged
+    save_settings({"email": {"username": "ops"}})
+    assert load_settings()["email"]["port"] == 465  # kept: only username was given
+    assert load_settings()["email"]["username"] == "ops"
+
+
+def test_a_refused_save_names_every_problem_and_stores_nothing(store):
+    with pytest.raises(DocumentRefused) as refused:
+        save_settings({"strikes": 0, "email": {"port": "25"}})
+    assert refused.value.problems == [
+        "settings.strikes: 0 is below 1",
+        "settings.email.port: must be a whole number, not a string",
+    ]
+    with pytest.raises(DocumentRefused) as refused:
+        save_settings({"email": {"enabled": True, "to": []}})  # each value fine, not together
+    assert refused.value.problems == [
+        "settings.email.to: e-mail is enabled but there is no recipient"
+    ]
+    assert stored_rows(store) == {}
+    assert load_settings() == default_settings()
+
+
+def test_unknown_stored_keys_are_ignored_when_read(store):
+    save_settings({"retention_days": 30})
+    with sqlite3.connect(store) as con:
+        con.execute("INSERT INTO setting (key, value) VALUES ('gone', '1')")
+        con.execute(
+            "UPDATE setting SET value = '{\"enabled\": true, \"old\": 1}' WHERE key = 'twitter'"
+        )
+    settings = load_settings()
+    assert "gone" not in settings
+    assert settings["twitter"] == {"enabled": True}
+    assert settings["retention_days"] == 30
