@@ -65,7 +65,6 @@ class Transfer(QObject):
     """``window`` gives the dashboard (the dialogs' parent, may be None), ``status`` says a
     line in it, ``imported`` runs after a successful import (re-arm the poller, redraw)."""
 
-    finished = Signal(object)  # the Outcome, once it is shown
     _done = Signal(object)  # from the worker thread
 
     def __init__(
@@ -80,12 +79,7 @@ class Transfer(QObject):
         self._imported = imported
         self._thread: threading.Thread | None = None
         self.busy: QProgressDialog | None = None
-        self.shown: QMessageBox | None = None  # the last summary or problem box
         self._done.connect(self._show_outcome)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
 
     # -- dialogs ---------------------------------------------------------------------------------
 
@@ -107,7 +101,6 @@ class Transfer(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(then)
         dialog.open()  # window-modal, without a nested event loop
-        self.file_dialog = dialog
         return dialog
 
     # -- the work --------------------------------------------------------------------------------
@@ -166,7 +159,6 @@ class Transfer(QObject):
             self._show_import_summary(Path(outcome.path).name, outcome.summary or "")
         else:
             self._status(outcome.summary or "")
-        self.finished.emit(outcome)
 
     def _show_import_summary(self, name: str, summary: str) -> None:
         """One line in the status bar; the lines a Djamon fixture adds in a box."""
@@ -174,8 +166,8 @@ class Transfer(QObject):
         if not more:
             self._status(f"Imported {name}: {first}.")
             return
-        head = first.rstrip(":").rsplit(";", 1)[0]
-        self._status(f"Imported {name}: {head}; {len(more)} more lines in the summary window.")
+        counts = first.rstrip(":").rsplit(";", 1)[0].removeprefix("Djamon fixture: ")
+        self._status(f"Imported {name}: {counts}.")  # the box beside it says the rest
         lines = "\n".join(line.strip() for line in more) + "."
         self._box(QMessageBox.Icon.Information, "Import", f"Imported {name}: {first}", lines)
 
@@ -193,7 +185,6 @@ class Transfer(QObject):
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
-        self.shown = box
 
     def wait(self, timeout_s: float = 30) -> bool:
         """At quit: let a transfer in progress end (its one transaction); True when it did."""

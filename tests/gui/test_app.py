@@ -14,7 +14,7 @@ from djamon_desktop.store.settings import load_settings
 
 from ..conftest import document, group, payments, site
 from .conftest import near, pixel_colour
-from .screen import click_menu, site_rows, titles
+from .screen import click_menu, message_box, site_rows, titles
 
 
 def tray_colour(app):
@@ -338,8 +338,7 @@ def test_an_unexpected_error_shows_a_dialog_and_the_tray_stays(qtbot, make_app, 
             sys.excepthook(*sys.exc_info())
     finally:
         sys.excepthook, threading.excepthook = saved
-    box = app._error_box
-    assert box.isVisible() and box.windowTitle() == "Unexpected error — djamon-desktop"
+    box = message_box(qtbot, "Unexpected error — djamon-desktop")
     assert "ValueError: the disk said no" in box.text()
     assert str(data_dir / "logs") in box.informativeText()
     assert "Traceback" in box.detailedText()

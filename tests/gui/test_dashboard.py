@@ -64,9 +64,10 @@ def two_sites(load, server):
     load(document(group("G", site("A", server.url("/")), site("B", server.url("/")))))
 
 
-def test_delete_shows_an_undo_button_that_brings_the_site_back(qtbot, make_app, two_sites):
+def test_delete_shows_an_undo_button_that_brings_the_site_back(qtbot, make_app, two_sites, shot):
     app = make_app(start_round=False)
     dashboard = shown(qtbot, app)
+    shot(dashboard, "dashboard")
     assert not dashboard.undo_button.isVisible()
     assert not dashboard.act_undo.isEnabled()
     click_row(qtbot, dashboard, "A")
@@ -75,6 +76,7 @@ def test_delete_shows_an_undo_button_that_brings_the_site_back(qtbot, make_app, 
     assert dashboard.undo_button.isVisible()
     assert dashboard.undo_bar.label.text() == "Site “A” deleted."
     assert dashboard.act_undo.isEnabled() and dashboard.act_undo.text() == "&Undo delete of “A”"
+    shot(dashboard, "dashboard-undo")
     qtbot.mouseClick(dashboard.undo_button, Qt.MouseButton.LeftButton)
     assert titles(dashboard) == ["A", "B"]
     assert not dashboard.undo_button.isVisible()
