@@ -11,8 +11,10 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+from peewee import JOIN
 
 from ..core.outages import (
     PRIORITY_NAMES,
@@ -37,8 +39,8 @@ _CHECK_INSERT = (
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
 _SITE_UPDATE = (
-    "UPDATE site SET down_count=?, last_seen=?, last_checked=?, last_status_code=?,"
-    " last_error=?, last_elapsed_ms=? WHERE id=?"
+    "UPDATE site SET down_count=?, last_seen=coalesce(?, last_seen), last_checked=?,"
+    " last_status_code=?, last_error=?, last_elapsed_ms=? WHERE id=?"
 )
 
 
@@ -94,25 +96,21 @@ def record_round(rows: RoundRows, strikes: int, render: Render) -> RoundRecord:
     """
     when, when_ms = rows.when, rows._when_ms
     with db.atomic("IMMEDIATE"):
-        sites = _all_sites()
+        standing = _standing()
         down_counts: dict[int, int] = {}
         site_updates = []
         for site_id, result in rows.results.items():
-            site = sites.get(site_id)
+            site = standing.get(site_id)
             if site is None:
                 continue
             good = result.is_good(rows.good_codes)
-            site.down_count = next_down_count(site.down_count, good)
-            if good:
-                site.last_seen = when
-            site.last_checked = when
-            site.last_status_code = result.status_code
-            site.last_error = result.error
-            down_counts[site_id] = site.down_count
+            count = next_down_count(site.down_count, good)
+            standing[site_id] = replace(site, down_count=count)
+            down_counts[site_id] = count
             site_updates.append(
                 (
-                    site.down_count,
-                    Site.last_seen.db_value(site.last_seen),
+                    count,
+                    when_ms if good else None,  # last seen: kept unless this answer was good
                     when_ms,
                     result.status_code,
                     result.error,
@@ -127,19 +125,28 @@ def record_round(rows: RoundRows, strikes: int, render: Render) -> RoundRecord:
         if kept:
             cursor.executemany(_CHECK_INSERT, kept)
         history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
-        opened, closed = _apply_outage_rules(when, sites, strikes, render)
+        opened, closed = _apply_outage_rules(when, standing, strikes, render)
     return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
 
 
 def settle_outages(when: datetime, strikes: int, render: Render) -> list[int]:
     """Close an open outage whose sites are all up or inactive (for rounds that check nothing)."""
     with db.atomic("IMMEDIATE"):
-        _opened, closed = _apply_outage_rules(when, _all_sites(), strikes, render)
+        _opened, closed = _apply_outage_rules(when, _standing(), strikes, render)
     return closed
 
 
-def _all_sites() -> dict[int, Site]:
-    return {s.id: s for s in Site.select(Site, SiteGroup).join(SiteGroup)}
+def _standing() -> dict[int, SiteStrikes]:
+    """What the outage rules read of every site, as stored now (plain tuples: a round of
+    thousands of sites reads this inside its transaction)."""
+    cursor = db.execute_sql(
+        "SELECT site.id, site.active, site.priority, site_group.position, site.position,"
+        " site.down_count FROM site JOIN site_group ON site_group.id = site.group_id"
+    )
+    return {
+        site_id: SiteStrikes(site_id, bool(active), priority, (group_at, at), down_count)
+        for site_id, active, priority, group_at, at, down_count in cursor
+    }
 
 
 def _new_code() -> str:
@@ -152,7 +159,7 @@ def _new_code() -> str:
 
 
 def _apply_outage_rules(
-    when: datetime, sites: dict[int, Site], strikes: int, render: Render
+    when: datetime, standing: dict[int, SiteStrikes], strikes: int, render: Render
 ) -> tuple[list[int], list[int]]:
     """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
 
@@ -167,21 +174,15 @@ def _apply_outage_rules(
             for link in OutageSite.select(OutageSite.site).where(OutageSite.outage == open_outage)
             if link.site_id is not None
         )
-    strikes_of = {
-        s.id: SiteStrikes(
-            site_id=s.id,
-            active=bool(s.active),
-            priority=s.priority,
-            order=(s.group.position, s.position),
-            down_count=s.down_count,
-        )
-        for s in sites.values()
-    }
-    plan = plan_outage(strikes_of, members, strikes)
+    plan = plan_outage(standing, members, strikes)
     opened: list[int] = []
     closed: list[int] = []
+    if plan.joining:
+        titles = dict(
+            Site.select(Site.id, Site.title).where(Site.id.in_(list(plan.joining))).tuples()
+        )
     if plan.opens:
-        primary = sites[plan.joining[0]]
+        primary = Site.get_by_id(plan.joining[0])
         open_outage = Outage.create(
             code=_new_code(),
             start_time=when,
@@ -196,7 +197,7 @@ def _apply_outage_rules(
                 {
                     "outage": open_outage.id,
                     "site": site_id,
-                    "title": sites[site_id].title,
+                    "title": titles[site_id],
                     "primary": plan.opens and index == 0,
                     "start_time": when,
                 }
@@ -204,26 +205,24 @@ def _apply_outage_rules(
             ]
         ).execute()
     if plan.opens:
-        _queue(open_outage, "opened", when, sites, render)
+        _queue(open_outage, "opened", when, render)
     if plan.closes and open_outage is not None:
         open_outage.end_time = when
         open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
         open_outage.save()
         closed.append(open_outage.id)
-        _queue(open_outage, "closed", when, sites, render)
+        _queue(open_outage, "closed", when, render)
     return opened, closed
 
 
-def _queue(
-    outage: Outage, event: str, when: datetime, sites: dict[int, Site], render: Render
-) -> None:
+def _queue(outage: Outage, event: str, when: datetime, render: Render) -> None:
     facts = OutageFacts(
         event=event,
         code=outage.code,
         start_time=outage.start_time,
         end_time=outage.end_time,
         seconds_down=outage.seconds_down,
-        sites=tuple(_site_lines(outage, sites)),
+        sites=tuple(_site_lines(outage)),
     )
     outbox.queue(outage.id, event, when, render(facts))
 
@@ -236,15 +235,18 @@ def _answer(site: Site | None) -> str:
     return f"HTTP {site.last_status_code}"
 
 
-def _site_lines(outage: Outage, sites: dict[int, Site]) -> list[SiteLine]:
+def _site_lines(outage: Outage) -> list[SiteLine]:
+    """The outage's sites as an alert lists them (primary first), as stored now."""
     links = (
-        OutageSite.select()
+        OutageSite.select(OutageSite, Site, SiteGroup)
+        .join(Site, join_type=JOIN.LEFT_OUTER)
+        .join(SiteGroup, join_type=JOIN.LEFT_OUTER)
         .where(OutageSite.outage == outage)
         .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
     )
     out = []
     for link in links:
-        site = sites.get(link.site_id) if link.site_id is not None else None
+        site = link.site if link.site_id is not None else None
         out.append(
             SiteLine(
                 title=link.title,
