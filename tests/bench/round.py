@@ -1,12 +1,17 @@
-"""Benchmark: one `djamon-desktop check` over 1,000 loopback sites against the 5 s floor.
+"""Benchmark: whole `djamon-desktop check` processes against the timeout's floor, beside curl.
 
-990 sites answer in 20-300 ms, 10 never answer and are listed last. The floor is the timeout
-itself: no round with a hung site can end before it. The script runs the whole `check`
-process twice in one go (the first round starts sites in list order; the second starts the
-slowest of the first round first) and prints, side by side, each round's wall time as a ratio
-of the floor, the CPU it used per check, its peak memory, and the bare interpreter start-up.
+For each size (250, 1,000 and 4,000 sites by default) the sites are imported into a fresh data
+folder: all but 10 answer in 20-300 ms, 10 never answer and are listed last. Then three rounds
+run, each a whole process timed from its start to its exit:
 
-    .venv/bin/python tests/bench/round.py [--sites 1000] [--hung 10] [--timeout 5]
+- round 1, the first after the import (checks start in list order, the hung sites last);
+- round 2 (the slowest of round 1 start first);
+- curl, the same URLs in list order: ``curl -Z --parallel-immediate --parallel-max N -I -m T``.
+
+Printed for each: the wall time as a ratio of the timeout (no round with a hung site can end
+before it), the CPU per check (user and system, the whole process) and the peak memory.
+
+    .venv/bin/python tests/bench/round.py [--sizes 250,1000,4000] [--hung 10] [--timeout 5]
 
 The server runs in its own process so that it competes with the checker only as a real
 server would.
@@ -19,6 +24,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,84 +35,109 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, 
 from tests.servers import ManySitesServer  # noqa: E402
 
 
-def timed(argv: list[str]) -> tuple[float, resource.struct_rusage]:
-    started = time.perf_counter()
-    proc = subprocess.Popen(argv)
-    _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - started, usage
+def run(
+    argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0, 1)
+) -> tuple[float, resource.struct_rusage, bytes]:
+    """Run a process to its exit: wall seconds, its resource usage, its standard output."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=env)
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.stdout.close()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in ok:
+            err.seek(0)
+            raise SystemExit(f"{argv[:4]} ... exited {proc.returncode}\n{err.read().decode()}")
+    return wall, usage, out
+
+
+def sites_for(base: str, count: int, hung: int) -> list[dict]:
+    rng = random.Random(2013)
+    return [
+        {"title": f"site {n}", "url": f"{base}/s/{rng.randint(20, 300)}"}
+        for n in range(count - hung)
+    ] + [{"title": f"hung {n}", "url": f"{base}/hang/{n}"} for n in range(hung)]
+
+
+def check_round(env: dict[str, str], count: int, hung: int) -> tuple[float, float, float]:
+    wall, usage, out = run([sys.executable, "-m", "djamon_desktop", "check", "--json"], env)
+    results = json.loads(out)["results"]
+    ok = sum(r["ok"] for r in results)
+    timeouts = sum(r["error"] == "timeout" for r in results)
+    if ok != count - hung or timeouts != hung:
+        raise SystemExit(f"{count} sites: unexpected results: {ok} ok, {timeouts} timeouts")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def curl_round(
+    curl: str, urls: list[str], timeout: float, tmp: Path, env: dict[str, str]
+) -> tuple[float, float, float]:
+    config = tmp / "curl.conf"
+    config.write_text("".join(f'url = "{u}"\noutput = "/dev/null"\n' for u in urls))
+    argv = [curl, "-s", "-Z", "--parallel-immediate", "--parallel-max", str(len(urls))]
+    argv += ["-I", "-m", f"{timeout:g}", "-K", str(config)]
+    wall, usage, _ = run(argv, env, ok=(0, 28))  # 28: some transfer timed out
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sites", type=int, default=1000)
+    parser.add_argument("--sizes", default="250,1000,4000")
     parser.add_argument("--hung", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=5.0)
     args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    curl = shutil.which("curl")
 
     server = ManySitesServer().start()
-    base = server.base
-    rng = random.Random(2013)
-    answering = args.sites - args.hung
-    sites = [
-        {"title": f"site {n}", "url": f"{base}/s/{rng.randint(20, 300)}"} for n in range(answering)
-    ] + [{"title": f"hung {n}", "url": f"{base}/hang/{n}"} for n in range(args.hung)]
-    doc = {
-        "format": "djamon-desktop/1",
-        "settings": {
-            "sandbox_urls": [f"{base}/s/20"],
-            "timeout_seconds": args.timeout,
-            "strikes": 3,
-        },
-        "groups": [{"title": "Bench", "sites": sites}],
-    }
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DJAMON_DATA_DIR": tmp}
-        for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
-            env.pop(name, None)
-        doc_path = Path(tmp) / "bench.json"
-        doc_path.write_text(json.dumps(doc))
-        subprocess.run(
-            [sys.executable, "-m", "djamon_desktop", "import", str(doc_path)],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        startup, _ = timed([sys.executable, "-c", "import djamon_desktop.cli"])
-        rows = []
-        for label in ("round 1 (list order)", "round 2 (slowest first)"):
-            started = time.perf_counter()
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "djamon_desktop", "check", "--json"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-            out = proc.stdout.read()
-            err = proc.stderr.read()
-            _, status, usage = os.wait4(proc.pid, 0)
-            wall = time.perf_counter() - started
-            report = json.loads(out)
-            results = report["results"]
-            ok = sum(r["ok"] for r in results)
-            timeouts = sum(r["error"] == "timeout" for r in results)
-            if ok != answering or timeouts != args.hung:
-                print(f"{label}: unexpected results: {ok} ok, {timeouts} timeouts\n{err.decode()}")
-                return 1
-            cpu = usage.ru_utime + usage.ru_stime
-            rows.append((label, wall, cpu, usage.ru_maxrss / 1024))
-    server.stop()
+    env = {**os.environ}
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        env.pop(name, None)
+    rows: list[tuple[int, str, tuple[float, float, float]]] = []
+    try:
+        startup, _, _ = run([sys.executable, "-c", "import djamon_desktop.cli"], env)
+        for count in sizes:
+            sites = sites_for(server.base, count, args.hung)
+            with tempfile.TemporaryDirectory() as folder:
+                tmp = Path(folder)
+                env["DJAMON_DATA_DIR"] = str(tmp)
+                doc = {
+                    "format": "djamon-desktop/1",
+                    "settings": {
+                        "sandbox_urls": [f"{server.base}/s/20"],
+                        "timeout_seconds": args.timeout,
+                        "strikes": 3,
+                    },
+                    "groups": [{"title": "Bench", "sites": sites}],
+                }
+                (tmp / "bench.json").write_text(json.dumps(doc))
+                run(
+                    [sys.executable, "-m", "djamon_desktop", "import", str(tmp / "bench.json")], env
+                )
+                rows.append((count, "round 1 (after import)", check_round(env, count, args.hung)))
+                rows.append((count, "round 2", check_round(env, count, args.hung)))
+                if curl:
+                    urls = [s["url"] for s in sites]
+                    rows.append((count, "curl -Z", curl_round(curl, urls, args.timeout, tmp, env)))
+    finally:
+        server.stop()
 
     floor = args.timeout
+    load = os.getloadavg()[0]
     print(
-        f"{args.sites} sites ({args.hung} hung, listed last), timeout {floor:g} s, "
-        f"{os.cpu_count()} cores"
+        f"{args.hung} hung sites listed last, timeout {floor:g} s, {os.cpu_count()} cores, "
+        f"load {load:.2f} before the last round"
     )
-    print(f"{'':26} {'wall':>8} {'x floor':>8} {'CPU ms/check':>13} {'peak MiB':>9}")
-    print(f"{'interpreter start-up':26} {startup:8.2f}s {startup / floor:8.3f}")
-    for label, wall, cpu, rss in rows:
+    print(f"importing the command line: {startup:.2f} s (the whole process)")
+    if not curl:
+        print("curl: not on this machine, no reference rounds")
+    print(f"{'sites':>6} {'':24} {'wall':>7} {'x floor':>8} {'CPU ms/check':>13} {'peak MiB':>9}")
+    for count, label, (wall, cpu, rss) in rows:
         print(
-            f"{label:26} {wall:8.2f}s {wall / floor:8.3f} {cpu * 1000 / args.sites:13.2f} "
-            f"{rss:9.1f}"
+            f"{count:6d} {label:24} {wall:6.2f}s {wall / floor:8.3f} "
+            f"{cpu * 1000 / count:13.2f} {rss:9.1f}"
         )
     return 0
 
