@@ -1,4 +1,5 @@
-"""Every table, on one deferred database that :mod:`.database` opens.
+"""Every table the app reads through peewee, on one deferred database that :mod:`.database` opens
+(the schema_version table is read by :mod:`.database` in plain SQL).
 
 Times are stored as whole milliseconds since the epoch (UTC) and come back as aware UTC
 datetimes. The tables themselves are created by the migration steps in :mod:`.migrations`,
@@ -50,14 +51,6 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
-
-
-class SchemaVersion(BaseModel):
-    version = IntegerField()
-
-    class Meta:
-        table_name = "schema_version"
-        primary_key = False
 
 
 class Setting(BaseModel):
