@@ -125,5 +125,6 @@ def test_the_real_worker_runs_one_cycle_with_the_pollers_clock(qtbot, db, server
     ]
     assert deliveries == report.deliveries == []
     assert queries.list_sites(3)[0].last_checked == clock.now
-    assert [p.start.hour for p in history.hourly(queries.list_sites(3)[0].site_id, clock.now, 1)]
+    [hour] = history.hourly(queries.list_sites(3)[0].site_id, clock.now, 1)
+    assert (hour.start, hour.checks, hour.good) == (clock.now.replace(minute=0, second=0), 1, 0)
     assert history.meta_get("last_purge") == clock.now.isoformat()
