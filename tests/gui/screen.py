@@ -51,6 +51,11 @@ def menu_texts(menu: QMenu) -> list[str]:
     return out
 
 
+def menu_of(window, title: str) -> QMenu:
+    """A window's menu from its menu bar, by its title ('&Help')."""
+    return next(a.menu() for a in window.menuBar().actions() if a.text() == title)
+
+
 def open_menu(qtbot, menu: QMenu) -> QMenu:
     """Pop the menu up (it rebuilds itself as it opens) and wait until it shows."""
     menu.popup(QPoint(40, 40))
@@ -113,3 +118,15 @@ def choose_file(qtbot, path) -> None:
     qtbot.keyClicks(name, str(path))
     qtbot.keyClick(name, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialogs[-1].isVisible())
+
+
+def table_texts(table) -> list[list[str]]:
+    """A table widget's cells as shown, row by row."""
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def column_texts(table, column: int) -> list[str]:
+    return [row[column] for row in table_texts(table)]

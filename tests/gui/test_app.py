@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
 
 from djamon_desktop.gui.icons import COLOURS
 from djamon_desktop.store import queries
@@ -14,7 +15,7 @@ from djamon_desktop.store.settings import load_settings
 
 from ..conftest import document, group, payments, site
 from .conftest import near, pixel_colour
-from .screen import click_menu, message_box, site_rows, titles
+from .screen import click_menu, column_texts, message_box, site_rows, table_texts, titles
 
 
 def tray_colour(app):
@@ -120,15 +121,18 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     production = dashboard.tree.topLevelItem(0)
     assert production.text(2) == "1 warning, 0 errors"
 
-    # double-click a site: its window with its last checks
+    # click a site and press Enter: its window with its last checks
     item = production.child(0)
-    dashboard.tree.itemActivated.emit(item, 0)
+    qtbot.waitExposed(dashboard)
+    rect = dashboard.tree.visualItemRect(item)
+    qtbot.mouseClick(dashboard.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(dashboard.tree, Qt.Key.Key_Return)
     window = app.windows.sites[payments_id(app, "Payments")]
     assert window.windowTitle() == "Payments — djamon-desktop"
     for _ in range(11):
         round_now(qtbot, app)
-    assert len(window.rows()) == 10
-    assert window.rows()[0][1] == "500"
+    assert len(table_texts(window.table)) == 10
+    assert table_texts(window.table)[0][1] == "500"
     assert window.uptime.text() == (
         "Uptime: 0.00% over 24 hours, 0.00% over 7 days, 0.00% over 30 days"
     )
@@ -184,11 +188,14 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
     window = app.windows.show_outages()
     assert window.windowTitle() == "Outages — djamon-desktop"
     newest = queries.outage_page(1)[0]
-    assert window.codes() == [o.code for o in newest]
+    assert column_texts(window.table, 0) == [o.code for o in newest]
     assert window.page_label.text() == "Page 1 of 2 (27 outages)"
     window.next.click()
-    assert len(window.codes()) == 2 and not window.next.isEnabled()
-    window.table.cellActivated.emit(0, 0)
+    assert len(column_texts(window.table, 0)) == 2 and not window.next.isEnabled()
+    qtbot.waitExposed(window)
+    cell = window.table.visualItemRect(window.table.item(0, 0))
+    qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=cell.center())
+    qtbot.keyClick(window.table, Qt.Key.Key_Return)
     second_oldest = queries.outage_page(2)[0][0]
     outage_window = app.windows.outage[second_oldest.id]
     assert outage_window.labels["Duration"].text() == "2 minutes"

@@ -16,7 +16,7 @@ from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
 from ..servers import closed_port
-from .screen import menu_texts, message_box, open_menu, site_rows, titles
+from .screen import click_menu, menu_of, menu_texts, message_box, open_menu, site_rows, titles
 
 
 def shown(qtbot, app):
@@ -157,7 +157,8 @@ def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites
 def test_ctrl_comma_opens_settings(qtbot, make_app, two_sites):
     app = make_app(start_round=False)
     dashboard = shown(qtbot, app)
-    assert dashboard.act_settings.shortcut().toString() == "Ctrl+,"
+    settings = next(a for a in menu_of(dashboard, "&Monitor").actions() if a.text() == "&Settings…")
+    assert settings.shortcut().toString() == "Ctrl+,"
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_Comma, CTRL)
     assert app.windows.settings is not None and app.windows.settings.isVisible()
@@ -383,7 +384,7 @@ def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
     dashboard = shown(qtbot, app)
     menus = [a.text() for a in dashboard.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Sites", "&Monitor", "&Help"]
-    dashboard.act_about.trigger()  # as a click on Help > About
+    click_menu(qtbot, menu_of(dashboard, "&Help"), "&About djamon-desktop")
     box = message_box(qtbot, "About — djamon-desktop")
     for part in (__version__, str(db), str(db / "djamon.sqlite3"), str(db / "logs")):
         assert part in box.text()
@@ -398,7 +399,7 @@ def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
     opener = Opener()
     QDesktopServices.setUrlHandler("file", opener, "open")
     try:
-        dashboard.act_readme.trigger()
+        click_menu(qtbot, menu_of(dashboard, "&Help"), "&README")
     finally:
         QDesktopServices.unsetUrlHandler("file")
     assert len(opened) == 1

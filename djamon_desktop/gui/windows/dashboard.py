@@ -200,10 +200,10 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self._action(monitor, "&Check now", self.check_now, QKeySequence.StandardKey.Refresh)
         self._action(monitor, "&Outages…", self.open_outages, "Ctrl+O")
         # explicit: the standard Preferences key is empty on X11
-        self.act_settings = self._action(monitor, "&Settings…", self.open_settings, "Ctrl+,")
+        self._action(monitor, "&Settings…", self.open_settings, "Ctrl+,")
         help_menu = bar.addMenu("&Help")
-        self.act_readme = self._action(help_menu, "&README", self.open_readme)
-        self.act_about = self._action(help_menu, "&About djamon-desktop", self.open_about)
+        self._action(help_menu, "&README", self.open_readme)
+        self._action(help_menu, "&About djamon-desktop", self.open_about)
 
     def _current(self) -> tuple[int | None, int | None]:
         item = self.tree.currentItem()

@@ -142,12 +142,6 @@ class OutagesWindow(RememberedWindow, QWidget):
             if item is not None:
                 item.setText(open_duration(start, now))
 
-    def codes(self) -> list[str]:
-        return [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
-
-    def durations(self) -> list[str]:
-        return [self.table.item(r, DURATION_COLUMN).text() for r in range(self.table.rowCount())]
-
     def _activated(self, row: int, _column: int) -> None:
         self.open_outage.emit(self.table.item(row, 0).data(ID_ROLE))
 

@@ -84,9 +84,3 @@ class SiteWindow(RememberedWindow, QWidget):
         now = datetime.now().astimezone()
         self.day_chart.show_points(history.last_day, now)
         self.week_chart.show_points(history.last_week, now)
-
-    def rows(self) -> list[list[str]]:
-        return [
-            [self.table.item(r, c).text() for c in range(self.table.columnCount())]
-            for r in range(self.table.rowCount())
-        ]
