@@ -66,6 +66,7 @@ class Session:
         self._tls = tls
         self.proxies = Proxies()
         self._lookups: dict[str, asyncio.Future] = {}
+        self._literal: dict[str, bool] = {}  # host -> is an IP address (parsing one costs)
 
     @property
     def tls(self) -> ssl.SSLContext:
@@ -74,11 +75,15 @@ class Session:
         return self._tls
 
     async def addresses(self, host: str) -> list[str]:
-        try:
-            ipaddress.ip_address(host)
+        literal = self._literal.get(host)
+        if literal is None:
+            try:
+                ipaddress.ip_address(host)
+                literal = self._literal[host] = True
+            except ValueError:
+                literal = self._literal[host] = False
+        if literal:
             return [host]
-        except ValueError:
-            pass
         future = self._lookups.get(host)
         if future is None:
             future = self._lookups[host] = names.lookup(host)
