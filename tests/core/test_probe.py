@@ -6,6 +6,7 @@ import asyncio
 import base64
 import random
 import re
+import socket
 import time
 
 import pytest
@@ -363,7 +364,14 @@ def test_the_hung_site_listed_last_ends_with_the_round_deadline(server):
 
 
 def test_a_quick_site_listed_last_reports_its_own_time_not_its_place(server):
-    urls = [f"http://127.0.0.1:{closed_port()}/"] * 3000 + [server.url("/status/200")]
-    results = asyncio.run(probe_all(urls, 2.0))
+    silent = socket.socket()  # listens, never accepts: the 3,000 before it wait quietly
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        urls = [f"http://127.0.0.1:{silent.getsockname()[1]}/"] * 3000
+        results = asyncio.run(probe_all([*urls, server.url("/status/200")], 1.0))
+    finally:
+        silent.close()
+    assert {r.error for r in results[:-1]} == {"timeout"}
     assert results[-1].status_code == 200
     assert results[-1].elapsed_ms < 100  # the loop's 3,000 connections before it not counted
