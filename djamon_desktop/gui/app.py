@@ -12,16 +12,11 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import signal
-import socket
-import sys
-import threading
-import traceback
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..core.outages import duration_words
@@ -35,6 +30,7 @@ from .help import open_readme, show_about
 from .icons import app_icon
 from .notify import Notifier
 from .poller import Poller, utc_now
+from .process import install_error_dialog, quit_on_sigterm
 from .registry import WindowRegistry
 from .single import InstanceServer
 from .transfer import Transfer
@@ -66,6 +62,7 @@ class App(QObject):
         self._open_outage: int | None = None
         self._data_version: int | None = None
         self._quitting = False
+        self._disposed = False
 
         self.notifier.clicked.connect(self.open_outage_or_list)
         self.tray.open_dashboard.connect(self.windows.show_dashboard)
@@ -76,11 +73,16 @@ class App(QObject):
         self.tray.pause.connect(self.pause)
         self.tray.resume.connect(self.poller.resume)
         self.tray.quit.connect(self.quit)
-        self.poller.round_started.connect(self._round_started)
-        self.poller.round_finished.connect(self._round_finished)
-        self.poller.round_failed.connect(self._round_failed)
-        self.poller.next_round.connect(self._next_round)
-        self.poller.paused_changed.connect(self.refresh)
+        p = self.poller
+        self._from_poller = [
+            (p.round_started, self._round_started),
+            (p.round_finished, self._round_finished),
+            (p.round_failed, self._round_failed),
+            (p.next_round, self._next_round),
+            (p.paused_changed, self.refresh),
+        ]
+        for signal_, slot in self._from_poller:
+            signal_.connect(slot)
 
         self.watch = QTimer(self)
         self.watch.setInterval(WATCH_MS)
@@ -147,8 +149,15 @@ class App(QObject):
     def dispose(self) -> None:
         """Delete every window and the tray now, while Qt is still up. Undo deadlines still
         running stop here (quit_windows has finished them when the app quits)."""
+        if self._disposed:
+            return
+        self._disposed = True
         self.watch.stop()
         self.editing.stop()
+        self.transfer.stop()
+        for signal_, slot in self._from_poller:
+            signal_.disconnect(slot)  # a round still ending reports to nobody
+        self._from_poller.clear()
         self.tray.hide()
         self.tray.menu.deleteLater()
         self.tray.icon.deleteLater()
@@ -315,52 +324,6 @@ class App(QObject):
 # -- running it -----------------------------------------------------------------------------------
 
 
-def _install_error_dialog(app: App) -> None:
-    """An unexpected exception becomes a readable dialog and a log entry; the tray stays."""
-
-    def show(kind, value, tb) -> None:
-        log.error("unexpected error", exc_info=(kind, value, tb))
-        try:
-            box = QMessageBox(
-                QMessageBox.Icon.Critical,
-                "Unexpected error — djamon-desktop",
-                f"Something went wrong: {kind.__name__}: {value}",
-            )
-            box.setInformativeText(
-                f"djamon-desktop keeps running. The details are in {app.data_dir / 'logs'}."
-            )
-            box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
-            box.setModal(False)
-            box.show()
-            app._error_box = box
-        except Exception:  # never let the handler itself take the app down
-            pass
-
-    sys.excepthook = show
-    threading.excepthook = lambda args: show(args.exc_type, args.exc_value, args.exc_traceback)
-
-
-def _quit_on_sigterm(app: App) -> QSocketNotifier | None:
-    """SIGTERM and SIGINT end the app cleanly: a wake-up pipe lets Qt's loop notice them."""
-    try:
-        reader, writer = socket.socketpair()
-        writer.setblocking(False)
-        signal.set_wakeup_fd(writer.fileno())
-    except (OSError, ValueError):
-        return None
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: None)
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
-
-    def woke() -> None:
-        reader.recv(64)
-        app.quit()
-
-    notifier.activated.connect(woke)
-    notifier._keep = (reader, writer)  # type: ignore[attr-defined]
-    return notifier
-
-
 def run(data_dir: Path) -> int:
     """Start the tray app for ``data_dir``; returns the exit code."""
     from .single import ask_running_instance
@@ -382,8 +345,8 @@ def run(data_dir: Path) -> int:
     instance = InstanceServer(data_dir)
     app = App(data_dir)
     instance.show_requested.connect(app.windows.show_dashboard)
-    _install_error_dialog(app)
-    keep = _quit_on_sigterm(app)  # noqa: F841 - must live as long as the loop
+    install_error_dialog(app)
+    keep = quit_on_sigterm(app)  # noqa: F841 - must live as long as the loop
     app.start()
     code = qapp.exec()
     instance.close()

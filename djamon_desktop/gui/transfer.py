@@ -119,7 +119,8 @@ class Transfer(QObject):
             return False
         self._status(label)
         busy = QProgressDialog(label, None, 0, 0, self._window())
-        busy.setWindowTitle("djamon-desktop")
+        busy.setWindowTitle(f"{'Import' if job is import_job else 'Export'} — djamon-desktop")
+        busy.setMinimumWidth(360)
         busy.setWindowModality(Qt.WindowModality.ApplicationModal)  # no edits meanwhile
         busy.setMinimumDuration(0)
         busy.setAutoClose(False)
@@ -185,6 +186,10 @@ class Transfer(QObject):
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()
+
+    def stop(self) -> None:
+        """The app is going: a transfer still running ends unseen (its work is one transaction)."""
+        self._done.disconnect(self._show_outcome)
 
     def wait(self, timeout_s: float = 30) -> bool:
         """At quit: let a transfer in progress end (its one transaction); True when it did."""

@@ -333,12 +333,12 @@ def test_an_unexpected_error_shows_a_dialog_and_the_tray_stays(qtbot, make_app, 
     import sys
     import threading
 
-    from djamon_desktop.gui.app import _install_error_dialog
+    from djamon_desktop.gui.process import install_error_dialog
 
     app = make_app(start_round=False)
     saved = sys.excepthook, threading.excepthook
     try:
-        _install_error_dialog(app)
+        install_error_dialog(app)
         try:
             raise ValueError("the disk said no")
         except ValueError:
@@ -351,3 +351,13 @@ def test_an_unexpected_error_shows_a_dialog_and_the_tray_stays(qtbot, make_app, 
     assert "Traceback" in box.detailedText()
     assert app.tray.icon is not None and not app._quitting
     box.close()
+
+
+def test_a_round_ending_after_the_app_is_disposed_reports_to_nobody(qtbot, make_app, load, server):
+    load(document(group("G", site("Slow", server.url("/hang"))), timeout_seconds=1))
+    app = make_app(start_round=False)
+    with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
+        app.check_now()
+        app.dispose()  # windows and tray gone while the round still waits for its site
+    app.dispose()  # a second time does nothing
+    assert app.windows.dashboard is None

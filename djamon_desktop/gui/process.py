@@ -1,0 +1,66 @@
+"""The app as a process: an unexpected exception becomes a dialog (the tray stays), and SIGTERM
+or SIGINT (Ctrl-C) quit it cleanly."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import socket
+import sys
+import threading
+import traceback
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSocketNotifier
+from PySide6.QtWidgets import QMessageBox
+
+if TYPE_CHECKING:
+    from .app import App
+
+log = logging.getLogger(__name__)
+
+
+def install_error_dialog(app: App) -> None:
+    """An unexpected exception becomes a readable dialog and a log entry; the tray stays."""
+
+    def show(kind, value, tb) -> None:
+        log.error("unexpected error", exc_info=(kind, value, tb))
+        try:
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                "Unexpected error — djamon-desktop",
+                f"Something went wrong: {kind.__name__}: {value}",
+            )
+            box.setInformativeText(
+                f"djamon-desktop keeps running. The details are in {app.data_dir / 'logs'}."
+            )
+            box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+            box.setModal(False)
+            box.show()
+            app._error_box = box
+        except Exception:  # never let the handler itself take the app down
+            pass
+
+    sys.excepthook = show
+    threading.excepthook = lambda args: show(args.exc_type, args.exc_value, args.exc_traceback)
+
+
+def quit_on_sigterm(app: App) -> QSocketNotifier | None:
+    """SIGTERM and SIGINT end the app cleanly: a wake-up pipe lets Qt's loop notice them."""
+    try:
+        reader, writer = socket.socketpair()
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno())
+    except (OSError, ValueError):
+        return None
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def woke() -> None:
+        reader.recv(64)
+        app.quit()
+
+    notifier.activated.connect(woke)
+    notifier._keep = (reader, writer)  # type: ignore[attr-defined]
+    return notifier
