@@ -156,11 +156,58 @@ def _v4(db: Database) -> None:
         db.execute_sql(statement)
 
 
+_V5 = [
+    # Certificates, maintenance and Apprise (issue 13). A site notes its certificate's expiry;
+    # groups and sites carry maintenance windows (a JSON list of {"schedule", "minutes"}) and a
+    # site can be paused by hand (paused_until NULL with paused 1: until resumed).
+    "ALTER TABLE site ADD COLUMN cert_expires_at BIGINT",
+    "ALTER TABLE site ADD COLUMN maintenance TEXT NOT NULL DEFAULT '[]'",
+    "ALTER TABLE site ADD COLUMN paused INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE site ADD COLUMN paused_until BIGINT",
+    "ALTER TABLE site_group ADD COLUMN maintenance TEXT NOT NULL DEFAULT '[]'",
+    # The outbox holds certificate warnings too (kind 'cert': a site and the expiry it warns
+    # of, no outage), and one delivery per Apprise URL: target is a fingerprint of the URL (the
+    # URL itself is a secret and lives only in the keyring), '' for e-mail and X.
+    """CREATE TABLE alert_v5 (
+        id INTEGER NOT NULL PRIMARY KEY,
+        kind VARCHAR(8) NOT NULL DEFAULT 'outage',
+        outage_id INTEGER REFERENCES outage (id) ON DELETE CASCADE,
+        site_id INTEGER REFERENCES site (id) ON DELETE CASCADE,
+        cert_expires_at BIGINT,
+        event VARCHAR(8) NOT NULL,
+        channel VARCHAR(16) NOT NULL,
+        target VARCHAR(64) NOT NULL DEFAULT '',
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at BIGINT,
+        last_error TEXT,
+        claimed_until BIGINT,
+        delivered_at BIGINT,
+        UNIQUE (outage_id, event, channel, target),
+        UNIQUE (site_id, cert_expires_at, channel, target))""",
+    """INSERT INTO alert_v5 (id, outage_id, event, channel, subject, body, created_at, attempts,
+                             last_attempt_at, last_error, claimed_until, delivered_at)
+       SELECT id, outage_id, event, channel, subject, body, created_at, attempts,
+              last_attempt_at, last_error, claimed_until, delivered_at FROM alert""",
+    "DROP TABLE alert",
+    "ALTER TABLE alert_v5 RENAME TO alert",
+    "CREATE INDEX alert_delivered_at ON alert (delivered_at)",
+]
+
+
+def _v5(db: Database) -> None:
+    for statement in _V5:
+        db.execute_sql(statement)
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
     (4, _v4),
+    (5, _v5),
 ]
 LATEST = STEPS[-1][0]

@@ -61,6 +61,7 @@ class Setting(BaseModel):
 class SiteGroup(BaseModel):
     title = CharField(max_length=40, unique=True)
     position = IntegerField()
+    maintenance = TextField(default="[]")  # JSON list of {"schedule", "minutes"}
 
 
 class Site(BaseModel):
@@ -77,6 +78,10 @@ class Site(BaseModel):
     last_status_code = SmallIntegerField(null=True)
     last_error = CharField(null=True)
     last_elapsed_ms = FloatField(null=True)
+    cert_expires_at = UtcField(null=True)  # the certificate's notAfter, seen by the last check
+    maintenance = TextField(default="[]")  # JSON list of {"schedule", "minutes"}
+    paused = BooleanField(default=False)  # paused by hand ...
+    paused_until = UtcField(null=True)  # ... until then (None: until resumed)
 
 
 class Check(BaseModel):
@@ -113,9 +118,13 @@ class OutageSite(BaseModel):
 
 
 class Alert(BaseModel):
-    outage = ForeignKeyField(Outage, backref="alerts", on_delete="CASCADE")
-    event = CharField(max_length=8)  # opened | closed
-    channel = CharField(max_length=16)  # email | twitter
+    kind = CharField(max_length=8, default="outage")  # outage | cert
+    outage = ForeignKeyField(Outage, backref="alerts", on_delete="CASCADE", null=True)
+    site = ForeignKeyField(Site, null=True, on_delete="CASCADE")  # kind cert: whose certificate
+    cert_expires_at = UtcField(null=True)  # kind cert: the expiry it warns of
+    event = CharField(max_length=8)  # opened | closed | cert
+    channel = CharField(max_length=16)  # email | twitter | apprise
+    target = CharField(max_length=64, default="")  # apprise: a fingerprint of the URL
     subject = TextField()
     body = TextField()
     created_at = UtcField()

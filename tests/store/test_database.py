@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from peewee import IntegrityError
 
 from djamon_desktop.errors import DataFolderError
 from djamon_desktop.store import database
@@ -119,11 +120,11 @@ def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
         patch.setattr(database, "STEPS", database.STEPS[:1])
         patch.setattr(database, "LATEST", 1)
         open_database(path)
-        group = SiteGroup.create(title="from 0.1", position=1)
+        # plain SQL: the models describe the latest schema, not the first one
+        db.execute_sql("INSERT INTO site_group (id, title, position) VALUES (1, 'from 0.1', 1)")
         db.execute_sql(
             "INSERT INTO site (group_id, title, url, down_message, priority, position) "
-            "VALUES (?, 'S', 'http://x/', 'm', 0, 1)",
-            (group.id,),
+            "VALUES (1, 'S', 'http://x/', 'm', 0, 1)"
         )
         db.execute_sql(
             'INSERT INTO "check" (id, site_id, time, status_code, error, elapsed_ms) '
@@ -146,3 +147,49 @@ def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
     assert check.time == datetime.fromtimestamp(1_780_000_000, tz=UTC)
     # the hour summary was built from the checks that were there
     assert db.execute_sql("SELECT checks, good FROM check_hour").fetchall() == [(1, 1)]
+
+
+def test_schema_5_keeps_queued_alerts_and_adds_maintenance_and_certificates(path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "STEPS", database.STEPS[:4])
+        patch.setattr(database, "LATEST", 4)
+        open_database(path)
+        db.execute_sql("INSERT INTO site_group (id, title, position) VALUES (1, 'G', 1)")
+        db.execute_sql(
+            "INSERT INTO site (id, group_id, title, url, down_message, priority, position) "
+            "VALUES (1, 1, 'S', 'https://x/', 'm', 0, 1)"
+        )
+        db.execute_sql("INSERT INTO outage (id, code, start_time) VALUES (1, 'ABCDEFGH', 1)")
+        db.execute_sql(
+            "INSERT INTO alert (outage_id, event, channel, subject, body, created_at) "
+            "VALUES (1, 'opened', 'email', 'subj', 'body', 5)"
+        )
+        close_database()
+    open_database(path)
+    assert schema_version() == LATEST >= 5
+    [alert] = db.execute_sql(
+        "SELECT kind, outage_id, site_id, event, channel, target, subject, delivered_at FROM alert"
+    ).fetchall()
+    assert alert == ("outage", 1, None, "opened", "email", "", "subj", None)
+    site = Site.get_by_id(1)
+    assert (site.maintenance, site.paused, site.paused_until, site.cert_expires_at) == (
+        "[]",
+        False,
+        None,
+        None,
+    )
+    assert SiteGroup.get_by_id(1).maintenance == "[]"
+    # one alert per outage event, channel and Apprise URL; one per certificate likewise
+    insert = (
+        "INSERT INTO alert (kind, outage_id, site_id, cert_expires_at, event, channel, target,"
+        " subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 's', 'b', 1)"
+    )
+    db.execute_sql(insert, ("outage", 1, None, None, "opened", "apprise", "f1"))
+    db.execute_sql(insert, ("outage", 1, None, None, "opened", "apprise", "f2"))
+    db.execute_sql(insert, ("cert", None, 1, 99, "cert", "email", ""))
+    for twice in (
+        ("outage", 1, None, None, "opened", "apprise", "f1"),
+        ("cert", None, 1, 99, "cert", "email", ""),
+    ):
+        with pytest.raises(IntegrityError, match="UNIQUE"):
+            db.execute_sql(insert, twice)
