@@ -8,8 +8,8 @@ timeouts, which a dripping server would stretch without end.
 
 All the checks of a round start at the same moment, the round's start, and their deadlines
 count from it: the time the event loop takes to open the connections one after another
-(0.15-0.35 ms each) never pushes a deadline, or the round's end, later. A check's reported time counts
-from its own first request.
+(0.15-0.35 ms each) never pushes a deadline, or the round's end, later. A check's reported time
+counts from its own first request.
 
 How a URL is sent is in :mod:`.wire`, how names are looked up in :mod:`.names`, how the
 answer's head is read in :mod:`.heads`.
