@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -53,10 +53,14 @@ class CycleReport(RoundReport):
     purged: int | None = None  # checks removed by the daily purge; None when it was not due
 
 
-def run_cycle(clock: Clock = utc_now) -> CycleReport:
-    """Run one whole cycle with the current settings. The database must be open."""
+def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> CycleReport:
+    """Run one whole cycle with the current settings. The database must be open.
+
+    With ``only`` (site ids), a small round of just those sites (the fast lane's retries,
+    ``core.fastlane``): the sandbox is tried at the same time, and it is stored and delivered
+    like any round."""
     settings = load_settings()
-    report = run_round(clock, settings)
+    report = run_round(clock, settings, only)
     report.deliveries = deliver(settings, clock)
     report.purged = history.purge_if_due(settings["retention_days"], clock())
     if report.purged:
@@ -64,14 +68,22 @@ def run_cycle(clock: Clock = utc_now) -> CycleReport:
     return report
 
 
-def run_round(clock: Clock = utc_now, settings: dict[str, Any] | None = None) -> CycleReport:
-    """Steps 1 and 2 alone: check and store one round (tests build history with it)."""
+def run_round(
+    clock: Clock = utc_now,
+    settings: dict[str, Any] | None = None,
+    only: Collection[int] | None = None,
+) -> CycleReport:
+    """Steps 1 and 2 alone: check and store one round (tests build history with it); with
+    ``only``, of just those of the active sites."""
     if settings is None:
         settings = load_settings()
     strikes: int = settings["strikes"]
     good_codes: list[int] = settings["good_codes"]
     render = AlertPolicy.from_settings(settings).texts
     sites = list_sites(strikes, only_active=True)
+    if only is not None:
+        wanted = set(only)
+        sites = [s for s in sites if s.site_id in wanted]
     started = clock()
     if not sites:
         closed = settle_outages(started, strikes, render)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,6 +55,17 @@ def unanswered_text(sandbox_urls: Sequence[str]) -> str:
 
 def failure_words(down_count: int) -> str:
     return f"{ordinal(down_count)} failure in a row" if down_count else "up"
+
+
+def retry_words(seconds: float) -> str:
+    """When a failing site is checked again (the fast lane): ``retrying in 12 s``."""
+    left = math.ceil(seconds)
+    if left <= 0:
+        return "retrying now"
+    if left < 60:
+        return f"retrying in {left} s"
+    minutes, rest = divmod(left, 60)
+    return f"retrying in {minutes} min {rest} s" if rest else f"retrying in {minutes} min"
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class App(QObject):
             self.refresh, self._status, lambda: self.windows.dashboard, self.windows.close_site
         )
         self.transfer = Transfer(lambda: self.windows.dashboard, self._status, self._rearm)
-        self.tray = Tray()
+        self.tray = Tray(clock)
         self.notifier = Notifier(self.tray.icon, use_dbus)
         self.poller = Poller(self._next_after, clock=clock)
         self.connectivity = True
@@ -79,6 +79,7 @@ class App(QObject):
             (p.round_finished, self._round_finished),
             (p.round_failed, self._round_failed),
             (p.next_round, self._next_round),
+            (p.next_retry, self.tray.show_retry),
             (p.paused_changed, self.refresh),
         ]
         for signal_, slot in self._from_poller:
@@ -231,11 +232,23 @@ class App(QObject):
     def refresh(self) -> None:
         """Read the database and bring the tray and every open window up to date."""
         settings = load_settings()
-        sites = queries.list_sites(settings["strikes"])
+        sites = queries.list_sites(
+            settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=self.clock()
+        )
+        self.poller.track(sites, settings["retry_seconds"])  # the fast lane, whoever failed it
         current = queries.find_outage("current")
         self._announce_outage_change(current)
         ov = overview(
-            [SiteAtGlance(s.title, s.active, s.state, s.down_count) for s in sites],
+            [
+                SiteAtGlance(
+                    s.title,
+                    s.active,
+                    s.state,
+                    s.down_count,
+                    s.cert_expires_at if s.cert_expiring else None,
+                )
+                for s in sites
+            ],
             OpenOutage(current.code, current.start_time, [x.title for x in current.sites])
             if current
             else None,

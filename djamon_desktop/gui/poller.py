@@ -5,16 +5,24 @@ at most a minute, so a long gap can't overflow the timer and a wall-clock jump i
 A timer that fires late (the machine slept) runs one round, never a burst: the next time is
 always counted from now. Each round is one ``djamon_desktop.cycle.run_cycle``, the very function
 ``check`` calls, with the same clock, on a QThread; the report reaches windows only as a signal.
+
+The fast lane (``core.fastlane``): the App hands the poller the sites it read after each
+refresh (:meth:`Poller.track`), so a failure stored by any process is seen; the same timer then
+also wakes for the failing sites' retries, each a small round of just those sites
+(``run_cycle(clock, only=...)``). A retry due within a second of a scheduled round merges into
+it, and a scheduled round that comes due while a retry runs starts as soon as the retry ends.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
+from ..core import fastlane
+from ..core.sites import SiteInfo
 from ..cycle import run_cycle, utc_now
 from ..errors import UserError
 
@@ -26,7 +34,8 @@ __all__ = ["Poller", "RoundWorker", "utc_now"]  # utc_now: the one real clock, t
 
 
 class RoundWorker(QObject):
-    """Lives on the worker thread. ``run`` does one whole cycle (``djamon_desktop.cycle``)."""
+    """Lives on the worker thread. ``run`` does one whole cycle (``djamon_desktop.cycle``), of
+    every active site or (``only``) of the fast lane's sites."""
 
     finished = Signal(object, object)  # CycleReport, its list[Delivery]
     failed = Signal(str)
@@ -35,10 +44,10 @@ class RoundWorker(QObject):
         super().__init__()
         self._clock = clock
 
-    @Slot()
-    def run(self) -> None:
+    @Slot(object)
+    def run(self, only: Collection[int] | None = None) -> None:
         try:
-            report = run_cycle(self._clock)
+            report = run_cycle(self._clock, only)
         except UserError as exc:
             self.failed.emit(exc.message)
             return
@@ -54,8 +63,9 @@ class Poller(QObject):
     round_finished = Signal(object, object)  # CycleReport, its list[Delivery]
     round_failed = Signal(str)
     next_round = Signal(object)  # aware datetime, or None
+    next_retry = Signal(object)  # when a failing site is checked next (aware datetime), or None
     paused_changed = Signal()
-    _kick = Signal()
+    _kick = Signal(object)  # None: every active site; else the site ids of a fast-lane round
 
     def __init__(
         self,
@@ -69,6 +79,12 @@ class Poller(QObject):
         self._due: datetime | None = None
         self._busy = False
         self._stopping = False
+        self._started = False
+        self._owed = False  # a scheduled round came due while another ran: it runs next
+        self._failing: list[SiteInfo] = []  # the fast lane's sites, as last read
+        self._retry_seconds = 0
+        self._tried: dict[int, datetime] = {}  # when a round of ours last started with each
+        self._retry: fastlane.Retry | None = None
         self.paused_until: datetime | None = None
         self.paused_forever = False
         self._timer = QTimer(self)
@@ -87,6 +103,7 @@ class Poller(QObject):
     def start(self, first_round: bool = True) -> None:
         """Start the worker and run a round at once (or just wait for the next round time)."""
         self._thread.start()
+        self._started = True
         if first_round:
             self.run_now()
         else:
@@ -105,13 +122,32 @@ class Poller(QObject):
 
     def run_now(self) -> bool:
         """Start a round unless one is running; False when it could not start."""
+        return self._start(None)
+
+    def _start(self, only: Sequence[int] | None) -> bool:
         if self._busy or self._stopping:
             return False
         self._busy = True
+        self._owed = False if only is None else self._owed
         self._timer.stop()
+        now = self._clock()
+        for site in self._failing:
+            if only is None or site.site_id in only:
+                self._tried[site.site_id] = now
         self.round_started.emit()
-        self._kick.emit()
+        self._kick.emit(None if only is None else list(only))
         return True
+
+    def track(self, sites: Sequence[SiteInfo], retry_seconds: int) -> None:
+        """The sites as just read from the database (the App calls this after each refresh):
+        the failing ones make the fast lane. The timer is set again unless a round is running
+        (its end sets it)."""
+        self._failing = fastlane.failing(sites)
+        self._retry_seconds = retry_seconds
+        kept = {site.site_id for site in self._failing}
+        self._tried = {i: when for i, when in self._tried.items() if i in kept}
+        if self._started and not self._busy and not self._stopping:
+            self._set_timer(self._clock())
 
     def pause(self, until: datetime | None) -> None:
         """Pause until a time, or (None) until resumed."""
@@ -139,7 +175,16 @@ class Poller(QObject):
             self._due = None
             self.round_failed.emit(exc.message)
         self.next_round.emit(self._due)
-        wait = MAX_WAIT if self._due is None else min(self._due - now, MAX_WAIT)
+        self._set_timer(now)
+
+    def _set_timer(self, now: datetime) -> None:
+        """Wake at the scheduled round, the fast lane's next retry, or in a minute, whichever is
+        first (the scheduled round's time as it is: only ``arm`` counts it again)."""
+        due = fastlane.lane(self._failing, self._retry_seconds, self._tried)
+        self._retry = None if self.paused else fastlane.next_retry(due, self._due)
+        self.next_retry.emit(None if self.paused else fastlane.next_check(due, self._due))
+        wake = [when for when in (self._due, self._retry and self._retry.at) if when is not None]
+        wait = min([*(when - now for when in wake), MAX_WAIT])
         self._timer.start(max(0, int(wait.total_seconds() * 1000)) + 50)
 
     @Slot()
@@ -148,19 +193,34 @@ class Poller(QObject):
         if self.paused_until is not None and now >= self.paused_until:
             self.resume()
             return
-        if self._due is not None and now >= self._due and not self.paused and not self._busy:
-            self.run_now()  # one round, however many minutes were missed
+        if not self.paused:
+            if self._due is not None and now >= self._due:
+                if self._busy:
+                    self._owed = True  # after the round that runs, not a minute later
+                    return
+                self.run_now()  # one round, however many minutes were missed
+                return
+            retry = self._retry
+            if retry is not None and now >= retry.at and not self._busy:
+                self._start(retry.site_ids)  # one small round, however late
+                return
+        if not self._busy:
+            self.arm()
+
+    def _next(self) -> None:
+        if self._owed and not self.paused and self.run_now():
             return
+        self._owed = False
         self.arm()
 
     @Slot(object, object)
     def _finished(self, report, deliveries) -> None:
         self._busy = False
         self.round_finished.emit(report, deliveries)
-        self.arm()
+        self._next()
 
     @Slot(str)
     def _failed(self, message: str) -> None:
         self._busy = False
         self.round_failed.emit(message)
-        self.arm()
+        self._next()

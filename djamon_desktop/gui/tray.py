@@ -1,16 +1,21 @@
 """The tray icon: its colour and shape say the state, its tooltip says it in words, and its menu
-is rebuilt each time it opens."""
+is rebuilt each time it opens. While a failing site waits for its retry (the fast lane), both
+count down to it: ``Payments failing: 1st failure in a row — retrying in 12 s``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from ..core.status import Overview
+from ..core.status import DOWN, WARNING, Overview, retry_words
+from ..cycle import utc_now
 from .icons import state_icon
+
+TICK_MS = 1000  # how often the countdown to a retry is redrawn
 
 
 class Tray(QObject):
@@ -23,9 +28,14 @@ class Tray(QObject):
     resume = Signal()
     quit = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
+        self.clock = clock
         self.icon = QSystemTrayIcon()
+        self.retry_at: datetime | None = None  # a failing site's next check, while there is one
+        self._tick = QTimer(self.icon)  # the icon's: it goes when the icon is deleted
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._show_text)
         self.menu = QMenu()
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.icon.setContextMenu(self.menu)
@@ -47,7 +57,26 @@ class Tray(QObject):
     def show_overview(self, overview: Overview) -> None:
         self.overview = overview
         self.icon.setIcon(state_icon(overview.state))
-        self.icon.setToolTip(f"djamon-desktop: {overview.text}")
+        self._show_text()
+
+    def show_retry(self, when: datetime | None) -> None:
+        """A failing site's next check (the poller's fast lane), or None when no site fails."""
+        self.retry_at = when
+        if when is None:
+            self._tick.stop()
+        elif not self._tick.isActive():
+            self._tick.start()
+        self._show_text()
+
+    def status_text(self) -> str:
+        """The overview in words, with the countdown to the next retry while a site fails."""
+        text = self.overview.text
+        if self.retry_at is not None and self.overview.state in (WARNING, DOWN):
+            text += f" — {retry_words((self.retry_at - self.clock()).total_seconds())}"
+        return text
+
+    def _show_text(self) -> None:
+        self.icon.setToolTip(f"djamon-desktop: {self.status_text()}")
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (
@@ -59,7 +88,7 @@ class Tray(QObject):
     def rebuild_menu(self) -> None:
         menu = self.menu
         menu.clear()
-        status = menu.addAction(self.overview.text)
+        status = menu.addAction(self.status_text())
         status.setEnabled(False)
         if self.checking:
             menu.addAction("Checking now…").setEnabled(False)

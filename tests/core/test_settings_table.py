@@ -51,6 +51,7 @@ def test_every_setting_today_is_in_the_table():
         "email.from",
         "email.to",
         "twitter.enabled",
+        "retry_seconds",
     ]
     for setting in SETTINGS:
         assert setting.kind in table.KINDS, setting.key
@@ -94,7 +95,7 @@ def test_bounds_and_choices_come_from_the_table():
     ]
     assert refusal({"colour": 1}) == [
         "settings.colour: unknown key; known keys: schedule, sandbox_urls, good_codes, strikes, "
-        "timeout_seconds, retention_days, notify_recovery, email, twitter"
+        "timeout_seconds, retention_days, notify_recovery, email, twitter, retry_seconds"
     ]
 
 
@@ -159,5 +160,6 @@ def test_a_setting_added_to_the_table_goes_through_import_and_export(extra_setti
 def test_without_the_line_the_setting_is_unknown():
     assert refusal({"max_redirects": 2}) == [
         "settings.max_redirects: unknown key; known keys: schedule, sandbox_urls, good_codes, "
-        "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter"
+        "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, "
+        "retry_seconds"
     ]
