@@ -119,7 +119,7 @@ def run_round(
     for site, result in zip(ordered, results, strict=True):
         if site.site_id not in rows.results:  # every check calls back; this is a safety net
             rows.add(site.site_id, result)
-    record = record_round(rows, strikes, render)
+    record = record_round(rows, strikes, render, settings["cert_warning_days"])
     outcomes = outcomes_of(sites, rows.results, record.down_counts, good_codes, strikes)
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     log_round(report)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..core.certs import CertFacts, expiry_words, iso
 from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
 from ..core.urls import shown_url
 
@@ -89,7 +90,7 @@ def fit_post(message: str, suffix: str, limit: int = POST_LIMIT) -> str:
     message = message.strip()
     if post_length(message + suffix) <= limit:
         return message + suffix
-    room = limit - post_length(suffix) - 1
+    room = limit - post_length(suffix) - post_length("…")  # X counts the ellipsis as 2
     cut = ""
     for ch in message:
         if post_length(cut + ch) > room:
@@ -109,6 +110,33 @@ def closed_post(code: str, primary: SiteLine, seconds: int) -> str:
     )
 
 
+def cert_email(facts: CertFacts) -> tuple[str, str]:
+    """A certificate warning: the site, its URL (password hidden) and the expiry date."""
+    left = expiry_words(facts.expires_at, facts.seen_at)
+    subject = f"[djamon] CERTIFICATE: {facts.title} {left} ({facts.expires_at:%Y-%m-%d})"
+    body = "\n".join(
+        [
+            f"The TLS certificate of {facts.title} (group {facts.group}) {left}:",
+            f"  {shown_url(facts.url)}",
+            f"  Expires: {_when(facts.expires_at)}",
+            f"  ({iso(facts.expires_at)})",
+            "",
+            "Renew it before then, or the site's checks will fail with a TLS error.",
+            "You get this once for this certificate; a renewed one is watched afresh.",
+            "-- djamon-desktop",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def cert_post(facts: CertFacts) -> str:
+    left = expiry_words(facts.expires_at, facts.seen_at)
+    return fit_post(
+        f"The TLS certificate of {facts.title} ({shown_url(facts.url)}) {left}",
+        f" ({facts.expires_at:%Y-%m-%d}).",
+    )
+
+
 @dataclass(frozen=True)
 class AlertPolicy:
     """What to queue: the channels enabled now, and whether recoveries are announced."""
@@ -121,8 +149,12 @@ class AlertPolicy:
         channels = tuple(c for c in ("email", "twitter") if settings[c].get("enabled"))
         return cls(channels, bool(settings["notify_recovery"]))
 
-    def texts(self, facts: OutageFacts) -> list[AlertText]:
-        """The alerts to queue for an outage opened or closed: one per enabled channel."""
+    def texts(self, facts: OutageFacts | CertFacts) -> list[AlertText]:
+        """The alerts to queue for an outage opened or closed, or for a certificate about to
+        expire: one per enabled channel."""
+        if isinstance(facts, CertFacts):
+            subject, body = cert_email(facts)
+            return self._per_channel(subject, body, cert_post(facts))
         if facts.event == "closed" and not self.notify_recovery:
             return []
         if not facts.sites:
@@ -137,5 +169,9 @@ class AlertPolicy:
                 facts.code, facts.start_time, facts.end_time, facts.seconds_down, lines
             )
             post = closed_post(facts.code, lines[0], facts.seconds_down)
+        return self._per_channel(subject, body, post)
+
+    def _per_channel(self, subject: str, body: str, post: str) -> list[AlertText]:
+        """One alert a channel enabled, in its form: e-mail subject and body, or a post."""
         written = {"email": (subject, body), "twitter": ("", post)}
         return [AlertText(channel, *written[channel]) for channel in self.channels]

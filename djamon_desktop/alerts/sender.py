@@ -26,6 +26,7 @@ class Delivery:
     channel: str
     ok: bool
     what: str  # what happened, in words
+    about: str = ""  # what the alert is about: "outage CODE opened", "certificate of SITE"
 
 
 class Job(Protocol):
@@ -38,6 +39,7 @@ class Job(Protocol):
     subject: str
     body: str
     attempts: int
+    about: str  # in words: "outage CODE opened", "certificate of SITE" (no outage, code "")
 
 
 class Outbox(Protocol):
@@ -86,18 +88,19 @@ def deliver_pending(
                 reason = f"unexpected error: {type(exc).__name__}"
             outbox.mark_failed(job.id, reason)
             log.warning(
-                "alert %s %s for %s not delivered (attempt %d): %s",
+                "alert %s (%s) not delivered (attempt %d): %s",
                 job.channel,
-                job.event,
-                job.code,
+                job.about,
                 job.attempts,
                 reason,
             )
-            done.append(Delivery(job.id, job.code, job.event, job.channel, False, reason))
+            done.append(
+                Delivery(job.id, job.code, job.event, job.channel, False, reason, job.about)
+            )
             continue
         outbox.mark_delivered(job.id, clock())
-        log.info("alert %s %s for %s: %s", job.channel, job.event, job.code, what)
-        done.append(Delivery(job.id, job.code, job.event, job.channel, True, what))
+        log.info("alert %s (%s): %s", job.channel, job.about, what)
+        done.append(Delivery(job.id, job.code, job.event, job.channel, True, what, job.about))
     return done
 
 

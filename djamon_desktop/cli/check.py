@@ -33,6 +33,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                         "elapsed_ms": outcome.result.elapsed_ms,
                         "down_count": outcome.down_count,
                         "state": outcome.state,
+                        "cert_expires_at": iso_utc(outcome.result.cert_expires_at),
                     }
                     for outcome in report.outcomes
                 ],
@@ -64,6 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 ]
             )
         print(table(lines))
+        _print_expiring(report)
     for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
         for outage_id in ids:
             outage = find_outage(str(outage_id))
@@ -71,8 +73,20 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"Outage {outage.code} (ID {outage.id}) {label}.")
     for delivery in report.deliveries:
         state = "sent" if delivery.ok else "kept queued"
-        print(
-            f"Alert ({delivery.channel}, outage {delivery.code} {delivery.event}) {state}: "
-            f"{delivery.what}"
-        )
+        print(f"Alert ({delivery.channel}, {delivery.about}) {state}: {delivery.what}")
     return report.exit_code
+
+
+def _print_expiring(report) -> None:
+    """A line for each certificate this round saw expire within ``cert_warning_days``."""
+    from ..core.certs import expiring, expiry_words
+    from ..store.settings import load_settings
+
+    days = load_settings()["cert_warning_days"]
+    for outcome in report.outcomes:
+        expires = outcome.result.cert_expires_at
+        if expiring(expires, days, report.started_at):
+            print(
+                f"Certificate of {outcome.site.title} "
+                f"{expiry_words(expires, report.started_at)} ({local_text(expires)})."
+            )

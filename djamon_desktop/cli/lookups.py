@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import APP_NAME
+from ..core.certs import expiry_words
 from ..core.status import answer_text, local_text
 from ..core.urls import shown_url
 from ..errors import UserError
@@ -21,7 +22,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
     from ..store.queries import list_sites
     from ..store.settings import load_settings
 
-    sites = list_sites(load_settings()["strikes"])
+    settings = load_settings()
+    sites = list_sites(settings["strikes"], cert_warning_days=settings["cert_warning_days"])
     if args.json:
         print_json(
             [
@@ -37,6 +39,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
                     "last_seen": iso_utc(site.last_seen),
                     "last_status_code": site.last_status_code,
                     "last_error": site.last_error,
+                    "cert_expires_at": iso_utc(site.cert_expires_at),
+                    "notices": site.notices,
                 }
                 for site in sites
             ]
@@ -63,6 +67,13 @@ def cmd_sites(args: argparse.Namespace) -> int:
             ]
         )
     print(table(lines))
+    now = datetime.now(UTC)
+    for site in sites:
+        if site.cert_expiring and site.cert_expires_at is not None:
+            print(
+                f"{site.group} / {site.title}: certificate "
+                f"{expiry_words(site.cert_expires_at, now)} ({local_text(site.cert_expires_at)})"
+            )
     return EXIT_OK
 
 

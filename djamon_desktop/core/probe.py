@@ -23,10 +23,12 @@ import socket
 import ssl
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from . import names
+from .certs import expiry_of
 from .heads import MAX_LINE_BYTES, NotHttp, read_status, request
 from .wire import (
     BadName,
@@ -48,12 +50,14 @@ START_SLICE = 4  # checks started before the event loop reads what the earlier o
 
 @dataclass(frozen=True)
 class ProbeResult:
-    """What one check saw: a status code, or the kind of error, and how long it took."""
+    """What one check saw: a status code, or the kind of error, and how long it took; for
+    https, when the certificate its handshake presented expires (None when none was seen)."""
 
     status_code: int | None
     error: str | None
     elapsed_ms: float
     detail: str = ""
+    cert_expires_at: datetime | None = None
 
     def is_good(self, good_codes: Sequence[int]) -> bool:
         return self.error is None and self.status_code in good_codes
@@ -116,8 +120,11 @@ async def _connect(
     raise last or ConnectionError(f"no address for {host}")
 
 
-async def _exchange(session: Session, method: str, to: Target, proxy: str | None) -> int:
-    """Send one request and return the status code of the answer's head."""
+async def _exchange(
+    session: Session, method: str, to: Target, proxy: str | None
+) -> tuple[int, datetime | None]:
+    """Send one request; return the status code of the answer's head and, for https, the
+    expiry of the certificate the handshake presented (read from it: no extra connection)."""
     target = to.path
     headers = [
         ("Host", to.authority),
@@ -157,8 +164,10 @@ async def _exchange(session: Session, method: str, to: Target, proxy: str | None
     else:
         reader, writer = await _connect(session, to.host, to.port, to.host if to.secure else None)
     try:
+        # asyncio keeps the handshake's getpeercert() as "peercert" (after a proxy's tunnel too)
+        expires = expiry_of(writer.get_extra_info("peercert")) if to.secure else None
         writer.write(request(method, target, headers))
-        return await read_status(reader)
+        return await read_status(reader), expires
     finally:
         writer.transport.abort()  # the body (of a GET) is never read; no lingering close
 
@@ -208,13 +217,13 @@ async def probe(
         to = target_of(cache_bust(url))
         proxy = session.proxies.for_url(to.absolute)
         async with asyncio.timeout_at(deadline):
-            status = await _exchange(session, "HEAD", to, proxy)
+            status, expires = await _exchange(session, "HEAD", to, proxy)
             if status in (405, 501):
-                status = await _exchange(session, "GET", to, proxy)
+                status, expires = await _exchange(session, "GET", to, proxy)
     except Exception as exc:  # everything the network or the server can do to us
         kind, detail = _classify(exc)
         return ProbeResult(None, kind, _ms_since(loop, began), detail)
-    return ProbeResult(status, None, _ms_since(loop, began))
+    return ProbeResult(status, None, _ms_since(loop, began), cert_expires_at=expires)
 
 
 def _ms_since(loop: asyncio.AbstractEventLoop, started: float) -> float:

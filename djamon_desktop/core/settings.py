@@ -109,6 +109,10 @@ SETTINGS: tuple[Setting, ...] = (
             section="E-mail", placeholder="ops@example.com, boss@example.com"),
     Setting("twitter.enabled", False, "bool", "Post on X when an outage opens and ends",
             "Post on X (Twitter) with the keys stored in the OS keyring.", section="X"),
+    Setting("cert_warning_days", 14, "int", "Warn before a certificate expires:",
+            "For an https site, an alert on every enabled channel (and a notice in the dashboard "
+            "and the tray) this many days before its certificate expires; 0 turns it off.",
+            low=0, high=3650, unit=" days"),
     Setting("retry_seconds", 20, "int", "Re-check a failing site every:",
             "Once a site's check fails, check it again this often instead of waiting for the "
             "schedule, until it is up again: an outage opens about (failures before down - 1) "

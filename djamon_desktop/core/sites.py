@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .certs import notice
+
 
 @dataclass(frozen=True)
 class SiteInfo:
@@ -24,3 +26,12 @@ class SiteInfo:
     last_error: str | None
     last_elapsed_ms: float | None
     order: tuple[int, int]
+    cert_expires_at: datetime | None = None  # https: the certificate's expiry, as last seen
+    cert_expiring: bool = False  # it expires within cert_warning_days (see core.certs)
+
+    @property
+    def notices(self) -> list[str]:
+        """What ``sites --json`` lists as the site's notices (a certificate about to expire)."""
+        if self.cert_expiring and self.cert_expires_at is not None:
+            return [notice(self.cert_expires_at)]
+        return []

@@ -76,6 +76,7 @@ class SiteAtGlance:
     active: bool
     state: str  # up | warning | down | unknown
     down_count: int
+    cert_expires_at: datetime | None = None  # only when its certificate is due a warning
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,19 @@ def _clock(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M")
 
 
+def cert_words(sites: Sequence[SiteAtGlance]) -> str:
+    """The active sites' certificates due a warning, soonest first, in words ('' for none):
+    ``certificate of Shop expires 2026-12-01``."""
+    due = sorted((s.cert_expires_at, s.title) for s in sites if s.active and s.cert_expires_at)
+    if not due:
+        return ""
+    first = due[0][0].astimezone().strftime("%Y-%m-%d")
+    if len(due) == 1:
+        return f"certificate of {due[0][1]} expires {first}"
+    titles = listed([title for _, title in due])
+    return f"{plural(len(due), 'certificate')} expire soon ({titles}; the first {first})"
+
+
 def overview(
     sites: Sequence[SiteAtGlance],
     outage: OpenOutage | None,
@@ -103,7 +117,21 @@ def overview(
     paused_forever: bool = False,
     sandbox_urls: Sequence[str] = (),
 ) -> Overview:
-    """``sandbox_urls`` are the ones that did not answer when ``connectivity`` is false."""
+    """``sandbox_urls`` are the ones that did not answer when ``connectivity`` is false. A
+    certificate due a warning is said after the state (it changes neither colour nor shape)."""
+    ov = _overview(sites, outage, connectivity, paused_until, paused_forever, sandbox_urls)
+    certs = cert_words(sites)
+    return Overview(ov.state, f"{ov.text}; {certs}") if certs else ov
+
+
+def _overview(
+    sites: Sequence[SiteAtGlance],
+    outage: OpenOutage | None,
+    connectivity: bool,
+    paused_until: datetime | None,
+    paused_forever: bool,
+    sandbox_urls: Sequence[str],
+) -> Overview:
     active = [s for s in sites if s.active]
     if paused_forever:
         return Overview(IDLE, "Monitoring paused until you resume it")

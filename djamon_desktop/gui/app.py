@@ -232,12 +232,23 @@ class App(QObject):
     def refresh(self) -> None:
         """Read the database and bring the tray and every open window up to date."""
         settings = load_settings()
-        sites = queries.list_sites(settings["strikes"])
+        sites = queries.list_sites(
+            settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=self.clock()
+        )
         self.poller.track(sites, settings["retry_seconds"])  # the fast lane, whoever failed it
         current = queries.find_outage("current")
         self._announce_outage_change(current)
         ov = overview(
-            [SiteAtGlance(s.title, s.active, s.state, s.down_count) for s in sites],
+            [
+                SiteAtGlance(
+                    s.title,
+                    s.active,
+                    s.state,
+                    s.down_count,
+                    s.cert_expires_at if s.cert_expiring else None,
+                )
+                for s in sites
+            ],
             OpenOutage(current.code, current.start_time, [x.title for x in current.sites])
             if current
             else None,

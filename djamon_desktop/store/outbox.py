@@ -1,5 +1,8 @@
 """The alert outbox in the database: queue alerts already written (inside the outage's
-transaction), claim one for an attempt, settle it."""
+transaction, or the round's for a certificate warning), claim one for an attempt, settle it.
+
+An alert is about an outage (``kind`` 'outage': its opening or closing) or a certificate
+(``kind`` 'cert': a site and the expiry it warns of, no outage)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from peewee import JOIN
+
 from ..core.outages import AlertText
 from ..core.status import local_text
-from .models import Alert, Outage, db
+from .models import Alert, Outage, Site, db
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
 
@@ -17,13 +22,14 @@ LEASE = timedelta(minutes=2)  # how long one sender holds an alert before anothe
 @dataclass(frozen=True)
 class AlertJob:
     id: int
-    outage_id: int
+    outage_id: int | None  # None for a certificate warning
     code: str
     event: str
     channel: str
     subject: str
     body: str
     attempts: int
+    about: str = ""  # what it is about, in words: "outage CODE opened", "certificate of SITE"
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,22 @@ class AlertInfo:
 def queue(outage_id: int, event: str, when: datetime, texts: Sequence[AlertText]) -> None:
     """Store alerts already written (one per channel); call inside the transaction that changed
     the outage. An alert of the same outage, event and channel already queued is kept."""
+    _insert(texts, when, kind="outage", outage=outage_id, event=event)
+
+
+def queue_cert(
+    site_id: int, expires_at: datetime, when: datetime, texts: Sequence[AlertText]
+) -> None:
+    """Store a certificate warning already written (one per channel); call inside the round's
+    transaction. One for the same site, expiry and channel already queued (or sent) is kept:
+    a certificate is warned of once, and a renewed one (another expiry) afresh."""
+    _insert(texts, when, kind="cert", site=site_id, cert_expires_at=expires_at, event="cert")
+
+
+def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None:
     for text in texts:
         Alert.insert(
-            outage=outage_id,
-            event=event,
+            **about,
             channel=text.channel,
             subject=text.subject,
             body=text.body,
@@ -64,8 +82,10 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
     """Take the oldest undelivered alert no other sender holds, for one attempt."""
     with db.atomic("IMMEDIATE"):
         row = (
-            Alert.select(Alert, Outage)
-            .join(Outage)
+            Alert.select(Alert, Outage, Site)
+            .join(Outage, JOIN.LEFT_OUTER)  # a certificate warning has no outage
+            .switch(Alert)
+            .join(Site, JOIN.LEFT_OUTER)
             .where(
                 Alert.delivered_at.is_null(),
                 Alert.channel.in_(list(channels)),
@@ -81,15 +101,22 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
         row.attempts += 1
         row.last_attempt_at = now
         row.save()
+        if row.kind == "cert":
+            code = ""
+            about = f"certificate of {row.site.title}" if row.site_id else "certificate"
+        else:
+            code = row.outage.code
+            about = f"outage {code} {row.event}"
         return AlertJob(
             row.id,
             row.outage_id,
-            row.outage.code,
+            code,
             row.event,
             row.channel,
             row.subject,
             row.body,
             row.attempts,
+            about,
         )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from peewee import JOIN
 
+from ..core.certs import expiring
 from ..core.outages import PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
 from .models import Check, Outage, OutageSite, Site, SiteGroup, db
@@ -21,9 +22,19 @@ __all__ = ["SiteInfo"]  # re-exported: what list_sites returns
 # -- sites and groups -------------------------------------------------------------------------
 
 
-def list_sites(strikes: int, only_active: bool = False) -> list[SiteInfo]:
+def list_sites(
+    strikes: int,
+    only_active: bool = False,
+    *,
+    cert_warning_days: int = 0,
+    now: datetime | None = None,
+) -> list[SiteInfo]:
     """Every site (or the active ones) in the list's order: group, then site. Read as tuples
-    (peewee converts each value), not rows, since a round of thousands of sites starts here."""
+    (peewee converts each value), not rows, since a round of thousands of sites starts here.
+
+    With ``cert_warning_days``, a site whose certificate expires within that many days of
+    ``now`` (default: the current time) is ``cert_expiring``; an ``http`` site has no expiry."""
+    now = now or datetime.now(UTC)
     query = (
         Site.select(
             Site.id,
@@ -41,6 +52,7 @@ def list_sites(strikes: int, only_active: bool = False) -> list[SiteInfo]:
             Site.last_elapsed_ms,
             SiteGroup.position,
             Site.position,
+            Site.cert_expires_at,
         )
         .join(SiteGroup)
         .order_by(SiteGroup.position, Site.position, Site.id)
@@ -64,6 +76,8 @@ def list_sites(strikes: int, only_active: bool = False) -> list[SiteInfo]:
             last_error=last_error,
             last_elapsed_ms=last_elapsed_ms,
             order=(group_position, position),
+            cert_expires_at=cert_at,
+            cert_expiring=expiring(cert_at, cert_warning_days, now),
         )
         for (
             site_id,
@@ -81,8 +95,18 @@ def list_sites(strikes: int, only_active: bool = False) -> list[SiteInfo]:
             last_elapsed_ms,
             group_position,
             position,
-        ) in query.tuples()
+            cert_at,
+        ) in _with_cert(query.tuples())
     ]
+
+
+def _with_cert(rows):
+    """The rows with the certificate's expiry only for an https URL (one edited to http since
+    its last check keeps none)."""
+    for row in rows:
+        if row[-1] is not None and not row[3].lower().startswith("https:"):
+            row = (*row[:-1], None)
+        yield row
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from peewee import JOIN
 
+from ..core.certs import CertFacts, expiring
 from ..core.outages import (
     PRIORITY_NAMES,
     AlertText,
@@ -31,8 +32,9 @@ from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
-#: writes the alerts of an outage opened or closed (``AlertPolicy.texts``); [] queues none
-Render = Callable[[OutageFacts], Sequence[AlertText]]
+#: writes the alerts of an outage opened or closed, or of a certificate about to expire
+#: (``AlertPolicy.texts``); [] queues none
+Render = Callable[[OutageFacts | CertFacts], Sequence[AlertText]]
 
 _CHECK_INSERT = (
     'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms)'
@@ -40,7 +42,9 @@ _CHECK_INSERT = (
 )
 _SITE_UPDATE = (
     "UPDATE site SET down_count=?, last_seen=coalesce(?, last_seen), last_checked=?,"
-    " last_status_code=?, last_error=?, last_elapsed_ms=? WHERE id=?"
+    " last_status_code=?, last_error=?, last_elapsed_ms=?,"
+    # the certificate this check saw; one that got no answer (an error) keeps the last seen
+    " cert_expires_at=CASE WHEN ? THEN cert_expires_at ELSE ? END WHERE id=?"
 )
 
 
@@ -88,8 +92,11 @@ class RoundRecord:
     closed: list[int]
 
 
-def record_round(rows: RoundRows, strikes: int, render: Render) -> RoundRecord:
-    """Store a round's checks, strikes and outage changes as one unit.
+def record_round(
+    rows: RoundRows, strikes: int, render: Render, cert_warning_days: int = 0
+) -> RoundRecord:
+    """Store a round's checks, strikes and outage changes as one unit, with the warnings of
+    the certificates it saw expire within ``cert_warning_days`` (0: none).
 
     Counts are read inside the transaction, so a round stored by another process meanwhile is
     built upon, not overwritten. Sites deleted while the round ran are skipped.
@@ -115,6 +122,8 @@ def record_round(rows: RoundRows, strikes: int, render: Render) -> RoundRecord:
                     result.status_code,
                     result.error,
                     result.elapsed_ms,
+                    result.error is not None and result.cert_expires_at is None,
+                    _ms(result.cert_expires_at),
                     site_id,
                 )
             )
@@ -126,7 +135,38 @@ def record_round(rows: RoundRows, strikes: int, render: Render) -> RoundRecord:
             cursor.executemany(_CHECK_INSERT, kept)
         history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
         opened, closed = _apply_outage_rules(when, standing, strikes, render)
+        _queue_cert_warnings(rows, down_counts, cert_warning_days, render)
     return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return None if moment is None else UtcField().db_value(moment)
+
+
+def _queue_cert_warnings(
+    rows: RoundRows, stored: dict[int, int], warning_days: int, render: Render
+) -> None:
+    """Queue one warning a certificate (site and expiry) that this round saw expire within
+    ``warning_days``; one already queued for it is kept (the outbox's UNIQUE), so each
+    certificate is warned of once, and a renewed one afresh. Not a strike, not an outage."""
+    due = {
+        site_id: result.cert_expires_at
+        for site_id, result in rows.results.items()
+        if site_id in stored and expiring(result.cert_expires_at, warning_days, rows.when)
+    }
+    if not due:
+        return
+    sites = (
+        Site.select(Site.id, Site.title, Site.url, SiteGroup.title)
+        .join(SiteGroup)
+        .where(Site.id.in_(list(due)))
+        .tuples()
+    )
+    for site_id, title, url, group in sites:
+        expires_at = due[site_id]
+        assert expires_at is not None
+        facts = CertFacts(site_id, title, group, url, expires_at, rows.when)
+        outbox.queue_cert(site_id, expires_at, rows.when, render(facts))
 
 
 def settle_outages(when: datetime, strikes: int, render: Render) -> list[int]:

@@ -43,6 +43,8 @@ def test_sites_lists_every_site(server, load, run):
         "last_seen": after[0]["last_seen"],
         "last_status_code": 200,
         "last_error": None,
+        "cert_expires_at": None,  # http
+        "notices": [],
     }
     assert datetime.fromisoformat(after[0]["last_seen"]).tzinfo is not None
     assert after[1]["active"] is False and after[1]["last_seen"] is None

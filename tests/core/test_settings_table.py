@@ -51,6 +51,7 @@ def test_every_setting_today_is_in_the_table():
         "email.from",
         "email.to",
         "twitter.enabled",
+        "cert_warning_days",
         "retry_seconds",
     ]
     for setting in SETTINGS:
@@ -95,7 +96,8 @@ def test_bounds_and_choices_come_from_the_table():
     ]
     assert refusal({"colour": 1}) == [
         "settings.colour: unknown key; known keys: schedule, sandbox_urls, good_codes, strikes, "
-        "timeout_seconds, retention_days, notify_recovery, email, twitter, retry_seconds"
+        "timeout_seconds, retention_days, notify_recovery, email, twitter, cert_warning_days, "
+        "retry_seconds"
     ]
 
 
@@ -161,5 +163,5 @@ def test_without_the_line_the_setting_is_unknown():
     assert refusal({"max_redirects": 2}) == [
         "settings.max_redirects: unknown key; known keys: schedule, sandbox_urls, good_codes, "
         "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, "
-        "retry_seconds"
+        "cert_warning_days, retry_seconds"
     ]

@@ -36,6 +36,7 @@ from .site_table import (
     GROUP_ROLE,
     SITE_ROLE,
     Shown,
+    cert_notice,
     fill_tree,
     filter_tree,
     site_items,
@@ -103,6 +104,9 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.filter_count = QLabel()
         self.connectivity_bar = NoticeBar("connectivity", "Sandbox URLs in Settings…")
         self.connectivity_bar.button.clicked.connect(lambda *_: self.open_sandbox_settings.emit())
+        self.cert_bar = NoticeBar("certificates", "Open site…")
+        self.cert_bar.button.clicked.connect(lambda *_: self.open_site.emit(self._cert_site))
+        self._cert_site: int | None = None
         self.undo_bar = NoticeBar("undo", "Undo (Ctrl+Z)")
         self.undo_button = self.undo_bar.button
         self.undo_button.clicked.connect(lambda *_: self.undo.emit())
@@ -146,6 +150,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(2)
         outer.addWidget(self.connectivity_bar)
+        outer.addWidget(self.cert_bar)
         outer.addWidget(self.undo_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -257,6 +262,13 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         """While connectivity is lost: which sandbox URLs failed, and a way to Settings."""
         self.connectivity_bar.show_text(text)
 
+    def show_certificates(self, sites: list[SiteInfo]) -> None:
+        """A line while some active site's certificate is due a warning, with a button to the
+        soonest one's window."""
+        text, self._cert_site, title = cert_notice(sites)
+        self.cert_bar.show_text(text)
+        self.cert_bar.button.setText(f"Open {title.replace('&', '&&')}…")
+
     def show_overview(self, text: str) -> None:
         """The tray's words, at the right of the status bar (cut to fit; all in its tooltip)."""
         self._overview = text
@@ -345,6 +357,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         waiting to be deleted (their undo is still offered), ``uptime`` is each site's 24 h
         uptime (an object with ``text()`` and ``percent``)."""
         self._shown = Shown(groups, sites, set(hidden), uptime or {})
+        self.show_certificates([s for s in sites if s.site_id not in self._shown.hidden])
         self._redraw()
 
     def _redraw(self) -> None:

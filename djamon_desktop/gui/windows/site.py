@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.certs import expiry_words
 from ...core.sites import SiteInfo
 from ...core.status import answer_text, failure_words, local_text
 from ...core.urls import shown_url
@@ -25,13 +26,22 @@ from .chart import ResponseChart
 __all__ = ["SiteWindow", "site_history"]
 
 
+def certificate_text(site: SiteInfo, now: datetime | None = None) -> str:
+    """When the site's certificate expires, and whether it is due a warning."""
+    if site.cert_expires_at is None:
+        return "none seen" if site.url.lower().startswith("https:") else "none (http)"
+    now = now or datetime.now(UTC)
+    text = f"{expiry_words(site.cert_expires_at, now)}: {local_text(site.cert_expires_at)}"
+    return f"⚠ {text} (renew it soon)" if site.cert_expiring else text
+
+
 class SiteWindow(RememberedWindow, QWidget):
     def __init__(self, site_id: int) -> None:
         super().__init__()
         self.site_id = site_id
         layout = QVBoxLayout(self)
         form, self.labels = label_form(
-            ("Group", "URL", "Priority", "State", "Last seen", "Down message")
+            ("Group", "URL", "Priority", "State", "Last seen", "Certificate", "Down message")
         )
         layout.addLayout(form)
         self.uptime = QLabel()
@@ -62,6 +72,7 @@ class SiteWindow(RememberedWindow, QWidget):
             "Priority": site.priority,
             "State": state,
             "Last seen": local_text(site.last_seen),
+            "Certificate": certificate_text(site),
             "Down message": site.down_message,
         }
         for key, value in values.items():

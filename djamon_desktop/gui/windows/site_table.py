@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
+from ...core.certs import expiry_words
 from ...core.outages import PRIORITY_NAMES
 from ...core.sites import SiteInfo
-from ...core.status import answer_text, failure_words, local_text, plural
+from ...core.status import answer_text, failure_words, listed, local_text, plural
 from ...core.urls import shown_url
-from .colours import RowBrushes
+from .colours import PRIORITY_COLOUR, RowBrushes, readable
 
 COLUMNS = [
     "Site",
@@ -25,6 +28,7 @@ COLUMNS = [
     "Last answer",
     "Response",
     "Failures",
+    "Certificate",
 ]
 SITE_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,6 +63,46 @@ def response_text(site: SiteInfo) -> str:
     if site.last_error:
         return site.last_error
     return "<1 ms" if site.last_elapsed_ms < 1 else f"{site.last_elapsed_ms:.0f} ms"
+
+
+def cert_text(site: SiteInfo) -> str:
+    """The day the site's certificate expires (local), ``-`` for none seen (or http)."""
+    if site.cert_expires_at is None:
+        return "-"
+    return site.cert_expires_at.astimezone().strftime("%Y-%m-%d")
+
+
+def cert_tip(site: SiteInfo) -> str:
+    """The certificate cell's tooltip: when it expires, and whether that is a warning."""
+    if site.cert_expires_at is None:
+        return "No certificate seen (an http site, or not checked yet)"
+    when = local_text(site.cert_expires_at)
+    if site.cert_expiring:
+        return f"Certificate expires {when}: renew it soon"
+    return f"Certificate expires {when}"
+
+
+def cert_notice(
+    sites: list[SiteInfo], now: datetime | None = None
+) -> tuple[str | None, int | None, str]:
+    """The dashboard's line about the active sites' certificates due a warning, soonest first:
+    (its text or None, the soonest site's id, its title)."""
+    now = now or datetime.now(UTC)
+    due = sorted(
+        (s.cert_expires_at, s.site_id, s.title)
+        for s in sites
+        if s.active and s.cert_expiring and s.cert_expires_at is not None
+    )
+    if not due:
+        return None, None, ""
+    expires, site_id, title = due[0]
+    text = (
+        f"<b>Certificate</b> of {escape(title)} {expiry_words(expires, now)} "
+        f"({local_text(expires)})"
+    )
+    if len(due) > 1:
+        text += f"; also due: {escape(listed([t for _, _, t in due[1:]], 3))}"
+    return text + ".", site_id, title
 
 
 def group_counts(sites: list[SiteInfo]) -> tuple[int, int]:
@@ -110,6 +154,7 @@ def site_item(
             last,
             response_text(site),
             failure_words(site.down_count) if site.down_count else "",
+            cert_text(site),
         ]
     )
     percent = None if uptime is None else uptime.percent
@@ -124,6 +169,7 @@ def site_item(
         last,
         math.inf if ms is None else ms,
         site.down_count,
+        site.cert_expires_at.timestamp() if site.cert_expires_at else math.inf,
     )
     item.setData(0, SITE_ROLE, site.site_id)
     item.setData(1, SITE_ROLE, int(site.active))  # an int: PySide6 miscounts bools here
@@ -137,6 +183,13 @@ def site_item(
     item.setForeground(1, priority)
     if site.priority == "critical":
         item.setFont(1, bold)
+    cert = COLUMNS.index("Certificate")
+    item.setToolTip(cert, cert_tip(site))
+    if site.cert_expiring:  # a warning: the row keeps its state's colour, the cell stands out
+        item.setText(cert, f"⚠ {cert_text(site)}")
+        item.setToolTip(2, cert_tip(site))
+        item.setFont(cert, bold)
+        item.setForeground(cert, QBrush(readable(PRIORITY_COLOUR["high"], background.color())))
     return item
 
 
