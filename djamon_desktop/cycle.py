@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .alerts.messages import AlertPolicy
+from .core.maintenance import MAINTENANCE
 from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
 from .store import history, outbox
@@ -80,13 +81,16 @@ def run_round(
     strikes: int = settings["strikes"]
     good_codes: list[int] = settings["good_codes"]
     render = AlertPolicy.from_settings(settings).texts
-    sites = list_sites(strikes, only_active=True)
+    started = clock()
+    sites = list_sites(strikes, only_active=True, now=started)
+    # in maintenance (a window or a pause): not checked, and opens, joins or closes nothing
+    quiet = frozenset(s.site_id for s in sites if s.state == MAINTENANCE)
+    sites = [s for s in sites if s.site_id not in quiet]
     if only is not None:
         wanted = set(only)
         sites = [s for s in sites if s.site_id in wanted]
-    started = clock()
     if not sites:
-        closed = settle_outages(started, strikes, render)
+        closed = settle_outages(started, strikes, render, quiet)
         return CycleReport(started, clock(), True, outages_closed=closed)
 
     ordered = start_order(sites)
@@ -105,7 +109,7 @@ def run_round(
         )
     )
     if results is None:
-        closed = settle_outages(started, strikes, render)
+        closed = settle_outages(started, strikes, render, quiet)
         report = CycleReport(
             started,
             clock(),
@@ -119,7 +123,7 @@ def run_round(
     for site, result in zip(ordered, results, strict=True):
         if site.site_id not in rows.results:  # every check calls back; this is a safety net
             rows.add(site.site_id, result)
-    record = record_round(rows, strikes, render, settings["cert_warning_days"])
+    record = record_round(rows, strikes, render, settings["cert_warning_days"], quiet=quiet)
     outcomes = outcomes_of(sites, rows.results, record.down_counts, good_codes, strikes)
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     log_round(report)

@@ -35,12 +35,14 @@ NO_DATA = {"install-desktop", "uninstall-desktop"}
 def command(name: str) -> Callable[[argparse.Namespace], int]:
     """The function that runs command ``name``. The command modules are imported here, when a
     command runs, so that --version and --help load none of them."""
-    from . import check, credentials, desktop, lookups, monitoring, transfer
+    from . import check, credentials, desktop, lookups, maintenance, monitoring, transfer
 
     return {
         "check": check.cmd_check,
         "schedule": monitoring.cmd_schedule,
         "purge": monitoring.cmd_purge,
+        "pause": maintenance.cmd_pause,
+        "resume": maintenance.cmd_resume,
         "sites": lookups.cmd_sites,
         "outages": lookups.cmd_outages,
         "outage": lookups.cmd_outage,

@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     q = secret_sub.add_parser("delete", help="remove NAME", parents=[common])
     q.add_argument("name", metavar="NAME")
     secret_sub.add_parser("list", help="each name and whether it is set", parents=[common])
+    p = command("pause", "stop checking a site, or all monitoring, until resumed or for N minutes")
+    p.add_argument("site", metavar="SITE", nargs="?", help="a site ID or GROUP/TITLE")
+    p.add_argument(
+        "--minutes", type=_whole_number("--minutes", 1, 10080), metavar="N", help="1 to 10080"
+    )
+    p = command("resume", "check a paused site, or all monitoring, again")
+    p.add_argument("site", metavar="SITE", nargs="?", help="a site ID or GROUP/TITLE")
     p = command("alert-test", "send one test message through a channel now")
     p.add_argument("channel", choices=["email", "twitter"])
     command("install-desktop", "add the app to your application menu (a .desktop entry)")

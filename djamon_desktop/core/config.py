@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .maintenance import windows_problems
 from .problems import DocumentRefused, Problems, bool_problem, json_type, url_problem
 from .settings import check_settings, with_defaults
 
@@ -62,12 +63,14 @@ class SiteSpec:
     priority: str | None = None
     active: bool | None = None
     down_message: str | None = None
+    maintenance: list[dict] | None = None  # windows (see core.maintenance); None: as it was
 
 
 @dataclass
 class GroupSpec:
     title: str
     sites: list[SiteSpec] = field(default_factory=list)
+    maintenance: list[dict] | None = None
 
 
 @dataclass
@@ -85,6 +88,15 @@ SITE_FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
     "down_message": down_message_problem,
 }
 _SITE_REQUIRED = ("title", "url")
+SITE_KEYS = (*SITE_FIELD_CHECKS, "maintenance")
+
+
+def maintenance_checked(value: object, place: str, problems: Problems) -> bool:
+    """Add every problem of a ``maintenance`` list at ``place``; True when it has none."""
+    found = windows_problems(value)
+    for under, message in found:
+        problems.add(f"{place}{under}", message)
+    return not found
 
 
 def decode_json(data: bytes) -> Any:
@@ -149,9 +161,11 @@ def _parse_group(raw: object, place: str, problems: Problems) -> GroupSpec | Non
         return None
     ok = True
     for key in raw:
-        if key not in ("title", "sites"):
-            problems.add(f"{place}.{key}", "unknown key; known keys: title, sites")
+        if key not in ("title", "maintenance", "sites"):
+            problems.add(f"{place}.{key}", "unknown key; known keys: title, maintenance, sites")
             ok = False
+    if "maintenance" in raw:
+        ok = maintenance_checked(raw["maintenance"], f"{place}.maintenance", problems) and ok
     if "title" not in raw:
         problems.add(f"{place}.title", "is missing")
         ok = False
@@ -179,7 +193,9 @@ def _parse_group(raw: object, place: str, problems: Problems) -> GroupSpec | Non
             ok = False
         seen.setdefault(site.title, si)
         sites.append(site)
-    return GroupSpec(title=raw["title"], sites=sites) if ok else None
+    if not ok:
+        return None
+    return GroupSpec(title=raw["title"], sites=sites, maintenance=raw.get("maintenance"))
 
 
 def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
@@ -188,11 +204,12 @@ def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
         return None
     ok = True
     for key, value in raw.items():
+        if key == "maintenance":
+            ok = maintenance_checked(value, f"{place}.maintenance", problems) and ok
+            continue
         check = SITE_FIELD_CHECKS.get(key)
         if check is None:
-            problems.add(
-                f"{place}.{key}", f"unknown key; known keys: {', '.join(SITE_FIELD_CHECKS)}"
-            )
+            problems.add(f"{place}.{key}", f"unknown key; known keys: {', '.join(SITE_KEYS)}")
             ok = False
             continue
         problem = check(value)
@@ -211,6 +228,7 @@ def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
         priority=raw.get("priority"),
         active=raw.get("active"),
         down_message=raw.get("down_message"),
+        maintenance=raw.get("maintenance"),
     )
 
 

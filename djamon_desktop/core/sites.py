@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .certs import notice
+from .maintenance import Window
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class SiteInfo:
     order: tuple[int, int]
     cert_expires_at: datetime | None = None  # https: the certificate's expiry, as last seen
     cert_expiring: bool = False  # it expires within cert_warning_days (see core.certs)
+    maintenance: tuple[Window, ...] = ()  # its own maintenance windows (core.maintenance)
+    paused: bool = False  # paused by hand, now
+    quiet_until: datetime | None = None  # state maintenance: until then (None: until resumed)
 
     @property
     def notices(self) -> list[str]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from .urls import shown_url
 
 UP, WARNING, DOWN, IDLE = "up", "warning", "down", "idle"
+QUIET = "maintenance"  # a site's state in a maintenance window or paused (core.maintenance)
 
 
 def ordinal(n: int) -> str:
@@ -77,6 +78,8 @@ class SiteAtGlance:
     state: str  # up | warning | down | unknown
     down_count: int
     cert_expires_at: datetime | None = None  # only when its certificate is due a warning
+    site_id: int | None = None
+    quiet_until: datetime | None = None  # state maintenance: until then (None: until resumed)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class OpenOutage:
     code: str
     start_time: datetime
     titles: Sequence[str]  # primary first
+    site_ids: Sequence[int | None] = ()  # the same order; () when not known
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,23 @@ class Overview:
 
 def _clock(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M")
+
+
+def maintenance_words(quiet: Sequence[SiteAtGlance], outage: OpenOutage | None) -> str:
+    """The sites in maintenance and when the first comes back: ``Payments until 03:00``."""
+    ends = [s.quiet_until for s in quiet if s.quiet_until is not None]
+    until = _clock(min(ends)) if ends else "resumed"
+    also = f" (outage {outage.code} stays open)" if outage is not None else ""
+    return f"{listed([s.title for s in quiet])} until {until}{also}"
+
+
+def _blames(outage: OpenOutage, quiet: Sequence[SiteAtGlance]) -> bool:
+    """Whether some site of the open outage is not in maintenance (then the tray is red)."""
+    if outage.site_ids:
+        ids = {s.site_id for s in quiet}
+        return any(site_id not in ids for site_id in outage.site_ids)
+    titles = {s.title for s in quiet}
+    return not outage.titles or any(title not in titles for title in outage.titles)
 
 
 def cert_words(sites: Sequence[SiteAtGlance]) -> str:
@@ -145,6 +166,16 @@ def _overview(
             f"Connectivity lost ({unanswered_text(sandbox_urls)}): "
             "no site is blamed until it is back",
         )
+    # In maintenance (a window or a pause) a site never turns the tray red: the others decide,
+    # and with every site in maintenance the tray is grey and says until when.
+    quiet = [s for s in active if s.state == QUIET]
+    if quiet and (outage is None or not _blames(outage, quiet)):
+        words = maintenance_words(quiet, outage)
+        watched = [s for s in active if s.state != QUIET]
+        if not watched:
+            return Overview(IDLE, f"Maintenance: {words}")
+        ov = _overview(watched, None, True, None, False, ())
+        return Overview(ov.state, f"{ov.text}; maintenance: {words}")
     if outage is not None:
         first = outage.titles[0] if outage.titles else "A site"
         more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""

@@ -25,6 +25,7 @@ from ..core.status import OpenOutage, SiteAtGlance, listed, overview, plural, un
 from ..core.urls import hide_passwords, shown_url
 from ..store import history, outbox, queries
 from ..store.settings import load_settings
+from . import pausing
 from .editing import Editing
 from .help import open_readme, show_about
 from .icons import app_icon
@@ -110,6 +111,8 @@ class App(QObject):
         d.open_about.connect(lambda: show_about(self.data_dir, d))
         d.open_readme.connect(lambda: open_readme(self.data_dir, self._status))
         d.quit_app.connect(self.quit)
+        d.pause_site.connect(lambda i: pausing.ask_pause_site(i, d, self.clock, self.refresh))
+        d.resume_site.connect(lambda i: pausing.resume_site(i, self.refresh))
         e.show_undo()  # a change made before the dashboard opened can still be undone
 
     # -- life ------------------------------------------------------------------------------------
@@ -246,10 +249,17 @@ class App(QObject):
                     s.state,
                     s.down_count,
                     s.cert_expires_at if s.cert_expiring else None,
+                    site_id=s.site_id,
+                    quiet_until=s.quiet_until,
                 )
                 for s in sites
             ],
-            OpenOutage(current.code, current.start_time, [x.title for x in current.sites])
+            OpenOutage(
+                current.code,
+                current.start_time,
+                [x.title for x in current.sites],
+                [x.site_id for x in current.sites],
+            )
             if current
             else None,
             self.connectivity,

@@ -77,13 +77,14 @@ class Editing(QObject):
         return editor
 
     def edit_group(self, group_id: int | None) -> GroupEditor:
-        title = next((g.title for g in queries.list_groups() if g.group_id == group_id), "")
+        group = next((g for g in queries.list_groups() if g.group_id == group_id), None)
 
-        def save(new_title: str) -> None:
-            editing.save_group(new_title, group_id)
+        def save(new_title: str, maintenance: list[dict]) -> None:
+            editing.save_group(new_title, group_id, maintenance)
             self._refresh()
 
-        editor = GroupEditor(save, title, parent=self._dashboard())
+        title, windows = (group.title, group.maintenance) if group else ("", ())
+        editor = GroupEditor(save, title, parent=self._dashboard(), maintenance=windows)
         editor.setModal(True)
         editor.show()
         return editor

@@ -25,6 +25,7 @@ from ..core import fastlane
 from ..core.sites import SiteInfo
 from ..cycle import run_cycle, utc_now
 from ..errors import UserError
+from ..store.maintenance import global_pause, pause_everything, resume_everything
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,6 @@ class Poller(QObject):
         self._retry_seconds = 0
         self._tried: dict[int, datetime] = {}  # when a round of ours last started with each
         self._retry: fastlane.Retry | None = None
-        self.paused_until: datetime | None = None
-        self.paused_forever = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._wake)
@@ -118,7 +117,19 @@ class Poller(QObject):
 
     @property
     def paused(self) -> bool:
-        return self.paused_forever or self.paused_until is not None
+        return global_pause() is not None
+
+    # All monitoring's pause is stored (store.maintenance), so the app and the command line's
+    # ``pause``/``resume`` share it; one that ran out is cleared at the next wake.
+    @property
+    def paused_until(self) -> datetime | None:
+        pause = global_pause()
+        return None if pause is None else pause.until
+
+    @property
+    def paused_forever(self) -> bool:
+        pause = global_pause()
+        return pause is not None and pause.until is None
 
     def run_now(self) -> bool:
         """Start a round unless one is running; False when it could not start."""
@@ -151,14 +162,12 @@ class Poller(QObject):
 
     def pause(self, until: datetime | None) -> None:
         """Pause until a time, or (None) until resumed."""
-        self.paused_until = until
-        self.paused_forever = until is None
+        pause_everything(until)
         self.paused_changed.emit()
         self.arm()
 
     def resume(self) -> None:
-        self.paused_until = None
-        self.paused_forever = False
+        resume_everything()
         self.paused_changed.emit()
         self.arm()
 
@@ -180,9 +189,9 @@ class Poller(QObject):
     def _set_timer(self, now: datetime) -> None:
         """Wake at the scheduled round, the fast lane's next retry, or in a minute, whichever is
         first (the scheduled round's time as it is: only ``arm`` counts it again)."""
-        due = fastlane.lane(self._failing, self._retry_seconds, self._tried)
-        self._retry = None if self.paused else fastlane.next_retry(due, self._due)
-        self.next_retry.emit(None if self.paused else fastlane.next_check(due, self._due))
+        due = {} if self.paused else fastlane.lane(self._failing, self._retry_seconds, self._tried)
+        self._retry = fastlane.next_retry(due, self._due)
+        self.next_retry.emit(fastlane.next_check(due, self._due))
         wake = [when for when in (self._due, self._retry and self._retry.at) if when is not None]
         wait = min([*(when - now for when in wake), MAX_WAIT])
         self._timer.start(max(0, int(wait.total_seconds() * 1000)) + 50)

@@ -8,6 +8,7 @@ from typing import Any
 from peewee import fn
 
 from ..core import config
+from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused
 from .models import Outage, Site, SiteGroup, db
@@ -20,12 +21,25 @@ def set_extra_information(outage_id: int, text: str) -> None:
 
 def _field_problems(fields: dict[str, Any]) -> list[str]:
     checks = config.SITE_FIELD_CHECKS
-    return [f"{key}: {checks[key](value)}" for key, value in fields.items() if checks[key](value)]
+    found = [
+        f"{key}: {checks[key](value)}"
+        for key, value in fields.items()
+        if key != "maintenance" and checks[key](value)
+    ]
+    if "maintenance" in fields:
+        found += [f"maintenance{at}: {msg}" for at, msg in windows_problems(fields["maintenance"])]
+    return found
 
 
-def save_group(title: str, group_id: int | None = None) -> int:
-    """Add a group, or rename one. DocumentRefused names the problem (``title: ...``)."""
-    problems = _field_problems({"title": title})
+def save_group(
+    title: str, group_id: int | None = None, maintenance: list[dict] | None = None
+) -> int:
+    """Add a group, or rename one; with ``maintenance``, its windows (a list as the import
+    has it). DocumentRefused names the problem (``title: ...``, ``maintenance[0].minutes: ...``)."""
+    fields: dict[str, Any] = {"title": title}
+    if maintenance is not None:
+        fields["maintenance"] = maintenance
+    problems = _field_problems(fields)
     clash = SiteGroup.select().where(SiteGroup.title == title)
     if group_id is not None:
         clash = clash.where(SiteGroup.id != group_id)
@@ -33,11 +47,14 @@ def save_group(title: str, group_id: int | None = None) -> int:
         problems.append(f"title: a group called {title!r} already exists")
     if problems:
         raise DocumentRefused(problems)
+    values: dict[str, Any] = {"title": title}
+    if maintenance is not None:
+        values["maintenance"] = windows_json(windows_of(maintenance))
     with db.atomic("IMMEDIATE"):
         if group_id is None:
             position = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
-            return SiteGroup.create(title=title, position=position).id
-        SiteGroup.update(title=title).where(SiteGroup.id == group_id).execute()
+            return SiteGroup.create(position=position, **values).id
+        SiteGroup.update(**values).where(SiteGroup.id == group_id).execute()
         return group_id
 
 
@@ -68,6 +85,8 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
     values = dict(fields)
     if "priority" in values:
         values["priority"] = PRIORITY_NAMES.index(values["priority"])
+    if "maintenance" in values:
+        values["maintenance"] = windows_json(windows_of(values["maintenance"]))
     with db.atomic("IMMEDIATE"):
         if group is None:
             group = SiteGroup.get_by_id(save_group(group_title))

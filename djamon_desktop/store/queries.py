@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from peewee import JOIN
 
 from ..core.certs import expiring
+from ..core.maintenance import Window, windows_from_json
 from ..core.outages import PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
+from .maintenance import with_maintenance
 from .models import Check, Outage, OutageSite, Site, SiteGroup, db
 
 OUTAGES_PER_PAGE = 25
@@ -59,7 +61,7 @@ def list_sites(
     )
     if only_active:
         query = query.where(Site.active == True)  # noqa: E712 - peewee expression
-    return [
+    sites = [
         SiteInfo(
             site_id=site_id,
             group=group,
@@ -98,6 +100,7 @@ def list_sites(
             cert_at,
         ) in _with_cert(query.tuples())
     ]
+    return with_maintenance(sites, now)  # windows and pauses: the state maintenance
 
 
 def _with_cert(rows):
@@ -113,10 +116,14 @@ def _with_cert(rows):
 class GroupInfo:
     group_id: int
     title: str
+    maintenance: tuple[Window, ...] = ()  # its maintenance windows, for each of its sites
 
 
 def list_groups() -> list[GroupInfo]:
-    return [GroupInfo(g.id, g.title) for g in SiteGroup.select().order_by(SiteGroup.position)]
+    return [
+        GroupInfo(g.id, g.title, windows_from_json(g.maintenance))
+        for g in SiteGroup.select().order_by(SiteGroup.position)
+    ]
 
 
 # -- outages ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from peewee import fn
 
 from ..core import config
+from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, merge_settings
@@ -45,16 +46,26 @@ def apply_document(document: config.Document) -> ImportSummary:
         next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
         for spec in document.groups:
             group = groups.get(spec.title)
+            windows = (
+                None if spec.maintenance is None else windows_json(windows_of(spec.maintenance))
+            )
             if group is None:
-                group = SiteGroup.create(title=spec.title, position=next_group)
+                group = SiteGroup.create(
+                    title=spec.title, position=next_group, maintenance=windows or "[]"
+                )
                 next_group += 1
                 summary.groups_added += 1
             else:
+                if windows is not None:
+                    group.maintenance = windows
+                    group.save()
                 summary.groups_matched += 1
             existing = {s.title: s for s in Site.select().where(Site.group == group)}
             next_site = max((s.position for s in existing.values()), default=0) + 1
             for site_spec in spec.sites:
                 site = existing.get(site_spec.title)
+                own = site_spec.maintenance
+                own_json = None if own is None else windows_json(windows_of(own))
                 if site is None:
                     Site.create(
                         group=group,
@@ -70,6 +81,7 @@ def apply_document(document: config.Document) -> ImportSummary:
                             else site_spec.down_message
                         ),
                         position=next_site,
+                        maintenance=own_json or "[]",
                     )
                     next_site += 1
                     summary.sites_added += 1
@@ -81,6 +93,8 @@ def apply_document(document: config.Document) -> ImportSummary:
                     site.active = site_spec.active
                 if site_spec.down_message is not None:
                     site.down_message = site_spec.down_message
+                if own_json is not None:
+                    site.maintenance = own_json
                 site.save()
                 summary.sites_updated += 1
     return summary
@@ -94,6 +108,7 @@ def export_text() -> str:
         groups.append(
             {
                 "title": group.title,
+                "maintenance": _windows(group.maintenance),
                 "sites": [
                     {
                         "title": s.title,
@@ -101,12 +116,17 @@ def export_text() -> str:
                         "priority": PRIORITY_NAMES[s.priority],
                         "active": bool(s.active),
                         "down_message": s.down_message,
+                        "maintenance": _windows(s.maintenance),
                     }
                     for s in sites
                 ],
             }
         )
     return config.render_document(settings, groups)
+
+
+def _windows(text: str) -> list[dict]:
+    return [w.as_json() for w in windows_from_json(text)]
 
 
 def import_data(data: bytes) -> str:

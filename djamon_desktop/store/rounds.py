@@ -93,7 +93,11 @@ class RoundRecord:
 
 
 def record_round(
-    rows: RoundRows, strikes: int, render: Render, cert_warning_days: int = 0
+    rows: RoundRows,
+    strikes: int,
+    render: Render,
+    cert_warning_days: int = 0,
+    quiet: frozenset[int] = frozenset(),
 ) -> RoundRecord:
     """Store a round's checks, strikes and outage changes as one unit, with the warnings of
     the certificates it saw expire within ``cert_warning_days`` (0: none).
@@ -134,7 +138,7 @@ def record_round(
         if kept:
             cursor.executemany(_CHECK_INSERT, kept)
         history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
-        opened, closed = _apply_outage_rules(when, standing, strikes, render)
+        opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet)
         _queue_cert_warnings(rows, down_counts, cert_warning_days, render)
     return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
 
@@ -169,10 +173,13 @@ def _queue_cert_warnings(
         outbox.queue_cert(site_id, expires_at, rows.when, render(facts))
 
 
-def settle_outages(when: datetime, strikes: int, render: Render) -> list[int]:
-    """Close an open outage whose sites are all up or inactive (for rounds that check nothing)."""
+def settle_outages(
+    when: datetime, strikes: int, render: Render, quiet: frozenset[int] = frozenset()
+) -> list[int]:
+    """Close an open outage whose sites are all up or inactive (for rounds that check nothing;
+    a site in maintenance, ``quiet``, is not up by that: it keeps the strikes it had)."""
     with db.atomic("IMMEDIATE"):
-        _opened, closed = _apply_outage_rules(when, _standing(), strikes, render)
+        _opened, closed = _apply_outage_rules(when, _standing(), strikes, render, quiet)
     return closed
 
 
@@ -199,11 +206,17 @@ def _new_code() -> str:
 
 
 def _apply_outage_rules(
-    when: datetime, standing: dict[int, SiteStrikes], strikes: int, render: Render
+    when: datetime,
+    standing: dict[int, SiteStrikes],
+    strikes: int,
+    render: Render,
+    quiet: frozenset[int] = frozenset(),
 ) -> tuple[list[int], list[int]]:
     """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
 
-    A site joining an open outage queues nothing: the closing alert lists every site."""
+    A site joining an open outage queues nothing: the closing alert lists every site. A site in
+    maintenance (``quiet``) opens and joins nothing, and one in the open outage keeps it open
+    with the strikes it had until it is checked up again."""
     open_outage = (
         Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
     )
@@ -214,6 +227,13 @@ def _apply_outage_rules(
             for link in OutageSite.select(OutageSite.site).where(OutageSite.outage == open_outage)
             if link.site_id is not None
         )
+    if quiet:
+        standing = {
+            site_id: replace(site, down_count=0)
+            if site_id in quiet and (members is None or site_id not in members)
+            else site
+            for site_id, site in standing.items()
+        }
     plan = plan_outage(standing, members, strikes)
     opened: list[int] = []
     closed: list[int] = []

@@ -65,6 +65,7 @@ def test_import_then_export_gives_the_values(run, write):
         "priority": "normal",
         "active": False,
         "down_message": "There is a problem with the website.",
+        "maintenance": [],
     }
 
 

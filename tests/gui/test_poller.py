@@ -40,7 +40,7 @@ def every_minute(after: datetime) -> datetime:
 
 
 @pytest.fixture
-def poller(qtbot):
+def poller(qtbot, db):  # db: all monitoring's pause is stored
     clock = Clock(datetime(2026, 11, 27, 10, 0, 30, tzinfo=UTC))
     worker = CountingWorker()
     p = Poller(every_minute, clock=clock, worker=worker)

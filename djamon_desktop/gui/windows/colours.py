@@ -11,8 +11,9 @@ STATE_TINT = {
     "warning": QColor(230, 162, 20),
     "down": QColor(207, 34, 46),
     "unknown": QColor(128, 128, 128),
+    "maintenance": QColor(70, 110, 200),  # a window or a pause: not checked, never blamed
 }
-TINT_ALPHA = {"up": 0.16, "warning": 0.27, "down": 0.27, "unknown": 0.12}
+TINT_ALPHA = {"up": 0.16, "warning": 0.27, "down": 0.27, "unknown": 0.12, "maintenance": 0.16}
 PRIORITY_COLOUR = {
     "critical": QColor(176, 0, 32),
     "high": QColor(200, 90, 0),

@@ -31,6 +31,7 @@ from ...core.status import plural
 from .base import RememberedWindow, window_title
 from .colours import RowBrushes
 from .notice import NoticeBar
+from .pause import SitePauseActions
 from .site_table import (
     COLUMNS,
     GROUP_ROLE,
@@ -54,6 +55,8 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     toggle_site = Signal(int)
     delete_site = Signal(int)
     delete_group = Signal(int)
+    pause_site = Signal(int)
+    resume_site = Signal(int)
     undo = Signal()
     import_file = Signal()
     export_file = Signal()
@@ -201,6 +204,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.act_delete.setShortcut(QKeySequence.StandardKey.Delete)
         self.act_delete.triggered.connect(self._delete_current)
         sites.addAction(self.act_delete)
+        self.pausing = SitePauseActions(self, sites)  # Pause site…, Resume site
         monitor = bar.addMenu("&Monitor")
         self._action(monitor, "&Check now", self.check_now, QKeySequence.StandardKey.Refresh)
         self._action(monitor, "&Outages…", self.open_outages, "Ctrl+O")
@@ -221,6 +225,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.act_edit.setEnabled(site_id is not None or group_id is not None)
         self.act_delete.setEnabled(site_id is not None or group_id is not None)
         self.act_toggle.setEnabled(site_id is not None)
+        self.pausing.update(site_id, self._shown.sites if self._shown else [])
         item = self.tree.currentItem()
         if site_id is not None and item is not None:
             inactive = item.data(1, SITE_ROLE) == 0

@@ -28,6 +28,7 @@ from ...core.sites import SiteInfo
 from ...store.queries import GroupInfo
 from .base import window_title
 from .forms import FieldErrors
+from .maintenance_field import WindowsField
 
 
 def _save_cancel(dialog) -> QDialogButtonBox:
@@ -43,7 +44,11 @@ def _save_cancel(dialog) -> QDialogButtonBox:
 
 
 class GroupEditor(QDialog):
-    def __init__(self, save: Callable[[str], object], title: str = "", parent=None) -> None:
+    """``save(title, maintenance)`` stores the group (its windows apply to each of its sites)."""
+
+    def __init__(
+        self, save: Callable[[str, list], object], title: str = "", parent=None, maintenance=()
+    ) -> None:
         super().__init__(parent)
         self._save = save
         self.setWindowTitle(window_title("Rename group" if title else "Add group"))
@@ -53,13 +58,15 @@ class GroupEditor(QDialog):
         self.title = QLineEdit(title)
         self.title.setMaxLength(TITLE_MAX + 10)
         self.errors.add_row(form, "Title:", "title", self.title)
+        self.maintenance = WindowsField(maintenance)
+        self.errors.add_row(form, "Maintenance:", "maintenance", self.maintenance)
         layout.addLayout(form)
         layout.addWidget(_save_cancel(self))
 
     def try_save(self) -> bool:
         self.errors.clear()
         try:
-            self._save(self.title.text())
+            self._save(self.title.text(), self.maintenance.windows())
         except DocumentRefused as refused:
             self.errors.show_problems(refused.problems)
             return False
@@ -114,6 +121,8 @@ class SiteEditor(QDialog):
         self.down_message.textChanged.connect(self._count)
         self._count()
         form.addRow("", self.count)
+        self.maintenance = WindowsField(site.maintenance if site else ())
+        self.errors.add_row(form, "Maintenance:", "maintenance", self.maintenance)
         layout.addLayout(form)
         layout.addWidget(_save_cancel(self))
         self.resize(520, self.sizeHint().height())
@@ -129,6 +138,7 @@ class SiteEditor(QDialog):
             "priority": self.priority.currentText(),
             "active": self.active.isChecked(),
             "down_message": self.down_message.text(),
+            "maintenance": self.maintenance.windows(),
         }
 
     def try_save(self) -> bool:

@@ -66,6 +66,8 @@ class SiteWindow(RememberedWindow, QWidget):
         state = site.state if site.active else f"{site.state} (inactive)"
         if site.down_count:
             state += f", {failure_words(site.down_count)}"
+        if site.state == "maintenance":  # a window or a pause: strikes kept, not checked
+            state += f", until {local_text(site.quiet_until) if site.quiet_until else 'resumed'}"
         values = {
             "Group": site.group,
             "URL": shown_url(site.url),

@@ -32,7 +32,7 @@ COLUMNS = [
 ]
 SITE_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_ORDER = {"down": 0, "warning": 1, "up": 2, "unknown": 3, "inactive": 4}
+STATE_ORDER = {"down": 0, "warning": 1, "up": 2, "maintenance": 3, "unknown": 3, "inactive": 4}
 
 
 class SortableItem(QTreeWidgetItem):
