@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.status import answer_text, local_text
+from ..core.status import answer_text, local_text, plural
 from ..core.urls import shown_url
 from .output import iso_utc, print_json, table
 
@@ -45,7 +45,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not report.connectivity:
         print("Connectivity lost: no sandbox URL answered with a good code; no site was blamed.")
     elif not report.outcomes:
-        print("No active site to check.")
+        print(_nothing_checked())
     else:
         failing = sum(1 for outcome in report.outcomes if not outcome.ok)
         print(
@@ -90,3 +90,13 @@ def _print_expiring(report) -> None:
                 f"Certificate of {outcome.site.title} "
                 f"{expiry_words(expires, report.started_at)} ({local_text(expires)})."
             )
+
+
+def _nothing_checked() -> str:
+    """Why a round checked nothing: no active site, or every one in maintenance."""
+    from ..store.queries import list_sites
+
+    quiet = sum(1 for s in list_sites(1, only_active=True) if s.state == "maintenance")
+    if quiet:
+        return f"No site checked: {plural(quiet, 'active site')} in maintenance (see 'sites')."
+    return "No active site to check."

@@ -146,6 +146,7 @@ def test_pause_and_resume_all_monitoring(run, load, server):
     assert run("sites", "--json").json()[0]["state"] == "maintenance"
     check = run("check")
     assert check.code == 0  # A would fail: it is not checked
+    assert check.out == "No site checked: 1 active site in maintenance (see 'sites').\n"
     resumed = run("resume", "A/x")
     assert resumed.code == 2 and "SITE 'A/x': no site is called that" in resumed.err
     assert run("resume").out == "Resumed all monitoring.\n"

@@ -146,3 +146,30 @@ def test_windows_are_stored_as_json_and_damaged_text_reads_as_none():
     assert windows_from_json("not json") == ()
     assert windows_from_json('[{"schedule": "x"}]') == ()
     assert windows_from_json("[]") == ()
+
+
+# -- the tray's words ----------------------------------------------------------------------------
+
+
+def test_the_tray_is_never_red_for_a_site_in_maintenance():
+    from djamon_desktop.core.status import OpenOutage, SiteAtGlance, overview
+
+    ends = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+    clock = ends.astimezone().strftime("%H:%M")
+    pay = SiteAtGlance("Payments", True, "maintenance", 3, site_id=1, quiet_until=ends)
+    blog = SiteAtGlance("Blog", True, "up", 0, site_id=2)
+    shop = SiteAtGlance("Shop", True, "down", 3, site_id=3)
+    outage = OpenOutage("ABCDEFGH", ends - timedelta(hours=2), ["Payments"], [1])
+
+    alone = overview([pay], outage, True)
+    assert alone.state == "idle"
+    assert alone.text == f"Maintenance: Payments until {clock} (outage ABCDEFGH stays open)"
+    with_blog = overview([pay, blog], None, True)
+    assert with_blog.state == "up"
+    assert (
+        with_blog.text == f"Blog is up (the only active site); maintenance: Payments until {clock}"
+    )
+    both = OpenOutage("ABCDEFGH", ends, ["Payments", "Shop"], [1, 3])
+    assert overview([pay, shop, blog], both, True).state == "down"  # Shop is not in maintenance
+    paused = SiteAtGlance("Payments", True, "maintenance", 0, site_id=1)
+    assert overview([paused], None, True).text == "Maintenance: Payments until resumed"
