@@ -1,19 +1,39 @@
-"""``check``: run one monitoring round now, store it, deliver the alerts it queued and print it."""
+"""``check``: run one monitoring round now, store it, deliver the alerts it queued and print it.
+With ``--confirm``, then re-check the failing sites every ``retry_seconds`` until each is up or
+down (the fast lane's rule, ``core.fastlane``), and print each site's last check."""
 
 from __future__ import annotations
 
 import argparse
+import time
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..core.status import answer_text, local_text, plural
 from ..core.urls import shown_url
 from .output import iso_utc, print_json, table
+
+if TYPE_CHECKING:
+    from ..cycle import CycleReport
+
+
+# The time ``check`` goes by and the wait between ``--confirm``'s retries. A test-only hook:
+# tests that call ``main`` in-process put a fake clock here whose ``sleep`` moves it.
+def clock() -> datetime:
+    return datetime.now(UTC)
+
+
+sleep = time.sleep
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..cycle import run_cycle
     from ..store.queries import find_outage
 
-    report = run_cycle()
+    report = run_cycle(clock)
+    retries = 0
+    if args.confirm:
+        report, retries = confirm(report)
     if args.json:
         print_json(
             {
@@ -65,6 +85,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 ]
             )
         print(table(lines))
+        if retries:
+            print(f"Confirmed with {plural(retries, 'retry', 'retries')} of the failing sites.")
         _print_expiring(report)
     for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
         for outage_id in ids:
@@ -90,6 +112,49 @@ def _print_expiring(report) -> None:
                 f"Certificate of {outcome.site.title} "
                 f"{expiry_words(expires, report.started_at)} ({local_text(expires)})."
             )
+
+
+def confirm(first: CycleReport) -> tuple[CycleReport, int]:
+    """After ``first``, re-check its failing sites every ``retry_seconds`` until each is up or
+    down (or connectivity is lost). Returns one report of it all (each site's last check, every
+    outage opened or closed, every alert tried) and the number of retries."""
+    from ..core.fastlane import unsettled
+    from ..cycle import CycleReport, run_cycle
+    from ..store.settings import load_settings
+
+    settings = load_settings()
+    step, strikes = timedelta(seconds=settings["retry_seconds"]), settings["strikes"]
+    if not step:
+        return first, 0  # the fast lane is off: --confirm is just check
+    last = {o.site.site_id: o for o in first.outcomes}
+    report, retries = first, 0
+    opened, closed = list(first.outages_opened), list(first.outages_closed)
+    deliveries = list(first.deliveries)
+    pending = unsettled([(o.site.site_id, o.ok, o.down_count) for o in first.outcomes], strikes)
+    while pending and report.connectivity and retries < strikes:
+        wait = (report.started_at + step - clock()).total_seconds()
+        if wait > 0:
+            sleep(wait)
+        report = run_cycle(clock, only=pending)
+        retries += 1
+        last.update((o.site.site_id, o) for o in report.outcomes)
+        opened += [i for i in report.outages_opened if i not in opened]
+        closed += [i for i in report.outages_closed if i not in closed]
+        deliveries += report.deliveries
+        pending = unsettled(
+            [(o.site.site_id, o.ok, o.down_count) for o in report.outcomes], strikes
+        )
+    merged = CycleReport(
+        started_at=first.started_at,
+        finished_at=report.finished_at,
+        connectivity=report.connectivity,
+        outcomes=[last[o.site.site_id] for o in first.outcomes] if report.connectivity else [],
+        outages_opened=opened,
+        outages_closed=closed,
+        unanswered=report.unanswered,
+    )
+    merged.deliveries = deliveries
+    return merged, retries
 
 
 def _nothing_checked() -> str:

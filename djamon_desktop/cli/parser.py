@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("check", "run one monitoring round now, store it and print the results")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--confirm",
+        action="store_true",
+        help="then re-check the failing sites every retry_seconds until each is up or down",
+    )
     p = command("sites", "list every site with its group, priority, state and last check")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = command("outages", "list outages, newest first, 25 a page")
