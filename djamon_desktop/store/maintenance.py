@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..core.maintenance import MAINTENANCE, Pause, Window, quiet, windows_from_json
+from ..core.maintenance import MAINTENANCE, Pause, Quiet, Window, quiet, windows_from_json
 from ..core.schedule import local_zone
 from ..core.sites import SiteInfo
 from .history import meta_get, meta_set
@@ -95,6 +95,7 @@ def with_maintenance(sites: list[SiteInfo], now: datetime) -> list[SiteInfo]:
         return sites
     zone = local_zone() if rows else None
     parsed: dict[str, tuple[Window, ...]] = {}
+    found_for: dict[tuple, Quiet | None] = {}
 
     def windows(text: str) -> tuple[Window, ...]:
         if text not in parsed:
@@ -114,10 +115,13 @@ def with_maintenance(sites: list[SiteInfo], now: datetime) -> list[SiteInfo]:
         elif everything is None:
             out.append(site)
             continue
-        found = quiet(now, zone, own + group_windows, pause, everything)
+        key = (row, everything)
+        if key not in found_for:  # sites of one group share its windows: one answer each
+            found_for[key] = quiet(now, zone, own + group_windows, pause, everything)
+        found = found_for[key]
         paused = pause is not None and pause.active(now)
         if found is None:
-            out.append(replace(site, maintenance=own, paused=paused))
+            out.append(replace(site, maintenance=own, paused=paused) if own or paused else site)
         else:
             out.append(
                 replace(
