@@ -11,6 +11,7 @@ from typing import Any
 from ..core.certs import CertFacts, expiry_words, iso
 from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
 from ..core.urls import shown_url
+from . import CHANNELS
 
 POST_LIMIT = 280
 
@@ -146,7 +147,7 @@ class AlertPolicy:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> AlertPolicy:
-        channels = tuple(c for c in ("email", "twitter") if settings[c].get("enabled"))
+        channels = tuple(c for c in CHANNELS if settings[c].get("enabled"))
         return cls(channels, bool(settings["notify_recovery"]))
 
     def texts(self, facts: OutageFacts | CertFacts) -> list[AlertText]:
@@ -173,5 +174,6 @@ class AlertPolicy:
 
     def _per_channel(self, subject: str, body: str, post: str) -> list[AlertText]:
         """One alert a channel enabled, in its form: e-mail subject and body, or a post."""
-        written = {"email": (subject, body), "twitter": ("", post)}
+        # Apprise: the e-mail's subject and body (as title and body), to every URL
+        written = {"email": (subject, body), "twitter": ("", post), "apprise": (subject, body)}
         return [AlertText(channel, *written[channel]) for channel in self.channels]

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from .. import secrets
-from . import CHANNELS, channels
+from . import CHANNELS, apprise_channel, channels
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class Job(Protocol):
     body: str
     attempts: int
     about: str  # in words: "outage CODE opened", "certificate of SITE" (no outage, code "")
+    target: str  # apprise: the URL's fingerprint; '' for one not yet fanned out (and others)
 
 
 class Outbox(Protocol):
@@ -53,10 +54,15 @@ class Outbox(Protocol):
 
     def mark_failed(self, alert_id: int, error: str) -> None: ...
 
+    def fan_out(self, alert_id: int, targets: Sequence[str], now: datetime) -> None: ...
 
-def _send(settings: dict[str, Any], job: Job) -> str:
+
+def _send(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
     if job.channel == "email":
         return channels.send_email(settings["email"], job.subject, job.body)
+    if job.channel == "apprise":
+        url = urls.by_fingerprint(job.target)
+        return apprise_channel.send(url, job.subject, job.body, job.event)
     return channels.post_on_x(job.body)
 
 
@@ -73,13 +79,18 @@ def deliver_pending(
     started = time.monotonic()
     tried: list[int] = []
     done: list[Delivery] = []
+    urls = apprise_channel.KeyringUrls()  # read from the keyring once, if an Apprise alert waits
     while time.monotonic() - started < budget_s:
         job = outbox.claim_next(clock(), tried, enabled)
         if job is None:
             break
         tried.append(job.id)
         try:
-            what = _send(settings, job)
+            if job.channel == "apprise" and not job.target:
+                # one delivery per URL, each with its own attempts (the next claims take them)
+                outbox.fan_out(job.id, urls.fingerprints(), clock())
+                continue
+            what = _send(settings, job, urls)
         except Exception as exc:  # a channel's failure must never lose the alert
             if isinstance(exc, channels.DeliveryError):
                 reason = secrets.redact(exc.reason)
@@ -104,14 +115,34 @@ def deliver_pending(
     return done
 
 
+TEST_SUBJECT = "[djamon] Test message"
+
+
+def _test_body() -> str:
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return (
+        f"This is a test message from djamon-desktop, sent at {stamp}.\n"
+        "When a site goes down, alerts will come the same way.\n"
+    )
+
+
 def send_test(settings: dict[str, Any], channel: str) -> str:
     """Send one test message now through ``channel``; DeliveryError says why not."""
-    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
     if channel == "email":
-        return channels.send_email(
-            settings["email"],
-            "[djamon] Test message",
-            f"This is a test message from djamon-desktop, sent at {stamp}.\n"
-            "When a site goes down, alerts will come the same way.\n",
-        )
+        return channels.send_email(settings["email"], TEST_SUBJECT, _test_body())
+    if channel == "apprise":
+        outcomes = send_test_apprise()
+        failed = [o for o in outcomes if not o.ok]
+        if failed:
+            raise channels.DeliveryError("; ".join(o.what for o in failed))
+        return "; ".join(o.what for o in outcomes)
+    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
     return channels.post_on_x(f"Test message from djamon-desktop, sent at {stamp}.")
+
+
+def send_test_apprise(urls: list[str] | None = None) -> list[apprise_channel.UrlOutcome]:
+    """One test message to every Apprise URL (those given, else the keyring's), one after the
+    other; what happened to each (secrets hidden). DeliveryError when the keyring has none."""
+    if urls is None:
+        urls = apprise_channel.stored_urls()
+    return apprise_channel.send_each(urls, TEST_SUBJECT, _test_body())

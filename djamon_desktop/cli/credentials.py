@@ -31,6 +31,12 @@ def cmd_secret(args: argparse.Namespace) -> int:
     else:
         # from a pipe all of it, less the final newline: apprise_urls holds one URL a line
         value = sys.stdin.read().removesuffix("\n").removesuffix("\r")
+    if name == "apprise_urls" and value:
+        from ..alerts.apprise_channel import problems
+
+        found = problems(value)
+        if found:  # nothing stored
+            raise UserError(found[0], found[1:])
     secrets.put(name, value)
     print(f"{name}: stored in the keyring")
     return EXIT_OK
@@ -42,9 +48,36 @@ def cmd_alert_test(args: argparse.Namespace) -> int:
     from ..secrets import redact
     from ..store.settings import load_settings
 
+    if args.channel == "apprise":
+        return _alert_test_apprise()
     try:
         what = send_test(load_settings(), args.channel)
     except DeliveryError as exc:
         raise UserError(f"alert-test {args.channel}: not sent: {redact(exc.reason)}") from None
     print(f"alert-test {args.channel}: {what}")
+    return EXIT_OK
+
+
+def _alert_test_apprise() -> int:
+    """One test message to every URL, a line each saying what happened (secrets hidden); exit 2
+    when one was not sent."""
+    from ..alerts.channels import DeliveryError
+    from ..alerts.sender import send_test_apprise
+    from ..core.status import plural
+
+    try:
+        outcomes = send_test_apprise()
+    except DeliveryError as exc:
+        raise UserError(f"alert-test apprise: not sent: {exc.reason}") from None
+    for outcome in outcomes:
+        if outcome.ok:
+            print(f"alert-test apprise: {outcome.what}")
+    failed = [f"alert-test apprise: not sent: {o.what}" for o in outcomes if not o.ok]
+    if failed:
+        sent = len(outcomes) - len(failed)
+        raise UserError(
+            f"alert-test apprise: {plural(len(failed), 'URL')} of {len(outcomes)} not sent "
+            f"({sent} sent)",
+            failed,
+        )
     return EXIT_OK

@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("resume", "check a paused site, or all monitoring, again")
     p.add_argument("site", metavar="SITE", nargs="?", help="a site ID or GROUP/TITLE")
     p = command("alert-test", "send one test message through a channel now")
-    p.add_argument("channel", choices=["email", "twitter"])
+    p.add_argument("channel", choices=["email", "twitter", "apprise"])
     command("install-desktop", "add the app to your application menu (a .desktop entry)")
     command("uninstall-desktop", "remove the menu entry, its icons and the autostart entry")
     return parser

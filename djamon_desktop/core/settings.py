@@ -109,6 +109,9 @@ SETTINGS: tuple[Setting, ...] = (
             section="E-mail", placeholder="ops@example.com, boss@example.com"),
     Setting("twitter.enabled", False, "bool", "Post on X when an outage opens and ends",
             "Post on X (Twitter) with the keys stored in the OS keyring.", section="X"),
+    Setting("apprise.enabled", False, "bool", "Send alerts to the Apprise URLs",
+            "Send each alert to every Apprise URL (Slack, Teams, Discord, Telegram, ntfy and "
+            "100 more) kept in the OS keyring; each URL gets it once.", section="Apprise"),
     Setting("cert_warning_days", 14, "int", "Warn before a certificate expires:",
             "For an https site, an alert on every enabled channel (and a notice in the dashboard "
             "and the tray) this many days before its certificate expires; 0 turns it off.",

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from peewee import JOIN
+from peewee import JOIN, Value
 
 from ..core.outages import AlertText
 from ..core.status import local_text
@@ -30,6 +30,7 @@ class AlertJob:
     body: str
     attempts: int
     about: str = ""  # what it is about, in words: "outage CODE opened", "certificate of SITE"
+    target: str = ""  # apprise: the URL's fingerprint ('' until it is fanned out, see fan_out)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class AlertInfo:
     last_error: str | None
     last_attempt_at: datetime | None
     delivered_at: datetime | None
+    target: str = ""  # apprise: the URL's fingerprint
 
     def state_text(self) -> str:
         """Where this alert is, in words (with the last error when it is still queued)."""
@@ -58,13 +60,45 @@ def queue(outage_id: int, event: str, when: datetime, texts: Sequence[AlertText]
     _insert(texts, when, kind="outage", outage=outage_id, event=event)
 
 
-def queue_cert(
-    site_id: int, expires_at: datetime, when: datetime, texts: Sequence[AlertText]
+def queue_certs(
+    warnings: Sequence[tuple[int, datetime, Sequence[AlertText]]], when: datetime
 ) -> None:
-    """Store a certificate warning already written (one per channel); call inside the round's
-    transaction. One for the same site, expiry and channel already queued (or sent) is kept:
-    a certificate is warned of once, and a renewed one (another expiry) afresh."""
-    _insert(texts, when, kind="cert", site=site_id, cert_expires_at=expires_at, event="cert")
+    """Store certificate warnings already written: (site id, expiry, one text per channel)
+    each; call inside the round's transaction. One for the same site, expiry and channel
+    already queued (or sent) is kept: a certificate is warned of once, and a renewed one
+    (another expiry) afresh. One statement for them all (a round may bring a thousand sites
+    behind one certificate)."""
+    rows = [
+        {
+            "kind": "cert",
+            "site": site_id,
+            "cert_expires_at": expires_at,
+            "event": "cert",
+            "channel": text.channel,
+            "subject": text.subject,
+            "body": text.body,
+            "created_at": when,
+        }
+        for site_id, expires_at, texts in warnings
+        for text in texts
+    ]
+    for start in range(0, len(rows), 500):  # within SQLite's limit of bound values
+        Alert.insert_many(rows[start : start + 500]).on_conflict_ignore().execute()
+
+
+def cert_channels(site_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
+    """The channels each (site, certificate expiry as stored: ms) of these sites was already
+    warned on."""
+    out: dict[tuple[int, int], set[str]] = {}
+    marks = ",".join("?" * len(site_ids))
+    cursor = db.execute_sql(  # plain tuples: a round behind one certificate reads thousands
+        "SELECT site_id, cert_expires_at, channel FROM alert"
+        f" WHERE kind = 'cert' AND site_id IN ({marks})",
+        list(site_ids),
+    )
+    for site_id, expires_ms, channel in cursor:
+        out.setdefault((site_id, expires_ms), set()).add(channel)
+    return out
 
 
 def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None:
@@ -79,7 +113,8 @@ def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None
 
 
 def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
-    """Take the oldest undelivered alert no other sender holds, for one attempt."""
+    """Take the undelivered alert no other sender holds that was tried the fewest times (the
+    oldest of those), for one attempt: one that keeps failing slowly never starves the rest."""
     with db.atomic("IMMEDIATE"):
         row = (
             Alert.select(Alert, Outage, Site)
@@ -92,7 +127,7 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
                 Alert.id.not_in(list(skip)),
                 Alert.claimed_until.is_null() | (Alert.claimed_until < now),
             )
-            .order_by(Alert.id)
+            .order_by(Alert.attempts, Alert.id)
             .first()
         )
         if row is None:
@@ -117,6 +152,7 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
             row.body,
             row.attempts,
             about,
+            target=row.target,
         )
 
 
@@ -142,11 +178,36 @@ def mark_failed(alert_id: int, error: str) -> None:
         Alert.update(last_error=error, claimed_until=None).where(Alert.id == alert_id).execute()
 
 
+def fan_out(alert_id: int, targets: Sequence[str], now: datetime) -> None:
+    """Turn a claimed Apprise alert (``target`` '') into one alert per URL fingerprint, each
+    then tried, retried and delivered on its own; the first is settled as handed on. One already
+    there (another sender fanned out first, or a URL seen twice) is kept: each URL gets it once."""
+    fields = [
+        Alert.kind, Alert.outage, Alert.site, Alert.cert_expires_at, Alert.event, Alert.channel,
+        Alert.subject, Alert.body, Alert.created_at, Alert.target,
+    ]  # fmt: skip
+    with db.atomic("IMMEDIATE"):
+        for target in dict.fromkeys(targets):
+            copy = Alert.select(*fields[:-1], Value(target)).where(Alert.id == alert_id)
+            Alert.insert_from(copy, fields).on_conflict_ignore().execute()
+        mark_delivered(alert_id, now)
+
+
 def alerts_of(outage_id: int) -> list[AlertInfo]:
+    """The outage's alerts, oldest first (an Apprise alert already fanned out shows as its
+    deliveries, one per URL)."""
     query = Alert.select().where(Alert.outage == outage_id).order_by(Alert.id)
     return [
         AlertInfo(
-            a.id, a.event, a.channel, a.attempts, a.last_error, a.last_attempt_at, a.delivered_at
+            a.id,
+            a.event,
+            a.channel,
+            a.attempts,
+            a.last_error,
+            a.last_attempt_at,
+            a.delivered_at,
+            a.target,
         )
         for a in query
+        if not (a.channel == "apprise" and not a.target and a.delivered_at is not None)
     ]

@@ -51,6 +51,7 @@ def test_every_setting_today_is_in_the_table():
         "email.from",
         "email.to",
         "twitter.enabled",
+        "apprise.enabled",
         "cert_warning_days",
         "retry_seconds",
     ]
@@ -96,8 +97,8 @@ def test_bounds_and_choices_come_from_the_table():
     ]
     assert refusal({"colour": 1}) == [
         "settings.colour: unknown key; known keys: schedule, sandbox_urls, good_codes, strikes, "
-        "timeout_seconds, retention_days, notify_recovery, email, twitter, cert_warning_days, "
-        "retry_seconds"
+        "timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
+        "cert_warning_days, retry_seconds"
     ]
 
 
@@ -162,6 +163,6 @@ def test_a_setting_added_to_the_table_goes_through_import_and_export(extra_setti
 def test_without_the_line_the_setting_is_unknown():
     assert refusal({"max_redirects": 2}) == [
         "settings.max_redirects: unknown key; known keys: schedule, sandbox_urls, good_codes, "
-        "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, "
+        "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
         "cert_warning_days, retry_seconds"
     ]

@@ -28,11 +28,12 @@ from ...core.urls import shown_url
 from ...store import queries
 from ...store.outbox import AlertInfo
 from ...store.queries import OUTAGES_PER_PAGE, OutageInfo, SiteFailure
+from .apprise_tab import ApprisePlaces
 from .base import RememberedWindow, label_form, window_title
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 DURATION_COLUMN = 3
-CHANNELS = {"email": "E-mail", "twitter": "X"}
+CHANNELS = {"email": "E-mail", "twitter": "X", "apprise": "Apprise"}
 EVENTS = {"opened": "outage opened", "closed": "outage ended"}
 
 
@@ -173,8 +174,12 @@ def failure_text(f: SiteFailure) -> str:
     return "\n".join(lines)
 
 
-def alert_text(a: AlertInfo) -> str:
+def alert_text(a: AlertInfo, places: dict[str, str] | None = None) -> str:
+    """``Apprise (hooks.slack.com), outage opened: delivered ...``; an Apprise URL's delivery is
+    named by ``places`` (fingerprint -> short name, from the keyring), else by its fingerprint."""
     channel = CHANNELS.get(a.channel, a.channel)
+    if a.target:
+        channel += f" ({(places or {}).get(a.target) or 'URL ' + a.target[:6]})"
     return f"{channel}, {EVENTS.get(a.event, a.event)}: {a.state_text()}"
 
 
@@ -219,6 +224,10 @@ class OutageWindow(RememberedWindow, QWidget):
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
         self._stored_extra = ""
+        self._alerts: list[AlertInfo] = []
+        self.places: dict[str, str] = {}  # Apprise URLs' short names, by fingerprint
+        self.apprise_places = ApprisePlaces(self)
+        self.apprise_places.known.connect(self._places_known)
         self.extra.setFocus()  # the one thing to type in here
         self.ticker = Ticker(self, self.tick)
         self.remember("outage", (640, 680))
@@ -247,19 +256,29 @@ class OutageWindow(RememberedWindow, QWidget):
         self.sites.clear()
         for f in failures:
             self.sites.addItem(failure_text(f))
-        self.alerts.clear()
-        for a in alerts:
-            self.alerts.addItem(alert_text(a))
-        if not alerts:
-            self.alerts.addItem("none (no alert channel was enabled)")
-        for listing in (self.sites, self.alerts):
-            listing.setCurrentRow(-1)  # read-only lines: no row looks picked
+        self._alerts = list(alerts)
+        self._show_alerts()
+        if any(a.target and a.target not in self.places for a in alerts):
+            self.apprise_places.ask()  # on the keyring thread; the names follow
+        self.sites.setCurrentRow(-1)  # read-only lines: no row looks picked
         if not self.save_button.isEnabled():  # never overwrite what the user is typing
             self._stored_extra = info.extra_information
             self.extra.blockSignals(True)
             self.extra.setPlainText(info.extra_information)
             self.extra.blockSignals(False)
         self.ticker.follow(self, self._open_since is not None)
+
+    def _show_alerts(self) -> None:
+        self.alerts.clear()
+        for a in self._alerts:
+            self.alerts.addItem(alert_text(a, self.places))
+        if not self._alerts:
+            self.alerts.addItem("none (no alert channel was enabled)")
+        self.alerts.setCurrentRow(-1)
+
+    def _places_known(self, places: dict) -> None:
+        self.places = places
+        self._show_alerts()
 
     def _duration(self, info: OutageInfo) -> str:
         if info.end_time is None:

@@ -27,6 +27,7 @@ from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
 from ...errors import UserError
+from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
 from .forms import FieldErrors
 from .keyring_fields import SecretFields
@@ -87,6 +88,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.secrets = SecretFields(self.errors, self.note, self.keyring_note, parent=self)
+        self.apprise = AppriseUrls(self.errors, self.note, parent=self)
         self._setting_fields: dict[str, SettingField] = {}
         self.pages: dict[str, QWidget] = {}
         self.explanations: dict[str, QLabel] = {}
@@ -148,6 +150,7 @@ class SettingsWindow(RememberedWindow, QWidget):
                 self.preview.setWordWrap(True)
                 form.addRow("", self.preview)
             self.secrets.add_rows_after(setting.key, form)
+            self.apprise.add_rows_after(setting.key, form)
 
     def _desktop_tab(self) -> None:
         form = self._tab("Desktop")
@@ -178,11 +181,12 @@ class SettingsWindow(RememberedWindow, QWidget):
         if self._autostart is not None:
             self.start_at_login.setChecked(self._autostart[0]())
         self.secrets.refresh()
+        self.apprise.refresh()
         self.update_preview()
         self._baseline = self._form_state()
 
     def keyring_pending(self) -> bool:
-        return self.secrets.pending()
+        return self.secrets.pending() or self.apprise.pending()
 
     # -- saving ----------------------------------------------------------------------------------
 
@@ -202,7 +206,7 @@ class SettingsWindow(RememberedWindow, QWidget):
     def _form_state(self) -> object:
         """Everything the user can change, as typed (to tell whether there are unsaved edits)."""
         shown = {key: field.typed() for key, field in self._setting_fields.items()}
-        return (shown, self.secrets.typed(), self.start_at_login.isChecked())
+        return (shown, self.secrets.typed(), self.apprise.typed(), self.start_at_login.isChecked())
 
     def has_unsaved_edits(self) -> bool:
         return self._baseline is not None and self._form_state() != self._baseline
@@ -216,6 +220,9 @@ class SettingsWindow(RememberedWindow, QWidget):
             values = self.values()
         except ValueError as exc:
             self.errors.show_problems([str(exc)])
+            self.note.setText("Nothing was saved: see the fields marked.")
+            return False
+        if not self.apprise.check():  # a URL Apprise can't read: nothing saved
             self.note.setText("Nothing was saved: see the fields marked.")
             return False
         try:
@@ -233,6 +240,7 @@ class SettingsWindow(RememberedWindow, QWidget):
             self._shown = stored
         self.note.setText("Saved.")
         self.secrets.store_typed()
+        self.apprise.store_typed()
         self._baseline = self._form_state()
         self.saved.emit()
         return True
