@@ -144,7 +144,8 @@ def record_round(
 
 
 def _ms(moment: datetime | None) -> int | None:
-    return None if moment is None else UtcField().db_value(moment)
+    """A moment as the database keeps it (``UtcField``): whole milliseconds since the epoch."""
+    return None if moment is None else round(moment.timestamp() * 1000)
 
 
 def _queue_cert_warnings(
@@ -160,17 +161,37 @@ def _queue_cert_warnings(
     }
     if not due:
         return
-    sites = (
-        Site.select(Site.id, Site.title, Site.url, SiteGroup.title)
-        .join(SiteGroup)
-        .where(Site.id.in_(list(due)))
-        .tuples()
+    warned = outbox.cert_channels(list(due))
+
+    def written(site_id: int, title: str, url: str, group: str) -> list[AlertText]:
+        return list(render(CertFacts(site_id, title, group, url, due[site_id], rows.when)))
+
+    # what render writes for (the same channels for every site), from the first site due
+    first = next(iter(due))
+    channels = {text.channel for text in written(first, *_site_words([first])[first])}
+    # a site already warned of on every channel writes nothing: a round of 1,000 sites behind
+    # one expiring certificate renders and writes no alert again and again
+    need = [i for i in due if not channels <= warned.get((i, _ms(due[i])), set())]
+    if not need:
+        return
+    warnings = []
+    for site_id, words in _site_words(need).items():
+        have = warned.get((site_id, _ms(due[site_id])), set())
+        todo = [text for text in written(site_id, *words) if text.channel not in have]
+        if todo:
+            warnings.append((site_id, due[site_id], todo))
+    outbox.queue_certs(warnings, rows.when)
+
+
+def _site_words(site_ids: list[int]) -> dict[int, tuple[str, str, str]]:
+    """Each site's title, URL and group title, as a warning names them."""
+    marks = ",".join("?" * len(site_ids))
+    cursor = db.execute_sql(
+        "SELECT site.id, site.title, site.url, site_group.title FROM site"
+        f" JOIN site_group ON site_group.id = site.group_id WHERE site.id IN ({marks})",
+        site_ids,
     )
-    for site_id, title, url, group in sites:
-        expires_at = due[site_id]
-        assert expires_at is not None
-        facts = CertFacts(site_id, title, group, url, expires_at, rows.when)
-        outbox.queue_cert(site_id, expires_at, rows.when, render(facts))
+    return {site_id: (title, url, group) for site_id, title, url, group in cursor}
 
 
 def settle_outages(

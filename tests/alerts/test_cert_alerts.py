@@ -91,3 +91,13 @@ def test_a_site_going_down_with_an_expiring_certificate(cert_site, load, run, ma
         "[djamon] CERTIFICATE",
         "[djamon] DOWN",
     ]
+
+
+def test_a_channel_turned_on_later_gets_the_warning_still_due(cert_site, load, run, mail):
+    shop = cert_site(5)
+    load(document(group("Production", site("Shop", shop.url()))))
+    run("check")  # no channel: nothing queued
+    setup(load, mail, site("Shop", shop.url()))
+    assert "Alert (email, certificate of Shop) sent" in run("check").out
+    run("check")
+    assert len(mail.inbox) == 1
