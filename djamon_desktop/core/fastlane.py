@@ -5,7 +5,9 @@ are in the lane, when each is due, and when the next small round runs beside the
 A site is in the lane while it is active and its last check failed (``down_count`` above 0), as
 stored, whichever process stored it; down sites stay in, so a recovery is seen within
 ``retry_seconds`` too. A retry due within :data:`MERGE` of a scheduled round (or after it) waits
-for that round, which checks every active site: no site is checked twice in a second.
+for that round, which checks every active site: no site is checked twice in a second. So does a
+retry that could still be running when the round is due (due within the round's deadline,
+``timeout_seconds``, before it): a retry never holds up the schedule.
 """
 
 from __future__ import annotations
@@ -64,26 +66,29 @@ def lane(
 
 
 def next_retry(
-    due: Mapping[int, datetime], scheduled: datetime | None, merge: timedelta = MERGE
+    due: Mapping[int, datetime], scheduled: datetime | None, round_seconds: float = 0
 ) -> Retry | None:
-    """The lane's next small round before the scheduled one, or None when there is none (the
-    lane is empty, or its first retry is due within ``merge`` of the scheduled round or later,
-    so that round checks it). Sites due within ``merge`` of the first go with it."""
+    """The lane's next small round before the scheduled one, or None when there is none: the
+    lane is empty, or its first retry is due within :data:`MERGE` plus ``round_seconds`` (the
+    round's deadline) of the scheduled round, or later, so that round checks it. Sites due
+    within :data:`MERGE` of the first go with it."""
     if not due:
         return None
     first = min(due.values())
-    if scheduled is not None and first >= scheduled - merge:
+    if scheduled is not None and first >= scheduled - MERGE - timedelta(seconds=round_seconds):
         return None
-    ids = sorted((when, site_id) for site_id, when in due.items() if when <= first + merge)
+    ids = sorted((when, site_id) for site_id, when in due.items() if when <= first + MERGE)
     return Retry(first, tuple(site_id for _when, site_id in ids))
 
 
-def next_check(due: Mapping[int, datetime], scheduled: datetime | None) -> datetime | None:
+def next_check(
+    due: Mapping[int, datetime], scheduled: datetime | None, round_seconds: float = 0
+) -> datetime | None:
     """When the lane's first site is checked next (its retry, or the scheduled round it merges
     into); None when the lane is empty."""
     if not due:
         return None
-    retry = next_retry(due, scheduled)
+    retry = next_retry(due, scheduled, round_seconds)
     return retry.at if retry is not None else scheduled
 
 

@@ -238,7 +238,8 @@ class App(QObject):
         sites = queries.list_sites(
             settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=self.clock()
         )
-        self.poller.track(sites, settings["retry_seconds"])  # the fast lane, whoever failed it
+        # the fast lane, whoever stored the failure
+        self.poller.track(sites, settings["retry_seconds"], settings["timeout_seconds"])
         current = queries.find_outage("current")
         self._announce_outage_change(current)
         ov = overview(

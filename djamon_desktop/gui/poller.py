@@ -84,6 +84,7 @@ class Poller(QObject):
         self._owed = False  # a scheduled round came due while another ran: it runs next
         self._failing: list[SiteInfo] = []  # the fast lane's sites, as last read
         self._retry_seconds = 0
+        self._round_seconds = 0.0  # a round's deadline: a retry that would overlap one waits
         self._tried: dict[int, datetime] = {}  # when a round of ours last started with each
         self._retry: fastlane.Retry | None = None
         self._timer = QTimer(self)
@@ -149,12 +150,15 @@ class Poller(QObject):
         self._kick.emit(None if only is None else list(only))
         return True
 
-    def track(self, sites: Sequence[SiteInfo], retry_seconds: int) -> None:
+    def track(
+        self, sites: Sequence[SiteInfo], retry_seconds: int, round_seconds: float = 0
+    ) -> None:
         """The sites as just read from the database (the App calls this after each refresh):
-        the failing ones make the fast lane. The timer is set again unless a round is running
-        (its end sets it)."""
+        the failing ones make the fast lane. ``round_seconds``: a round's deadline (the
+        timeout); a retry that could still run when a scheduled round is due waits for it. The
+        timer is set again unless a round is running (its end sets it)."""
         self._failing = fastlane.failing(sites)
-        self._retry_seconds = retry_seconds
+        self._retry_seconds, self._round_seconds = retry_seconds, round_seconds
         kept = {site.site_id for site in self._failing}
         self._tried = {i: when for i, when in self._tried.items() if i in kept}
         if self._started and not self._busy and not self._stopping:
@@ -190,8 +194,8 @@ class Poller(QObject):
         """Wake at the scheduled round, the fast lane's next retry, or in a minute, whichever is
         first (the scheduled round's time as it is: only ``arm`` counts it again)."""
         due = {} if self.paused else fastlane.lane(self._failing, self._retry_seconds, self._tried)
-        self._retry = fastlane.next_retry(due, self._due)
-        self.next_retry.emit(fastlane.next_check(due, self._due))
+        self._retry = fastlane.next_retry(due, self._due, self._round_seconds)
+        self.next_retry.emit(fastlane.next_check(due, self._due, self._round_seconds))
         wake = [when for when in (self._due, self._retry and self._retry.at) if when is not None]
         wait = min([*(when - now for when in wake), MAX_WAIT])
         self._timer.start(max(0, int(wait.total_seconds() * 1000)) + 50)

@@ -43,6 +43,7 @@ from tests.servers import ManySitesServer, MisbehavingServer, closed_port  # noq
 ZONE = ZoneInfo("Europe/London")
 TIMER_LATE = timedelta(milliseconds=50)  # the poller's timer wakes this long after a due time
 WEEK = timedelta(days=7)
+TIMEOUT = 5  # the default timeout_seconds: a round's deadline
 FIRST_MONDAY = datetime(2027, 1, 4, tzinfo=ZONE)
 
 
@@ -136,7 +137,8 @@ class Lab:
         """Where the poller's timer would wake next, and for which sites (None: all)."""
         scheduled = self.schedule.next_after(now)
         sites = queries.list_sites(3)
-        retry = fastlane.next_retry(fastlane.lane(sites, self.retry_seconds), scheduled)
+        due = fastlane.lane(sites, self.retry_seconds)
+        retry = fastlane.next_retry(due, scheduled, TIMEOUT)
         if retry is not None:
             return max(retry.at, now) + TIMER_LATE, retry.site_ids
         return scheduled + TIMER_LATE, None

@@ -92,6 +92,17 @@ def test_a_retry_due_within_a_second_of_a_scheduled_round_merges_into_it(retry_a
     assert s(1) == MERGE
 
 
+@pytest.mark.parametrize(("retry_at", "merged"), [(-5.9, True), (-6, True), (-6.1, False)])
+def test_a_retry_that_could_still_run_when_a_scheduled_round_is_due_waits_for_it(retry_at, merged):
+    """With a 5 s round deadline, a retry due less than 6 s before the round would hold the
+    round up: it waits and goes with the round instead."""
+    scheduled = T + s(60)
+    due = {1: scheduled + s(retry_at)}
+    assert (next_retry(due, scheduled, round_seconds=5) is None) is merged
+    assert next_check(due, scheduled, 5) == (scheduled if merged else due[1])
+    assert next_retry(due, scheduled, round_seconds=0) == Retry(due[1], (1,))
+
+
 def test_confirm_settles_a_site_once_it_is_up_or_down():
     outcomes = [(1, True, 0), (2, False, 1), (3, False, 2), (4, False, 3), (5, False, 7)]
     assert unsettled(outcomes, 3) == [2, 3]
@@ -104,7 +115,7 @@ def test_at_3_am_on_a_sunday_an_outage_opens_40_s_after_the_first_failure():
     scheduled = T + s(300)
     checked, count, times = T, 1, [T]
     while count < 3:
-        retry = next_retry(lane([site(1, count, checked=checked)], 20), scheduled)
+        retry = next_retry(lane([site(1, count, checked=checked)], 20), scheduled, 5)
         assert retry is not None and retry.site_ids == (1,)
         checked, count = retry.at, count + 1
         times.append(checked)

@@ -143,6 +143,19 @@ def test_a_retry_due_within_a_second_of_a_scheduled_round_merges_into_it(qtbot, 
     assert [o.site.title for o in report.outcomes] == ["Payments"]
 
 
+def test_a_retry_that_would_overlap_a_scheduled_round_waits_for_it(qtbot, lane_app):
+    """The round's deadline is 5 s: a retry due 3 s before the scheduled round could hold it
+    up, so it goes with the round instead (the schedule keeps its times)."""
+    first = T.replace(minute=4, second=37)  # the retry would be due at 03:04:57
+    app = lane_app(first)
+    scheduled = T.replace(minute=5, second=0)
+    assert tooltip(app).endswith("retrying in 23 s")
+    fire_nothing(qtbot, app, first + s(20))
+    report = fire_round(qtbot, app, scheduled)
+    assert {o.site.title for o in report.outcomes} == {"Payments", "Blog"}
+    assert checks_of("Payments") == [first, scheduled]
+
+
 def test_retries_wait_their_time_while_connectivity_is_lost(qtbot, lane_app, server, name):
     app = lane_app()
     server.switch[f"{name}-sandbox"] = 503
