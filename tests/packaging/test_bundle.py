@@ -89,18 +89,18 @@ def test_bundle_answers_the_command_line(bundle, server, tmp_path):
     assert results["Up"]["status_code"] == 200 and results["Down"]["status_code"] == 503
     bad = subprocess.run([str(bundle), "outage", "nope"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    # apprise's plugins, which it finds by listing its folders, are in the bundle: a json:// URL
-    # is read (line 1 is not named), a made-up service is not
+    # apprise's plugins, which it finds by listing its folder, are in the bundle: json:// and
+    # mailto:// (a plugin that is a package) are read, a made-up service is not
     urls = subprocess.run(
         [str(bundle), "secret", "set", "apprise_urls"],
-        input="json://127.0.0.1:1/hook\nfoo://x\n",
+        input="json://127.0.0.1:1/hook\nmailto://me:pw@example.com\nfoo://x\n",
         capture_output=True,
         text=True,
         env=env,
     )
     assert urls.returncode == 2 and "Traceback" not in urls.stderr
     assert urls.stderr == (
-        "djamon-desktop: apprise_urls line 2: foo://*** is not a URL Apprise recognises\n"
+        "djamon-desktop: apprise_urls line 3: foo://*** is not a URL Apprise recognises\n"
     )
 
 
