@@ -149,13 +149,18 @@ def send(url: str, title: str, body: str, event: str = "test") -> str:
     notifier = apprise.Apprise(asset=_asset())
     if not notifier.add(url):
         raise DeliveryError(f"{shown} is not a URL Apprise recognises")
-    result = notifier.notify(
-        body=body,
-        title=title,
-        notify_type=NOTIFY_TYPES.get(event, "info"),
-        body_format="text",
-        timeout=SEND_TIMEOUT_S,
-    )
+    try:
+        result = notifier.notify(
+            body=body,
+            title=title,
+            notify_type=NOTIFY_TYPES.get(event, "info"),
+            body_format="text",
+            timeout=SEND_TIMEOUT_S,
+        )
+    except Exception as exc:  # a plugin's surprise: its words may quote the URL
+        said = hide_urls(str(exc), [url]).strip()
+        why = f"{type(exc).__name__}: {said}" if said else type(exc).__name__
+        raise DeliveryError(f"{shown}: {why}") from None
     if result:
         return f"sent to {shown}"
     if result.status == apprise.AppriseResultStatus.TIMEOUT:

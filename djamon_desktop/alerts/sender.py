@@ -88,7 +88,11 @@ def deliver_pending(
         try:
             if job.channel == "apprise" and not job.target:
                 # one delivery per URL, each with its own attempts (the next claims take them)
-                outbox.fan_out(job.id, urls.fingerprints(), clock())
+                targets = urls.fingerprints()
+                outbox.fan_out(job.id, targets, clock())
+                log.info(
+                    "alert apprise (%s): one delivery for each of %d URLs", job.about, len(targets)
+                )
                 continue
             what = _send(settings, job, urls)
         except Exception as exc:  # a channel's failure must never lose the alert

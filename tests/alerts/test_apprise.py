@@ -305,3 +305,27 @@ def test_a_certificate_warning_goes_to_every_url_once(
         run("check")
         assert len(hooks.delivered("/team")) == 1
         assert len(hooks.delivered("/ops")) == 1
+
+
+def test_a_url_that_does_not_answer_in_time_fails_and_the_next_one_goes(
+    run, keyring, hooks, monkeypatch
+):
+    import threading
+    import time
+
+    from djamon_desktop.alerts import apprise_channel
+
+    monkeypatch.setattr(apprise_channel, "SEND_TIMEOUT_S", 1.0)
+    hooks.hold["/silent"] = threading.Event()
+    keyring("apprise_urls", f"{hooks.url('/silent')}?rto=20\n{hooks.url('/next')}")
+    try:
+        started = time.monotonic()
+        result = run("alert-test", "apprise")
+        assert time.monotonic() - started < 5
+    finally:
+        hooks.hold["/silent"].set()
+    assert result.code == 2
+    port = hooks.port
+    assert f"not sent: json://127.0.0.1:{port}/… did not answer within 1 s" in result.err
+    assert result.out == f"alert-test apprise: sent to json://127.0.0.1:{port}/…\n"
+    assert len(hooks.delivered("/next")) == 1
