@@ -40,6 +40,14 @@ def select(qtbot, dashboard, title: str) -> None:
     raise AssertionError(title)
 
 
+def back_to(qtbot, window) -> None:
+    """The person clicks the window: it is active again, its table has the keys."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.mouseClick(window.tree.viewport(), Qt.LeftButton)
+    qtbot.waitUntil(window.tree.hasFocus)
+
+
 def test_a_paused_site_in_an_open_outage_never_turns_the_tray_red(
     qtbot, make_app, load, server, name, run_process
 ):
@@ -98,6 +106,13 @@ def test_pause_and_resume_a_site_from_the_dashboard_menu(qtbot, make_app, load, 
     round_now(qtbot, app)
     assert next(s for s in queries.list_sites(3) if s.title == "Payments").down_count == 1
 
+    back_to(qtbot, dashboard)
+    select(qtbot, dashboard, "Payments")
+    press(Qt.Key_Return)  # the site's window
+    qtbot.waitUntil(lambda: info.site_id in app.windows.sites)
+    state = app.windows.sites[info.site_id].labels["State"].text()
+    assert state.startswith("maintenance, 1st failure in a row, until ")
+    back_to(qtbot, dashboard)
     select(qtbot, dashboard, "Payments")
     assert resume.isEnabled()
     click_menu(qtbot, sites_menu, "&Resume site")
