@@ -35,3 +35,11 @@ def test_the_wheel_carries_every_icon(tmp_path):
     for name in rendered:
         assert f"djamon_desktop/_resources/icons/png/{name}" in names
     assert "djamon_desktop/_resources/icons/app.svg" in names
+    # every module of the source tree travels too (a new subpackage missing from
+    # pyproject's list would leave a non-editable install without it)
+    source = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "djamon_desktop").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert source and source <= names, sorted(source - names)
