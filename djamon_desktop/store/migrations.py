@@ -9,6 +9,13 @@ from collections.abc import Callable
 
 from peewee import Database
 
+
+def _run(db: Database, statements: list[str]) -> None:
+    """One version's statements, in order (the text of each version stays as it was written)."""
+    for statement in statements:
+        db.execute_sql(statement)
+
+
 _V1 = [
     """CREATE TABLE schema_version (version INTEGER NOT NULL)""",
     """CREATE TABLE setting (key VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL)""",
@@ -64,8 +71,7 @@ _V1 = [
 
 
 def _v1(db: Database) -> None:
-    for statement in _V1:
-        db.execute_sql(statement)
+    _run(db, _V1)
 
 
 _V2 = [
@@ -90,8 +96,7 @@ _V2 = [
 
 
 def _v2(db: Database) -> None:
-    for statement in _V2:
-        db.execute_sql(statement)
+    _run(db, _V2)
 
 
 _V3 = [
@@ -113,8 +118,7 @@ _V3 = [
 def _v3(db: Database) -> None:
     import json
 
-    for statement in _V3:
-        db.execute_sql(statement)
+    _run(db, _V3)
     row = db.execute_sql("SELECT value FROM setting WHERE key = 'good_codes'").fetchone()
     good = json.loads(row[0]) if row else [200, 301, 304]
     marks = ",".join("?" for _ in good)
@@ -152,8 +156,7 @@ _V4 = [
 
 
 def _v4(db: Database) -> None:
-    for statement in _V4:
-        db.execute_sql(statement)
+    _run(db, _V4)
 
 
 _V5 = [
@@ -198,8 +201,7 @@ _V5 = [
 
 
 def _v5(db: Database) -> None:
-    for statement in _V5:
-        db.execute_sql(statement)
+    _run(db, _V5)
 
 
 #: (version reached, step). Append only.
