@@ -242,6 +242,7 @@ class App(QObject):
         self.poller.track(sites, settings["retry_seconds"], settings["timeout_seconds"])
         current = queries.find_outage("current")
         self._announce_outage_change(current)
+        pause = self.poller.pause_state()  # read once for the tray and the overview
         ov = overview(
             [
                 SiteAtGlance(
@@ -264,13 +265,13 @@ class App(QObject):
             if current
             else None,
             self.connectivity,
-            paused_until=self.poller.paused_until,
-            paused_forever=self.poller.paused_forever,
+            paused_until=None if pause is None else pause.until,
+            paused_forever=pause is not None and pause.until is None,
             sandbox_urls=self.sandbox_failed,
         )
         if self.last_error and ov.state != "down":
             ov = type(ov)(ov.state, f"{ov.text} (last round: {self.last_error})")
-        self.tray.paused = self.poller.paused
+        self.tray.paused = pause is not None
         self.tray.connectivity_lost = not self.connectivity
         self.tray.show_overview(ov)
         w = self.windows

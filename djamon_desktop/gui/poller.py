@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import fastlane
+from ..core.maintenance import Pause
 from ..core.sites import SiteInfo
 from ..cycle import run_cycle, utc_now
 from ..errors import UserError
@@ -116,21 +117,16 @@ class Poller(QObject):
         self._thread.quit()
         return self._thread.wait(wait_ms)
 
+    # All monitoring's pause is stored (store.maintenance), so the app and the command line's
+    # ``pause``/``resume`` share it; one that ran out is cleared at the next wake. Each read is
+    # a query: a caller that needs the pause more than once reads ``pause_state`` once.
+    def pause_state(self) -> Pause | None:
+        """All monitoring's pause as stored (one query), or None."""
+        return global_pause()
+
     @property
     def paused(self) -> bool:
         return global_pause() is not None
-
-    # All monitoring's pause is stored (store.maintenance), so the app and the command line's
-    # ``pause``/``resume`` share it; one that ran out is cleared at the next wake.
-    @property
-    def paused_until(self) -> datetime | None:
-        pause = global_pause()
-        return None if pause is None else pause.until
-
-    @property
-    def paused_forever(self) -> bool:
-        pause = global_pause()
-        return pause is not None and pause.until is None
 
     def run_now(self) -> bool:
         """Start a round unless one is running; False when it could not start."""
@@ -203,10 +199,11 @@ class Poller(QObject):
     @Slot()
     def _wake(self) -> None:
         now = self._clock()
-        if self.paused_until is not None and now >= self.paused_until:
+        pause = global_pause()  # once per wake
+        if pause is not None and pause.until is not None and now >= pause.until:
             self.resume()
             return
-        if not self.paused:
+        if pause is None:
             if self._due is not None and now >= self._due:
                 if self._busy:
                     self._owed = True  # after the round that runs, not a minute later
