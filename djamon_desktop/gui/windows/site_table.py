@@ -57,11 +57,12 @@ class SortableItem(QTreeWidgetItem):
 
 
 def response_text(site: SiteInfo) -> str:
-    """The last check's response time; for a failed one the kind of failure, never ``0 ms``."""
+    """The last check's response time; nothing for a failed one (its kind of failure is in
+    "Last answer" already), never ``0 ms``."""
     if site.last_checked is None or site.last_elapsed_ms is None:
         return "-"
     if site.last_error:
-        return site.last_error
+        return ""
     return "<1 ms" if site.last_elapsed_ms < 1 else f"{site.last_elapsed_ms:.0f} ms"
 
 
