@@ -38,8 +38,10 @@ from .site_table import (
     SITE_ROLE,
     Shown,
     cert_notice,
+    collapsed_groups,
     fill_tree,
     filter_tree,
+    next_sort,
     site_items,
 )
 
@@ -327,13 +329,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self._update_actions()
 
     def _header_clicked(self, column: int) -> None:
-        """First click sorts ascending, the second descending, the third restores the order."""
-        if self._sort is None or self._sort[0] != column:
-            self._sort = (column, Qt.SortOrder.AscendingOrder)
-        elif self._sort[1] == Qt.SortOrder.AscendingOrder:
-            self._sort = (column, Qt.SortOrder.DescendingOrder)
-        else:
-            self._sort = None
+        self._sort = next_sort(self._sort, column)
         if self._shown is not None:
             self._redraw()
         else:
@@ -371,11 +367,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         base = self.palette().color(QPalette.ColorRole.Base)
         text = self.palette().color(QPalette.ColorRole.Text)
         selected = self._current()
-        collapsed = {
-            self.tree.topLevelItem(i).data(0, GROUP_ROLE)
-            for i in range(self.tree.topLevelItemCount())
-            if not self.tree.topLevelItem(i).isExpanded()
-        }
+        collapsed = collapsed_groups(self.tree)
         scroll = self.tree.verticalScrollBar().value()
         brushes = RowBrushes(base, text)
         self.tree.setUpdatesEnabled(False)

@@ -203,6 +203,27 @@ def site_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     return items
 
 
+def next_sort(
+    sort: tuple[int, Qt.SortOrder] | None, column: int
+) -> tuple[int, Qt.SortOrder] | None:
+    """A click on a column's header: the first sorts ascending, the second descending, the third
+    restores the usual order (None)."""
+    if sort is None or sort[0] != column:
+        return (column, Qt.SortOrder.AscendingOrder)
+    if sort[1] == Qt.SortOrder.AscendingOrder:
+        return (column, Qt.SortOrder.DescendingOrder)
+    return None
+
+
+def collapsed_groups(tree: QTreeWidget) -> set[int]:
+    """The ids of the groups folded up (kept so when the tree is filled again)."""
+    return {
+        tree.topLevelItem(i).data(0, GROUP_ROLE)
+        for i in range(tree.topLevelItemCount())
+        if not tree.topLevelItem(i).isExpanded()
+    }
+
+
 def filter_tree(tree: QTreeWidget, needle: str) -> tuple[int, int]:
     """Hide the sites whose title, group and URL all lack ``needle`` (casefolded); a group
     stays while its title or a site of it matches. Returns (sites shown, sites in all)."""
