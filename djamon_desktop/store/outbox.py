@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from peewee import JOIN, Value
 
 from ..core.outages import AlertText
-from ..core.status import local_text
+from ..core.status import local_text, plural
 from .models import Alert, Outage, Site, db
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
@@ -50,7 +50,7 @@ class AlertInfo:
             return f"delivered {local_text(self.delivered_at)}"
         if self.attempts == 0:
             return "queued, not tried yet"
-        times = f"{self.attempts} attempt{'s' if self.attempts > 1 else ''}"
+        times = plural(self.attempts, "attempt")
         return f"queued after {times}, last {local_text(self.last_attempt_at)}: {self.last_error}"
 
 
