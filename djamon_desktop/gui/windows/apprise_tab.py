@@ -227,10 +227,6 @@ class AppriseUrls(QObject):
         self.test_result.setText(str(lines))
         self.test_result.show()
 
-    def wait_for_test(self, msecs: int = -1) -> bool:
-        """Wait for a test still running (when the window goes away)."""
-        return self._tests.waitForDone(msecs)
-
 
 class ApprisePlaces(QObject):
     """Asks the keyring, on its thread, for each stored URL's short name by fingerprint (so
