@@ -8,8 +8,9 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
+
+from ..processes import stop_all, wait_until
 
 TOOLS = ("dbus-daemon", "dbus-send", "gnome-keyring-daemon")
 PASSWORD = "login-keyring-password"  # the login keyring's own password, not a djamon secret
@@ -18,15 +19,6 @@ PASSWORD = "login-keyring-password"  # the login keyring's own password, not a d
 def missing_tools(display: bool = False) -> list[str]:
     needed = TOOLS + (("Xvfb",) if display else ())
     return [tool for tool in needed if shutil.which(tool) is None]
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} did not happen within {timeout:g} s")
 
 
 class GnomeKeyring:
@@ -82,7 +74,7 @@ class GnomeKeyring:
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
         self.procs.append(bus)
-        _wait(lambda: (self.home / "runtime" / "bus").exists(), 10, "the session bus")
+        wait_until(lambda: (self.home / "runtime" / "bus").exists(), 10, "the session bus")
         self.start_daemon(unlock)
         return self
 
@@ -99,14 +91,16 @@ class GnomeKeyring:
         if unlock:
             self.daemon.stdin.write(PASSWORD.encode())
         self.daemon.stdin.close()
-        _wait(lambda: self._bus_has("org.freedesktop.secrets"), 10, "GNOME Keyring on the bus")
+        wait_until(lambda: self._bus_has("org.freedesktop.secrets"), 10, "GNOME Keyring on the bus")
 
     def stop_daemon(self) -> None:
         if self.daemon is not None and self.daemon.poll() is None:
             self.daemon.send_signal(signal.SIGTERM)
             self.daemon.wait(10)
         self.daemon = None
-        _wait(lambda: not self._bus_has("org.freedesktop.secrets"), 10, "GNOME Keyring leaving")
+        wait_until(
+            lambda: not self._bus_has("org.freedesktop.secrets"), 10, "GNOME Keyring leaving"
+        )
 
     def _bus_has(self, name: str) -> bool:
         out = subprocess.run(
@@ -122,12 +116,4 @@ class GnomeKeyring:
         if self.daemon is not None and self.daemon.poll() is None:
             self.daemon.send_signal(signal.SIGTERM)
             self.daemon.wait(10)
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in reversed(self.procs):
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_all(self.procs, 10)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from ..processes import stop_all, wait_until
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer", "xdotool", "import", "dunstctl")
 TRAY_HOSTS = {"xembed": "trayer", "sni": "xfce4-panel"}
@@ -42,15 +42,6 @@ XFCE_PANEL = """<?xml version="1.0" encoding="UTF-8"?>
 def missing_tools(mode: str = "xembed") -> list[str]:
     tools = [t for t in TOOLS if t != "trayer"] + [TRAY_HOSTS[mode]]
     return [t for t in tools if shutil.which(t) is None]
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} did not happen within {timeout:g} s")
 
 
 class Desktop:
@@ -110,7 +101,7 @@ class Desktop:
             stderr=subprocess.DEVNULL,
         )
         self.procs.append(bus)
-        _wait(lambda: (self.dir / "bus").exists(), 10, "the session bus")
+        wait_until(lambda: (self.dir / "bus").exists(), 10, "the session bus")
         dunstrc = self.dir / "config" / "dunstrc"
         dunstrc.write_text(
             "[global]\n    mouse_left_click = do_action, close_current\n"
@@ -124,13 +115,13 @@ class Desktop:
                 stderr=subprocess.DEVNULL,
             )
         )
-        _wait(self._notifications_ready, 10, "dunst owning org.freedesktop.Notifications")
+        wait_until(self._notifications_ready, 10, "dunst owning org.freedesktop.Notifications")
         if self.mode == "sni":
             channel = self.dir / "config" / "xfce4" / "xfconf" / "xfce-perchannel-xml"
             channel.mkdir(parents=True)
             (channel / "xfce4-panel.xml").write_text(XFCE_PANEL)
             self._spawn(["xfce4-panel", "--disable-wm-check"])
-            _wait(self._sni_host_ready, 20, "the StatusNotifierItem host (xfce4-panel)")
+            wait_until(self._sni_host_ready, 20, "the StatusNotifierItem host (xfce4-panel)")
         else:
             self._spawn(
                 [
@@ -149,7 +140,7 @@ class Desktop:
                     "false",
                 ]
             )
-            _wait(lambda: self.xdotool("search", "--classname", "trayer") != "", 10, "trayer")
+            wait_until(lambda: self.xdotool("search", "--classname", "trayer") != "", 10, "trayer")
         return self
 
     def _spawn(self, argv: list[str]) -> None:
@@ -191,14 +182,7 @@ class Desktop:
         return path
 
     def close(self) -> None:
-        for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in reversed(self.procs):
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_all(self.procs, 5)
         for log in self._logs:
             log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
