@@ -46,6 +46,25 @@ def make_app(qtbot, db):
 
 
 @pytest.fixture
+def settings_window(qtbot, db):
+    """``settings_window()``: the Settings window open on the stored settings, shown and done
+    reading the keyring."""
+    from djamon_desktop.gui.windows.settings import SettingsWindow
+    from djamon_desktop.store.settings import load_settings, save_settings
+
+    from .screen import shown
+
+    def make() -> SettingsWindow:
+        window = SettingsWindow(save_settings)
+        window.show_settings(load_settings())
+        shown(qtbot, window)
+        qtbot.waitUntil(lambda: not window.keyring_pending())
+        return window
+
+    return make
+
+
+@pytest.fixture
 def shot():
     """``shot(widget, name)`` saves a screenshot when DJAMON_SHOTS names a folder."""
     folder = os.environ.get("DJAMON_SHOTS")

@@ -4,9 +4,37 @@ entry. No test-only methods on the widgets themselves."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMenu
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu
 
 from djamon_desktop.gui.windows.site_table import COLUMNS
+
+
+def shown(qtbot, window):
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return window
+
+
+def click_into(qtbot, field):
+    """Click a field (it gets the focus, as for a person) and check it did."""
+    qtbot.mouseClick(field.viewport() if hasattr(field, "viewport") else field, Qt.LeftButton)
+    qtbot.waitUntil(field.hasFocus)
+
+
+def type_into(qtbot, field, text: str, clear: bool = False):
+    click_into(qtbot, field)
+    if clear:
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key_A, Qt.ControlModifier)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key_Backspace)
+    QTest.keyClicks(QApplication.focusWidget(), text)
+
+
+def press(key, modifier=Qt.NoModifier):
+    QTest.keyClick(QApplication.focusWidget(), key, modifier)
 
 
 def site_rows(dashboard) -> list[dict]:

@@ -20,7 +20,8 @@ from djamon_desktop.store.settings import load_settings, save_settings
 
 from ..alerts.webhook import Webhooks
 from ..conftest import document, group, site
-from .test_windows import START, click_into, press, shown, type_into
+from .screen import click_into, press, shown, type_into
+from .test_windows import START
 
 
 @pytest.fixture

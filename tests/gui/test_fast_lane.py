@@ -19,8 +19,7 @@ from djamon_desktop.store.models import Check, Outage
 from djamon_desktop.store.settings import load_settings
 
 from ..conftest import payments
-from .screen import click_menu, menu_texts, open_menu
-from .test_windows import press, type_into
+from .screen import click_menu, menu_texts, open_menu, press, type_into
 
 #: 03:00:07 local time on a Sunday: the default schedule runs a round every 5 minutes
 T = datetime(2026, 11, 29, 3, 0, 7).astimezone()

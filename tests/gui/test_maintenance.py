@@ -16,9 +16,8 @@ from djamon_desktop.store import editing, queries
 from djamon_desktop.store.maintenance import global_pause
 
 from ..conftest import document, group, payments, site
-from .screen import click_menu, menu_of, site_rows
+from .screen import click_into, click_menu, menu_of, press, shown, site_rows, type_into
 from .test_app import is_state, round_now
-from .test_windows import click_into, press, shown, type_into
 
 
 def row(dashboard, title: str) -> dict:

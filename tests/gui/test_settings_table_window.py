@@ -18,21 +18,9 @@ from PySide6.QtWidgets import (
 from djamon_desktop.core import settings as table
 from djamon_desktop.core.settings import SETTINGS, Setting, value_at
 from djamon_desktop.gui.windows.settings import SettingsWindow
-from djamon_desktop.store.settings import load_settings, save_settings
+from djamon_desktop.store.settings import load_settings
 
-from .test_windows import press, shown, type_into
-
-
-@pytest.fixture
-def open_settings(qtbot, db):
-    def make() -> SettingsWindow:
-        window = SettingsWindow(save_settings)
-        window.show_settings(load_settings())
-        shown(qtbot, window)
-        qtbot.waitUntil(lambda: not window.keyring_pending())
-        return window
-
-    return make
+from .screen import press, type_into
 
 
 def shown_label(window: SettingsWindow, key: str) -> str:
@@ -47,9 +35,9 @@ def shown_label(window: SettingsWindow, key: str) -> str:
 
 
 @pytest.mark.parametrize("key", [s.key for s in SETTINGS])
-def test_each_setting_shows_with_its_label_help_and_bounds(qtbot, open_settings, key):
+def test_each_setting_shows_with_its_label_help_and_bounds(qtbot, settings_window, key):
     setting = table.setting(key)
-    window = open_settings()
+    window = settings_window()
     window.tabs.setCurrentIndex(window.tabs.indexOf(window.pages[setting.section]))
     field = window.fields[key]
     qtbot.waitUntil(field.isVisible)
@@ -70,7 +58,7 @@ def test_each_setting_shows_with_its_label_help_and_bounds(qtbot, open_settings,
 
 
 def test_a_setting_added_to_the_table_is_a_field_to_type_into_and_save(
-    qtbot, monkeypatch, open_settings
+    qtbot, monkeypatch, settings_window
 ):
     extra = Setting(
         "max_redirects",
@@ -82,7 +70,7 @@ def test_a_setting_added_to_the_table_is_a_field_to_type_into_and_save(
         high=20,
     )
     monkeypatch.setattr(table, "SETTINGS", (*SETTINGS, extra))
-    window = open_settings()
+    window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
     field = window.fields["max_redirects"]
     qtbot.waitUntil(field.isVisible)
@@ -99,7 +87,7 @@ def test_a_setting_added_to_the_table_is_a_field_to_type_into_and_save(
     assert load_settings()["max_redirects"] == 7
 
 
-def test_the_schedule_box_keeps_tab_and_the_sandbox_box_moves_on(open_settings):
-    window = open_settings()
+def test_the_schedule_box_keeps_tab_and_the_sandbox_box_moves_on(settings_window):
+    window = settings_window()
     assert isinstance(window.schedule, QPlainTextEdit) and not window.schedule.tabChangesFocus()
     assert window.sandbox.tabChangesFocus()

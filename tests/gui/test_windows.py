@@ -5,16 +5,14 @@ Set DJAMON_SHOTS to a folder to have the tests save screenshots of what they loo
 
 from __future__ import annotations
 
-import os
 import threading
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.chart import AVERAGE, FAILED, ResponseChart
@@ -28,62 +26,9 @@ from djamon_desktop.store.history import HourPoint, site_history
 from djamon_desktop.store.settings import load_settings, save_settings
 
 from ..conftest import document, group, site
-from .screen import column_texts
-
-
-@pytest.fixture
-def shot():
-    """``shot(widget, name)`` saves a screenshot when DJAMON_SHOTS names a folder."""
-    folder = os.environ.get("DJAMON_SHOTS")
-
-    def save(widget, name: str) -> None:
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-            assert widget.grab().save(str(Path(folder) / f"{name}.png"))
-
-    return save
-
-
-def shown(qtbot, window):
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
-
-
-def click_into(qtbot, field):
-    """Click a field (it gets the focus, as for a person) and check it did."""
-    qtbot.mouseClick(field.viewport() if hasattr(field, "viewport") else field, Qt.LeftButton)
-    qtbot.waitUntil(field.hasFocus)
-
-
-def type_into(qtbot, field, text: str, clear: bool = False):
-    click_into(qtbot, field)
-    if clear:
-        QTest.keyClick(QApplication.focusWidget(), Qt.Key_A, Qt.ControlModifier)
-        QTest.keyClick(QApplication.focusWidget(), Qt.Key_Backspace)
-    QTest.keyClicks(QApplication.focusWidget(), text)
-
-
-def press(key, modifier=Qt.NoModifier):
-    QTest.keyClick(QApplication.focusWidget(), key, modifier)
-
+from .screen import click_into, column_texts, press, shown, type_into
 
 # -- settings ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def settings_window(qtbot, db):
-    def make() -> SettingsWindow:
-        window = SettingsWindow(save_settings)
-        window.show_settings(load_settings())
-        shown(qtbot, window)
-        qtbot.waitUntil(lambda: not window.keyring_pending())
-        return window
-
-    return make
 
 
 def test_escape_closes_settings_when_nothing_changed(qtbot, settings_window):
