@@ -3,7 +3,9 @@ entry. No test-only methods on the widgets themselves."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+import time
+
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -35,6 +37,33 @@ def type_into(qtbot, field, text: str, clear: bool = False):
 
 def press(key, modifier=Qt.NoModifier):
     QTest.keyClick(QApplication.focusWidget(), key, modifier)
+
+
+class UiTicks:
+    """A 10 ms timer on the UI thread noting the time between its ticks, from ``start`` to
+    ``stop``: ``longest()`` is the longest the event loop was held up meanwhile."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def longest(self) -> float:
+        return max(self.gaps)
 
 
 def site_rows(dashboard) -> list[dict]:
