@@ -168,6 +168,22 @@ def load(run, tmp_path):
     return call
 
 
+def checks_at_once(data_dir: Path, count: int) -> list[tuple[int, str]]:
+    """``count`` processes running ``check`` on the data folder at the same time; each one's
+    exit code and what it wrote to stderr, once all have ended."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), "check"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    ended = [proc.communicate(timeout=60)[1] for proc in procs]
+    return [(proc.returncode, err) for proc, err in zip(procs, ended, strict=True)]
+
+
 @contextlib.contextmanager
 def opened(data_dir: Path):
     """The data folder's database, open in this process for a direct look."""

@@ -4,16 +4,13 @@ while the others are not held back, and no URL (nor a part of one) is written an
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from djamon_desktop import secrets
 from djamon_desktop.core.apprise_urls import fingerprint
 
 from ..certs import cert_sites
-from ..conftest import document, group, opened, payments, site
+from ..conftest import checks_at_once, document, group, opened, payments, site
 from .webhook import Webhooks
 
 TOKEN = "Tk9sEcReT4x7Qz"  # a path part of the URLs: a token, as Slack's or Discord's are
@@ -129,16 +126,7 @@ def test_two_senders_at_once_deliver_each_url_once(
     setup(load, server, name)
     run("check")  # the opening alert queued, both receivers away
     hooks.status["/one"] = hooks.status["/two"] = 200
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), "check"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(3)
-    ]
-    for proc in procs:
-        proc.wait(timeout=60)
+    checks_at_once(data_dir, 3)
     assert len(hooks.delivered("/one")) == 1
     assert len(hooks.delivered("/two")) == 1
 

@@ -8,7 +8,7 @@ import pytest
 
 from djamon_desktop.alerts import channels
 
-from ..conftest import document, group, payments, site
+from ..conftest import checks_at_once, document, group, payments, site
 from ..mail import MailServer
 
 
@@ -193,22 +193,10 @@ def test_missing_password_names_the_keyring_entry(run, load, mail):
 
 
 def test_two_senders_at_once_deliver_once(server, load, run, mail, name, data_dir):
-    import subprocess
-    import sys
-
     server.switch[name] = 500
     setup_sites(load, server, name, mail, strikes=1)
     mail.stop()
     run("check")  # opening alert queued, server away
     mail.start()
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), "check"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(3)
-    ]
-    for proc in procs:
-        proc.wait(timeout=60)
+    checks_at_once(data_dir, 3)
     assert len(mail.inbox) == 1

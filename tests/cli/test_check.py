@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 from djamon_desktop.store import queries, rounds
 from djamon_desktop.store.models import Check, Outage
 
-from ..conftest import document, group, opened, site
+from ..conftest import checks_at_once, document, group, opened, site
 from ..servers import closed_port
 
 
@@ -288,18 +286,8 @@ def test_a_failed_store_leaves_nothing_half_written(server, load, run, monkeypat
 
 def test_two_processes_checking_at_once_lose_no_strike(server, load, data_dir):
     load(document(group("G", site("A", server.url("/status/500"))), strikes=10))
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), "check"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=60)
-        assert proc.returncode == 1, err
+    for code, err in checks_at_once(data_dir, 4):
+        assert code == 1, err
     with opened(data_dir):
         [info] = queries.list_sites(10)
         assert info.down_count == 4
