@@ -64,13 +64,8 @@ def trust(ca: trustme.CA, folder, monkeypatch) -> str:
 @contextlib.contextmanager
 def cert_sites(ca: trustme.CA, folder, monkeypatch) -> Iterator[Callable[[float], CertSite]]:
     """``make(days)`` starts an HTTPS site whose certificate expires ``days`` from now, trusted
-    by the checks; every one is stopped at the end. A test module's fixture wraps it::
-
-        @pytest.fixture
-        def cert_site(ca, tmp_path, monkeypatch):
-            with cert_sites(ca, tmp_path, monkeypatch) as make:
-                yield make
-    """
+    by the checks; every one is stopped at the end. The ``cert_site`` fixture (tests/conftest.py)
+    wraps it."""
     trust(ca, folder, monkeypatch)
     made: list[CertSite] = []
 

@@ -14,6 +14,7 @@ import trustme
 
 from djamon_desktop import cli
 
+from .certs import cert_sites
 from .servers import MisbehavingServer
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
@@ -69,6 +70,14 @@ def server():
 @pytest.fixture(scope="session")
 def ca():
     return trustme.CA()
+
+
+@pytest.fixture
+def cert_site(ca, tmp_path, monkeypatch):
+    """``cert_site(days)``: an HTTPS site whose certificate expires ``days`` from now, trusted
+    by the checks (tests/certs.py), stopped at the test's end."""
+    with cert_sites(ca, tmp_path, monkeypatch) as make:
+        yield make
 
 
 @pytest.fixture(scope="session")

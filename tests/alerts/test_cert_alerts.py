@@ -4,18 +4,10 @@ the mail server is away; none when cert_warning_days is 0 or the expiry is far o
 
 from __future__ import annotations
 
-import pytest
-
 from djamon_desktop.store.models import Alert, Outage
 
-from ..certs import cert_sites, in_days
+from ..certs import in_days
 from ..conftest import document, group, opened, site
-
-
-@pytest.fixture
-def cert_site(ca, tmp_path, monkeypatch):
-    with cert_sites(ca, tmp_path, monkeypatch) as make:
-        yield make
 
 
 def setup(load, mail, *sites, **settings):

@@ -4,16 +4,8 @@ with certificates expiring in 5 and 60 days."""
 
 from __future__ import annotations
 
-import pytest
-
-from ..certs import cert_sites, iso
+from ..certs import iso
 from ..conftest import document, group, site
-
-
-@pytest.fixture
-def cert_site(ca, tmp_path, monkeypatch):
-    with cert_sites(ca, tmp_path, monkeypatch) as make:
-        yield make
 
 
 def by_title(items):

@@ -7,23 +7,15 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from djamon_desktop.alerts.messages import AlertPolicy, cert_email, cert_post, post_length
 from djamon_desktop.core.certs import CertFacts, expiring, expiry_of, expiry_words, notice
 from djamon_desktop.core.probe import Session, probe
 from djamon_desktop.core.status import OpenOutage, SiteAtGlance, overview
 
-from ..certs import cert_sites, in_days, leaf_context, trust
+from ..certs import in_days, leaf_context, trust
 from ..servers import ForwardProxy, MisbehavingServer
 
 NOW = datetime(2026, 11, 17, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def cert_site(ca, tmp_path, monkeypatch):
-    with cert_sites(ca, tmp_path, monkeypatch) as make:
-        yield make
 
 
 def check(url: str, timeout: float = 3.0):

@@ -4,18 +4,10 @@ HTTPS servers on loopback with certificates expiring in 5 and 60 days."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-from ..certs import cert_sites
 from ..conftest import document, group, site
 from .screen import site_rows
-
-
-@pytest.fixture
-def cert_site(ca, tmp_path, monkeypatch):
-    with cert_sites(ca, tmp_path, monkeypatch) as make:
-        yield make
 
 
 def test_an_expiring_certificate_shows_in_the_dashboard_tray_and_site(
