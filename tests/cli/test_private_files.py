@@ -20,6 +20,15 @@ from djamon_desktop.paths import DB_NAME
 
 from ..conftest import document, group, site
 
+# what a data folder holds while a reader has the database open, each file private
+WHILE_READ = {
+    "logs": 0o700,
+    "logs/djamon-desktop.log": 0o600,
+    DB_NAME: 0o600,
+    f"{DB_NAME}-shm": 0o600,
+    f"{DB_NAME}-wal": 0o600,
+}
+
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
@@ -83,13 +92,7 @@ def test_the_default_folder_and_everything_in_it_are_private(
     program("import", sites_file(tmp_path, server))
     found = check_while_a_reader_holds_the_wal(program, default_dir)
     assert mode(default_dir) == 0o700
-    assert found == {
-        "logs": 0o700,
-        "logs/djamon-desktop.log": 0o600,
-        DB_NAME: 0o600,
-        f"{DB_NAME}-shm": 0o600,
-        f"{DB_NAME}-wal": 0o600,
-    }
+    assert found == WHILE_READ
     assert mode(default_dir.parent) == 0o777  # only the app's own folder is its business
 
 
@@ -104,13 +107,7 @@ def test_a_folder_the_user_names_keeps_its_mode_and_its_files_are_private(
         lambda *a: program("--data-dir", str(named), *a), named
     )
     assert mode(named) == 0o775
-    assert found == {
-        "logs": 0o700,
-        "logs/djamon-desktop.log": 0o600,
-        DB_NAME: 0o600,
-        f"{DB_NAME}-shm": 0o600,
-        f"{DB_NAME}-wal": 0o600,
-    }
+    assert found == WHILE_READ
     # and one the program creates itself (DJAMON_DATA_DIR) gets the umask's mode, as mkdir does
     fresh = tmp_path / "made" / "here"
     program("sites", env={"DJAMON_DATA_DIR": str(fresh)})
