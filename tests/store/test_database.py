@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -20,6 +21,20 @@ from djamon_desktop.store.models import Check, Site, SiteGroup, UtcField, db
 def path(tmp_path):
     yield tmp_path / "djamon.sqlite3"
     close_database()
+
+
+@contextlib.contextmanager
+def at_version(path, monkeypatch, version: int):
+    """The database opened at an older schema (its first ``version`` steps), for plain SQL (the
+    models describe the latest); closed at the end, the steps as they are again."""
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "STEPS", database.STEPS[:version])
+        patch.setattr(database, "LATEST", version)
+        open_database(path)
+        try:
+            yield
+        finally:
+            close_database()
 
 
 def test_a_new_file_gets_the_latest_schema_wal_and_foreign_keys(path):
@@ -116,10 +131,7 @@ def test_utc_field_keeps_instants_and_refuses_naive_times():
 
 def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
     check_id = uuid.uuid4()
-    with monkeypatch.context() as patch:
-        patch.setattr(database, "STEPS", database.STEPS[:1])
-        patch.setattr(database, "LATEST", 1)
-        open_database(path)
+    with at_version(path, monkeypatch, 1):
         # plain SQL: the models describe the latest schema, not the first one
         db.execute_sql("INSERT INTO site_group (id, title, position) VALUES (1, 'from 0.1', 1)")
         db.execute_sql(
@@ -131,7 +143,6 @@ def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
             "VALUES (?, 1, ?, 200, NULL, 12.5)",
             (check_id.bytes, 1_780_000_000_000),
         )
-        close_database()
     open_database(path)
     assert schema_version() == LATEST
     assert [g.title for g in SiteGroup.select()] == ["from 0.1"]
@@ -150,10 +161,7 @@ def test_a_first_release_database_is_upgraded_in_place(path, monkeypatch):
 
 
 def test_schema_5_keeps_queued_alerts_and_adds_maintenance_and_certificates(path, monkeypatch):
-    with monkeypatch.context() as patch:
-        patch.setattr(database, "STEPS", database.STEPS[:4])
-        patch.setattr(database, "LATEST", 4)
-        open_database(path)
+    with at_version(path, monkeypatch, 4):
         db.execute_sql("INSERT INTO site_group (id, title, position) VALUES (1, 'G', 1)")
         db.execute_sql(
             "INSERT INTO site (id, group_id, title, url, down_message, priority, position) "
@@ -164,7 +172,6 @@ def test_schema_5_keeps_queued_alerts_and_adds_maintenance_and_certificates(path
             "INSERT INTO alert (outage_id, event, channel, subject, body, created_at) "
             "VALUES (1, 'opened', 'email', 'subj', 'body', 5)"
         )
-        close_database()
     open_database(path)
     assert schema_version() == LATEST >= 5
     [alert] = db.execute_sql(
