@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from djamon_desktop.core import settings as table
-from djamon_desktop.core.settings import SETTINGS, Setting, value_at
+from djamon_desktop.core.settings import SETTINGS, value_at
 from djamon_desktop.gui.windows.settings import SettingsWindow
 from djamon_desktop.store.settings import load_settings
 
+from ..core.test_settings_table import EXTRA
 from .screen import press, type_into
 
 
@@ -60,16 +61,7 @@ def test_each_setting_shows_with_its_label_help_and_bounds(qtbot, settings_windo
 def test_a_setting_added_to_the_table_is_a_field_to_type_into_and_save(
     qtbot, monkeypatch, settings_window
 ):
-    extra = Setting(
-        "max_redirects",
-        5,
-        "int",
-        "Redirects followed:",
-        "How many redirects a check follows.",
-        low=0,
-        high=20,
-    )
-    monkeypatch.setattr(table, "SETTINGS", (*SETTINGS, extra))
+    monkeypatch.setattr(table, "SETTINGS", (*SETTINGS, EXTRA))  # max_redirects, 0-20
     window = settings_window()
     window.tabs.setCurrentWidget(window.checks_page)
     field = window.fields["max_redirects"]
