@@ -21,6 +21,15 @@ def shown(qtbot, window):
     return window
 
 
+def dashboard_shown(qtbot, app):
+    """The dashboard on screen and active, as after a click on the tray icon."""
+    dashboard = app.windows.show_dashboard()
+    qtbot.waitExposed(dashboard)
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    return dashboard
+
+
 def click_into(qtbot, field):
     """Click a field (it gets the focus, as for a person) and check it did."""
     qtbot.mouseClick(field.viewport() if hasattr(field, "viewport") else field, Qt.LeftButton)

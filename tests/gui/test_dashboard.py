@@ -16,16 +16,16 @@ from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
 from ..servers import closed_port
-from .screen import click_menu, menu_of, menu_texts, message_box, open_menu, site_rows, titles
-
-
-def shown(qtbot, app):
-    """The dashboard on screen and active, as after a click on the tray icon."""
-    dashboard = app.windows.show_dashboard()
-    qtbot.waitExposed(dashboard)
-    dashboard.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
-    return dashboard
+from .screen import (
+    click_menu,
+    dashboard_shown,
+    menu_of,
+    menu_texts,
+    message_box,
+    open_menu,
+    site_rows,
+    titles,
+)
 
 
 def item_of(dashboard, title):
@@ -66,7 +66,7 @@ def two_sites(load, server):
 
 def test_delete_shows_an_undo_button_that_brings_the_site_back(qtbot, make_app, two_sites, shot):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     shot(dashboard, "dashboard")
     assert not dashboard.undo_button.isVisible()
     assert not dashboard.act_undo.isEnabled()
@@ -87,7 +87,7 @@ def test_delete_shows_an_undo_button_that_brings_the_site_back(qtbot, make_app, 
 
 def test_ctrl_z_undoes_deletes_newest_first(qtbot, make_app, two_sites):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_Delete)
     click_row(qtbot, dashboard, "B")
@@ -106,7 +106,7 @@ def test_ctrl_z_undoes_deletes_newest_first(qtbot, make_app, two_sites):
 
 def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two_sites):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_D, CTRL)
     assert site_rows(dashboard)[1]["State"] == "inactive"
@@ -139,7 +139,7 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
 def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites, monkeypatch):
     monkeypatch.setattr(editing_module, "UNDO_SECONDS", 1)
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: [s.title for s in queries.list_sites(3)] == ["B"], timeout=5000)
@@ -156,7 +156,7 @@ def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites
 
 def test_ctrl_comma_opens_settings(qtbot, make_app, two_sites):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     settings = next(a for a in menu_of(dashboard, "&Monitor").actions() if a.text() == "&Settings…")
     assert settings.shortcut().toString() == "Ctrl+,"
     click_row(qtbot, dashboard, "A")
@@ -178,7 +178,7 @@ def test_failed_checks_never_show_0_ms(qtbot, make_app, load, server):
         )
     )
     app = make_app()
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     rows = {r["Site"]: r for r in site_rows(dashboard)}
     response = {title: r["Response"] for title, r in rows.items()}
     # the failure's kind is shown once, in Last answer; Response stays empty for it
@@ -206,7 +206,7 @@ def sixty(load, server):
 
 def test_filter_by_title_group_or_url_ctrl_f_and_escape(qtbot, make_app, sixty):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     assert len(titles(dashboard)) == 61
     click_row(qtbot, dashboard, "Lab site 03")
     press(qtbot, Qt.Key.Key_F, CTRL)
@@ -235,7 +235,7 @@ def test_filter_by_title_group_or_url_ctrl_f_and_escape(qtbot, make_app, sixty):
 
 def test_a_filter_survives_the_next_round(qtbot, make_app, sixty):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     press(qtbot, Qt.Key.Key_F, CTRL)
     qtbot.keyClicks(dashboard.filter, "shop site 1")
     assert len(titles(dashboard)) == 10
@@ -245,7 +245,7 @@ def test_a_filter_survives_the_next_round(qtbot, make_app, sixty):
 
 def test_clicking_a_header_sorts_then_reverses_then_restores(qtbot, make_app, sixty):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     header = dashboard.tree.header()
 
     def click_header(name):
@@ -276,7 +276,7 @@ def test_clicking_a_header_sorts_then_reverses_then_restores(qtbot, make_app, si
 
 def test_long_titles_are_not_cut_while_there_is_room(qtbot, make_app, sixty):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     dashboard.resize(1200, 700)
     qtbot.wait(10)
     long = item_of(dashboard, "Card payments gateway of the web shop EU")
@@ -331,7 +331,7 @@ def test_every_cell_is_readable_in_a_light_and_a_dark_palette(
     server.switch[name] = 500
     run_round()  # "Normal down" gets its second strike: down; "High warn" its first: warning
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     saved = QApplication.palette()
     try:
         if dark:
@@ -362,7 +362,7 @@ def test_connectivity_lost_names_the_sandbox_urls_and_leads_to_settings(
     sandbox = [server.url("/status/503"), f"http://probe:s3cret@127.0.0.1:{closed_port()}/"]
     load(document(group("G", site("A", server.url("/status/200"))), sandbox_urls=sandbox))
     app = make_app()
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     hidden = sandbox[1].replace("s3cret", "***")
     assert dashboard.connectivity_bar.isVisible()
     text = dashboard.connectivity_bar.label.text()
@@ -383,7 +383,7 @@ def test_connectivity_lost_names_the_sandbox_urls_and_leads_to_settings(
 
 def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     menus = [a.text() for a in dashboard.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Sites", "&Monitor", "&Help"]
     click_menu(qtbot, menu_of(dashboard, "&Help"), "&About djamon-desktop")
@@ -414,7 +414,7 @@ def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
 
 def test_the_table_has_the_keys_when_the_dashboard_opens(qtbot, make_app, two_sites):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     assert QApplication.focusWidget() is dashboard.tree
     press(qtbot, Qt.Key.Key_Home)  # the group "G"
     press(qtbot, Qt.Key.Key_Down)  # its first site

@@ -16,18 +16,18 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from djamon_desktop.store import history, queries
 
 from ..conftest import document, group, site
-from .screen import UiTicks, choose_file, click_menu, message_box, site_rows, titles
+from .screen import (
+    UiTicks,
+    choose_file,
+    click_menu,
+    dashboard_shown,
+    message_box,
+    site_rows,
+    titles,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def shown(qtbot, app):
-    dashboard = app.windows.show_dashboard()
-    qtbot.waitExposed(dashboard)
-    dashboard.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
-    return dashboard
 
 
 def press(qtbot, dashboard, key, modifier=Qt.KeyboardModifier.NoModifier):
@@ -45,7 +45,7 @@ def status(dashboard) -> str:
 
 def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     good = tmp_path / "in.json"
     good.write_text(json.dumps(document(group("G", site("A", server.url("/"))))))
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
@@ -73,7 +73,7 @@ def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server)
 
 def test_a_djamon_fixture_summary_shows_in_a_box_and_one_status_line(qtbot, make_app, shot):
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
     choose_file(qtbot, FIXTURES / "djamon_variant.json")
     box = message_box(qtbot, "Import — djamon-desktop")
@@ -127,7 +127,7 @@ def test_the_ui_keeps_turning_during_a_large_import(qtbot, make_app, tmp_path, s
     app = make_app(start_round=False)
     # no scheduled round meanwhile: its purge would take the imported 2013 checks away
     click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     ticks = UiTicks()
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
     choose_file(qtbot, path)
@@ -169,7 +169,7 @@ def test_a_long_list_of_problems_shows_its_first_lines_and_all_under_details(
         obj["pk"] = n + 1  # a site view's pk is a UUID: each of these is refused
     path.write_text(json.dumps(objects))
     app = make_app(start_round=False)
-    dashboard = shown(qtbot, app)
+    dashboard = dashboard_shown(qtbot, app)
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
     choose_file(qtbot, path)
     box = message_box(qtbot, "Import — djamon-desktop")
