@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -191,6 +192,16 @@ def checks_at_once(data_dir: Path, count: int) -> list[tuple[int, str]]:
     ]
     ended = [proc.communicate(timeout=60)[1] for proc in procs]
     return [(proc.returncode, err) for proc, err in zip(procs, ended, strict=True)]
+
+
+class Clock:
+    """A clock a test sets: ``clock()`` is ``clock.now`` (an App's or a Poller's ``clock``)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
 @contextlib.contextmanager

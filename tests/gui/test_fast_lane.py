@@ -18,19 +18,11 @@ from djamon_desktop.store import queries
 from djamon_desktop.store.models import Check, Outage
 from djamon_desktop.store.settings import load_settings
 
-from ..conftest import payments
+from ..conftest import Clock, payments
 from .screen import click_menu, menu_texts, open_menu, press, type_into
 
 #: 03:00:07 local time on a Sunday: the default schedule runs a round every 5 minutes
 T = datetime(2026, 11, 29, 3, 0, 7).astimezone()
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def s(seconds: float) -> timedelta:

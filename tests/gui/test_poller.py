@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from djamon_desktop.gui.poller import Poller
 
+from ..conftest import Clock
+
 
 class CountingWorker(QObject):
     finished = Signal(object, object)
@@ -25,14 +27,6 @@ class CountingWorker(QObject):
         self.runs += 1
         self.threads.append(QThread.currentThread())
         self.finished.emit("report", [])
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def every_minute(after: datetime) -> datetime:

@@ -25,7 +25,7 @@ from djamon_desktop.store import editing, outbox, queries
 from djamon_desktop.store.history import HourPoint, site_history
 from djamon_desktop.store.settings import load_settings, save_settings
 
-from ..conftest import document, group, site
+from ..conftest import Clock, document, group, site
 from .screen import click_into, column_texts, press, shown, type_into
 
 # -- settings ------------------------------------------------------------------------------------
@@ -289,14 +289,6 @@ def test_a_locked_keyring_is_said_in_the_window(qtbot, db):
 
 
 # -- outages -------------------------------------------------------------------------------------
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
