@@ -3,10 +3,12 @@ waiting for one to be ready, and stopping them all."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 
 def wait_until(condition: Callable[[], object], timeout: float, what: str) -> None:
@@ -31,3 +33,33 @@ def stop_all(procs: Sequence[subprocess.Popen], grace: float) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def start_xvfb(procs: list[subprocess.Popen], screen: str) -> str:
+    """An Xvfb display of ``screen`` (e.g. ``800x600x24``) on a free number, which it says
+    itself (``-displayfd``); added to ``procs``. Returns the DISPLAY value (``:N``)."""
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    procs.append(xvfb)
+    os.close(write_fd)
+    with os.fdopen(read_fd) as pipe:
+        return f":{pipe.readline().strip()}"
+
+
+def start_session_bus(procs: list[subprocess.Popen], env: dict[str, str], socket: Path) -> None:
+    """A private session D-Bus at ``env``'s DBUS_SESSION_BUS_ADDRESS (``unix:path=`` the
+    ``socket``), added to ``procs``; returns once the socket is there."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--nopidfile",
+         f"--address={env['DBUS_SESSION_BUS_ADDRESS']}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    procs.append(bus)
+    wait_until(socket.exists, 10, "the session bus")

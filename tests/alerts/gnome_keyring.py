@@ -10,7 +10,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from ..processes import stop_all, wait_until
+from ..processes import start_session_bus, start_xvfb, stop_all, wait_until
 
 TOOLS = ("dbus-daemon", "dbus-send", "gnome-keyring-daemon")
 PASSWORD = "login-keyring-password"  # the login keyring's own password, not a djamon secret
@@ -51,30 +51,12 @@ class GnomeKeyring:
 
     def with_display(self) -> GnomeKeyring:
         """An Xvfb display for the unlock prompt (call before ``start``)."""
-        read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "800x600x24", "-nolisten", "tcp"],
-            pass_fds=(write_fd,),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.procs.append(xvfb)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            self.env["DISPLAY"] = f":{pipe.readline().strip()}"
+        self.env["DISPLAY"] = start_xvfb(self.procs, "800x600x24")
         return self
 
     def start(self, unlock: bool = True) -> GnomeKeyring:
         """The bus and the keyring daemon; ``unlock`` creates or unlocks the login keyring."""
-        bus = subprocess.Popen(
-            ["dbus-daemon", "--session", "--nofork", "--nopidfile",
-             f"--address={self.env['DBUS_SESSION_BUS_ADDRESS']}"],
-            env=self.full_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        self.procs.append(bus)
-        wait_until(lambda: (self.home / "runtime" / "bus").exists(), 10, "the session bus")
+        start_session_bus(self.procs, self.full_env(), self.home / "runtime" / "bus")
         self.start_daemon(unlock)
         return self
 

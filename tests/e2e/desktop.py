@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..processes import stop_all, wait_until
+from ..processes import start_session_bus, start_xvfb, stop_all, wait_until
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer", "xdotool", "import", "dunstctl")
 TRAY_HOSTS = {"xembed": "trayer", "sni": "xfce4-panel"}
@@ -56,29 +56,10 @@ class Desktop:
         for sub in ("config", "cache", "runtime", "data"):
             (self.dir / sub).mkdir()
         (self.dir / "runtime").chmod(0o700)
-        read_fd, write_fd = os.pipe()
-        xvfb = subprocess.Popen(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_fd),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ],
-            pass_fds=(write_fd,),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.procs.append(xvfb)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            display = pipe.readline().strip()
+        display = start_xvfb(self.procs, "1280x800x24")
         env = {
             **os.environ,
-            "DISPLAY": f":{display}",
+            "DISPLAY": display,
             "XDG_CONFIG_HOME": str(self.dir / "config"),
             "XDG_CACHE_HOME": str(self.dir / "cache"),
             "XDG_RUNTIME_DIR": str(self.dir / "runtime"),
@@ -89,19 +70,7 @@ class Desktop:
             "DBUS_SESSION_BUS_ADDRESS": f"unix:path={self.dir / 'bus'}",
         }
         self.env = env
-        bus = subprocess.Popen(
-            [
-                "dbus-daemon",
-                "--session",
-                "--nofork",
-                f"--address={env['DBUS_SESSION_BUS_ADDRESS']}",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.procs.append(bus)
-        wait_until(lambda: (self.dir / "bus").exists(), 10, "the session bus")
+        start_session_bus(self.procs, env, self.dir / "bus")
         dunstrc = self.dir / "config" / "dunstrc"
         dunstrc.write_text(
             "[global]\n    mouse_left_click = do_action, close_current\n"
