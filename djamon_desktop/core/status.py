@@ -29,6 +29,11 @@ def local_text(when: datetime | None) -> str:
     return "never" if when is None else when.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def local_day(when: datetime) -> str:
+    """The local day of a moment: ``2026-12-01`` (a certificate's expiry, say)."""
+    return when.astimezone().strftime("%Y-%m-%d")
+
+
 def answer_text(status_code: int | None, error: str | None) -> str:
     """What a check saw: its status code, or the kind of error."""
     if error:
@@ -123,7 +128,7 @@ def cert_words(sites: Sequence[SiteAtGlance]) -> str:
     due = sorted((s.cert_expires_at, s.title) for s in sites if s.active and s.cert_expires_at)
     if not due:
         return ""
-    first = due[0][0].astimezone().strftime("%Y-%m-%d")
+    first = local_day(due[0][0])
     if len(due) == 1:
         return f"certificate of {due[0][1]} expires {first}"
     titles = listed([title for _, title in due])

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from ...core.certs import expiry_words
 from ...core.outages import PRIORITY_NAMES
 from ...core.sites import SiteInfo
-from ...core.status import answer_text, failure_words, listed, local_text, plural
+from ...core.status import answer_text, failure_words, listed, local_day, local_text, plural
 from ...core.urls import shown_url
 from .colours import PRIORITY_COLOUR, RowBrushes, readable
 
@@ -70,7 +70,7 @@ def cert_text(site: SiteInfo) -> str:
     """The day the site's certificate expires (local), ``-`` for none seen (or http)."""
     if site.cert_expires_at is None:
         return "-"
-    return site.cert_expires_at.astimezone().strftime("%Y-%m-%d")
+    return local_day(site.cert_expires_at)
 
 
 def cert_tip(site: SiteInfo) -> str:
