@@ -122,10 +122,14 @@ def deliver_pending(
 TEST_SUBJECT = "[djamon] Test message"
 
 
+def _stamp() -> str:
+    """Now, local, with the zone: when a test message was sent."""
+    return datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
 def _test_body() -> str:
-    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
     return (
-        f"This is a test message from djamon-desktop, sent at {stamp}.\n"
+        f"This is a test message from djamon-desktop, sent at {_stamp()}.\n"
         "When a site goes down, alerts will come the same way.\n"
     )
 
@@ -140,8 +144,7 @@ def send_test(settings: dict[str, Any], channel: str) -> str:
         if failed:
             raise channels.DeliveryError("; ".join(o.what for o in failed))
         return "; ".join(o.what for o in outcomes)
-    stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
-    return channels.post_on_x(f"Test message from djamon-desktop, sent at {stamp}.")
+    return channels.post_on_x(f"Test message from djamon-desktop, sent at {_stamp()}.")
 
 
 def send_test_apprise(urls: list[str] | None = None) -> list[apprise_channel.UrlOutcome]:
