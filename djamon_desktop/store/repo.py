@@ -13,6 +13,7 @@ from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, merge_settings
+from ..core.status import plural
 from .models import Site, SiteGroup, db
 from .settings import load_settings, write_settings
 
@@ -143,7 +144,7 @@ def import_data(data: bytes) -> str:
     result = apply_document(config.parse_document(raw))
     changed = ", ".join(result.settings_changed) or "none"
     return (
-        f"{result.groups_added} new groups, {result.groups_matched} matched; "
-        f"{result.sites_added} new sites, {result.sites_updated} updated; "
+        f"{plural(result.groups_added, 'new group')}, {result.groups_matched} matched; "
+        f"{plural(result.sites_added, 'new site')}, {result.sites_updated} updated; "
         f"settings changed: {changed}"
     )

@@ -101,7 +101,7 @@ def test_import_matches_and_updates_without_deleting(run, write):
     )
     result = run("import", write(update, "update.json"))
     assert result.code == 0
-    assert "1 new sites, 1 updated" in result.out
+    assert "1 new site, 1 updated" in result.out
     out = json.loads(run("export").out)
     prod = {s["title"]: s for s in out["groups"][0]["sites"]}
     assert list(prod) == ["Database", "Files", "Cache"]

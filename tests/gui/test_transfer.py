@@ -51,7 +51,7 @@ def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server)
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
     choose_file(qtbot, good)
     qtbot.waitUntil(lambda: titles(dashboard) == ["A"])
-    assert status(dashboard).startswith("Imported in.json: 1 new groups, 0 matched; 1 new sites")
+    assert status(dashboard).startswith("Imported in.json: 1 new group, 0 matched; 1 new site")
 
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(document(group("G", site("B", "ftp://x/")))))
@@ -147,7 +147,11 @@ def test_the_ui_keeps_turning_during_a_large_import(qtbot, make_app, tmp_path, s
     took = time.perf_counter() - started
     ticks.stop()
     assert app.transfer.busy is None  # the busy dialog went with the import
-    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)]
+    # and is deleted (deleteLater: when the event loop next turns)
+    qtbot.waitUntil(
+        lambda: not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)],
+        timeout=2000,
+    )
     assert box.text().startswith("Imported big.json: Djamon fixture: added 1 group, 10 sites, ")
     assert "60,000 checks" in box.text() or "60000 checks" in box.text()
     assert history.check_count() == 60_000
