@@ -16,6 +16,7 @@ import trustme
 from djamon_desktop import cli
 
 from .certs import cert_sites
+from .postgres import PostgresServer
 from .servers import MisbehavingServer
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
@@ -30,6 +31,8 @@ def _hermetic_env(monkeypatch, tmp_path):
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DJAMON_DATA_DIR", str(tmp_path / "data"))
+    for name in ("DJAMON_DATABASE_URL", "DJAMON_VANTAGE", "PGPASSWORD", "PGPASSFILE"):
+        monkeypatch.delenv(name, raising=False)
     # No OS keyring unless a test asks for one (see the `keyring` fixture).
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     _reload_keyring()
@@ -215,3 +218,46 @@ def opened(data_dir: Path):
         yield
     finally:
         close_database()
+
+
+# -- a real PostgreSQL server (tests/postgres.py) ------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL cluster for the whole run, started on first use and removed at the end."""
+    server = PostgresServer.create().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def team_url(pg_server):
+    """The URL (password included) of a new, empty PostgreSQL database of this test's own."""
+    url = pg_server.fresh_database()
+    yield url
+    from djamon_desktop.store.database import close_database
+
+    close_database()
+    pg_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, monkeypatch):
+    """Runs a test once on each engine: for ``postgresql`` a new team database is chosen the
+    way a user chooses it (``DJAMON_DATABASE_URL``); for ``sqlite`` the data folder's file.
+    Returns the engine's name."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("DJAMON_DATABASE_URL", request.getfixturevalue("team_url"))
+    return request.param
+
+
+@pytest.fixture
+def database_target(engine, data_dir):
+    """What ``open_database`` is given on this engine: the data folder's SQLite file or the
+    team database's URL."""
+    import os
+
+    from djamon_desktop import team
+
+    return team.database_target(os.environ.get("DJAMON_DATABASE_URL"), data_dir)

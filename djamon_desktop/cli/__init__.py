@@ -93,9 +93,10 @@ def _fail(message: str, details: Sequence[str] = ()) -> None:
 
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     """Run a command (or the tray app) with the data folder's database open."""
+    from .. import team
     from ..store.database import close_database, open_database
 
-    open_database(paths.database_path(data_dir))
+    open_database(team.database_target(getattr(args, "database", None), data_dir))
     try:
         if args.command is None:
             from ..gui.app import run
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, data_dir)
     except UserError as exc:
         _fail(exc.message, exc.details)
-        return EXIT_USAGE
+        return exc.exit_code
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130

@@ -41,6 +41,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=f"folder of the database and logs (default: ${paths.ENV_VAR} or the user data folder)",
     )
+    common.add_argument(
+        "--database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="a team's PostgreSQL database, postgresql://USER@HOST:PORT/DBNAME "
+        "(default: $DJAMON_DATABASE_URL, else the data folder's SQLite file)",
+    )
+    common.add_argument(
+        "--vantage",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="this desktop's name as a vantage point (default: $DJAMON_VANTAGE, else host name)",
+    )
     parser = _Parser(
         prog=APP_NAME,
         description="A calm desktop monitor for the web resources a small team depends on. "

@@ -1,5 +1,6 @@
-"""Opening the database: pragmas for two writers (the app and the command line), migrations,
-and the refusal of a file written by a newer version."""
+"""Opening the database, SQLite in the data folder or a team's PostgreSQL (:mod:`.engine`):
+pragmas for two writers (the app and the command line), migrations by one process at a time,
+and the refusal of a database written by a newer version."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import logging
 import sqlite3
 from pathlib import Path
 
-from peewee import DatabaseError, OperationalError
+from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
 
 from ..errors import DataFolderError
 from ..paths import create_private
+from . import engine
+from .engine import DatabaseUnreachable, TeamDatabase
 from .migrations import LATEST, STEPS
 from .models import db
 
@@ -24,16 +27,20 @@ PRAGMAS = {
 BUSY_TIMEOUT_S = 15
 
 
-def open_database(path: Path) -> None:
-    """Point the shared ``db`` at ``path``, set it up and bring its schema up to date. A new
-    file is made readable by its owner only (SQLite gives its WAL and SHM files the same mode)."""
-    if not db.is_closed():
-        db.close()
+def open_database(target: Path | str) -> None:
+    """Point the shared ``db`` at ``target`` (a SQLite file, or a team's ``postgresql://`` URL),
+    set it up and bring its schema up to date. A new file is made readable by its owner only
+    (SQLite gives its WAL and SHM files the same mode)."""
+    close_database()
+    if engine.is_team_url(target):
+        _open_team(str(target))
+        return
+    path = Path(target)
     try:
         create_private(path)
     except OSError as exc:
         raise DataFolderError(f"database {path} can't be created: {exc.strerror}") from None
-    db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S)
+    db.initialize(SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S))
     try:
         db.connect(reuse_if_open=True)
         _migrate(path)
@@ -46,32 +53,108 @@ def open_database(path: Path) -> None:
 
 
 def close_database() -> None:
-    if not db.is_closed():
-        db.close()
+    """Close this thread's connection (one that broke is let go of quietly)."""
+    if db.obj is None:
+        return
+    try:
+        if not db.is_closed():
+            db.close()
+    except (DatabaseError, InterfaceError, OperationalError):
+        db.obj._state.reset()
+
+
+def reconnect() -> None:
+    """Drop this thread's connection so that the next query opens a new one (after the team
+    database went away: peewee keeps a broken connection otherwise)."""
+    close_database()
+
+
+def _open_team(url: str) -> None:
+    url = engine.check_url(url)
+    team = TeamDatabase(url, **engine.connect_params(url))
+    db.initialize(team)
+    connect_team(url)
+    try:
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (engine.MIGRATE_LOCK,))
+        try:
+            _migrate(url)
+        finally:
+            db.execute_sql("SELECT pg_advisory_unlock(%s)", (engine.MIGRATE_LOCK,))
+    except DataFolderError:
+        close_database()
+        raise
+    except (OperationalError, InterfaceError) as exc:
+        close_database()
+        raise unreachable(url, exc) from None
+    except DatabaseError as exc:
+        close_database()
+        raise DataFolderError(
+            f"database {engine.shown(url)} can't be used: {_first_line(exc)}"
+        ) from None
+
+
+def connect_team(url: str) -> None:
+    """Connect this thread to the team database; the keyring's ``database_password`` is used
+    when libpq has none of its own (URL, PGPASSWORD, ~/.pgpass) and the server asks for one."""
+    try:
+        db.connect(reuse_if_open=True)
+        return
+    except (OperationalError, InterfaceError) as exc:
+        if "no password supplied" not in str(exc) or not engine.needs_password(url):
+            raise unreachable(url, exc) from None
+    from .. import secrets
+
+    try:
+        password = secrets.get("database_password")
+    except Exception:  # the keyring's own message would say no more than this
+        password = None
+    if not password:
+        raise DatabaseUnreachable(
+            f"database {engine.shown(url)} can't be reached: it asks for a password and none "
+            "was found (URL, PGPASSWORD, ~/.pgpass or the keyring's database_password)"
+        )
+    db.obj.connect_params["password"] = password
+    try:
+        db.connect(reuse_if_open=True)
+    except (OperationalError, InterfaceError) as exc:
+        raise unreachable(url, exc) from None
+
+
+def unreachable(url: str, exc: Exception) -> DatabaseUnreachable:
+    """The one line that says a team database could not be used, its password as ``***``."""
+    return DatabaseUnreachable(f"database {engine.shown(url)} can't be reached: {_first_line(exc)}")
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line.removeprefix("connection to server at ").strip()
 
 
 def schema_version() -> int:
-    if not db.table_exists("schema_version"):
+    if "schema_version" not in db.get_tables():
         return 0
     row = db.execute_sql("SELECT version FROM schema_version").fetchone()
     return int(row[0]) if row else 0
 
 
-def _migrate(path: Path) -> None:
+def _migrate(path: Path | str) -> None:
+    team = engine.is_team()
+    shown = engine.shown(str(path)) if team else path
     found = schema_version()
     if found > LATEST:
         raise DataFolderError(
-            f"database {path} was written by a newer djamon-desktop (schema {found}; this "
+            f"database {shown} was written by a newer djamon-desktop (schema {found}; this "
             f"version knows up to {LATEST}); install the newer version or use another data folder"
         )
-    if 0 < found < LATEST:
-        _backup(path, found)
+    if 0 < found < LATEST and not team:
+        _backup(Path(path), found)
     for version, step in STEPS:
-        with db.atomic("IMMEDIATE"):
+        with engine.writing():
             current = schema_version()  # another process may have migrated meanwhile
             if current >= version:
                 continue
-            log.info("migrating %s to schema %d", path, version)
+            log.info("migrating %s to schema %d", shown, version)
             step(db)
             db.execute_sql("DELETE FROM schema_version")
             db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))

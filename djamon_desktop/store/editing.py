@@ -11,11 +11,12 @@ from ..core import config
 from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused
-from .models import Outage, Site, SiteGroup, db
+from .engine import writing
+from .models import Outage, Site, SiteGroup
 
 
 def set_extra_information(outage_id: int, text: str) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         Outage.update(extra_information=text).where(Outage.id == outage_id).execute()
 
 
@@ -50,7 +51,7 @@ def save_group(
     values: dict[str, Any] = {"title": title}
     if maintenance is not None:
         values["maintenance"] = windows_json(windows_of(maintenance))
-    with db.atomic("IMMEDIATE"):
+    with writing():
         if group_id is None:
             position = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
             return SiteGroup.create(position=position, **values).id
@@ -59,7 +60,7 @@ def save_group(
 
 
 def delete_group(group_id: int) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         SiteGroup.delete().where(SiteGroup.id == group_id).execute()
 
 
@@ -87,7 +88,7 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
         values["priority"] = PRIORITY_NAMES.index(values["priority"])
     if "maintenance" in values:
         values["maintenance"] = windows_json(windows_of(values["maintenance"]))
-    with db.atomic("IMMEDIATE"):
+    with writing():
         if group is None:
             group = SiteGroup.get_by_id(save_group(group_title))
         if site_id is None:
@@ -103,5 +104,5 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
 
 
 def delete_site(site_id: int) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         Site.delete().where(Site.id == site_id).execute()

@@ -11,7 +11,8 @@ from peewee import fn
 from ..core.djamon import Fixture
 from ..core.status import plural
 from . import history
-from .models import Check, Outage, OutageSite, Site, SiteGroup, db
+from .engine import writing
+from .models import Check, Outage, OutageSite, Site, SiteGroup
 
 
 @dataclass
@@ -44,7 +45,7 @@ class FixtureSummary:
 
 def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
     summary = FixtureSummary(skipped=fixture.skipped or None, readings=fixture.readings or None)
-    with db.atomic("IMMEDIATE"):
+    with writing():
         group_ids: dict[Any, int] = {}
         next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
         for g in fixture.groups:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from .engine import executemany, writing
 from .models import db
 
 HOUR_MS = 3_600_000
@@ -39,15 +40,18 @@ def hour_row(
 def add_hour_rows(rows: Sequence[HourRow]) -> None:
     """Fold checks' shares into the hour summary. Call inside the transaction that stores them."""
     if rows:
-        db.cursor().executemany(
+        executemany(
             """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
                                        good_elapsed_max)
                VALUES (?, ?, 1, ?, ?, ?)
                ON CONFLICT (site_id, hour) DO UPDATE SET
-                   checks = checks + 1,
-                   good = good + excluded.good,
-                   good_elapsed_sum = good_elapsed_sum + excluded.good_elapsed_sum,
-                   good_elapsed_max = max(good_elapsed_max, excluded.good_elapsed_max)""",
+                   checks = check_hour.checks + 1,
+                   good = check_hour.good + excluded.good,
+                   good_elapsed_sum = check_hour.good_elapsed_sum + excluded.good_elapsed_sum,
+                   good_elapsed_max = CASE WHEN excluded.good_elapsed_max
+                                               > check_hour.good_elapsed_max
+                                          THEN excluded.good_elapsed_max
+                                          ELSE check_hour.good_elapsed_max END""",
             rows,
         )
 
@@ -132,7 +136,7 @@ def purge(
     site_ids = [row[0] for row in db.execute_sql("SELECT id FROM site")]
     for site_id in site_ids:
         while True:
-            with db.atomic("IMMEDIATE"):
+            with writing():
                 cursor = db.execute_sql(
                     """DELETE FROM "check" WHERE (site_id, time, id) IN
                        (SELECT site_id, time, id FROM "check"
@@ -147,7 +151,7 @@ def purge(
                 break
     keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
     oldest_hour = hour_of(now - timedelta(days=keep_days))
-    with db.atomic("IMMEDIATE"):
+    with writing():
         db.execute_sql("DELETE FROM check_hour WHERE hour < ?", (oldest_hour,))
     return removed
 
@@ -162,7 +166,7 @@ def meta_get(key: str) -> str | None:
 
 
 def meta_set(key: str, value: str) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         db.execute_sql(
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

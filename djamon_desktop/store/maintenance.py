@@ -12,6 +12,7 @@ from datetime import datetime
 from ..core.maintenance import MAINTENANCE, Pause, Quiet, Window, quiet, windows_from_json
 from ..core.schedule import local_zone
 from ..core.sites import SiteInfo
+from .engine import writing
 from .history import meta_get, meta_set
 from .models import Site, SiteGroup, UtcField, db
 
@@ -36,17 +37,17 @@ def pause_everything(until: datetime | None) -> None:
 
 def resume_everything() -> bool:
     """True when monitoring was paused."""
-    with db.atomic("IMMEDIATE"):
+    with writing():
         return db.execute_sql("DELETE FROM meta WHERE key = ?", (_KEY,)).rowcount > 0
 
 
 def pause_site(site_id: int, until: datetime | None) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         Site.update(paused=True, paused_until=until).where(Site.id == site_id).execute()
 
 
 def resume_site(site_id: int) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         Site.update(paused=False, paused_until=None).where(Site.id == site_id).execute()
 
 

@@ -1,19 +1,57 @@
-"""Ordered schema steps from the first release on. Each runs inside one IMMEDIATE transaction.
+"""Ordered schema steps from the first release on. Each runs inside one write transaction.
 
-Steps are plain SQL and never change once released: a later release adds a step.
+Steps are plain SQL and never change once released: a later release adds a step. They are
+written for SQLite; a team's PostgreSQL runs the same steps, in the same order, with the few
+words that differ put in its terms (:func:`for_postgres`), so both engines share one history.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from peewee import Database
+from peewee import Database, PostgresqlDatabase
+
+#: columns SQLite keeps as 0/1 and PostgreSQL as BOOLEAN
+_BOOLEANS = ("active", "notification_sent", '"primary"', "paused")
+_POSTGRES_WORDS = [
+    (re.compile(r"\bid INTEGER NOT NULL PRIMARY KEY"), "id SERIAL PRIMARY KEY"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+    (re.compile(r"\)\s*WITHOUT ROWID"), ")"),
+    *[
+        (re.compile(rf"(^|[\s(,]){re.escape(name)} INTEGER NOT NULL DEFAULT ([01])"), None)
+        for name in _BOOLEANS
+    ],
+]
+
+
+def for_postgres(statement: str) -> str:
+    """A step's SQLite statement as PostgreSQL says it (serial ids, BYTEA, double precision,
+    booleans, no WITHOUT ROWID)."""
+    for pattern, replacement in _POSTGRES_WORDS:
+        if replacement is None:
+            statement = pattern.sub(
+                lambda m: (
+                    m.group(0).split(" INTEGER")[0]
+                    + " BOOLEAN NOT NULL DEFAULT "
+                    + ("TRUE" if m.group(2) == "1" else "FALSE")
+                ),
+                statement,
+            )
+        else:
+            statement = pattern.sub(replacement, statement)
+    return statement
+
+
+def _postgres(db: Database) -> bool:
+    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)  # db may be the store's proxy
 
 
 def _run(db: Database, statements: list[str]) -> None:
     """One version's statements, in order (the text of each version stays as it was written)."""
     for statement in statements:
-        db.execute_sql(statement)
+        db.execute_sql(for_postgres(statement) if _postgres(db) else statement)
 
 
 _V1 = [
@@ -119,6 +157,8 @@ def _v3(db: Database) -> None:
     import json
 
     _run(db, _V3)
+    if _postgres(db):
+        return  # a team database starts empty (copy-database fills in the summary itself)
     row = db.execute_sql("SELECT value FROM setting WHERE key = 'good_codes'").fetchone()
     good = json.loads(row[0]) if row else [200, 301, 304]
     marks = ",".join("?" for _ in good)

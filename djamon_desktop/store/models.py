@@ -17,16 +17,17 @@ from peewee import (
     BooleanField,
     CharField,
     CompositeKey,
+    DatabaseProxy,
     FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
     SmallIntegerField,
-    SqliteDatabase,
     TextField,
 )
 
-db = SqliteDatabase(None)
+#: the open database: SQLite or a team's PostgreSQL (:mod:`.engine`), set by :mod:`.database`
+db = DatabaseProxy()
 
 
 class UtcField(BigIntegerField):

@@ -14,6 +14,7 @@ from peewee import JOIN, Value
 
 from ..core.outages import AlertText
 from ..core.status import local_text, plural
+from .engine import writing
 from .models import Alert, Outage, Site, db
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
@@ -115,7 +116,7 @@ def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None
 def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
     """Take the undelivered alert no other sender holds that was tried the fewest times (the
     oldest of those), for one attempt: one that keeps failing slowly never starves the rest."""
-    with db.atomic("IMMEDIATE"):
+    with writing():
         row = (
             Alert.select(Alert, Outage, Site)
             .join(Outage, JOIN.LEFT_OUTER)  # a certificate warning has no outage
@@ -157,7 +158,7 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
 
 
 def mark_delivered(alert_id: int, now: datetime) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         alert = Alert.get_by_id(alert_id)
         alert.delivered_at = now
         alert.claimed_until = None
@@ -174,7 +175,7 @@ def mark_delivered(alert_id: int, now: datetime) -> None:
 
 
 def mark_failed(alert_id: int, error: str) -> None:
-    with db.atomic("IMMEDIATE"):
+    with writing():
         Alert.update(last_error=error, claimed_until=None).where(Alert.id == alert_id).execute()
 
 
@@ -186,7 +187,7 @@ def fan_out(alert_id: int, targets: Sequence[str], now: datetime) -> None:
         Alert.kind, Alert.outage, Alert.site, Alert.cert_expires_at, Alert.event, Alert.channel,
         Alert.subject, Alert.body, Alert.created_at, Alert.target,
     ]  # fmt: skip
-    with db.atomic("IMMEDIATE"):
+    with writing():
         for target in dict.fromkeys(targets):
             copy = Alert.select(*fields[:-1], Value(target)).where(Alert.id == alert_id)
             Alert.insert_from(copy, fields).on_conflict_ignore().execute()

@@ -14,7 +14,8 @@ from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, merge_settings
 from ..core.status import plural
-from .models import Site, SiteGroup, db
+from .engine import writing
+from .models import Site, SiteGroup
 from .settings import load_settings, write_settings
 
 # -- import / export ----------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def apply_document(document: config.Document) -> ImportSummary:
     """Write a validated document in one transaction. Rules that depend on what is stored are
     checked inside it; any problem raises DocumentRefused and nothing is written."""
     summary = ImportSummary()
-    with db.atomic("IMMEDIATE"):
+    with writing():
         current = load_settings()
         merged = merge_settings(current, document.settings)
         problems = Problems()

@@ -28,6 +28,7 @@ from ..core.outages import (
 )
 from ..core.probe import ProbeResult
 from . import history, outbox
+from .engine import executemany, writing
 from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -106,7 +107,7 @@ def record_round(
     built upon, not overwritten. Sites deleted while the round ran are skipped.
     """
     when, when_ms = rows.when, rows._when_ms
-    with db.atomic("IMMEDIATE"):
+    with writing():
         standing = _standing()
         down_counts: dict[int, int] = {}
         site_updates = []
@@ -131,12 +132,8 @@ def record_round(
                     site_id,
                 )
             )
-        cursor = db.cursor()
-        if site_updates:
-            cursor.executemany(_SITE_UPDATE, site_updates)
-        kept = [r for r in rows.check_rows if r[0] in down_counts]
-        if kept:
-            cursor.executemany(_CHECK_INSERT, kept)
+        executemany(_SITE_UPDATE, site_updates)
+        executemany(_CHECK_INSERT, [r for r in rows.check_rows if r[0] in down_counts])
         history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
         opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet)
         _queue_cert_warnings(rows, down_counts, cert_warning_days, render)
@@ -199,7 +196,7 @@ def settle_outages(
 ) -> list[int]:
     """Close an open outage whose sites are all up or inactive (for rounds that check nothing;
     a site in maintenance, ``quiet``, is not up by that: it keeps the strikes it had)."""
-    with db.atomic("IMMEDIATE"):
+    with writing():
         _opened, closed = _apply_outage_rules(when, _standing(), strikes, render, quiet)
     return closed
 

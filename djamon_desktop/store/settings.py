@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from peewee import EXCLUDED
+
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, check_settings, merge_settings, with_defaults
-from .models import Setting, db
+from .engine import writing
+from .models import Setting
 
 
 def load_settings() -> dict[str, Any]:
@@ -23,7 +26,9 @@ def write_settings(settings: dict[str, Any]) -> None:
     """Store these top-level settings as they are (the caller has checked them, in its
     transaction)."""
     rows = [{"key": k, "value": json.dumps(v, sort_keys=True)} for k, v in settings.items()]
-    Setting.insert_many(rows).on_conflict_replace().execute()
+    Setting.insert_many(rows).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: EXCLUDED.value}
+    ).execute()
 
 
 def save_settings(partial: dict[str, Any]) -> dict[str, Any]:
@@ -33,7 +38,7 @@ def save_settings(partial: dict[str, Any]) -> dict[str, Any]:
     check_settings(partial, "settings", problems)
     if problems:
         raise DocumentRefused(problems.lines)
-    with db.atomic("IMMEDIATE"):
+    with writing():
         merged = merge_settings(load_settings(), partial)
         check_combined(merged, "settings", problems)
         if problems:

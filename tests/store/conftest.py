@@ -1,4 +1,5 @@
-"""The store on its own: a real SQLite file in a temporary folder, called directly."""
+"""The store on its own, called directly: on a real SQLite file in a temporary folder, and on
+a real PostgreSQL database of the test's own (the ``engine`` fixture runs each test on both)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from djamon_desktop.store.database import close_database, open_database
 
 
 @pytest.fixture
-def store(tmp_path):
-    path = tmp_path / "djamon.sqlite3"
-    open_database(path)
-    yield path
+def store(database_target):
+    """The open database: a SQLite file's path, or a team database's URL."""
+    open_database(database_target)
+    yield database_target
     close_database()
