@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 ENV_VAR = "DJAMON_DATA_DIR"
 DB_NAME = "djamon.sqlite3"
+TEAM_NAME = "team.json"  # the Team tab's choice of database and vantage name (team.py)
 LOG_DIR_NAME = "logs"
 PRIVATE_FOLDER = 0o700
 PRIVATE_FILE = 0o600
@@ -81,6 +82,7 @@ def keep_private(data_dir: Path) -> None:
         folders.insert(0, data_dir)
     db = database_path(data_dir)
     files = [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
+    files.append(data_dir / TEAM_NAME)
     files += sorted(data_dir.glob(DB_NAME + ".schema*.bak"))
     files += sorted(log_dir(data_dir).glob("*.log*"))
     for path, mode in [(f, PRIVATE_FOLDER) for f in folders] + [(f, PRIVATE_FILE) for f in files]:

@@ -1,29 +1,144 @@
-"""Which database and which vantage point this process uses: ``--database`` /
-``DJAMON_DATABASE_URL`` (else the data folder's SQLite file) and ``--vantage`` /
-``DJAMON_VANTAGE`` (else the machine's host name)."""
+"""Which database and which vantage point this process uses.
+
+The database: ``--database``, else ``DJAMON_DATABASE_URL``, else the choice saved in the data
+folder's ``team.json`` (the Settings window's Team tab writes it), else the data folder's SQLite
+file. The vantage name: ``--vantage``, else ``DJAMON_VANTAGE``, else ``team.json``, else the
+machine's host name.
+
+``team.json`` holds the URL without its password (that goes to the keyring's
+``database_password``) and the vantage name; like every file the program writes in the data
+folder it is readable by its owner only."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from . import paths
+from .errors import DataFolderError
 
 ENV_DATABASE = "DJAMON_DATABASE_URL"
 ENV_VANTAGE = "DJAMON_VANTAGE"
 VANTAGE_MAX = 40
+SCHEMES = ("postgresql://", "postgres://")
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    """What the Team tab saved: a ``postgresql://`` URL without its password ("" for the data
+    folder's SQLite file) and a vantage name ("" for the host name)."""
+
+    database: str = ""
+    vantage: str = ""
 
 
 def database_target(cli_value: str | None, data_dir: Path) -> Path | str:
     """A team's ``postgresql://`` URL as given, or the data folder's SQLite file."""
-    chosen = cli_value or os.environ.get(ENV_DATABASE) or ""
-    return chosen.strip() if chosen.strip() else paths.database_path(data_dir)
+    chosen = (cli_value or os.environ.get(ENV_DATABASE) or "").strip()
+    if not chosen:
+        chosen = load_choice(data_dir).database
+    return chosen if chosen else paths.database_path(data_dir)
 
 
-def vantage_name(cli_value: str | None = None) -> str:
+def vantage_name(cli_value: str | None = None, data_dir: Path | None = None) -> str:
     """This process's vantage name (one line, at most 40 characters; ValueError otherwise)."""
-    name = (cli_value or os.environ.get(ENV_VANTAGE) or socket.gethostname() or "desktop").strip()
-    if not name or len(name) > VANTAGE_MAX or any(ch in name for ch in "\r\n\t"):
-        raise ValueError(f"vantage name {name!r}: use 1 to {VANTAGE_MAX} characters on one line")
+    name = (cli_value or os.environ.get(ENV_VANTAGE) or "").strip()
+    if not name and data_dir is not None:
+        name = load_choice(data_dir).vantage
+    name = name or default_vantage()
+    problem = vantage_problem(name)
+    if problem:
+        raise ValueError(f"vantage name {name!r}: {problem}")
     return name
+
+
+def default_vantage() -> str:
+    return (socket.gethostname() or "desktop").strip() or "desktop"
+
+
+def vantage_problem(name: str) -> str | None:
+    """What is wrong with a vantage name, or None."""
+    if not name.strip() or len(name.strip()) > VANTAGE_MAX or any(c in name for c in "\r\n\t"):
+        return f"use 1 to {VANTAGE_MAX} characters on one line"
+    return None
+
+
+def without_password(url: str) -> tuple[str, str | None]:
+    """The URL with no password in it (``user:PASSWORD@`` or ``?password=``), and the password
+    (None when it held none)."""
+    parts = urlsplit(url)
+    password = None
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if at and ":" in userinfo:
+        user, _, raw = userinfo.partition(":")
+        password = unquote(raw)
+        parts = parts._replace(netloc=f"{user}@{host}" if user else host)
+    if parts.query:
+        kept = []
+        for pair in parts.query.split("&"):
+            key, _, value = pair.partition("=")
+            if key == "password":
+                password = unquote(value)
+            else:
+                kept.append(pair)
+        parts = parts._replace(query="&".join(kept))
+    return parts.geturl(), password
+
+
+# -- team.json -----------------------------------------------------------------------------
+
+
+def choice_path(data_dir: Path) -> Path:
+    return data_dir / paths.TEAM_NAME
+
+
+def load_choice(data_dir: Path) -> TeamChoice:
+    """The saved choice; an empty one when there is no ``team.json``."""
+    path = choice_path(data_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return TeamChoice()
+    except OSError as exc:
+        raise DataFolderError(f"{path} can't be read: {exc.strerror}") from None
+    try:
+        found = json.loads(text)
+    except ValueError as exc:
+        raise DataFolderError(f"{path}: not JSON ({exc}); fix or delete it") from None
+    if not isinstance(found, dict) or not all(
+        isinstance(found.get(key, ""), str) for key in ("database", "vantage")
+    ):
+        raise DataFolderError(
+            f'{path}: expected {{"database": URL, "vantage": NAME}}; fix or delete it'
+        )
+    database, vantage = found.get("database", "").strip(), found.get("vantage", "").strip()
+    if database and not database.startswith(SCHEMES):
+        raise DataFolderError(
+            f"{path}: database {database!r} is not a postgresql:// URL; fix or delete it"
+        )
+    if vantage and vantage_problem(vantage):
+        raise DataFolderError(f"{path}: vantage {vantage!r}: {vantage_problem(vantage)}")
+    return TeamChoice(without_password(database)[0], vantage)
+
+
+def save_choice(data_dir: Path, choice: TeamChoice) -> None:
+    """Write ``team.json`` (0600, replaced in one step), never with a password in it; an empty
+    choice removes the file."""
+    path = choice_path(data_dir)
+    database = without_password(choice.database.strip())[0]
+    if not database and not choice.vantage.strip():
+        path.unlink(missing_ok=True)
+        return
+    text = json.dumps({"database": database, "vantage": choice.vantage.strip()}, indent=2)
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, paths.PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
