@@ -52,6 +52,25 @@ def _run(db: Database, statements: list[str]) -> None:
     """One version's statements, in order (the text of each version stays as it was written)."""
     for statement in statements:
         db.execute_sql(for_postgres(statement) if _postgres(db) else statement)
+    if _postgres(db):
+        _serials_past_copied_ids(db)
+
+
+def _serials_past_copied_ids(db: Database) -> None:
+    """PostgreSQL: each serial id's sequence moved past the ids a step copied in (a table
+    rebuilt with ``INSERT ... SELECT id, ...`` keeps its ids, and a sequence does not move for
+    ids given; SQLite takes the next id from the table itself)."""
+    serials = db.execute_sql(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND column_default LIKE ?",
+        ("nextval(%",),
+    ).fetchall()
+    for table, column in serials:
+        db.execute_sql(
+            f'SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max("{column}"), 0) + 1,'
+            f' false) FROM "{table}"',
+            (f'"{table}"', column),
+        )
 
 
 _V1 = [

@@ -3,11 +3,14 @@ the way the cycle stores them (results made here, no network)."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from datetime import datetime
 
 from djamon_desktop.alerts.messages import AlertPolicy
 from djamon_desktop.core.probe import ProbeResult
-from djamon_desktop.store import editing, queries
+from djamon_desktop.store import editing, engine, queries
+from djamon_desktop.store.models import db
 from djamon_desktop.store.rounds import RoundRecord, RoundRows, record_round
 
 GOOD = [200, 301, 304]
@@ -37,3 +40,24 @@ def store_round(
     when: datetime, results: dict[int, ProbeResult], strikes: int = 2, policy=BOTH
 ) -> RoundRecord:
     return record_round(rows_of(when, results), strikes, policy.texts)
+
+
+@contextlib.contextmanager
+def another_writer(target):
+    """Another connection to the database at ``target`` (as another process would have) holding
+    the writers' turn until the block ends; this one's writers give up after 50 ms of waiting."""
+    if engine.is_team_url(target):
+        import psycopg2
+
+        other = psycopg2.connect(target)
+        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
+        db.execute_sql("SET lock_timeout = '50ms'")
+    else:
+        other = sqlite3.connect(target, timeout=0)
+        other.execute("BEGIN IMMEDIATE")
+        db.execute_sql("PRAGMA busy_timeout = 50")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()

@@ -7,9 +7,9 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from djamon_desktop.core.outages import AlertText
-from djamon_desktop.store import outbox
+from djamon_desktop.store import engine, outbox
 from djamon_desktop.store.database import close_database, open_database
-from djamon_desktop.store.models import Alert, Outage, db
+from djamon_desktop.store.models import Alert, Outage
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -17,7 +17,7 @@ T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 def queued(count: int, event: str = "opened") -> list[int]:
     """``count`` outages, each with an e-mail and a post queued; the e-mails' alert ids."""
     ids = []
-    with db.atomic("IMMEDIATE"):
+    with engine.writing():
         for n in range(count):
             outage = Outage.create(code=f"CODE{n:04d}", start_time=T0)
             outbox.queue(
@@ -33,7 +33,7 @@ def queued(count: int, event: str = "opened") -> list[int]:
 def test_queue_keeps_the_written_text_and_ignores_a_second_copy(store):
     [alert_id] = queued(1)
     outage_id = Alert.get_by_id(alert_id).outage_id
-    with db.atomic("IMMEDIATE"):
+    with engine.writing():
         outbox.queue(outage_id, "opened", T0, [AlertText("email", "other", "other")])
     [email] = Alert.select().where(Alert.channel == "email")
     assert (email.subject, email.body, email.attempts) == ("subject 0", "body 0", 0)

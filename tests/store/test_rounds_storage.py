@@ -3,7 +3,6 @@ alerts, all in one transaction that builds on what another writer stored meanwhi
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,10 +10,19 @@ import pytest
 from djamon_desktop.alerts.messages import AlertPolicy
 from djamon_desktop.core.probe import ProbeResult
 from djamon_desktop.store import editing, history, queries
-from djamon_desktop.store.models import Alert, Check, Outage, OutageSite, db
+from djamon_desktop.store.models import Alert, Check, Outage, OutageSite
 from djamon_desktop.store.rounds import record_round, settle_outages
 
-from .helpers import FAILING, HUNG, UP, add_site, rows_of, site_named, store_round
+from .helpers import (
+    FAILING,
+    HUNG,
+    UP,
+    add_site,
+    another_writer,
+    rows_of,
+    site_named,
+    store_round,
+)
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -146,13 +154,9 @@ def test_settling_closes_an_outage_whose_sites_went_inactive(store):
 
 def test_a_writer_holding_the_file_makes_storing_wait_not_interleave(store):
     shop = add_site("Shop")
-    other = sqlite3.connect(store, timeout=0)
-    other.execute("BEGIN IMMEDIATE")
     rows = rows_of(minutes(0), {shop: FAILING})
-    db.execute_sql("PRAGMA busy_timeout = 50")
-    with pytest.raises(Exception, match="locked"):
+    with another_writer(store), pytest.raises(Exception, match="lock"):
         record_round(rows, 1, AlertPolicy().texts)
-    other.rollback()
-    other.close()
+    assert Check.select().count() == 0 and site_named("Shop").down_count == 0
     record_round(rows, 1, AlertPolicy().texts)  # the same prepared rows, stored once
     assert Check.select().count() == 1 and site_named("Shop").down_count == 1

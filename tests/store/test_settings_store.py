@@ -3,23 +3,21 @@ the import's rules, a refused save stores nothing."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from djamon_desktop.core.problems import DocumentRefused
 from djamon_desktop.core.settings import default_settings
+from djamon_desktop.store.models import db
 from djamon_desktop.store.settings import load_settings, save_settings
 
 
-def stored_rows(path) -> dict[str, str]:
-    with sqlite3.connect(path) as con:
-        return dict(con.execute("SELECT key, value FROM setting"))
+def stored_rows() -> dict[str, str]:
+    return dict(db.execute_sql("SELECT key, value FROM setting").fetchall())
 
 
 def test_an_empty_store_reads_every_default(store):
     assert load_settings() == default_settings()
-    assert stored_rows(store) == {}
+    assert stored_rows() == {}
 
 
 def test_a_save_merges_nested_settings_key_by_key(store):
@@ -44,17 +42,17 @@ def test_a_refused_save_names_every_problem_and_stores_nothing(store):
     assert refused.value.problems == [
         "settings.email.to: e-mail is enabled but there is no recipient"
     ]
-    assert stored_rows(store) == {}
+    assert stored_rows() == {}
     assert load_settings() == default_settings()
 
 
 def test_unknown_stored_keys_are_ignored_when_read(store):
     save_settings({"retention_days": 30})
-    with sqlite3.connect(store) as con:
-        con.execute("INSERT INTO setting (key, value) VALUES ('gone', '1')")
-        con.execute(
-            "UPDATE setting SET value = '{\"enabled\": true, \"old\": 1}' WHERE key = 'twitter'"
-        )
+    # written as an older or newer version would have left them, past the store's own rules
+    db.execute_sql("INSERT INTO setting (key, value) VALUES ('gone', '1')")
+    db.execute_sql(
+        "UPDATE setting SET value = '{\"enabled\": true, \"old\": 1}' WHERE key = 'twitter'"
+    )
     settings = load_settings()
     assert "gone" not in settings
     assert settings["twitter"] == {"enabled": True}
