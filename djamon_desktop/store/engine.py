@@ -28,6 +28,11 @@ PURGE_LOCK = 0x646A_6D03
 CONNECT_TIMEOUT_S = 10
 ENV_URL = "DJAMON_DATABASE_URL"
 SCHEMES = ("postgresql://", "postgres://")
+#: the channel a team database's writers notify and desktops listen on
+CHANNEL = "djamon_desktop"
+# only a transaction that changed a row has a transaction ID (taking the advisory lock or a
+# write that matched nothing gives none): one that changed nothing tells nobody
+_NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE txid_current_if_assigned() IS NOT NULL"
 
 
 class DatabaseUnreachable(UserError):
@@ -54,7 +59,11 @@ def is_team() -> bool:
 @contextlib.contextmanager
 def writing() -> Iterator[None]:
     """One write transaction, taken in turn with every other writer (any process, any desktop).
-    Nested inside another it is a savepoint of it."""
+    Nested inside another it is a savepoint of it.
+
+    On PostgreSQL one that changed something also tells every listening desktop
+    (:mod:`.changes`): the notice is delivered at commit, dropped on rollback, and the notices of
+    one transaction arrive as one."""
     if not is_team():
         with db.atomic("IMMEDIATE"):
             yield
@@ -62,6 +71,7 @@ def writing() -> Iterator[None]:
     with db.atomic():
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         yield
+        db.execute_sql(_NOTIFY)
 
 
 def executemany(sql: str, rows: Sequence[Sequence]) -> None:
