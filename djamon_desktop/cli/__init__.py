@@ -3,10 +3,10 @@ stderr and exit 2; nothing reaches the user as a traceback.
 
 A newcomer's map: ``parser`` holds the grammar, each other module the commands of one concern
 (``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage; ``transfer``:
-import, export; ``credentials``: secret, alert-test; ``desktop``: the menu entry), ``output`` the
-printing helpers and ``logfile`` the log. The command modules are imported only when a command
-runs, and import the database, the network or the keyring only inside the command that needs
-them, so that ``--version`` and ``--help`` start at once.
+import, export; ``credentials``: secret, alert-test; ``team``: copy-database; ``desktop``: the
+menu entry), ``output`` the printing helpers and ``logfile`` the log. The command modules are
+imported only when a command runs, and import the database, the network or the keyring only
+inside the command that needs them, so that ``--version`` and ``--help`` start at once.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ NO_DATA = {"install-desktop", "uninstall-desktop"}
 def command(name: str) -> Callable[[argparse.Namespace], int]:
     """The function that runs command ``name``. The command modules are imported here, when a
     command runs, so that --version and --help load none of them."""
-    from . import check, credentials, desktop, lookups, maintenance, monitoring, transfer
+    from . import check, credentials, desktop, lookups, maintenance, monitoring, team, transfer
 
     return {
         "check": check.cmd_check,
@@ -50,6 +50,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "export": transfer.cmd_export,
         "secret": credentials.cmd_secret,
         "alert-test": credentials.cmd_alert_test,
+        "copy-database": team.cmd_copy_database,
         "install-desktop": desktop.cmd_install_desktop,
         "uninstall-desktop": desktop.cmd_uninstall_desktop,
     }[name]

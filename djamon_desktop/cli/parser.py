@@ -113,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("site", metavar="SITE", nargs="?", help="a site ID or GROUP/TITLE")
     p = command("alert-test", "send one test message through a channel now")
     p.add_argument("channel", choices=["email", "twitter", "apprise"])
+    p = command(
+        "copy-database",
+        "copy everything in this database into a new, empty team database, in one transaction",
+    )
+    p.add_argument("url", metavar="URL", help="postgresql://USER@HOST:PORT/DBNAME")
     command("install-desktop", "add the app to your application menu (a .desktop entry)")
     command("uninstall-desktop", "remove the menu entry, its icons and the autostart entry")
     return parser
