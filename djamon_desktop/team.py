@@ -27,6 +27,20 @@ VANTAGE_MAX = 40
 SCHEMES = ("postgresql://", "postgres://")
 
 
+@dataclass
+class InUse:
+    """What this process chose at start, and how (``--database``/``--vantage``, the environment
+    variable's name, ``team.json`` or ``default``): the Team tab says whether a saved choice
+    takes effect at the next start or is overridden."""
+
+    database_by: str = ""
+    vantage: str = ""
+    vantage_by: str = ""
+
+
+in_use = InUse()
+
+
 @dataclass(frozen=True)
 class TeamChoice:
     """What the Team tab saved: a ``postgresql://`` URL without its password ("" for the data
@@ -38,22 +52,33 @@ class TeamChoice:
 
 def database_target(cli_value: str | None, data_dir: Path) -> Path | str:
     """A team's ``postgresql://`` URL as given, or the data folder's SQLite file."""
-    chosen = (cli_value or os.environ.get(ENV_DATABASE) or "").strip()
+    by, chosen = _first(("--database", cli_value), (ENV_DATABASE, os.environ.get(ENV_DATABASE)))
     if not chosen:
-        chosen = load_choice(data_dir).database
+        by, chosen = "team.json", load_choice(data_dir).database
+    in_use.database_by = by if chosen else "default"
     return chosen if chosen else paths.database_path(data_dir)
 
 
 def vantage_name(cli_value: str | None = None, data_dir: Path | None = None) -> str:
     """This process's vantage name (one line, at most 40 characters; ValueError otherwise)."""
-    name = (cli_value or os.environ.get(ENV_VANTAGE) or "").strip()
+    by, name = _first(("--vantage", cli_value), (ENV_VANTAGE, os.environ.get(ENV_VANTAGE)))
     if not name and data_dir is not None:
-        name = load_choice(data_dir).vantage
-    name = name or default_vantage()
+        by, name = "team.json", load_choice(data_dir).vantage
+    if not name:
+        by, name = "default", default_vantage()
     problem = vantage_problem(name)
     if problem:
         raise ValueError(f"vantage name {name!r}: {problem}")
+    in_use.vantage, in_use.vantage_by = name, by
     return name
+
+
+def _first(*given: tuple[str, str | None]) -> tuple[str, str]:
+    """The first value given (stripped), with where it came from; ("", "") when none is."""
+    for by, value in given:
+        if value and value.strip():
+            return by, value.strip()
+    return "", ""
 
 
 def default_vantage() -> str:

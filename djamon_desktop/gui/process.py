@@ -4,6 +4,7 @@ or SIGINT (Ctrl-C) quit it cleanly."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import sys
@@ -64,3 +65,22 @@ def quit_on_sigterm(app: App) -> QSocketNotifier | None:
     notifier.activated.connect(woke)
     notifier._keep = (reader, writer)  # type: ignore[attr-defined]
     return notifier
+
+
+def restart_command() -> list[str]:
+    """The command that started this process, to start it again (the Team tab's Restart: a
+    new choice of database is used from the start)."""
+    if getattr(sys, "frozen", False):  # the packaged app
+        return [sys.executable, *sys.argv[1:]]
+    return [sys.executable, "-m", "djamon_desktop", *sys.argv[1:]]
+
+
+def start_again() -> None:
+    """Replace this process with a new run of the same command (same pid, options and
+    environment). Called once the app has quit cleanly."""
+    command = restart_command()
+    log.info("restarting: %s", " ".join(command))
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(command[0], command)

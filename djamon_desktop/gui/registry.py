@@ -39,11 +39,13 @@ class WindowRegistry:
         refresh: Callable[[], None],
         wire_dashboard: Callable[[DashboardWindow], None],
         settings_saved: Callable[[], None],
+        restart: Callable[[], None] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self._refresh = refresh
         self._wire_dashboard = wire_dashboard
         self._settings_saved = settings_saved
+        self._restart = restart
         RememberedWindow.settings = QSettings(
             str(data_dir / "windows.ini"), QSettings.Format.IniFormat
         )
@@ -123,6 +125,8 @@ class WindowRegistry:
                     desktop_entry.autostart_enabled,
                     lambda on: desktop_entry.set_autostart(on, command),
                 ),
+                data_dir=self.data_dir,
+                restart=self._restart,
             )
             self.settings.saved.connect(self._settings_saved)
         self.settings.show_settings(load_settings())

@@ -3,6 +3,8 @@ error goes away as soon as the field is changed, not only at the next Save."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -27,6 +29,18 @@ def changed_signals(field: QWidget) -> list:
     if isinstance(field, QAbstractButton):
         return [field.toggled]
     return []
+
+
+def quiet_label(text: str) -> QLabel:
+    """A help text under a field, in the placeholder's colour."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setToolTip(text)
+    quiet = label.palette()
+    quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
+    label.setPalette(quiet)
+    return label
 
 
 class FieldErrors:

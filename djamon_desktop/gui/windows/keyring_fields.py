@@ -27,6 +27,7 @@ SECRET_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("twitter_consumer_secret", "Consumer secret:", "twitter.enabled"),
     ("twitter_access_token", "Access token:", "twitter.enabled"),
     ("twitter_access_token_secret", "Access token secret:", "twitter.enabled"),
+    ("database_password", "Password:", "team.database"),  # the Team tab's URL row
 )
 
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -29,9 +30,10 @@ from ...core.settings import value_at
 from ...errors import UserError
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
-from .forms import FieldErrors
+from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
+from .team_tab import TEAM, TeamFields
 
 
 def preview_lines(lines: list[str], now: datetime, count: int = 5) -> str:
@@ -49,18 +51,6 @@ def preview_lines(lines: list[str], now: datetime, count: int = 5) -> str:
     return "Next rounds: " + ", ".join(t.strftime("%a %H:%M") for t in times)
 
 
-def quiet_label(text: str) -> QLabel:
-    """A help text under a field, in the placeholder's colour."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setToolTip(text)
-    quiet = label.palette()
-    quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
-    label.setPalette(quiet)
-    return label
-
-
 class SettingsWindow(RememberedWindow, QWidget):
     saved = Signal()
 
@@ -69,7 +59,11 @@ class SettingsWindow(RememberedWindow, QWidget):
         save: Callable[[dict[str, Any]], object],
         clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
         autostart: tuple[Callable[[], bool], Callable[[bool], None]] | None = None,
+        data_dir: Path | None = None,
+        restart: Callable[[], None] | None = None,
     ) -> None:
+        """``data_dir`` (where ``team.json`` is kept) brings the Team tab's database rows;
+        ``restart`` its Restart button."""
         super().__init__()
         self._save = save
         self._autostart = autostart
@@ -89,6 +83,9 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.note.setWordWrap(True)
         self.secrets = SecretFields(self.errors, self.note, self.keyring_note, parent=self)
         self.apprise = AppriseUrls(self.errors, self.note, parent=self)
+        self.team = (
+            TeamFields(self.errors, self.secrets, data_dir, restart, self) if data_dir else None
+        )
         self._setting_fields: dict[str, SettingField] = {}
         self.pages: dict[str, QWidget] = {}
         self.explanations: dict[str, QLabel] = {}
@@ -136,6 +133,8 @@ class SettingsWindow(RememberedWindow, QWidget):
             form = forms.get(setting.section)
             if form is None:
                 form = forms[setting.section] = self._tab(setting.section)
+                if setting.section == TEAM and self.team is not None:
+                    self.team.add_rows(form)  # the database first, then the team's settings
             field = field_for(setting)
             self._setting_fields[setting.key] = field
             self.errors.add_row(form, field.row_label, setting.key, field.widget)
@@ -151,6 +150,10 @@ class SettingsWindow(RememberedWindow, QWidget):
                 form.addRow("", self.preview)
             self.secrets.add_rows_after(setting.key, form)
             self.apprise.add_rows_after(setting.key, form)
+        if TEAM not in forms and self.team is not None:
+            self.team.add_rows(self._tab(TEAM))
+        if self.team is not None:
+            self.team.add_closing_rows()
 
     def _desktop_tab(self) -> None:
         form = self._tab("Desktop")
@@ -182,6 +185,8 @@ class SettingsWindow(RememberedWindow, QWidget):
             self.start_at_login.setChecked(self._autostart[0]())
         self.secrets.refresh()
         self.apprise.refresh()
+        if self.team is not None:
+            self.team.refresh()
         self.update_preview()
         self._baseline = self._form_state()
 
@@ -206,7 +211,14 @@ class SettingsWindow(RememberedWindow, QWidget):
     def _form_state(self) -> object:
         """Everything the user can change, as typed (to tell whether there are unsaved edits)."""
         shown = {key: field.typed() for key, field in self._setting_fields.items()}
-        return (shown, self.secrets.typed(), self.apprise.typed(), self.start_at_login.isChecked())
+        team = self.team.typed() if self.team is not None else None
+        return (
+            shown,
+            self.secrets.typed(),
+            self.apprise.typed(),
+            self.start_at_login.isChecked(),
+            team,
+        )
 
     def has_unsaved_edits(self) -> bool:
         return self._baseline is not None and self._form_state() != self._baseline
@@ -222,7 +234,7 @@ class SettingsWindow(RememberedWindow, QWidget):
             self.errors.show_problems([str(exc)])
             self.note.setText("Nothing was saved: see the fields marked.")
             return False
-        if not self.apprise.check():  # a URL Apprise can't read: nothing saved
+        if not self.apprise.check() or (self.team is not None and not self.team.check()):
             self.note.setText("Nothing was saved: see the fields marked.")
             return False
         try:
@@ -238,6 +250,8 @@ class SettingsWindow(RememberedWindow, QWidget):
                 self.errors.show("autostart", f"{exc.filename}: {exc.strerror}")
         if isinstance(stored, dict):
             self._shown = stored
+        if self.team is not None:
+            self.team.save()
         self.note.setText("Saved.")
         self.secrets.store_typed()
         self.apprise.store_typed()
