@@ -1,0 +1,244 @@
+"""Benchmark: a team of 5 vantages × 1,000 sites on one PostgreSQL on this machine.
+
+A PostgreSQL cluster is started as the test suite starts one (tests/postgres.py: initdb in a
+temporary folder, a loopback port, fsync off as in the tests, so the figures are of the app and
+not of this machine's disk). The sites are those of tests/bench/round.py (all but 10 answer in
+20-300 ms; 10 never answer and are listed last), on a loopback server in its own process. In one
+run, side by side:
+
+- one ``check`` process on the data folder's SQLite file (round.py's case), two rounds;
+- one ``check`` process on the team database, two rounds;
+- five ``check`` processes at the same moment, each its own vantage (``DJAMON_VANTAGE``), on the
+  team database, three rounds: each process's wall time against the 5 s floor (no round with
+  a hung site can end sooner), and the round's (the last of the five to end);
+- the database's size per stored check: PostgreSQL's check table with its key index
+  (``pg_total_relation_size``) over its rows, beside SQLite's check B-tree (``dbstat``);
+- how long a change stored by one desktop takes to reach another: this process stores a change
+  through the store (``engine.writing()``, as every write goes) and a second connection that
+  LISTENs as the app's listener does (store/changes.py) receives its notice, recognised by the
+  writer's server process; 100 times with the database idle, and again while the five vantages
+  run a round (a change then waits for its turn behind the rounds being stored).
+
+    .venv/bin/python tests/bench/team.py [--sites 1000] [--vantages 5] [--timeout 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import select
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests/
+import djamon_desktop  # noqa: E402
+from tests.bench.round import check_round, run, sites_for  # noqa: E402
+from tests.postgres import PostgresServer  # noqa: E402
+from tests.servers import ManySitesServer  # noqa: E402
+
+APP = [sys.executable, "-m", "djamon_desktop"]
+
+
+def import_sites(env: dict[str, str], folder: Path, doc: dict) -> None:
+    (folder / "bench.json").write_text(json.dumps(doc))
+    run([*APP, "import", str(folder / "bench.json")], env, ok=(0,))
+
+
+def vantage_rounds(envs: list[dict[str, str]], count: int, hung: int) -> list[tuple]:
+    """One round by each environment's ``check`` process, all started at once: each one's
+    (wall, CPU, peak MiB) and the vantage its JSON names."""
+    with ThreadPoolExecutor(len(envs)) as pool:
+        return list(pool.map(lambda env: check_round(env, count, hung), envs))
+
+
+class ChangeClock:
+    """Stores changes in this process, as a desktop does, and times their notices' arrival on
+    a listening connection of another "desktop"."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg2
+
+        from djamon_desktop.store import engine
+        from djamon_desktop.store.database import open_database
+        from djamon_desktop.store.models import db
+
+        open_database(url)
+        self.writer_pid = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        self.listen = psycopg2.connect(url, **engine.connect_params(url))
+        self.listen.autocommit = True
+        self.listen.cursor().execute(f"LISTEN {engine.CHANNEL}")
+        self.samples: list[tuple[float, float]] = []  # (write to heard, commit to heard)
+        self.n = 0
+
+    def one(self) -> None:
+        from djamon_desktop.store.history import meta_set
+
+        self.n += 1
+        started = time.perf_counter()
+        meta_set("bench_change", str(self.n))
+        committed = time.perf_counter()
+        deadline = committed + 10
+        while True:
+            self.listen.poll()
+            mine = [n for n in self.listen.notifies if n.pid == self.writer_pid]
+            self.listen.notifies.clear()
+            if mine:
+                heard = time.perf_counter()
+                break
+            if not select.select([self.listen], [], [], max(0, deadline - time.perf_counter()))[0]:
+                raise SystemExit("a change's notice did not come within 10 s")
+        self.samples.append((heard - started, heard - committed))
+
+    def take(self) -> list[tuple[float, float]]:
+        samples, self.samples = self.samples, []
+        return samples
+
+    def close(self) -> None:
+        from djamon_desktop.store.database import close_database
+
+        self.listen.close()
+        close_database()
+
+
+def spread(values: list[float]) -> str:
+    ms = sorted(v * 1000 for v in values)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"median {statistics.median(ms):6.1f} ms, p95 {p95:6.1f} ms, max {ms[-1]:6.1f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", type=int, default=1000)
+    parser.add_argument("--vantages", type=int, default=5)
+    parser.add_argument("--hung", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--changes", type=int, default=100)
+    args = parser.parse_args()
+    count, hung, floor = args.sites, args.hung, args.timeout
+
+    env = {**os.environ}
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy"):
+        env.pop(name, None)
+    for name in ("DJAMON_DATABASE_URL", "DJAMON_VANTAGE", "PGPASSWORD"):
+        env.pop(name, None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as pip installs it (see round.py)
+    run([sys.executable, "-m", "compileall", "-q", str(Path(djamon_desktop.__file__).parent)], env)
+
+    server = ManySitesServer().start()
+    pg = PostgresServer.create().start()
+    folder = Path(tempfile.mkdtemp(prefix="djamon-team-bench-"))
+    rows: list[tuple[str, str, list[tuple]]] = []
+    sizes: list[str] = []
+    try:
+        pg_version = pg.sql("SHOW server_version")
+        sites = sites_for(server.base, count, hung)
+        doc = {
+            "format": "djamon-desktop/1",
+            "settings": {"sandbox_urls": [f"{server.base}/s/20"], "timeout_seconds": floor},
+            "groups": [{"title": "Bench", "sites": sites}],
+        }
+        # one desktop on SQLite
+        alone = {**env, "DJAMON_DATA_DIR": str(folder / "sqlite"), "DJAMON_VANTAGE": "alone"}
+        (folder / "sqlite").mkdir()
+        import_sites(alone, folder / "sqlite", doc)
+        for label in ("round 1", "round 2"):
+            rows.append(("SQLite, 1 vantage", label, [check_round(alone, count, hung)]))
+        with sqlite3.connect(folder / "sqlite" / "djamon.sqlite3") as con:
+            size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'check'").fetchone()
+            checks = con.execute('SELECT count(*) FROM "check"').fetchone()[0]
+        sizes.append(f"SQLite check table: {size[0] / checks:.0f} bytes a check ({checks:,})")
+
+        # one desktop, then the team, on PostgreSQL
+        url = pg.fresh_database()
+        team = [
+            {
+                **env,
+                "DJAMON_DATA_DIR": str(folder / f"v{n}"),
+                "DJAMON_DATABASE_URL": url,
+                "DJAMON_VANTAGE": f"vantage-{n}",
+            }
+            for n in range(1, args.vantages + 1)
+        ]
+        import_sites(team[0], folder, doc)
+        for label in ("round 1", "round 2"):
+            rows.append(("PostgreSQL, 1 vantage", label, [check_round(team[0], count, hung)]))
+        clock = ChangeClock(url)
+        for _ in range(args.changes):
+            clock.one()
+        idle = clock.take()
+        busy: list[tuple[float, float]] = []
+        for n in range(1, 4):
+            done = threading.Event()
+            results: list[tuple] = []
+
+            def team_round(results=results, done=done) -> None:
+                try:
+                    results.extend(vantage_rounds(team, count, hung))
+                finally:
+                    done.set()
+
+            rounding = threading.Thread(target=team_round)
+            rounding.start()
+            while not done.is_set():  # changes stored all through the round
+                clock.one()
+                done.wait(0.05)
+            rounding.join()
+            busy += clock.take()
+            label = f"{args.vantages} at once, round {n}"
+            rows.append((f"PostgreSQL, {args.vantages} vantages", label, results))
+        clock.close()
+        dbname = url.rsplit("/", 1)[1]
+        total, heap, checks = pg.sql(
+            "SELECT pg_total_relation_size('\"check\"'), pg_relation_size('\"check\"'), "
+            'count(*) FROM "check"',
+            dbname,
+        ).split("|")
+        sizes.append(
+            f"PostgreSQL check table and its key: {int(total) / int(checks):.0f} bytes a check "
+            f"({int(checks):,}; the table alone {int(heap) / int(checks):.0f})"
+        )
+        vantages = pg.sql(
+            "SELECT CASE WHEN to_regclass('vantage') IS NULL THEN 'no vantage table' "
+            "ELSE (SELECT string_agg(name, ', ' ORDER BY name) FROM vantage) END",
+            dbname,
+        )
+    finally:
+        server.stop()
+        pg.remove()
+
+    load = os.getloadavg()[0]
+    print(
+        f"{count:,} sites ({hung} hung, listed last), timeout {floor:g} s, {os.cpu_count()} cores, "
+        f"PostgreSQL {pg_version} on loopback, load {load:.2f} at the end"
+    )
+    print(f"{'':24} {'':22} {'wall':>7} {'x floor':>8} {'CPU ms/check':>13} {'peak MiB':>9}")
+    for what, label, results in rows:
+        walls = sorted(r[0] for r in results)
+        cpu = statistics.mean(r[1] for r in results) * 1000 / count
+        rss = max(r[2] for r in results)
+        wall = walls[-1]
+        extra = f"  (first to end {walls[0]:.2f}s)" if len(walls) > 1 else ""
+        print(
+            f"{what:24} {label:22} {wall:6.2f}s {wall / floor:8.3f} {cpu:13.2f} {rss:9.1f}{extra}"
+        )
+    print(f"vantages the team database knows: {vantages}")
+    for line in sizes:
+        print(line)
+    print(f"a change, stored to heard by another connection ({args.changes}, idle):")
+    print(f"  from its write's start: {spread([s[0] for s in idle])}")
+    print(f"  from its commit:        {spread([s[1] for s in idle])}")
+    print(f"the same while {args.vantages} vantages run rounds ({len(busy)} changes):")
+    print(f"  from its write's start: {spread([s[0] for s in busy])}")
+    print(f"  from its commit:        {spread([s[1] for s in busy])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
