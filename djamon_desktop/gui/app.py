@@ -15,7 +15,7 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
@@ -36,12 +36,11 @@ from .registry import WindowRegistry
 from .single import InstanceServer
 from .transfer import Transfer
 from .tray import Tray
+from .watch import DatabaseWatch
 from .windows.dashboard import DashboardWindow
 from .windows.site import site_history
 
 log = logging.getLogger(__name__)
-
-WATCH_MS = 2000  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
 
 
 class App(QObject):
@@ -61,7 +60,6 @@ class App(QObject):
         self.last_error: str | None = None
         self.sandbox_failed: list[str] = []  # while connectivity is lost
         self._open_outage: int | None = None
-        self._data_version: int | None = None
         self._quitting = False
         self._disposed = False
 
@@ -86,9 +84,8 @@ class App(QObject):
         for signal_, slot in self._from_poller:
             signal_.connect(slot)
 
-        self.watch = QTimer(self)
-        self.watch.setInterval(WATCH_MS)
-        self.watch.timeout.connect(self._watch_database)
+        self.watch = DatabaseWatch(self)  # what other processes store, shown as it comes
+        self.watch.changed.connect(self.refresh)
 
     def _wire_dashboard(self, d: DashboardWindow) -> None:
         """A new dashboard's menus and buttons, each to what does it."""
@@ -122,7 +119,6 @@ class App(QObject):
         self._open_outage = current.id if current else None
         self.tray.show()
         self.refresh()
-        self._data_version = queries.data_version()
         self.watch.start()
         self.poller.start(first_round)
         if not queries.list_groups():
@@ -221,16 +217,6 @@ class App(QObject):
         self.refresh()
 
     # -- what is shown ---------------------------------------------------------------------------
-
-    def _watch_database(self) -> None:
-        try:
-            version = queries.data_version()
-        except Exception:  # a locked or vanished file: try again next time
-            log.exception("watching the database failed")
-            return
-        if self._data_version is not None and version != self._data_version:
-            self.refresh()
-        self._data_version = version
 
     def refresh(self) -> None:
         """Read the database and bring the tray and every open window up to date."""

@@ -14,7 +14,7 @@ from ..core.maintenance import Window, windows_from_json
 from ..core.outages import PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
 from .maintenance import with_maintenance
-from .models import Check, Outage, OutageSite, Site, SiteGroup, db
+from .models import Check, Outage, OutageSite, Site, SiteGroup
 
 OUTAGES_PER_PAGE = 25
 
@@ -288,8 +288,3 @@ def recent_checks(site_id: int, limit: int = 10) -> list[CheckInfo]:
         .limit(limit)
     )
     return [CheckInfo(c.time, c.status_code, c.error, c.elapsed_ms) for c in query]
-
-
-def data_version() -> int:
-    """Changes whenever another connection commits to the database (cheap to ask)."""
-    return db.execute_sql("PRAGMA data_version").fetchone()[0]

@@ -23,6 +23,19 @@ def db(data_dir):
 
 
 @pytest.fixture
+def team_db(data_dir, team_url, monkeypatch):
+    """A team's PostgreSQL database open in this process, as the app has it when started with
+    ``DJAMON_DATABASE_URL`` (which is set, so that the processes a test starts use it too).
+    A test module makes its Apps (``make_app``) a team's by overriding ``db`` with a fixture
+    that returns ``team_db``."""
+    ensure_data_dir(data_dir)
+    monkeypatch.setenv("DJAMON_DATABASE_URL", team_url)
+    open_database(team_url)
+    yield data_dir
+    close_database()
+
+
+@pytest.fixture
 def make_app(qtbot, db):
     """An App on the test's data folder (no D-Bus: notifications go to the tray balloon)."""
     from djamon_desktop.gui.app import App
