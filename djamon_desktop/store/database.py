@@ -4,8 +4,11 @@ and the refusal of a database written by a newer version."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
@@ -26,14 +29,18 @@ PRAGMAS = {
 }
 BUSY_TIMEOUT_S = 15
 
+#: the team database whose schema this process has brought up to date
+_ready_for: str | None = None
+
 
 def open_database(target: Path | str) -> None:
-    """Point the shared ``db`` at ``target`` (a SQLite file, or a team's ``postgresql://`` URL),
-    set it up and bring its schema up to date. A new file is made readable by its owner only
-    (SQLite gives its WAL and SHM files the same mode)."""
+    """Point the shared ``db`` at ``target`` (a SQLite file's Path, or a team's
+    ``postgresql://`` URL: any other text is refused, exit 2, before anything is made), set it
+    up and bring its schema up to date. A new file is made readable by its owner only (SQLite
+    gives its WAL and SHM files the same mode)."""
     close_database()
-    if engine.is_team_url(target):
-        _open_team(str(target))
+    if isinstance(target, str):
+        _open_team(target)
         return
     path = Path(target)
     try:
@@ -70,9 +77,18 @@ def reconnect() -> None:
 
 
 def _open_team(url: str) -> None:
+    """Point ``db`` at the team database and get it ready. When it can't be reached the
+    ``db`` still points at it (DatabaseUnreachable is raised): :func:`reach` tries again."""
+    global _ready_for
     url = engine.check_url(url)
-    team = TeamDatabase(url, **engine.connect_params(url))
-    db.initialize(team)
+    _ready_for = None
+    db.initialize(TeamDatabase(url, **engine.connect_params(url)))
+    _get_ready(url)
+
+
+def _get_ready(url: str) -> None:
+    """Connect this thread and bring the schema up to date (by one process at a time)."""
+    global _ready_for
     connect_team(url)
     try:
         db.execute_sql("SELECT pg_advisory_lock(%s)", (engine.MIGRATE_LOCK,))
@@ -83,14 +99,78 @@ def _open_team(url: str) -> None:
     except DataFolderError:
         close_database()
         raise
-    except (OperationalError, InterfaceError) as exc:
+    except Exception as exc:
         close_database()
-        raise unreachable(url, exc) from None
-    except DatabaseError as exc:
-        close_database()
-        raise DataFolderError(
-            f"database {engine.shown(url)} can't be used: {_first_line(exc)}"
-        ) from None
+        if _connection_failed(exc):
+            raise unreachable(url, exc) from None
+        if isinstance(exc, DatabaseError):
+            raise DataFolderError(
+                f"database {engine.shown(url)} can't be used: {_first_line(exc)}"
+            ) from None
+        raise
+    _ready_for = url
+
+
+def reach() -> None:
+    """Try the team database again from this thread, on a connection of its own made afresh:
+    connected (and its schema brought up to date if opening it had failed), or
+    DatabaseUnreachable. The app's retry while it can't be reached (gui.poller)."""
+    if not engine.is_team():
+        return
+    url = db.obj.database
+    close_database()
+    if _ready_for != url:
+        _get_ready(url)
+        return
+    with reaching():
+        connect_team(url)
+        db.execute_sql("SELECT 1")
+
+
+@contextlib.contextmanager
+def reaching() -> Iterator[None]:
+    """Around a command, a round or the app's reading: on a team database a connection that
+    fails (refused, the login refused, the server gone mid-round or restarting) becomes
+    DatabaseUnreachable (exit 4) saying so in one line, and this thread's connection is let go
+    so that the next use connects afresh. The transaction it was in is lost whole (nothing is
+    half stored). SQLite's errors pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        lost = lost_connection(exc)
+        if lost is None or lost is exc:
+            raise
+        raise lost from None
+
+
+def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
+    """``exc`` as the one line saying the team database can't be reached when it is its
+    connection failing (this thread's connection is let go then), else None."""
+    if isinstance(exc, DatabaseUnreachable):
+        reconnect()
+        return exc
+    if not (engine.is_team() and _connection_failed(exc)):
+        return None
+    url = db.obj.database
+    reconnect()
+    log.warning("database %s can't be reached: %s", engine.shown(url), _first_line(exc))
+    return unreachable(url, exc)
+
+
+def _connection_failed(exc: BaseException) -> bool:
+    """Whether a team database error is its connection's (psycopg2's own errors come raw from
+    a batch or a rollback, peewee's wrapped)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    psycopg2 = sys.modules.get("psycopg2")
+    return psycopg2 is not None and isinstance(
+        exc, psycopg2.OperationalError | psycopg2.InterfaceError
+    )
+
+
+def shown_target() -> str | None:
+    """The team database in use as messages show it (password as ``***``); None on SQLite."""
+    return engine.shown(db.obj.database) if engine.is_team() else None
 
 
 def connect_team(url: str) -> None:

@@ -1,13 +1,20 @@
 """Check history: the per-hour summary kept beside raw checks, uptime and response-time
-figures read from it, and the purge of old raw checks in small batches."""
+figures read from it, and the purge of old raw checks in small batches.
+
+On a team's PostgreSQL one purge runs at a time, whatever number of desktops share it (a session
+advisory lock, let go when the purge ends or its connection goes). The command line's ``purge``
+waits for one running (then removes what is left: the user asked for it); the app's daily purge
+skips the day instead (another desktop is doing that very work, and the round that called it
+should not wait)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .engine import executemany, writing
+from .engine import PURGE_LOCK, executemany, is_team, writing
 from .models import db
 
 HOUR_MS = 3_600_000
@@ -129,7 +136,33 @@ def purge(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Delete raw checks older than the cutoff, a batch per transaction (so other writers get
-    their turn); hour summaries go only past max(days, 31). Outages are never touched."""
+    their turn); hour summaries go only past max(days, 31). Outages are never touched. On a
+    team database it waits for another desktop's purge to end first."""
+    with _one_purge(wait=True):
+        return _purge(older_than_days, now, progress)
+
+
+@contextlib.contextmanager
+def _one_purge(wait: bool) -> Iterator[bool]:
+    """The team database's turn to purge (always True on SQLite): ``wait`` for it, or be told
+    at once (False) that another desktop is purging."""
+    if not is_team():
+        yield True
+        return
+    if wait:
+        db.execute_sql("SELECT pg_advisory_lock(?)", (PURGE_LOCK,))
+    elif not db.execute_sql("SELECT pg_try_advisory_lock(?)", (PURGE_LOCK,)).fetchone()[0]:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(?)", (PURGE_LOCK,))
+
+
+def _purge(
+    older_than_days: int, now: datetime, progress: Callable[[int], None] | None = None
+) -> int:
     cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
     removed = 0
     # every check belongs to a site (deleting a site deletes its checks)
@@ -177,13 +210,21 @@ def meta_set(key: str, value: str) -> None:
 def purge_if_due(
     retention_days: int, now: datetime, every: timedelta = timedelta(days=1)
 ) -> int | None:
-    """The app's daily purge: runs when the last one is older than ``every``."""
-    last = meta_get("last_purge")
-    if last is not None and now - datetime.fromisoformat(last) < every:
+    """The app's daily purge: runs when the last one is older than ``every`` (and, on a team
+    database, no other desktop is purging: then None, as when it is not due)."""
+    if not _due(now, every):
         return None
-    removed = purge(retention_days, now)
-    meta_set("last_purge", now.isoformat())
+    with _one_purge(wait=False) as ours:
+        if not ours or not _due(now, every):  # (another desktop may have purged meanwhile)
+            return None
+        removed = _purge(retention_days, now)
+        meta_set("last_purge", now.isoformat())
     return removed
+
+
+def _due(now: datetime, every: timedelta) -> bool:
+    last = meta_get("last_purge")
+    return last is None or now - datetime.fromisoformat(last) >= every
 
 
 @dataclass(frozen=True)

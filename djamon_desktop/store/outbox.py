@@ -14,7 +14,7 @@ from peewee import JOIN, Value
 
 from ..core.outages import AlertText
 from ..core.status import local_text, plural
-from .engine import writing
+from .engine import is_team, writing
 from .models import Alert, Outage, Site, db
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
@@ -115,9 +115,14 @@ def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None
 
 def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
     """Take the undelivered alert no other sender holds that was tried the fewest times (the
-    oldest of those), for one attempt: one that keeps failing slowly never starves the rest."""
-    with writing():
-        row = (
+    oldest of those), for one attempt: one that keeps failing slowly never starves the rest.
+
+    On a team's PostgreSQL the claim locks its row (``FOR UPDATE OF alert SKIP LOCKED``, in a
+    transaction of its own): two senders, on any desktops, never take the same alert, and none
+    waits for the writers' turn a round holds while it stores. SQLite takes the writers' turn."""
+    team = is_team()
+    with db.atomic() if team else writing():
+        query = (
             Alert.select(Alert, Outage, Site)
             .join(Outage, JOIN.LEFT_OUTER)  # a certificate warning has no outage
             .switch(Alert)
@@ -129,8 +134,10 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
                 Alert.claimed_until.is_null() | (Alert.claimed_until < now),
             )
             .order_by(Alert.attempts, Alert.id)
-            .first()
         )
+        if team:  # only the alert: the outer joins' sides may be missing
+            query = query.for_update(of=Alert, skip_locked=True)
+        row = query.first()
         if row is None:
             return None
         row.claimed_until = now + LEASE
