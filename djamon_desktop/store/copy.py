@@ -14,6 +14,7 @@ again inside the transaction, in case another desktop started on it meanwhile).
 from __future__ import annotations
 
 import contextlib
+import io
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -163,21 +164,21 @@ def _in_key_order(target: Database) -> list[str]:
 
 
 def _copy_table(source: Database, table: str, progress: Progress | None) -> int:
+    """One table's rows, a batch at a time through ``COPY ... FROM STDIN`` (several times
+    faster than INSERTs for a long check history)."""
     import psycopg2
-    from psycopg2.extras import execute_values
 
     columns = db.obj.get_columns(table)
     names = ", ".join(f'"{c.name}"' for c in columns)
-    booleans = [i for i, c in enumerate(columns) if c.data_type == "boolean"]
+    booleans = [c.data_type == "boolean" for c in columns]
     total, batches = _source_rows(source, table, names)
     done = 0
     cursor = db.cursor()
-    sql = f'INSERT INTO "{table}" ({names}) VALUES %s'
+    sql = f'COPY "{table}" ({names}) FROM STDIN'
     try:
         for rows in batches:
-            if booleans:
-                rows = [_as_booleans(row, booleans) for row in rows]
-            execute_values(cursor, sql, rows, page_size=BATCH)
+            text = "".join("\t".join(map(_copy_text, row, booleans)) + "\n" for row in rows)
+            cursor.copy_expert(sql, io.StringIO(text))
             before, done = done, done + len(rows)
             if progress and done < total and done // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 progress(table, done, total)
@@ -188,12 +189,23 @@ def _copy_table(source: Database, table: str, progress: Progress | None) -> int:
     return done
 
 
-def _as_booleans(row: tuple, positions: list[int]) -> tuple:
-    values = list(row)
-    for i in positions:
-        if values[i] is not None:
-            values[i] = bool(values[i])
-    return tuple(values)
+_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def _copy_text(value: object, boolean: bool) -> str:
+    """A value as COPY's text format writes it (SQLite's 0/1 as a boolean where the target
+    column is one; a blob as bytea's hex)."""
+    if value is None:
+        return "\\N"
+    if boolean:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    if isinstance(value, bytes | memoryview):
+        return "\\\\x" + bytes(value).hex()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
 
 
 def _source_rows(source: Database, table: str, names: str) -> tuple[int, Iterator[list]]:

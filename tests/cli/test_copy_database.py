@@ -18,7 +18,7 @@ FILLED = ("setting", "site_group", "site", "check", "check_hour", "outage", "out
 
 
 @pytest.fixture
-def history(server, load, run, name):
+def history(server, load, run, name, data_dir):
     """A data folder with real history: rounds against the HTTP test server, an outage opened
     and closed with its alerts queued (e-mail to a closed port: queued, tried, not delivered),
     a paused site, and a second outage still open."""
@@ -34,6 +34,8 @@ def history(server, load, run, name):
     for _ in range(3):
         assert run("check").code == 1
     assert len(run("outages", "--json").json()) == 2
+    with sqlite3.connect(database_path(data_dir)) as con:  # notes as typed in the outage window
+        con.execute("UPDATE outage SET extra_information = ?", ("Tab\there,\r\nC:\\new\\ \\N.",))
 
 
 def views(run, *database: str) -> dict[str, str]:
