@@ -123,8 +123,17 @@ def run_round(
     for site, result in zip(ordered, results, strict=True):
         if site.site_id not in rows.results:  # every check calls back; this is a safety net
             rows.add(site.site_id, result)
-    record = record_round(rows, strikes, render, settings["cert_warning_days"], quiet=quiet)
-    outcomes = outcomes_of(sites, rows.results, record.down_counts, good_codes, strikes)
+    record = record_round(
+        rows,
+        strikes,
+        render,
+        settings["cert_warning_days"],
+        quiet=quiet,
+        confirmations=settings["confirmations"],
+    )
+    outcomes = outcomes_of(
+        sites, rows.results, record.down_counts, good_codes, strikes, record.failing
+    )
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     log_round(report)
     return report

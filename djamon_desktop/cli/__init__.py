@@ -95,6 +95,13 @@ def _fail(message: str, details: Sequence[str] = ()) -> None:
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     """Run a command (or the tray app) with the data folder's database open."""
     from .. import team
+    from ..store import vantages
+
+    if args.command in (None, "check"):  # what records checks: under this vantage's name
+        try:
+            vantages.use(team.vantage_name(getattr(args, "vantage", None), data_dir))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
     from ..store.database import close_database, open_database
 
     open_database(team.database_target(getattr(args, "database", None), data_dir))
@@ -106,6 +113,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         return command(args.command)(args)
     finally:
         close_database()
+        vantages.use(None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

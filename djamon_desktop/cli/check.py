@@ -28,6 +28,7 @@ sleep = time.sleep
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..cycle import run_cycle
+    from ..store import vantages
     from ..store.queries import find_outage
 
     report = run_cycle(clock)
@@ -37,6 +38,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             {
+                "vantage": vantages.current(),
                 "started_at": iso_utc(report.started_at),
                 "finished_at": iso_utc(report.finished_at),
                 "connectivity": report.connectivity,

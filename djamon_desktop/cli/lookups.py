@@ -19,12 +19,16 @@ if TYPE_CHECKING:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from ..store.queries import list_sites
+    from ..store.queries import list_sites, vantage_states
     from ..store.settings import load_settings
 
     settings = load_settings()
-    sites = list_sites(settings["strikes"], cert_warning_days=settings["cert_warning_days"])
+    now = datetime.now(UTC)
+    sites = list_sites(
+        settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=now
+    )
     if args.json:
+        seen = vantage_states(sites, settings["strikes"], now)
         print_json(
             [
                 {
@@ -41,6 +45,15 @@ def cmd_sites(args: argparse.Namespace) -> int:
                     "last_error": site.last_error,
                     "cert_expires_at": iso_utc(site.cert_expires_at),
                     "notices": site.notices,
+                    "vantages": {
+                        name: {
+                            "state": view.state,
+                            "down_count": view.down_count,
+                            "last_seen": iso_utc(view.last_seen),
+                            "last_checked": iso_utc(view.last_checked),
+                        }
+                        for name, view in seen[site.site_id].items()
+                    },
                 }
                 for site in sites
             ]
@@ -67,7 +80,6 @@ def cmd_sites(args: argparse.Namespace) -> int:
             ]
         )
     print(table(lines))
-    now = datetime.now(UTC)
     for site in sites:
         if site.cert_expiring and site.cert_expires_at is not None:
             print(

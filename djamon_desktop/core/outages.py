@@ -3,11 +3,14 @@ and the plain facts an alert about an outage is written from."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 PRIORITY_NAMES = ("critical", "high", "normal", "low")
+
+#: a vantage point counts while its last round is less than this old
+LIVE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class SiteStrikes:
     priority: int  # 0 critical ... 3 low
     order: tuple[int, ...]  # the site's place in the list (group, then site)
     down_count: int
+    failing: bool = False  # some vantage sees it failing (what a count of 0 can't say)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,9 @@ def plan_outage(
     if open_members is None:
         return OutagePlan()
     recovered = all(
-        member not in statuses or not statuses[member].active or statuses[member].down_count == 0
+        member not in statuses
+        or not statuses[member].active
+        or (statuses[member].down_count == 0 and not statuses[member].failing)
         for member in open_members
     )
     return OutagePlan(closes=recovered)
@@ -62,12 +68,29 @@ def next_down_count(down_count: int, good: bool) -> int:
     return 0 if good else down_count + 1
 
 
-def state_of(down_count: int, ever_checked: bool, strikes: int) -> str:
-    """``up``, ``warning`` (1 to strikes-1 failures in a row), ``down`` or ``unknown``."""
+def team_strikes(counts: Iterable[int], confirmations: int, strikes: int) -> tuple[int, bool]:
+    """A site's failures in a row for the team, from each live vantage's own ``counts``, and
+    whether some live vantage sees it failing. The count is the ``confirmations``-th highest
+    while that reaches ``strikes`` (that many vantages have it down: it is down); else the
+    highest, kept below ``strikes`` (a warning); else 0. With one vantage and ``confirmations``
+    1, its own count; so "down" stays ``down_count >= strikes`` for every reader of the site.
+
+    (With ``strikes`` 1 no count is a warning: then only the flag says it is failing.)"""
+    ranked = sorted(counts, reverse=True)
+    failing = bool(ranked) and ranked[0] > 0
+    confirmed = ranked[confirmations - 1] if len(ranked) >= confirmations else 0
+    if confirmed >= strikes:
+        return confirmed, failing
+    return (min(ranked[0], strikes - 1) if ranked else 0), failing
+
+
+def state_of(down_count: int, ever_checked: bool, strikes: int, failing: bool = False) -> str:
+    """``up``, ``warning`` (1 to strikes-1 failures in a row, or ``failing``: some vantage sees
+    it failing, not enough to call it down), ``down`` or ``unknown``."""
     if not ever_checked:
         return "unknown"
     if down_count == 0:
-        return "up"
+        return "warning" if failing else "up"
     return "down" if down_count >= strikes else "warning"
 
 

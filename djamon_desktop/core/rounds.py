@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,9 +88,10 @@ def outcomes_of(
     down_counts: dict[int, int],
     good_codes: Sequence[int],
     strikes: int,
+    failing: Collection[int] = (),
 ) -> list[SiteOutcome]:
     """Each site's outcome, in the sites' order; ``down_counts`` as stored (a site deleted while
-    the round ran keeps the count it had)."""
+    the round ran keeps the count it had); ``failing``: the sites some vantage sees failing."""
     out = []
     for site in sites:
         result = results[site.site_id]
@@ -101,7 +102,7 @@ def outcomes_of(
                 result=result,
                 ok=result.is_good(good_codes),
                 down_count=count,
-                state=state_of(count, True, strikes),
+                state=state_of(count, True, strikes, site.site_id in failing),
             )
         )
     return out

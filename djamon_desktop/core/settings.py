@@ -112,6 +112,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("apprise.enabled", False, "bool", "Send alerts to the Apprise URLs",
             "Send each alert to every Apprise URL (Slack, Teams, Discord, Telegram, ntfy and "
             "100 more) kept in the OS keyring; each URL gets it once.", section="Apprise"),
+    Setting("confirmations", 1, "int", "Vantages that must see a site down:",
+            "With a team database, how many desktops (vantage points, each with its own "
+            "failures in a row) must see a site down before it is down and an outage opens; "
+            "fewer make it a warning. Only desktops that ran a round in the last 15 minutes "
+            "count. 1: any one desktop, as on your own.",
+            low=1, high=100, section="Team"),
     Setting("cert_warning_days", 14, "int", "Warn before a certificate expires:",
             "For an https site, an alert on every enabled channel (and a notice in the dashboard "
             "and the tray) this many days before its certificate expires; 0 turns it off.",

@@ -7,8 +7,8 @@ always counted from now. Each round is one ``djamon_desktop.cycle.run_cycle``, t
 ``check`` calls, with the same clock, on a QThread; the report reaches windows only as a signal.
 
 The fast lane (``core.fastlane``): the App hands the poller the sites it read after each
-refresh (:meth:`Poller.track`), so a failure stored by any process is seen; the same timer then
-also wakes for the failing sites' retries, each a small round of just those sites
+refresh (:meth:`Poller.track`), so a failure stored by any process of this vantage is seen; the
+same timer then also wakes for the failing sites' retries, each a small round of just those sites
 (``run_cycle(clock, only=...)``). A retry due within a second of a scheduled round merges into
 it, and a scheduled round that comes due while a retry runs starts as soon as the retry ends.
 """
@@ -27,6 +27,7 @@ from ..core.sites import SiteInfo
 from ..cycle import run_cycle, utc_now
 from ..errors import UserError
 from ..store.maintenance import global_pause, pause_everything, resume_everything
+from ..store.vantages import own_view
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +151,11 @@ class Poller(QObject):
         self, sites: Sequence[SiteInfo], retry_seconds: int, round_seconds: float = 0
     ) -> None:
         """The sites as just read from the database (the App calls this after each refresh):
-        the failing ones make the fast lane. ``round_seconds``: a round's deadline (the
-        timeout); a retry that could still run when a scheduled round is due waits for it. The
-        timer is set again unless a round is running (its end sets it)."""
-        self._failing = fastlane.failing(sites)
+        the ones failing from this vantage (its own strikes, not another desktop's: each
+        vantage retries what it sees failing) make the fast lane. ``round_seconds``: a round's
+        deadline (the timeout); a retry that could still run when a scheduled round is due waits
+        for it. The timer is set again unless a round is running (its end sets it)."""
+        self._failing = fastlane.failing(own_view(sites))
         self._retry_seconds, self._round_seconds = retry_seconds, round_seconds
         kept = {site.site_id for site in self._failing}
         self._tried = {i: when for i, when in self._tried.items() if i in kept}

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from peewee import Database, PostgresqlDatabase
 
 #: columns SQLite keeps as 0/1 and PostgreSQL as BOOLEAN
-_BOOLEANS = ("active", "notification_sent", '"primary"', "paused")
+_BOOLEANS = ("active", "notification_sent", '"primary"', "paused", "failing")
 _POSTGRES_WORDS = [
     (re.compile(r"\bid INTEGER NOT NULL PRIMARY KEY"), "id SERIAL PRIMARY KEY"),
     (re.compile(r"\bBLOB\b"), "BYTEA"),
@@ -263,6 +263,38 @@ def _v5(db: Database) -> None:
     _run(db, _V5)
 
 
+_V6 = [
+    # A team's shared database (issue 12): every process is a vantage point, named once, with
+    # the time of its last stored round (live while that is under 15 minutes old) ...
+    """CREATE TABLE vantage (
+        id INTEGER NOT NULL PRIMARY KEY,
+        name VARCHAR(40) NOT NULL UNIQUE,
+        last_round_at BIGINT)""",
+    # ... and its own strikes and last answer for each site; the site row holds the team's
+    # summary of the live vantages' rows (the `confirmations` rule), which all else reads.
+    """CREATE TABLE site_vantage (
+        site_id INTEGER NOT NULL REFERENCES site (id) ON DELETE CASCADE,
+        vantage_id INTEGER NOT NULL REFERENCES vantage (id) ON DELETE CASCADE,
+        down_count INTEGER NOT NULL DEFAULT 0,
+        last_seen BIGINT,
+        last_checked BIGINT,
+        last_status_code SMALLINT,
+        last_error VARCHAR(255),
+        last_elapsed_ms REAL,
+        PRIMARY KEY (site_id, vantage_id)) WITHOUT ROWID""",
+    # Whether some live vantage sees the site failing: what the summary's count can't say
+    # when one failure is already down (strikes 1) but not confirmed by enough vantages.
+    "ALTER TABLE site ADD COLUMN failing INTEGER NOT NULL DEFAULT 0",
+    # Which vantage made each check (NULL: made before vantages). No foreign key: vantages are
+    # never deleted, and each check stored would look its vantage up again for nothing.
+    'ALTER TABLE "check" ADD COLUMN vantage_id INTEGER',
+]
+
+
+def _v6(db: Database) -> None:
+    _run(db, _V6)
+
+
 #: (version reached, step). Append only.
 STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (1, _v1),
@@ -270,5 +302,6 @@ STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (3, _v3),
     (4, _v4),
     (5, _v5),
+    (6, _v6),
 ]
 LATEST = STEPS[-1][0]

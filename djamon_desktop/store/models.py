@@ -83,6 +83,32 @@ class Site(BaseModel):
     maintenance = TextField(default="[]")  # JSON list of {"schedule", "minutes"}
     paused = BooleanField(default=False)  # paused by hand ...
     paused_until = UtcField(null=True)  # ... until then (None: until resumed)
+    failing = BooleanField(default=False)  # some live vantage sees it failing (store.vantages)
+
+
+class Vantage(BaseModel):
+    """A process that checks the sites (a desktop's app, its ``check``), by its vantage name;
+    live while its last round is less than 15 minutes old (``core.outages.LIVE``)."""
+
+    name = CharField(max_length=40, unique=True)
+    last_round_at = UtcField(null=True)
+
+
+class SiteVantage(BaseModel):
+    """One vantage's own strikes and last answer for one site (the site row holds the team's
+    summary of these)."""
+
+    site = ForeignKeyField(Site, on_delete="CASCADE")
+    vantage = ForeignKeyField(Vantage, on_delete="CASCADE")
+    down_count = IntegerField(default=0)
+    last_seen = UtcField(null=True)
+    last_checked = UtcField(null=True)
+    last_status_code = SmallIntegerField(null=True)
+    last_error = CharField(null=True)
+    last_elapsed_ms = FloatField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("site", "vantage")
 
 
 class Check(BaseModel):
@@ -94,6 +120,7 @@ class Check(BaseModel):
     status_code = SmallIntegerField(null=True)
     error = CharField(null=True)
     elapsed_ms = FloatField()
+    vantage_id = IntegerField(null=True)  # which vantage checked (None: before vantages)
 
     class Meta:
         primary_key = CompositeKey("site", "time", "id")

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from peewee import JOIN
 
 from ..core.certs import expiring
-from ..core.maintenance import Window, windows_from_json
-from ..core.outages import PRIORITY_NAMES, state_of
+from ..core.maintenance import MAINTENANCE, Window, windows_from_json
+from ..core.outages import LIVE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
 from .maintenance import with_maintenance
-from .models import Check, Outage, OutageSite, Site, SiteGroup
+from .models import Check, Outage, OutageSite, Site, SiteGroup, SiteVantage, Vantage
 
 OUTAGES_PER_PAGE = 25
 
@@ -54,6 +54,7 @@ def list_sites(
             Site.last_elapsed_ms,
             SiteGroup.position,
             Site.position,
+            Site.failing,
             Site.cert_expires_at,
         )
         .join(SiteGroup)
@@ -71,7 +72,7 @@ def list_sites(
             active=bool(active),
             down_message=down_message,
             down_count=down_count,
-            state=state_of(down_count, last_checked is not None, strikes),
+            state=state_of(down_count, last_checked is not None, strikes, failing),
             last_seen=last_seen,
             last_checked=last_checked,
             last_status_code=last_status_code,
@@ -97,6 +98,7 @@ def list_sites(
             last_elapsed_ms,
             group_position,
             position,
+            failing,
             cert_at,
         ) in _with_cert(query.tuples())
     ]
@@ -110,6 +112,46 @@ def _with_cert(rows):
         if row[-1] is not None and not row[3].lower().startswith("https:"):
             row = (*row[:-1], None)
         yield row
+
+
+@dataclass(frozen=True)
+class VantageState:
+    """What one vantage sees of one site: its own failures in a row and last answers."""
+
+    state: str  # up | warning | down | unknown | maintenance (as the site is)
+    down_count: int
+    last_seen: datetime | None
+    last_checked: datetime | None
+
+
+def vantage_states(
+    sites: Sequence[SiteInfo], strikes: int, now: datetime
+) -> dict[int, dict[str, VantageState]]:
+    """For each of ``sites`` (as ``list_sites`` read them), what each live vantage sees of it,
+    by vantage name in name order ({} when no live vantage checked it). A vantage's state is
+    ``down`` at ``strikes`` failures in a row, ``warning`` below, else ``up``; a site in
+    maintenance is in maintenance for every vantage."""
+    out: dict[int, dict[str, VantageState]] = {site.site_id: {} for site in sites}
+    quiet = {site.site_id for site in sites if site.state == MAINTENANCE}
+    query = (
+        SiteVantage.select(
+            SiteVantage.site,
+            Vantage.name,
+            SiteVantage.down_count,
+            SiteVantage.last_seen,
+            SiteVantage.last_checked,
+        )
+        .join(Vantage)
+        .where(Vantage.last_round_at > now - LIVE)
+        .order_by(Vantage.name)
+    )
+    for site_id, name, down_count, last_seen, last_checked in query.tuples():
+        if site_id in out:
+            state = state_of(down_count, last_checked is not None, strikes)
+            out[site_id][name] = VantageState(
+                MAINTENANCE if site_id in quiet else state, down_count, last_seen, last_checked
+            )
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from peewee import JOIN
@@ -23,11 +23,10 @@ from ..core.outages import (
     OutageFacts,
     SiteLine,
     SiteStrikes,
-    next_down_count,
     plan_outage,
 )
 from ..core.probe import ProbeResult
-from . import history, outbox
+from . import history, outbox, vantages
 from .engine import executemany, writing
 from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
 
@@ -38,11 +37,11 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 Render = Callable[[OutageFacts | CertFacts], Sequence[AlertText]]
 
 _CHECK_INSERT = (
-    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms)'
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 _SITE_UPDATE = (
-    "UPDATE site SET down_count=?, last_seen=coalesce(?, last_seen), last_checked=?,"
+    "UPDATE site SET down_count=?, failing=?, last_seen=coalesce(?, last_seen), last_checked=?,"
     " last_status_code=?, last_error=?, last_elapsed_ms=?,"
     # the certificate this check saw; one that got no answer (an error) keeps the last seen
     " cert_expires_at=CASE WHEN ? THEN cert_expires_at ELSE ? END WHERE id=?"
@@ -88,9 +87,11 @@ class RoundRows:
 
 @dataclass(frozen=True)
 class RoundRecord:
-    down_counts: dict[int, int]
+    down_counts: dict[int, int]  # the team's, as the site rows now hold them
     opened: list[int]
     closed: list[int]
+    own_counts: dict[int, int] = field(default_factory=dict)  # this vantage's own
+    failing: frozenset[int] = frozenset()  # the sites some live vantage sees failing
 
 
 def record_round(
@@ -99,29 +100,41 @@ def record_round(
     render: Render,
     cert_warning_days: int = 0,
     quiet: frozenset[int] = frozenset(),
+    confirmations: int = 1,
 ) -> RoundRecord:
     """Store a round's checks, strikes and outage changes as one unit, with the warnings of
     the certificates it saw expire within ``cert_warning_days`` (0: none).
 
-    Counts are read inside the transaction, so a round stored by another process meanwhile is
-    built upon, not overwritten. Sites deleted while the round ran are skipped.
+    The checks are this process's vantage's (``vantages.current``): they count into its own
+    strikes, and each site's row gets the team's summary of the live vantages' strikes (the
+    ``confirmations`` rule), which the outage rules then read. Counts are read inside the
+    transaction, so a round stored by another process meanwhile is built upon, not
+    overwritten. Sites deleted while the round ran are skipped.
     """
     when, when_ms = rows.when, rows._when_ms
     with writing():
         standing = _standing()
-        down_counts: dict[int, int] = {}
+        vantage_id = vantages.enter(vantages.current(), when)
+        results = {i: result for i, result in rows.results.items() if i in standing}
+        counted = vantages.count_round(
+            vantage_id,
+            when,
+            results,
+            rows.good_codes,
+            {i: site.down_count for i, site in standing.items()},
+            confirmations,
+            strikes,
+        )
+        down_counts = counted.team
         site_updates = []
-        for site_id, result in rows.results.items():
-            site = standing.get(site_id)
-            if site is None:
-                continue
+        for site_id, result in results.items():
             good = result.is_good(rows.good_codes)
-            count = next_down_count(site.down_count, good)
-            standing[site_id] = replace(site, down_count=count)
-            down_counts[site_id] = count
+            count, failing = down_counts[site_id], site_id in counted.failing
+            standing[site_id] = replace(standing[site_id], down_count=count, failing=failing)
             site_updates.append(
                 (
                     count,
+                    failing,
                     when_ms if good else None,  # last seen: kept unless this answer was good
                     when_ms,
                     result.status_code,
@@ -133,11 +146,13 @@ def record_round(
                 )
             )
         executemany(_SITE_UPDATE, site_updates)
-        executemany(_CHECK_INSERT, [r for r in rows.check_rows if r[0] in down_counts])
+        executemany(
+            _CHECK_INSERT, [(*r, vantage_id) for r in rows.check_rows if r[0] in down_counts]
+        )
         history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
         opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet)
         _queue_cert_warnings(rows, down_counts, cert_warning_days, render)
-    return RoundRecord(down_counts=down_counts, opened=opened, closed=closed)
+    return RoundRecord(down_counts, opened, closed, counted.own, counted.failing)
 
 
 def _ms(moment: datetime | None) -> int | None:
@@ -206,11 +221,14 @@ def _standing() -> dict[int, SiteStrikes]:
     thousands of sites reads this inside its transaction)."""
     cursor = db.execute_sql(
         "SELECT site.id, site.active, site.priority, site_group.position, site.position,"
-        " site.down_count FROM site JOIN site_group ON site_group.id = site.group_id"
+        " site.down_count, site.failing FROM site"
+        " JOIN site_group ON site_group.id = site.group_id"
     )
     return {
-        site_id: SiteStrikes(site_id, bool(active), priority, (group_at, at), down_count)
-        for site_id, active, priority, group_at, at, down_count in cursor
+        site_id: SiteStrikes(
+            site_id, bool(active), priority, (group_at, at), down_count, bool(failing)
+        )
+        for site_id, active, priority, group_at, at, down_count, failing in cursor
     }
 
 
@@ -247,7 +265,7 @@ def _apply_outage_rules(
         )
     if quiet:
         standing = {
-            site_id: replace(site, down_count=0)
+            site_id: replace(site, down_count=0, failing=False)
             if site_id in quiet and (members is None or site_id not in members)
             else site
             for site_id, site in standing.items()

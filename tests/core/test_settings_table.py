@@ -52,6 +52,7 @@ def test_every_setting_today_is_in_the_table():
         "email.to",
         "twitter.enabled",
         "apprise.enabled",
+        "confirmations",
         "cert_warning_days",
         "retry_seconds",
     ]
@@ -98,7 +99,7 @@ def test_bounds_and_choices_come_from_the_table():
     assert refusal({"colour": 1}) == [
         "settings.colour: unknown key; known keys: schedule, sandbox_urls, good_codes, strikes, "
         "timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
-        "cert_warning_days, retry_seconds"
+        "confirmations, cert_warning_days, retry_seconds"
     ]
 
 
@@ -164,5 +165,5 @@ def test_without_the_line_the_setting_is_unknown():
     assert refusal({"max_redirects": 2}) == [
         "settings.max_redirects: unknown key; known keys: schedule, sandbox_urls, good_codes, "
         "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
-        "cert_warning_days, retry_seconds"
+        "confirmations, cert_warning_days, retry_seconds"
     ]

@@ -1,0 +1,181 @@
+"""Vantage points: every process that checks the sites records them under its name, chosen once
+when it starts (:func:`use`). Each vantage keeps its own strikes and last answer per site; the
+site row holds the team's summary of the live vantages' (``core.outages.team_strikes``: the
+``confirmations`` rule), so everything that reads a site reads the team's view.
+
+:func:`count_round` runs inside the round's one write transaction (:mod:`.rounds`); writers
+take turns, so two vantages storing at the same moment build on each other's counts.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ..core.outages import LIVE, next_down_count, team_strikes
+from ..core.probe import ProbeResult
+from ..core.sites import SiteInfo
+from .engine import executemany
+from .models import UtcField, Vantage, db
+
+NAME_MAX = 40
+
+_chosen: str | None = None
+
+_UPSERT = (
+    "INSERT INTO site_vantage (site_id, vantage_id, down_count, last_seen, last_checked,"
+    " last_status_code, last_error, last_elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (site_id, vantage_id) DO UPDATE SET down_count = excluded.down_count,"
+    " last_seen = excluded.last_seen, last_checked = excluded.last_checked,"
+    " last_status_code = excluded.last_status_code, last_error = excluded.last_error,"
+    " last_elapsed_ms = excluded.last_elapsed_ms"
+)
+
+
+def use(name: str | None) -> None:
+    """This process's vantage name from now on (None: back to the default, the host name)."""
+    global _chosen
+    _chosen = name
+
+
+def current() -> str:
+    """The name this process records its checks under."""
+    return _chosen or default_name()
+
+
+def default_name() -> str:
+    """The machine's host name (what ``team.vantage_name`` gives without option or variable)."""
+    return (socket.gethostname() or "desktop").strip()[:NAME_MAX] or "desktop"
+
+
+def _ms(moment: datetime | None) -> int | None:
+    return UtcField().db_value(moment)
+
+
+def enter(name: str, when: datetime) -> int:
+    """The vantage's id (added at its first round), its last round marked ``when``. Inside the
+    round's write transaction."""
+    when_ms = _ms(when)
+    row = db.execute_sql("SELECT id, last_round_at FROM vantage WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return Vantage.insert(name=name, last_round_at=when_ms).execute()
+    vantage_id, last = row
+    if last is None or last < when_ms:  # a slow round ending after a later one keeps the later
+        db.execute_sql("UPDATE vantage SET last_round_at = ? WHERE id = ?", (when_ms, vantage_id))
+    return vantage_id
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A round's strikes: this vantage's own and the team's (the site row's) per site."""
+
+    own: dict[int, int]
+    team: dict[int, int]
+    failing: frozenset[int]  # the sites some live vantage sees failing
+
+
+def count_round(
+    vantage_id: int,
+    when: datetime,
+    results: Mapping[int, ProbeResult],
+    good_codes: Sequence[int],
+    stored: Mapping[int, int],
+    confirmations: int,
+    strikes: int,
+) -> Counted:
+    """Count this vantage's checks (``results``, by site id) into its own rows, then each site's
+    team summary from the live vantages' rows. ``stored`` is each site's down count as the
+    site row has it: a vantage's first count of a site no vantage has counted yet starts there,
+    so an upgraded single desktop keeps its strikes."""
+    when_ms = _ms(when)
+    since = when_ms - int(LIVE.total_seconds() * 1000)
+    mine: dict[int, tuple[int, int | None]] = {}
+    others: dict[int, list[int]] = defaultdict(list)
+    cursor = db.execute_sql(
+        "SELECT sv.site_id, sv.vantage_id, sv.down_count, sv.last_seen FROM site_vantage sv"
+        " JOIN vantage v ON v.id = sv.vantage_id WHERE v.last_round_at > ? OR v.id = ?",
+        (since, vantage_id),
+    )
+    for site_id, row_vantage, down_count, last_seen in cursor:
+        if row_vantage == vantage_id:
+            mine[site_id] = (down_count, last_seen)
+        else:
+            others[site_id].append(down_count)
+    new = [site_id for site_id in results if site_id not in mine]
+    if new:
+        mine.update(_first_counts(new, stored))
+    own: dict[int, int] = {}
+    team: dict[int, int] = {}
+    failing = set()
+    upserts = []
+    good = list(good_codes)
+    for site_id, result in results.items():
+        count, last_seen = mine[site_id]
+        answered = result.is_good(good)
+        count = next_down_count(count, answered)
+        if answered:
+            last_seen = when_ms
+        own[site_id] = count
+        team[site_id], seen_failing = team_strikes(
+            [count, *others.get(site_id, ())], confirmations, strikes
+        )
+        if seen_failing:
+            failing.add(site_id)
+        upserts.append(
+            (
+                site_id,
+                vantage_id,
+                count,
+                last_seen,
+                when_ms,
+                result.status_code,
+                result.error,
+                result.elapsed_ms,
+            )
+        )
+    executemany(_UPSERT, upserts)
+    return Counted(own, team, frozenset(failing))
+
+
+def _first_counts(
+    site_ids: list[int], stored: Mapping[int, int]
+) -> dict[int, tuple[int, int | None]]:
+    """Where a vantage starts counting sites it has no row for: a site that no vantage has
+    counted yet (a database from before vantages) at its stored count and last seen; else 0."""
+    counted = {row[0] for row in db.execute_sql("SELECT DISTINCT site_id FROM site_vantage")}
+    first = {site_id for site_id in site_ids if site_id not in counted}
+    seen: dict[int, int | None] = {}
+    if first:
+        seen = dict(db.execute_sql("SELECT id, last_seen FROM site").fetchall())
+    return {
+        site_id: (stored.get(site_id, 0), seen.get(site_id)) if site_id in first else (0, None)
+        for site_id in site_ids
+    }
+
+
+def own_view(sites: Sequence[SiteInfo], name: str | None = None) -> list[SiteInfo]:
+    """``sites`` as this vantage (``name``, default :func:`current`) saw them: its own failures
+    in a row and its own last check, which is what its fast lane retries. A site no vantage
+    has counted yet (a database from before vantages, or not stored at all) is as given."""
+    cursor = db.execute_sql(
+        "SELECT site.id, mine.down_count, mine.last_checked,"
+        " EXISTS (SELECT 1 FROM site_vantage other WHERE other.site_id = site.id)"
+        " FROM site LEFT JOIN site_vantage mine ON mine.site_id = site.id"
+        " AND mine.vantage_id = (SELECT id FROM vantage WHERE name = ?)",
+        (name or current(),),
+    )
+    field = UtcField()
+    seen = {
+        site_id: (down_count or 0, field.python_value(last_checked))
+        for site_id, down_count, last_checked, counted in cursor
+        if counted
+    }
+    return [
+        replace(site, down_count=seen[site.site_id][0], last_checked=seen[site.site_id][1])
+        if site.site_id in seen
+        else site
+        for site in sites
+    ]
