@@ -40,6 +40,8 @@ class Listener:
         self._url = url
         # libpq ignores connect_timeout on a non-blocking connection: connect() keeps its own
         self._params = {k: v for k, v in params.items() if k != "connect_timeout"}
+        if self._params.get("application_name") == "djamon-desktop":  # ours, not the URL's
+            self._params["application_name"] = "djamon-desktop listener"
         self._wake = [] if wake is None else [wake]
         self._conn = None
 

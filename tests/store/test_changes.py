@@ -178,6 +178,8 @@ def test_a_listener_whose_connection_the_server_ended_says_so_and_listens_again(
     listening, pg_server, team
 ):
     pid = listening.backend_pid
+    named = pg_server.sql(f"SELECT application_name FROM pg_stat_activity WHERE pid = {pid}")
+    assert named == "djamon-desktop listener"  # as an administrator sees it
     assert pg_server.sql(f"SELECT pg_terminate_backend({pid})") == "t"
     with pytest.raises(DatabaseUnreachable) as caught:
         listening.wait(5)
