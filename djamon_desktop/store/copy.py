@@ -57,6 +57,11 @@ def copy_to(url: str, progress: Progress | None = None) -> Copied:
     url = engine.check_url(url)
     source = db.obj
     copied = Copied(engine.shown(url))
+    if isinstance(source, TeamDatabase) and _same(source.database, url):
+        raise UserError(
+            f"copy-database: {copied.url} is the database in use, the copy's source; run "
+            "copy-database before choosing the team database"
+        )
     tables = [t for t in source.get_tables() if t not in _SKIPPED]
     try:
         _probe(url, tables)  # a used database is refused before a migration touches it
@@ -98,6 +103,17 @@ def _refused(copied: Copied, table: str, exc: BaseException | None) -> str:
         f"copy-database:{where} the target refused a row ({_line(exc)}); "
         f"nothing was copied to {copied.url}"
     )
+
+
+def _same(one: str, other: str) -> bool:
+    """Whether two URLs name the same database (host, port and name)."""
+    from psycopg2.extensions import parse_dsn
+
+    def where(url: str) -> tuple[str, str, str]:
+        params = parse_dsn(url)
+        return params.get("host", ""), params.get("port", "5432"), params.get("dbname", "")
+
+    return where(one) == where(other)
 
 
 def _lost_connection(exc: BaseException | None) -> bool:

@@ -158,6 +158,8 @@ def test_a_row_the_target_refuses_mid_copy_leaves_it_empty(
 
 def test_from_one_team_database_to_another(history, run, team_url, pg_server):
     assert run("copy-database", team_url).code == 0
+    itself = run("--database", team_url, "copy-database", team_url)
+    assert itself.code == 2 and "is the database in use" in itself.err
     other = pg_server.fresh_database()
     try:
         again = run("--database", team_url, "copy-database", other)
