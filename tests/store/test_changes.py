@@ -17,7 +17,7 @@ from djamon_desktop.store import changes, editing, maintenance
 from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.engine import DatabaseUnreachable, connect_params, writing
 from djamon_desktop.store.history import meta_set
-from djamon_desktop.store.models import SiteGroup, db
+from djamon_desktop.store.models import SiteGroup
 from djamon_desktop.store.settings import save_settings
 
 from ..postgres import PASSWORD
@@ -47,12 +47,11 @@ def heard_within(listener, seconds: float) -> tuple[int, float]:
 def test_a_committed_change_reaches_a_listener_on_another_connection_within_a_second(listening):
     started = time.monotonic()
     editing.save_site("Shop", {"title": "Cart", "url": "http://127.0.0.1:9/cart"})
-    committed = time.monotonic()
-    count, waited = heard_within(listening, 5)
+    count, _ = heard_within(listening, 5)
+    took = time.monotonic() - started
     assert count == 1
-    print(f"notice heard {1000 * waited:.1f} ms after the commit returned")
-    assert time.monotonic() - started < 1.0
-    assert committed - started < 1.0
+    print(f"from the write's start to the notice heard: {1000 * took:.1f} ms")
+    assert took < 1.0
 
 
 def test_a_rolled_back_transaction_tells_nobody(listening):
@@ -208,4 +207,3 @@ def test_sqlite_data_version_moves_when_another_connection_commits(data_dir):
         assert changes.data_version() != before
     finally:
         close_database()
-    assert db.obj is not None
