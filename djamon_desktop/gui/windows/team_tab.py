@@ -224,8 +224,11 @@ class TeamFields(QObject):
             differs = differs or wanted != team.in_use.vantage
         self.restart_button.hide()
         if overridden:
-            chosen = " and ".join(dict.fromkeys(overridden))
-            self.in_use.setText(f"{words} — chosen by {chosen}, which win over the choice below.")
+            chosen = list(dict.fromkeys(overridden))
+            verb = "wins" if len(chosen) == 1 else "win"
+            self.in_use.setText(
+                f"{words} — chosen by {' and '.join(chosen)}, which {verb} over the choice below."
+            )
         elif differs:
             self.in_use.setText(f"{words}. The choice below is used from the next start.")
             self.restart_button.setVisible(self._restart is not None)
