@@ -191,7 +191,9 @@ def _overview(
     if failing:
         worst = max(failing, key=lambda s: s.down_count)
         more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
-        return Overview(WARNING, f"{worst.title} failing: {failure_words(worst.down_count)}{more}")
+        # a count of 0 while failing: some vantage sees it fail, too few to call it down
+        words = failure_words(worst.down_count) if worst.down_count else "not confirmed yet"
+        return Overview(WARNING, f"{worst.title} failing: {words}{more}")
     checked = [s for s in active if s.state == "up"]
     if not checked:
         return Overview(IDLE, "Waiting for the first round")

@@ -45,6 +45,12 @@ def test_failing_without_outage_is_amber_with_the_ordinal():
     assert (ov.state, ov.text) == ("warning", "Files failing: 2nd failure in a row")
 
 
+def test_failing_for_too_few_vantages_with_one_strike_says_so():
+    # strikes 1, confirmations 2: one vantage sees it fail, the team count stays 0
+    ov = overview([UP, SiteAtGlance("Files", True, "warning", 0)], None, True)
+    assert (ov.state, ov.text) == ("warning", "Files failing: not confirmed yet")
+
+
 def test_open_outage_is_red_and_says_since_when(monkeypatch):
     monkeypatch.setenv("TZ", "UTC")
     import time
