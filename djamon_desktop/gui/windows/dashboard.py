@@ -353,11 +353,13 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         sites: list[SiteInfo],
         hidden: set[int] = frozenset(),
         uptime: dict | None = None,
+        vantages: dict | None = None,
     ) -> None:
         """Rebuild the tree; ``groups`` is every (id, title) in order, ``hidden`` sites are
         waiting to be deleted (their undo is still offered), ``uptime`` is each site's 24 h
-        uptime (an object with ``text()`` and ``percent``)."""
-        self._shown = Shown(groups, sites, set(hidden), uptime or {})
+        uptime (an object with ``text()`` and ``percent``), ``vantages`` what each live vantage
+        sees of each site."""
+        self._shown = Shown(groups, sites, set(hidden), uptime or {}, vantages or {})
         self.show_certificates([s for s in sites if s.site_id not in self._shown.hidden])
         self._redraw()
 

@@ -1,12 +1,17 @@
 """The dashboard's table: its columns and the tree items that show a group (its warning and
-error counts) and a site (its state, uptime, last answer...), with the keys they sort by."""
+error counts) and a site (its state, how each vantage sees it, uptime, last answer...), with the
+keys they sort by. The Vantages column shows only while more than one vantage is live (a team
+database), so a desktop on its own sees nothing new."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QFont
@@ -23,6 +28,7 @@ COLUMNS = [
     "Site",
     "Priority",
     "State",
+    "Vantages",
     "Uptime 24 h",
     "Last seen",
     "Last answer",
@@ -33,6 +39,15 @@ COLUMNS = [
 SITE_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ORDER = {"down": 0, "warning": 1, "up": 2, "maintenance": 3, "unknown": 3, "inactive": 4}
+VANTAGES = COLUMNS.index("Vantages")
+#: how the Vantages cell counts each vantage's state, in this order
+VANTAGE_WORDS = {
+    "up": "up",
+    "warning": "failing",
+    "down": "down",
+    "maintenance": "in maintenance",
+    "unknown": "not checked",
+}
 
 
 class SortableItem(QTreeWidgetItem):
@@ -64,6 +79,38 @@ def response_text(site: SiteInfo) -> str:
     if site.last_error:
         return ""
     return "<1 ms" if site.last_elapsed_ms < 1 else f"{site.last_elapsed_ms:.0f} ms"
+
+
+class VantageView(Protocol):
+    """What one vantage sees of a site (``queries.VantageState``)."""
+
+    state: str
+    down_count: int
+    last_checked: datetime | None
+
+
+def vantages_text(seen: Mapping[str, VantageView]) -> str:
+    """How many live vantages see the site how: ``2 up, 1 failing``. ``seen``: each vantage's
+    view by name (``state``, ``down_count``, ``last_checked``)."""
+    counts = Counter(view.state for view in seen.values())
+    return ", ".join(f"{counts[s]} {w}" for s, w in VANTAGE_WORDS.items() if counts[s])
+
+
+def vantages_tip(seen: Mapping[str, VantageView]) -> str:
+    """One line a live vantage: its name, state, failures in a row and last check."""
+    lines = []
+    for name, view in seen.items():
+        state = VANTAGE_WORDS.get(view.state, view.state)
+        count = view.down_count
+        failures = f" ({failure_words(count)})" if count else ""
+        checked = local_text(view.last_checked)
+        lines.append(f"{name}: {state}{failures}, last check {checked}")
+    return "\n".join(lines) or "No live vantage has checked it yet"
+
+
+def several_vantages(vantages: Mapping[int, Mapping[str, VantageView]]) -> bool:
+    """Whether more than one vantage is live (the Vantages column has something to say)."""
+    return len({name for seen in vantages.values() for name in seen}) > 1
 
 
 def cert_text(site: SiteInfo) -> str:
@@ -140,9 +187,17 @@ def group_item(
 
 
 def site_item(
-    site: SiteInfo, position: int, uptime, brushes: RowBrushes, bold: QFont
+    site: SiteInfo,
+    position: int,
+    uptime,
+    brushes: RowBrushes,
+    bold: QFont,
+    seen: Mapping[str, VantageView] | None = None,
 ) -> SortableItem:
-    """A site's row; ``uptime`` is its 24 h uptime (``text()`` and ``percent``) or None."""
+    """A site's row; ``uptime`` is its 24 h uptime (``text()`` and ``percent``) or None,
+    ``seen`` each live vantage's view of it by name."""
+    seen = seen or {}
+    views = Counter(view.state for view in seen.values())
     state = site.state if site.active else "inactive"
     last = "-" if site.last_checked is None else answer_text(site.last_status_code, site.last_error)
     item = SortableItem(
@@ -150,6 +205,7 @@ def site_item(
             site.title,
             site.priority,
             state,
+            vantages_text(seen),
             uptime.text() if uptime is not None else "-",
             local_text(site.last_seen),
             last,
@@ -165,6 +221,7 @@ def site_item(
         site.title.casefold(),
         PRIORITY_NAMES.index(site.priority),
         STATE_ORDER.get(state, 3),
+        (-views["down"], -views["warning"], -views["up"]),  # most vantages seeing it fail first
         math.inf if percent is None else percent,
         site.last_seen.timestamp() if site.last_seen else -math.inf,
         last,
@@ -186,6 +243,7 @@ def site_item(
         item.setFont(1, bold)
     cert = COLUMNS.index("Certificate")
     item.setToolTip(cert, cert_tip(site))
+    item.setToolTip(VANTAGES, vantages_tip(seen))
     if site.cert_expiring:  # a warning: the row keeps its state's colour, the cell stands out
         item.setText(cert, f"⚠ {cert_text(site)}")
         item.setToolTip(2, cert_tip(site))
@@ -250,12 +308,14 @@ def filter_tree(tree: QTreeWidget, needle: str) -> tuple[int, int]:
 @dataclass
 class Shown:
     """What the table shows: every (id, title) of the groups in order, the sites, the sites
-    hidden while their delete can be undone, and each site's 24 h uptime."""
+    hidden while their delete can be undone, each site's 24 h uptime, and what each live
+    vantage sees of each site (``queries.vantage_states``)."""
 
     groups: list[tuple[int, str]]
     sites: list[SiteInfo]
     hidden: set[int]
     uptime: dict
+    vantages: dict = field(default_factory=dict)
 
 
 def fill_tree(
@@ -270,6 +330,7 @@ def fill_tree(
     bold = tree.font()
     bold.setBold(True)
     tree.clear()
+    tree.setColumnHidden(VANTAGES, not several_vantages(shown.vantages))
     by_group: dict[str, list[SiteInfo]] = {}
     for site in shown.sites:
         if site.site_id not in shown.hidden:
@@ -282,7 +343,8 @@ def fill_tree(
         if selected == (None, group_id):
             current = group
         for row, site in enumerate(members):
-            item = site_item(site, row, shown.uptime.get(site.site_id), brushes, bold)
+            uptime, seen = shown.uptime.get(site.site_id), shown.vantages.get(site.site_id)
+            item = site_item(site, row, uptime, brushes, bold, seen)
             group.addChild(item)
             if selected[0] == site.site_id:
                 current = item
