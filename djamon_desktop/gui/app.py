@@ -31,7 +31,7 @@ from .help import open_readme, show_about
 from .icons import app_icon
 from .notify import Notifier
 from .poller import Poller, utc_now
-from .process import install_error_dialog, quit_on_sigterm
+from .process import install_error_dialog, quit_on_sigterm, start_again
 from .registry import WindowRegistry
 from .single import InstanceServer
 from .transfer import Transfer
@@ -48,7 +48,9 @@ class App(QObject):
         super().__init__()
         self.data_dir = data_dir
         self.clock = clock
-        self.windows = WindowRegistry(data_dir, self.refresh, self._wire_dashboard, self._rearm)
+        self.windows = WindowRegistry(
+            data_dir, self.refresh, self._wire_dashboard, self._rearm, self.restart
+        )
         self.editing = Editing(
             self.refresh, self._status, lambda: self.windows.dashboard, self.windows.close_site
         )
@@ -61,6 +63,7 @@ class App(QObject):
         self.sandbox_failed: list[str] = []  # while connectivity is lost
         self._open_outage: int | None = None
         self._quitting = False
+        self.restarting = False  # quit to start again (the Team tab's Restart)
         self._disposed = False
 
         self.notifier.clicked.connect(self.open_outage_or_list)
@@ -136,9 +139,16 @@ class App(QObject):
             # A round (or an import) still running. Its storing is one transaction, so leaving
             # now loses at most that; Qt would abort on a thread still running at exit.
             log.warning("quitting with a round or an import still running")
+            if self.restarting:
+                start_again()
             logging.shutdown()
             os._exit(0)
         QApplication.quit()
+
+    def restart(self) -> None:
+        """Quit, then start again with the same command (a new database choice is used)."""
+        self.restarting = True
+        self.quit()
 
     def quit_windows(self) -> None:
         """Finish what the user asked for (pending deletes) and save every window's geometry."""
@@ -269,7 +279,8 @@ class App(QObject):
                 if g.group_id not in hidden_groups
             ]
             day = history.uptimes(self.clock(), 24)
-            w.dashboard.show_sites(groups, sites, self.editing.hidden("site"), day)
+            seen = queries.vantage_states(sites, settings["strikes"], self.clock())
+            w.dashboard.show_sites(groups, sites, self.editing.hidden("site"), day, seen)
             w.dashboard.show_overview(ov.text)
             w.dashboard.show_connectivity(
                 None
@@ -361,6 +372,9 @@ def run(data_dir: Path) -> int:
     app.start()
     code = qapp.exec()
     instance.close()
+    restarting = app.restarting
     del app, instance
     gc.collect()  # free Qt objects held in cycles now, not after QApplication is gone
+    if restarting:
+        start_again()
     return code
