@@ -114,10 +114,11 @@ class PostgresServer:
         )  # fmt: skip
         return done.stdout.strip()
 
-    def fresh_database(self) -> str:
-        """A new empty database; its URL (with the password)."""
+    def fresh_database(self, template: str = "template1") -> str:
+        """A new database, empty unless copied from ``template`` (a database nobody is connected
+        to); its URL (with the password)."""
         name = "t_" + uuid.uuid4().hex[:12]
-        self.sql(f"CREATE DATABASE {name}")
+        self.sql(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:

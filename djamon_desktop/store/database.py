@@ -227,6 +227,8 @@ def _migrate(path: Path | str) -> None:
             f"database {shown} was written by a newer djamon-desktop (schema {found}; this "
             f"version knows up to {LATEST}); install the newer version or use another data folder"
         )
+    if found == LATEST:
+        return  # up to date: no writer's turn taken (every command opens the database)
     if 0 < found < LATEST and not team:
         _backup(Path(path), found)
     for version, step in STEPS:

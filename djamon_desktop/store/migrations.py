@@ -61,9 +61,11 @@ def _serials_past_copied_ids(db: Database) -> None:
     rebuilt with ``INSERT ... SELECT id, ...`` keeps its ids, and a sequence does not move for
     ids given; SQLite takes the next id from the table itself)."""
     serials = db.execute_sql(
-        "SELECT table_name, column_name FROM information_schema.columns"
-        " WHERE table_schema = current_schema() AND column_default LIKE ?",
-        ("nextval(%",),
+        "SELECT t.relname, a.attname FROM pg_class s"
+        " JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a'"
+        " JOIN pg_class t ON t.oid = d.refobjid"
+        " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+        " WHERE s.relkind = 'S' AND t.relnamespace = current_schema()::regnamespace"
     ).fetchall()
     for table, column in serials:
         db.execute_sql(

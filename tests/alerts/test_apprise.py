@@ -65,6 +65,7 @@ def test_each_url_gets_the_outage_with_the_emails_title_and_body(
     assert len(hooks.delivered("/team")) == 2 and len(hooks.delivered("/ops")) == 2
 
 
+@pytest.mark.usefixtures("engine")
 def test_a_failing_url_is_retried_at_later_rounds_and_holds_no_other_back(
     server, load, run, keyring, hooks, name
 ):
@@ -98,6 +99,7 @@ def test_a_failing_url_is_retried_at_later_rounds_and_holds_no_other_back(
     assert run("outage", code, "--json").json()["notification_sent"] is True
 
 
+@pytest.mark.usefixtures("engine")
 def test_each_url_is_its_own_row_named_by_its_fingerprint(
     server, load, run, keyring, hooks, name, data_dir
 ):
@@ -117,6 +119,7 @@ def test_each_url_is_its_own_row_named_by_its_fingerprint(
     ]
 
 
+@pytest.mark.usefixtures("engine")
 def test_two_senders_at_once_deliver_each_url_once(
     server, load, run, keyring, hooks, name, data_dir
 ):
@@ -218,6 +221,7 @@ def test_alerts_wait_for_the_urls_when_the_keyring_has_none(
     assert code in late["title"]
 
 
+@pytest.mark.usefixtures("engine")
 def test_a_url_taken_out_of_the_keyring_is_kept_with_the_reason(
     server, load, run, keyring, hooks, name
 ):
@@ -268,6 +272,7 @@ def test_urls_that_keep_failing_slowly_never_starve_the_others(
         silent.close()
 
 
+@pytest.mark.usefixtures("engine")
 def test_a_certificate_warning_goes_to_every_url_once(
     ca, tmp_path, monkeypatch, load, run, keyring, hooks
 ):

@@ -4,10 +4,15 @@ the mail server is away; none when cert_warning_days is 0 or the expiry is far o
 
 from __future__ import annotations
 
+import pytest
+
 from djamon_desktop.store.models import Alert, Outage
 
 from ..certs import in_days
 from ..conftest import document, group, opened, site
+
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 def setup(load, mail, *sites, **settings):

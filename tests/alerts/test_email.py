@@ -17,6 +17,7 @@ def setup_sites(load, server, name, mail, strikes=2, **settings):
     load(payments(server, name, message, strikes=strikes, email=mail.settings(), **settings))
 
 
+@pytest.mark.usefixtures("engine")
 def test_opening_mail_names_the_outage_and_arrives_once(server, load, run, mail, name):
     server.switch[name] = 503
     setup_sites(load, server, name, mail)
@@ -41,6 +42,7 @@ def test_opening_mail_names_the_outage_and_arrives_once(server, load, run, mail,
     assert len(mail.inbox) == 1
 
 
+@pytest.mark.usefixtures("engine")
 def test_mail_server_down_at_recovery_then_back_exactly_one_mail(server, load, run, mail, name):
     server.switch[name] = 500
     setup_sites(load, server, name, mail, strikes=1)
@@ -67,6 +69,7 @@ def test_mail_server_down_at_recovery_then_back_exactly_one_mail(server, load, r
     assert "Alert email (closed): delivered" in run("outage", code).out
 
 
+@pytest.mark.usefixtures("engine")
 def test_no_recovery_mail_when_notify_recovery_is_off(server, load, run, mail, name):
     server.switch[name] = 500
     setup_sites(load, server, name, mail, strikes=1, notify_recovery=False)
@@ -76,6 +79,7 @@ def test_no_recovery_mail_when_notify_recovery_is_off(server, load, run, mail, n
     assert [("RECOVERED" in str(m.message["Subject"])) for m in mail.inbox] == [False]
 
 
+@pytest.mark.usefixtures("engine")
 def test_a_site_joining_sends_nothing_of_its_own(server, load, run, mail, name):
     other = name + "x"
     server.switch[name] = 500
@@ -101,6 +105,7 @@ def test_a_site_joining_sends_nothing_of_its_own(server, load, run, mail, name):
     assert "- A (primary)" in closing and "- B," in closing
 
 
+@pytest.mark.usefixtures("engine")
 def test_wrong_password_is_kept_with_the_reason(server, load, run, mail, keyring, name):
     keyring("smtp_password", "not-the-password")
     server.switch[name] = 500
@@ -192,6 +197,7 @@ def test_missing_password_names_the_keyring_entry(run, load, mail):
     assert "keyring entry smtp_password is not set" in result.err
 
 
+@pytest.mark.usefixtures("engine")
 def test_two_senders_at_once_deliver_once(server, load, run, mail, name, data_dir):
     server.switch[name] = 500
     setup_sites(load, server, name, mail, strikes=1)

@@ -8,6 +8,7 @@ import hmac
 import json
 from urllib.parse import quote, unquote
 
+import pytest
 from oauthlib.oauth1.rfc5849 import signature
 
 from djamon_desktop.alerts.messages import post_length
@@ -64,6 +65,7 @@ def setup(load, server, name, message="Our shop is down; we are on it."):
     )
 
 
+@pytest.mark.usefixtures("engine")
 def test_post_is_signed_and_carries_the_down_message_and_code(server, load, run, xapi, name):
     server.switch[name] = 500
     setup(load, server, name)
@@ -79,6 +81,7 @@ def test_post_is_signed_and_carries_the_down_message_and_code(server, load, run,
     assert run("outage", code, "--json").json()["notification_sent"] is True
 
 
+@pytest.mark.usefixtures("engine")
 def test_503_stays_queued_then_goes_once(server, load, run, xapi, name):
     xapi.answers = [503]
     server.switch[name] = 500

@@ -4,8 +4,13 @@ with certificates expiring in 5 and 60 days."""
 
 from __future__ import annotations
 
+import pytest
+
 from ..certs import iso
 from ..conftest import document, group, site
+
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 def by_title(items):

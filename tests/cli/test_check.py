@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from djamon_desktop.store import queries, rounds
 from djamon_desktop.store.models import Check, Outage
 
 from ..conftest import checks_at_once, document, group, opened, site
 from ..servers import closed_port
+
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 def states(run):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +10,7 @@ import pytest
 
 from djamon_desktop import __version__
 from djamon_desktop.cycle import run_round
+from djamon_desktop.store.models import db
 
 from ..conftest import document, group, opened, site
 
@@ -20,6 +20,7 @@ def test_version(run_process):
     assert (result.code, result.out) == (0, f"djamon-desktop {__version__}\n")
 
 
+@pytest.mark.usefixtures("engine")
 def test_sites_lists_every_site(server, load, run):
     load(
         document(
@@ -72,6 +73,7 @@ def opened_db():
     return opened(resolve_data_dir())
 
 
+@pytest.mark.usefixtures("engine")
 def test_outages_are_paged_25_newest_first(server, load, run):
     ids = make_outages(server, load, 27)
     page1 = run("outages", "--json").json()
@@ -87,6 +89,7 @@ def test_outages_are_paged_25_newest_first(server, load, run):
     assert "Page 2 of 2 (27 outages)." in run("outages", "--page", "2").out
 
 
+@pytest.mark.usefixtures("engine")
 def test_outage_text_shows_duration_in_words(server, load, run):
     name = uuid.uuid4().hex[:8]
     load(
@@ -111,12 +114,14 @@ def test_outage_text_shows_duration_in_words(server, load, run):
     assert by_code == text
 
 
+@pytest.mark.usefixtures("engine")
 def test_no_outages_yet(run):
     assert run("outages", "--json").json() == []
     assert run("outages").out.strip() == "No outages recorded."
     assert run("outage", "current", "--json").out.strip() == "null"
 
 
+@pytest.mark.usefixtures("engine")
 def test_schedule_command(run, load):
     result = run("schedule", "--from", "2026-11-27T16:58:00", "--count", "3", "--json")
     assert result.json() == ["2026-11-27T16:59:00", "2026-11-27T17:00:00", "2026-11-27T17:05:00"]
@@ -186,11 +191,11 @@ def test_data_dir_option_after_the_command(run_process, tmp_path):
     assert (target / "logs").is_dir()
 
 
+@pytest.mark.usefixtures("engine")
 def test_database_from_a_newer_version_is_refused(run_process, data_dir):
     assert run_process("sites").code == 0
-    with sqlite3.connect(data_dir / "djamon.sqlite3") as con:
-        con.execute("UPDATE schema_version SET version = 99")
-    con.close()
+    with opened(data_dir):
+        db.execute_sql("UPDATE schema_version SET version = 99")
     result = run_process("sites")
     assert result.code == 2
     assert "written by a newer djamon-desktop (schema 99" in result.err

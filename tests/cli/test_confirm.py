@@ -17,6 +17,9 @@ from djamon_desktop.store.models import Check, Outage
 
 from ..conftest import document, group, opened, payments, site
 
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 T = datetime(2026, 11, 29, 3, 0, 7, tzinfo=UTC)
 
 

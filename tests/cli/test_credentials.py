@@ -14,6 +14,9 @@ from djamon_desktop import paths
 from ..conftest import document, group, site
 from ..mail import MailServer
 
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 PASSWORD = "hunter2-Pässwörd"
 QUOTED = "hunter2-P%C3%A4ssw%C3%B6rd"
 

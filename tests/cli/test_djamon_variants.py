@@ -13,6 +13,9 @@ from djamon_desktop.store import history
 
 from ..conftest import opened
 
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 VARIANT = str(FIXTURES / "djamon_variant.json")
 AMBIGUOUS = str(FIXTURES / "djamon_ambiguous.json")

@@ -8,6 +8,9 @@ import pytest
 
 from ..conftest import document, group, site
 
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 GOOD = document(
     group(
         "Production",

@@ -14,6 +14,9 @@ from djamon_desktop.store.models import Outage, Site
 
 from ..conftest import document, group, opened, site
 
+#: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
+pytestmark = pytest.mark.usefixtures("engine")
+
 NIGHT = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)
 BACKUP = [{"schedule": "0 2 * * *", "minutes": 60}]  # 02:00 to 03:00, UTC here
 

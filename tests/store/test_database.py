@@ -25,11 +25,14 @@ def path(tmp_path):
     close_database()
 
 
-@pytest.fixture
-def target(database_target, data_dir):
-    """A new database on each engine: the data folder's SQLite file or a team's PostgreSQL."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    yield database_target
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """Where a new, empty database is opened on each engine: a SQLite file, or a team's
+    PostgreSQL database without any table yet (``team_url``)."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("team_url")
+    else:
+        yield tmp_path / "djamon.sqlite3"
     close_database()
 
 
@@ -78,13 +81,13 @@ def test_models_match_the_migrated_tables(target):
     assert Site.select().count() == 0
 
 
-def test_reopening_does_not_migrate_again(target, data_dir):
+def test_reopening_does_not_migrate_again(target, tmp_path):
     open_database(target)
     SiteGroup.create(title="kept", position=1)
     close_database()
     open_database(target)
     assert [g.title for g in SiteGroup.select()] == ["kept"]
-    assert not list(data_dir.glob("*.bak"))
+    assert not list(tmp_path.glob("*.bak"))
 
 
 def test_a_later_step_backs_up_first_and_runs_in_one_transaction(path, monkeypatch):
