@@ -3,11 +3,13 @@ small round of just the failing sites, instead of waiting for the schedule. Pure
 are in the lane, when each is due, and when the next small round runs beside the schedule's.
 
 A site is in the lane while it is active and its last check failed (``down_count`` above 0), as
-stored, whichever process stored it; down sites stay in, so a recovery is seen within
-``retry_seconds`` too. A retry due within :data:`MERGE` of a scheduled round (or after it) waits
-for that round, which checks every active site: no site is checked twice in a second. So does a
-retry that could still be running when the round is due (due within the round's deadline,
-``timeout_seconds``, before it): a retry never holds up the schedule.
+stored by any process of this vantage (the app hands it each site as its own vantage saw it: on a
+team database each desktop retries what fails from where it stands); down sites stay in, so a
+recovery is seen within ``retry_seconds`` too. A retry due within :data:`MERGE` of a scheduled
+round (or after it) waits for that round, which checks every active site: no site is checked
+twice in a second. So does a retry that could still be running when the round is due (due
+within the round's deadline, ``timeout_seconds``, before it): a retry never holds up the
+schedule.
 """
 
 from __future__ import annotations
