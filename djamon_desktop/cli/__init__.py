@@ -102,15 +102,23 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             vantages.use(team.vantage_name(getattr(args, "vantage", None), data_dir))
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    from ..store.database import close_database, open_database
+    from ..store.database import close_database, open_database, reaching
+    from ..store.engine import DatabaseUnreachable
 
-    open_database(team.database_target(getattr(args, "database", None), data_dir))
+    unreachable = None
+    try:
+        open_database(team.database_target(getattr(args, "database", None), data_dir))
+    except DatabaseUnreachable as exc:
+        if args.command is not None:
+            raise
+        unreachable = exc.message  # the app starts grey and keeps trying (gui.poller)
     try:
         if args.command is None:
             from ..gui.app import run
 
-            return run(data_dir)
-        return command(args.command)(args)
+            return run(data_dir, unreachable)
+        with reaching():  # a team database lost on the way: exit 4, nothing half stored
+            return command(args.command)(args)
     finally:
         close_database()
         vantages.use(None)

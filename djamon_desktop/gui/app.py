@@ -19,13 +19,13 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
-from ..core.outages import duration_words
 from ..core.schedule import Schedule, local_zone
-from ..core.status import OpenOutage, SiteAtGlance, listed, overview, plural, unanswered_text
-from ..core.urls import hide_passwords, shown_url
+from ..core.status import OpenOutage, SiteAtGlance, overview, plural, unanswered_text
 from ..store import history, outbox, queries
+from ..store.database import reconnect, shown_target
 from ..store.settings import load_settings
 from . import pausing
+from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
 from .icons import app_icon
@@ -36,6 +36,7 @@ from .registry import WindowRegistry
 from .single import InstanceServer
 from .transfer import Transfer
 from .tray import Tray
+from .unreachable import guarded
 from .watch import DatabaseWatch
 from .windows.dashboard import DashboardWindow
 from .windows.site import site_history
@@ -63,6 +64,7 @@ class App(QObject):
         self.sandbox_failed: list[str] = []  # while connectivity is lost
         self._open_outage: int | None = None
         self._quitting = False
+        self._looked = False  # start's first reading done (put off while unreachable)
         self.restarting = False  # quit to start again (the Team tab's Restart)
         self._disposed = False
 
@@ -83,6 +85,8 @@ class App(QObject):
             (p.next_round, self._next_round),
             (p.next_retry, self.tray.show_retry),
             (p.paused_changed, self.refresh),
+            (p.database_lost, self._database_lost),
+            (p.database_back, self._database_back),
         ]
         for signal_, slot in self._from_poller:
             signal_.connect(slot)
@@ -118,12 +122,16 @@ class App(QObject):
     # -- life ------------------------------------------------------------------------------------
 
     def start(self, first_round: bool = True) -> None:
-        current = queries.find_outage("current")
-        self._open_outage = current.id if current else None
         self.tray.show()
-        self.refresh()
+        self._first_look()  # (a team database that can't be reached yet: once it answers)
         self.watch.start()
         self.poller.start(first_round)
+
+    @guarded
+    def _first_look(self) -> None:
+        current = queries.find_outage("current")
+        self._open_outage, self._looked = (current.id if current else None), True
+        self.refresh()
         if not queries.list_groups():
             self.windows.show_dashboard()  # a first launch: offer to add a site or import
 
@@ -228,6 +236,17 @@ class App(QObject):
 
     # -- what is shown ---------------------------------------------------------------------------
 
+    def _database_lost(self, message: str) -> None:
+        reconnect()  # this thread's connection went too: the next reading connects afresh
+        self.tray.checking = False
+        self.tray.show_unreachable(shown_target())
+        self._status(message)
+
+    def _database_back(self) -> None:
+        self.tray.show_unreachable(None)
+        self.refresh() if self._looked else self._first_look()
+
+    @guarded
     def refresh(self) -> None:
         """Read the database and bring the tray and every open window up to date."""
         settings = load_settings()
@@ -309,29 +328,9 @@ class App(QObject):
         if before is not None:
             ended = queries.find_outage(str(before))
             if ended is not None and ended.end_time is not None:
-                titles = [s.title for s in ended.sites] or ["Every site"]
-                verb = "is" if len(titles) == 1 else "are"
-                self.notifier.notify(
-                    f"{listed(titles)} {verb} back — outage {ended.code} is over",
-                    f"{listed(titles, 5)} {verb} answering again. "
-                    f"The outage lasted {duration_words(ended.seconds_down or 0)}.",
-                    ended.id,
-                    state="up",
-                )
+                self.notifier.notify(*back_message(ended), ended.id, state="up")
         if current is not None:
-            self.notifier.notify(*self._down_message(current), current.id, critical=True)
-
-    @staticmethod
-    def _down_message(current) -> tuple[str, str]:
-        """The title and body of an outage's opening notification, passwords hidden."""
-        titles = [s.title for s in current.sites] or ["A site"]
-        urls = {s.title: s.url for s in queries.list_sites(1)}
-        primary = titles[0]
-        title = f"{listed(titles)} {'is' if len(titles) == 1 else 'are'} down"
-        body = hide_passwords(current.content, urls.values()) or f"{primary} failed its checks."
-        if primary in urls:
-            body += f"\n{shown_url(urls[primary])}"
-        return f"{title} — outage {current.code}", body
+            self.notifier.notify(*down_message(current), current.id, critical=True)
 
     def _status(self, text: str) -> None:
         if self.windows.dashboard is not None:
@@ -346,8 +345,9 @@ class App(QObject):
 # -- running it -----------------------------------------------------------------------------------
 
 
-def run(data_dir: Path) -> int:
-    """Start the tray app for ``data_dir``; returns the exit code."""
+def run(data_dir: Path, unreachable: str | None = None) -> int:
+    """Start the tray app for ``data_dir``; returns the exit code. ``unreachable``: the team
+    database could not be reached at start (why): the app starts grey and keeps trying."""
     from .single import ask_running_instance
 
     # argv[0] names the X11 window class: the same whichever way the app was started
@@ -366,6 +366,8 @@ def run(data_dir: Path) -> int:
         return 0
     instance = InstanceServer(data_dir)
     app = App(data_dir)
+    if unreachable:
+        app.poller.lost(unreachable)
     instance.show_requested.connect(app.windows.show_dashboard)
     install_error_dialog(app)
     keep = quit_on_sigterm(app)  # noqa: F841 - must live as long as the loop

@@ -11,6 +11,12 @@ refresh (:meth:`Poller.track`), so a failure stored by any process of this vanta
 same timer then also wakes for the failing sites' retries, each a small round of just those sites
 (``run_cycle(clock, only=...)``). A retry due within a second of a scheduled round merges into
 it, and a scheduled round that comes due while a retry runs starts as soon as the retry ends.
+
+A team database that can't be reached (``DatabaseUnreachable``: a round, or the App's own
+reading, found it down, refusing the login or restarting) is told apart from a failed round:
+``database_lost``. From then on the UI thread asks the database nothing (a query could wait the
+whole connect timeout): the timer only has the worker try it again every few seconds, and
+``database_back`` says when it answers; a round missed meanwhile then runs at once.
 """
 
 from __future__ import annotations
@@ -26,12 +32,15 @@ from ..core.maintenance import Pause
 from ..core.sites import SiteInfo
 from ..cycle import run_cycle, utc_now
 from ..errors import UserError
+from ..store.database import reach, reaching
+from ..store.engine import DatabaseUnreachable
 from ..store.maintenance import global_pause, pause_everything, resume_everything
 from ..store.vantages import own_view
 
 log = logging.getLogger(__name__)
 
 MAX_WAIT = timedelta(minutes=1)
+RETRY_UNREACHABLE_MS = 5000  # while the team database can't be reached: how often to try it
 
 __all__ = ["Poller", "RoundWorker", "utc_now"]  # utc_now: the one real clock, the App's default
 
@@ -41,7 +50,7 @@ class RoundWorker(QObject):
     every active site or (``only``) of the fast lane's sites."""
 
     finished = Signal(object, object)  # CycleReport, its list[Delivery]
-    failed = Signal(str)
+    failed = Signal(str, bool)  # the one line saying why; True: the team database can't be reached
 
     def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__()
@@ -50,15 +59,39 @@ class RoundWorker(QObject):
     @Slot(object)
     def run(self, only: Collection[int] | None = None) -> None:
         try:
-            report = run_cycle(self._clock, only)
+            with reaching():
+                report = run_cycle(self._clock, only)
+        except DatabaseUnreachable as exc:
+            self.failed.emit(exc.message, True)
+            return
         except UserError as exc:
-            self.failed.emit(exc.message)
+            self.failed.emit(exc.message, False)
             return
         except Exception as exc:
             log.exception("the round failed")
-            self.failed.emit(f"the round failed: {type(exc).__name__}: {exc}")
+            self.failed.emit(f"the round failed: {type(exc).__name__}: {exc}", False)
             return
         self.finished.emit(report, report.deliveries)
+
+
+class DatabaseTry(QObject):
+    """Lives on the worker thread beside the RoundWorker (never at the same time as a round):
+    tries the team database again while it can't be reached."""
+
+    unreachable = Signal(str)  # still not: the one line saying why
+    reached = Signal()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            reach()  # a connection of this thread's own, made afresh
+        except DatabaseUnreachable as exc:
+            self.unreachable.emit(exc.message)
+        except Exception as exc:  # a newer schema, say: still no database to show
+            log.exception("trying the database again failed")
+            self.unreachable.emit(f"the database can't be used: {type(exc).__name__}: {exc}")
+        else:
+            self.reached.emit()
 
 
 class Poller(QObject):
@@ -68,7 +101,10 @@ class Poller(QObject):
     next_round = Signal(object)  # aware datetime, or None
     next_retry = Signal(object)  # when a failing site is checked next (aware datetime), or None
     paused_changed = Signal()
+    database_lost = Signal(str)  # the team database can't be reached (each failed try says why)
+    database_back = Signal()  # ... and answers again
     _kick = Signal(object)  # None: every active site; else the site ids of a fast-lane round
+    _try = Signal()
 
     def __init__(
         self,
@@ -89,6 +125,9 @@ class Poller(QObject):
         self._round_seconds = 0.0  # a round's deadline: a retry that would overlap one waits
         self._tried: dict[int, datetime] = {}  # when a round of ours last started with each
         self._retry: fastlane.Retry | None = None
+        self._lost: str | None = None  # why the team database can't be reached, while it can't
+        self._trying = False  # the worker is trying the database (not running a round)
+        self.retry_unreachable_ms = RETRY_UNREACHABLE_MS
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._wake)
@@ -96,9 +135,14 @@ class Poller(QObject):
         self._thread.setObjectName("djamon-rounds")
         self._worker = worker or RoundWorker(clock)
         self._worker.moveToThread(self._thread)
+        self._tries = DatabaseTry()
+        self._tries.moveToThread(self._thread)
         self._kick.connect(self._worker.run)
+        self._try.connect(self._tries.run)
         self._worker.finished.connect(self._finished)
         self._worker.failed.connect(self._failed)
+        self._tries.unreachable.connect(self._unreachable)
+        self._tries.reached.connect(self._reached)
 
     # -- control ---------------------------------------------------------------------------------
 
@@ -159,7 +203,7 @@ class Poller(QObject):
         self._retry_seconds, self._round_seconds = retry_seconds, round_seconds
         kept = {site.site_id for site in self._failing}
         self._tried = {i: when for i, when in self._tried.items() if i in kept}
-        if self._started and not self._busy and not self._stopping:
+        if self._started and not self._busy and not self._stopping and self._lost is None:
             self._set_timer(self._clock())
 
     def pause(self, until: datetime | None) -> None:
@@ -178,6 +222,9 @@ class Poller(QObject):
     def arm(self) -> None:
         """Set the timer for the next round time (or a minute, whichever is sooner)."""
         if self._stopping:
+            return
+        if self._lost is not None:  # nothing is read until the database answers again
+            self._timer.start(self.retry_unreachable_ms)
             return
         now = self._clock()
         try:
@@ -201,6 +248,13 @@ class Poller(QObject):
     @Slot()
     def _wake(self) -> None:
         now = self._clock()
+        if self._lost is not None:
+            if self._due is not None and now >= self._due:
+                self._owed = True  # it runs as soon as the database answers
+            if not self._busy and not self._stopping:
+                self._busy = self._trying = True
+                self._try.emit()
+            return
         pause = global_pause()  # once per wake
         if pause is not None and pause.until is not None and now >= pause.until:
             self.resume()
@@ -220,6 +274,9 @@ class Poller(QObject):
             self.arm()
 
     def _next(self) -> None:
+        if self._lost is not None:
+            self.arm()  # the next try
+            return
         if self._owed and not self.paused and self.run_now():
             return
         self._owed = False
@@ -228,11 +285,47 @@ class Poller(QObject):
     @Slot(object, object)
     def _finished(self, report, deliveries) -> None:
         self._busy = False
+        self._back()
         self.round_finished.emit(report, deliveries)
         self._next()
 
-    @Slot(str)
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, unreachable: bool = False) -> None:
+        if unreachable:
+            self._unreachable(message)
+            return
         self._busy = False
         self.round_failed.emit(message)
         self._next()
+
+    # -- a team database that can't be reached -------------------------------------------------
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why the team database can't be reached, while it can't (the UI reads nothing then)."""
+        return self._lost
+
+    def lost(self, message: str) -> None:
+        """The team database can't be reached (the App's own reading found it so, or a round):
+        grey until a try gets through, every ``retry_unreachable_ms``."""
+        self._lost = message
+        self.database_lost.emit(message)
+        if self._started and not self._busy:
+            self.arm()
+
+    @Slot(str)
+    def _unreachable(self, message: str) -> None:
+        if not self._trying:
+            self._owed = True  # the round that failed runs again once the database answers
+        self._busy = self._trying = False
+        self.lost(message)
+
+    @Slot()
+    def _reached(self) -> None:
+        self._busy = self._trying = False
+        self._back()
+        self._next()
+
+    def _back(self) -> None:
+        if self._lost is not None:
+            self._lost = None
+            self.database_back.emit()

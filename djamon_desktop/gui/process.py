@@ -25,6 +25,13 @@ def install_error_dialog(app: App) -> None:
     """An unexpected exception becomes a readable dialog and a log entry; the tray stays."""
 
     def show(kind, value, tb) -> None:
+        if threading.current_thread() is threading.main_thread() and value is not None:
+            from ..store.database import lost_connection
+
+            lost = lost_connection(value)  # the team database went: grey, not an error
+            if lost is not None:
+                app.poller.lost(lost.message)
+                return
         log.error("unexpected error", exc_info=(kind, value, tb))
         try:
             box = QMessageBox(

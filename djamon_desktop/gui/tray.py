@@ -1,6 +1,7 @@
 """The tray icon: its colour and shape say the state, its tooltip says it in words, and its menu
 is rebuilt each time it opens. While a failing site waits for its retry (the fast lane), both
-count down to it: ``Payments failing: 1st failure in a row — retrying in 12 s``."""
+count down to it: ``Payments failing: 1st failure in a row — retrying in 12 s``. While the team
+database can't be reached the icon is grey and both say so, whatever was last read."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from ..core.status import DOWN, WARNING, Overview, retry_words
+from ..core.status import DOWN, IDLE, WARNING, Overview, retry_words
 from ..cycle import utc_now
 from .icons import state_icon
 
@@ -45,6 +46,7 @@ class Tray(QObject):
         self.checking = False
         self.connectivity_lost = False
         self.next_round: datetime | None = None
+        self.unreachable: str | None = None  # the team database (shown URL) while unreachable
         self.show_overview(self.overview)
         self.rebuild_menu()
 
@@ -56,8 +58,13 @@ class Tray(QObject):
 
     def show_overview(self, overview: Overview) -> None:
         self.overview = overview
-        self.icon.setIcon(state_icon(overview.state))
+        self.icon.setIcon(state_icon(IDLE if self.unreachable else overview.state))
         self._show_text()
+
+    def show_unreachable(self, shown_url: str | None) -> None:
+        """The team database can't be reached (its URL, password as ***), or (None) it can."""
+        self.unreachable = shown_url
+        self.show_overview(self.overview)
 
     def show_retry(self, when: datetime | None) -> None:
         """A failing site's next check (the poller's fast lane), or None when no site fails."""
@@ -70,6 +77,8 @@ class Tray(QObject):
 
     def status_text(self) -> str:
         """The overview in words, with the countdown to the next retry while a site fails."""
+        if self.unreachable:
+            return f"database unreachable: {self.unreachable}"
         text = self.overview.text
         if self.retry_at is not None and self.overview.state in (WARNING, DOWN):
             text += f" — {retry_words((self.retry_at - self.clock()).total_seconds())}"
@@ -102,9 +111,11 @@ class Tray(QObject):
         check = self._add(menu, "Check now", self.check_now.emit)
         check.setEnabled(not self.checking)
         if self.paused:
-            self._add(menu, "Resume monitoring", self.resume.emit)
+            resume = self._add(menu, "Resume monitoring", self.resume.emit)
+            resume.setEnabled(not self.unreachable)  # the pause is stored in the database
         else:
             pause = menu.addMenu("Pause monitoring")
+            pause.setEnabled(not self.unreachable)
             self._add(pause, "For 1 hour", lambda: self.pause.emit(timedelta(hours=1)))
             self._add(pause, "Until I resume", lambda: self.pause.emit(None))
         menu.addSeparator()

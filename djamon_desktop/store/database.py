@@ -151,6 +151,8 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
         return exc
     if not (engine.is_team() and _connection_failed(exc)):
         return None
+    while exc.__context__ is not None and _connection_failed(exc.__context__):
+        exc = exc.__context__  # the reason, not the rollback's "connection already closed"
     url = db.obj.database
     reconnect()
     log.warning("database %s can't be reached: %s", engine.shown(url), _first_line(exc))
