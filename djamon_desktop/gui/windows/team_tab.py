@@ -29,6 +29,7 @@ from ... import secrets, team
 from ...errors import UserError
 from ...paths import database_path
 from ...store import engine
+from ...store.engine import DatabaseUnreachable
 from ...store.reach import database_in_use, try_team
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
@@ -54,6 +55,7 @@ VANTAGE_HELP = (
     "it is, and keeps its own failure count."
 )
 TESTING = "Connecting…"
+REACH = " can't be reached: "  # what a DatabaseUnreachable's one line says before the reason
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -119,11 +121,10 @@ class TeamFields(QObject):
         self.busy.setMaximumWidth(90)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        form.addRow("", self._line(self.test_button, self.busy))
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
         self.test_result.hide()
-        form.addRow("", self.test_result)
+        form.addRow("", self._line(self.test_button, self.busy, self.test_result))
         self.vantage = QLineEdit()
         self.vantage.setToolTip(VANTAGE_HELP)
         self.vantage.setPlaceholderText(f"empty: the host name ({team.default_vantage()})")
@@ -264,6 +265,11 @@ class TeamFields(QObject):
         def work() -> None:
             try:
                 reached, line = True, try_team(url, password)
+            except DatabaseUnreachable as exc:  # the URL is in the field: the reason is enough
+                reached, line = (
+                    False,
+                    "Not reached: " + (exc.message.partition(REACH)[2] or exc.message),
+                )
             except UserError as exc:
                 reached, line = False, exc.message
             except Exception as exc:  # never let a surprise end the thread silently
