@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests/
 import djamon_desktop  # noqa: E402
-from tests.bench.round import check_round, run, sites_for  # noqa: E402
+from tests.bench.round import run, sites_for  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
 from tests.servers import ManySitesServer  # noqa: E402
 
@@ -51,11 +51,23 @@ def import_sites(env: dict[str, str], folder: Path, doc: dict) -> None:
     run([*APP, "import", str(folder / "bench.json")], env, ok=(0,))
 
 
-def vantage_rounds(envs: list[dict[str, str]], count: int, hung: int) -> list[tuple]:
-    """One round by each environment's ``check`` process, all started at once: each one's
-    (wall, CPU, peak MiB) and the vantage its JSON names."""
+def check_round(env: dict[str, str]) -> tuple:
+    """One ``check`` process: (wall s, CPU s, peak MiB, sites answered, sites timed out). A
+    machine too busy for all the checks of a round shows as timeouts beyond the hung sites."""
+    wall, usage, out = run([*APP, "check", "--json"], env)
+    report = json.loads(out)
+    if report.get("vantage", env["DJAMON_VANTAGE"]) != env["DJAMON_VANTAGE"]:
+        raise SystemExit(f"check stored its round as {report['vantage']!r}")
+    results = report["results"]
+    ok = sum(r["ok"] for r in results)
+    timeouts = sum(r["error"] == "timeout" for r in results)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, ok, timeouts
+
+
+def vantage_rounds(envs: list[dict[str, str]]) -> list[tuple]:
+    """One round by each environment's ``check`` process, all started at once."""
     with ThreadPoolExecutor(len(envs)) as pool:
-        return list(pool.map(lambda env: check_round(env, count, hung), envs))
+        return list(pool.map(check_round, envs))
 
 
 class ChangeClock:
@@ -149,7 +161,7 @@ def main() -> int:
         (folder / "sqlite").mkdir()
         import_sites(alone, folder / "sqlite", doc)
         for label in ("round 1", "round 2"):
-            rows.append(("SQLite, 1 vantage", label, [check_round(alone, count, hung)]))
+            rows.append(("SQLite, 1 vantage", label, [check_round(alone)]))
         with sqlite3.connect(folder / "sqlite" / "djamon.sqlite3") as con:
             size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'check'").fetchone()
             checks = con.execute('SELECT count(*) FROM "check"').fetchone()[0]
@@ -168,7 +180,7 @@ def main() -> int:
         ]
         import_sites(team[0], folder, doc)
         for label in ("round 1", "round 2"):
-            rows.append(("PostgreSQL, 1 vantage", label, [check_round(team[0], count, hung)]))
+            rows.append(("PostgreSQL, 1 vantage", label, [check_round(team[0])]))
         clock = ChangeClock(url)
         for _ in range(args.changes):
             clock.one()
@@ -177,10 +189,13 @@ def main() -> int:
         for n in range(1, 4):
             done = threading.Event()
             results: list[tuple] = []
+            failed: list[BaseException] = []
 
-            def team_round(results=results, done=done) -> None:
+            def team_round(results=results, failed=failed, done=done) -> None:
                 try:
-                    results.extend(vantage_rounds(team, count, hung))
+                    results.extend(vantage_rounds(team))
+                except BaseException as exc:  # SystemExit too: said in the main thread
+                    failed.append(exc)
                 finally:
                     done.set()
 
@@ -190,6 +205,8 @@ def main() -> int:
                 clock.one()
                 done.wait(0.05)
             rounding.join()
+            if failed:
+                raise failed[0]
             busy += clock.take()
             label = f"{args.vantages} at once, round {n}"
             rows.append((f"PostgreSQL, {args.vantages} vantages", label, results))
@@ -218,16 +235,22 @@ def main() -> int:
         f"{count:,} sites ({hung} hung, listed last), timeout {floor:g} s, {os.cpu_count()} cores, "
         f"PostgreSQL {pg_version} on loopback, load {load:.2f} at the end"
     )
-    print(f"{'':24} {'':22} {'wall':>7} {'x floor':>8} {'CPU ms/check':>13} {'peak MiB':>9}")
+    print(
+        f"{'':24} {'':22} {'wall':>7} {'x floor':>8} {'CPU ms/check':>13} {'peak MiB':>9}"
+        f" {'timeouts':>9}"
+    )
     for what, label, results in rows:
         walls = sorted(r[0] for r in results)
         cpu = statistics.mean(r[1] for r in results) * 1000 / count
         rss = max(r[2] for r in results)
+        late = "/".join(str(r[4] - hung) for r in results)  # beyond the hung sites
         wall = walls[-1]
         extra = f"  (first to end {walls[0]:.2f}s)" if len(walls) > 1 else ""
         print(
-            f"{what:24} {label:22} {wall:6.2f}s {wall / floor:8.3f} {cpu:13.2f} {rss:9.1f}{extra}"
+            f"{what:24} {label:22} {wall:6.2f}s {wall / floor:8.3f} {cpu:13.2f} {rss:9.1f}"
+            f" {late:>9}{extra}"
         )
+    print(f"(timeouts: checks that timed out besides the {hung} hung sites, each process's)")
     print(f"vantages the team database knows: {vantages}")
     for line in sizes:
         print(line)
