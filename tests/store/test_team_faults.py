@@ -184,6 +184,28 @@ def test_four_senders_with_connections_of_their_own_never_claim_the_same_alert(t
     assert sum(1 for mine in claimed if mine) >= 2  # they did run side by side
 
 
+def test_the_hour_summary_adds_up_with_many_writers(team):
+    sites = [add_site(f"S{n}") for n in range(3)]
+    start = threading.Barrier(4)
+
+    def desktop(k: int) -> None:
+        try:
+            start.wait()
+            for n in range(10):
+                store_round(T0 + timedelta(seconds=10 * k + n), dict.fromkeys(sites, UP))
+        finally:
+            close_database()
+
+    threads = [threading.Thread(target=desktop, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    summary = db.execute_sql("SELECT sum(checks), sum(good), count(*) FROM check_hour")
+    assert summary.fetchone() == (120, 120, 3)
+    assert history.check_count() == 120
+
+
 # -- one purge at a time -------------------------------------------------------------------------
 
 
