@@ -29,6 +29,10 @@ DEFAULT_PRIORITY = "normal"
 # -- a site's fields ----------------------------------------------------------------------------
 
 
+#: a text with a NUL character can't be stored by a team's PostgreSQL (SQLite would keep it)
+NUL_PROBLEM = "holds a NUL character (\\u0000), which can't be stored"
+
+
 def title_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return f"must be a string, not {json_type(value)}"
@@ -36,6 +40,8 @@ def title_problem(value: object) -> str | None:
         return "must not be empty"
     if len(value) > TITLE_MAX:
         return f"is {len(value)} characters long; at most {TITLE_MAX} are allowed"
+    if "\0" in value:
+        return NUL_PROBLEM
     return None
 
 
@@ -44,6 +50,8 @@ def down_message_problem(value: object) -> str | None:
         return f"must be a string, not {json_type(value)}"
     if len(value) > DOWN_MESSAGE_MAX:
         return f"is {len(value)} characters long; at most {DOWN_MESSAGE_MAX} are allowed"
+    if "\0" in value:
+        return NUL_PROBLEM
     return None
 
 

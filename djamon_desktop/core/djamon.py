@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .config import DEFAULT_DOWN_MESSAGE, PRIORITIES, down_message_problem, title_problem
+from .config import (
+    DEFAULT_DOWN_MESSAGE,
+    NUL_PROBLEM,
+    PRIORITIES,
+    down_message_problem,
+    title_problem,
+)
 from .djamon_roles import AMBIGUOUS, ROLES, Role, choose_fields, parse_time
 from .probe import ERROR_KINDS
 from .problems import DocumentRefused, url_problem
@@ -302,8 +308,8 @@ class _Readers:
             start,
             end,
             None if end is None else int(seconds or 0),
-            obj.read(role["content"])[1] or "",
-            obj.read(role["extra information"])[1] or "",
+            _notes(obj, role["content"]),
+            _notes(obj, role["extra information"]),
             obj.flag(role["notification sent"], False),
         )
         if obj.ok:
@@ -324,6 +330,15 @@ class _Readers:
         )
         if obj.ok:
             out.outage_sites.append(link)
+
+
+def _notes(obj: FixtureObject, role: Role) -> str:
+    """A free text of an outage's (its content, its extra information): anything, or nothing;
+    a NUL character is refused (a team's PostgreSQL can't store one)."""
+    name, value = obj.read(role)
+    if isinstance(value, str) and "\0" in value:
+        obj.problem(f"fields.{name}", NUL_PROBLEM)
+    return value or ""
 
 
 def _check_references(out: Fixture, problems: list[str]) -> None:

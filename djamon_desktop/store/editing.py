@@ -16,6 +16,7 @@ from .models import Outage, Site, SiteGroup
 
 
 def set_extra_information(outage_id: int, text: str) -> None:
+    text = text.replace("\0", "")  # a pasted NUL: PostgreSQL's text can't hold one
     with writing():
         Outage.update(extra_information=text).where(Outage.id == outage_id).execute()
 

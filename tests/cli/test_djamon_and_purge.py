@@ -138,6 +138,18 @@ def test_dangling_references_are_refused_whole(run):
             {"model": "monitor.outage", "pk": 5, "fields": {"code": "K3X9", "start_time": None}},
             "[2] monitor.outage pk=5: fields.start_time: is missing",
         ),
+        (  # a team's PostgreSQL can't store a NUL: refused on every engine, with its place
+            {
+                "model": "monitor.outage",
+                "pk": 5,
+                "fields": {
+                    "code": "K3X9QF2B",
+                    "start_time": "2013-06-03T10:13:00Z",
+                    "content": "a\u0000b",
+                },
+            },
+            "[2] monitor.outage pk=5: fields.content: holds a NUL character (\\u0000)",
+        ),
     ],
 )
 def test_bad_objects_name_model_and_pk(run, tmp_path, obj, message):

@@ -224,6 +224,15 @@ BAD_FILES = [
         ],
     ),
     (
+        "NUL characters",  # a team's PostgreSQL can't store them: refused on every engine
+        document(group("G\0", site("A\0", "http://a/", down_message="\0"))),
+        [
+            "groups[0].title: holds a NUL character (\\u0000)",
+            "groups[0].sites[0].title: holds a NUL character",
+            "groups[0].sites[0].down_message: holds a NUL character",
+        ],
+    ),
+    (
         "active as string",
         document(group("G", site("A", "http://a/", active="yes"))),
         ["groups[0].sites[0].active: must be true or false"],

@@ -160,3 +160,11 @@ def test_a_writer_holding_the_file_makes_storing_wait_not_interleave(store):
     assert Check.select().count() == 0 and site_named("Shop").down_count == 0
     record_round(rows, 1, AlertPolicy().texts)  # the same prepared rows, stored once
     assert Check.select().count() == 1 and site_named("Shop").down_count == 1
+
+
+def test_extra_information_keeps_the_text_but_not_a_pasted_nul(store):
+    shop = add_site("Shop")
+    store_round(minutes(0), {shop: FAILING}, strikes=1)
+    outage = queries.find_outage("current")
+    editing.set_extra_information(outage.id, "Disk full\0 on the web server.")
+    assert queries.find_outage("current").extra_information == "Disk full on the web server."
