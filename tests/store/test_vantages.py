@@ -111,6 +111,29 @@ def test_with_confirmations_2_one_vantage_is_a_warning_and_two_open_one_outage(s
     assert Alert.select().where(Alert.event == "closed").count() == 2
 
 
+def test_a_large_round_reads_every_live_vantage_as_a_small_one_does(store, monkeypatch):
+    monkeypatch.setattr(vantages, "FEW", 1)  # 2 sites: a large round
+    shop, blog = add_site("Shop"), add_site("Blog")
+    for minute in (0, 1):
+        round_as("office", m(minute), {shop: FAILING, blog: UP}, confirmations=2)
+    round_as("laptop", m(1), {shop: FAILING, blog: FAILING}, confirmations=2)
+    record = round_as("home", m(2), {shop: FAILING, blog: UP}, confirmations=2)
+    assert record.own_counts == {shop: 1, blog: 0}
+    assert record.down_counts == {shop: 1, blog: 1}  # office 2, laptop 1, home 1: a warning
+    record = round_as("home", m(3), {shop: FAILING, blog: UP}, confirmations=2)
+    assert record.down_counts == {shop: 2, blog: 1} and len(record.opened) == 1
+
+
+def test_a_round_whose_sites_were_all_deleted_stores_nothing(store):
+    shop = add_site("Shop")
+    rows = rows_of(m(0), {shop: FAILING})
+    editing.delete_site(shop)
+    vantages.use("office")
+    record = record_round(rows, 2, BOTH.texts)
+    assert record.down_counts == {} and record.own_counts == {}
+    assert Check.select().count() == 0 and SiteVantage.select().count() == 0
+
+
 def test_a_vantage_silent_for_15_minutes_no_longer_counts(store):
     shop = add_site("Shop")
     round_as("office", m(0), {shop: FAILING})
