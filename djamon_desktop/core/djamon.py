@@ -28,6 +28,9 @@ from .djamon_roles import AMBIGUOUS, ROLES, Role, choose_fields, parse_time
 from .probe import ERROR_KINDS
 from .problems import DocumentRefused, url_problem
 
+#: the largest number an INTEGER column holds on PostgreSQL
+INTEGER_MAX = 2**31 - 1
+
 MODELS = (
     "monitor.group",
     "monitor.site",
@@ -253,7 +256,7 @@ class _Readers:
         if isinstance(priority, bool) or priority not in (0, 1, 2, 3):
             obj.problem(f"fields.{name}", f"{priority!r} is not 0, 1, 2 or 3")
             priority = 2
-        down = obj.number(role["down count"], 0)
+        down = _count(obj, role["down count"], 0)
         site = DjSite(
             obj.pk,
             group,
@@ -299,7 +302,7 @@ class _Readers:
             obj.problem(f"fields.{code_name}", f"{code!r} is not an outage code (1-8 characters)")
         start = obj.time(role["start time"])
         end = obj.time(role["end time"], required=False)
-        seconds = obj.number(role["seconds down"])
+        seconds = _count(obj, role["seconds down"])
         if end is not None and seconds is None and start is not None:
             seconds = round((end - start).total_seconds())
         outage = DjOutage(
@@ -330,6 +333,18 @@ class _Readers:
         )
         if obj.ok:
             out.outage_sites.append(link)
+
+
+def _count(obj: FixtureObject, role: Role, default: float | None = None) -> float | None:
+    """A count (strikes, seconds): 0 up to what an INTEGER column holds on PostgreSQL (SQLite's
+    would take more, so a team database would be the one to refuse it, and less clearly)."""
+    value = obj.number(role, default)
+    if value is not None and not 0 <= value <= INTEGER_MAX:
+        obj.problem(
+            f"fields.{obj.read(role)[0]}", f"{value!r} is out of range (0 to {INTEGER_MAX})"
+        )
+        return default
+    return value
 
 
 def _notes(obj: FixtureObject, role: Role) -> str:

@@ -138,6 +138,14 @@ def test_dangling_references_are_refused_whole(run):
             {"model": "monitor.outage", "pk": 5, "fields": {"code": "K3X9", "start_time": None}},
             "[2] monitor.outage pk=5: fields.start_time: is missing",
         ),
+        (  # more than PostgreSQL's INTEGER holds: refused on every engine, with its place
+            {
+                "model": "monitor.site",
+                "pk": 3,
+                "fields": {"group": 7, "title": "X", "url": "http://x/", "down_count": 10**10},
+            },
+            "[2] monitor.site pk=3: fields.down_count: 10000000000 is out of range (0 to",
+        ),
         (  # a team's PostgreSQL can't store a NUL: refused on every engine, with its place
             {
                 "model": "monitor.outage",
