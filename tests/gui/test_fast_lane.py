@@ -8,7 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -22,7 +22,9 @@ from ..conftest import Clock, payments
 from .screen import click_menu, menu_texts, open_menu, press, type_into
 
 #: 03:00:07 local time on a Sunday: the default schedule runs a round every 5 minutes
-T = datetime(2026, 11, 29, 3, 0, 7).astimezone()
+# 03:00:07 local, three days ahead of the real clock: a check another process stores (at the
+# real time) is then in the App's past, whatever day the suite runs
+T = datetime.combine(datetime.now().date() + timedelta(days=3), time(3, 0, 7)).astimezone()
 
 
 def s(seconds: float) -> timedelta:
