@@ -82,7 +82,8 @@ def _first(*given: tuple[str, str | None]) -> tuple[str, str]:
 
 
 def default_vantage() -> str:
-    return (socket.gethostname() or "desktop").strip() or "desktop"
+    """The machine's host name, cut to the first 40 characters (a long FQDN stays usable)."""
+    return (socket.gethostname() or "desktop").strip()[:VANTAGE_MAX].strip() or "desktop"
 
 
 def vantage_problem(name: str) -> str | None:

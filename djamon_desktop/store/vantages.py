@@ -9,7 +9,6 @@ take turns, so two vantages storing at the same moment build on each other's cou
 
 from __future__ import annotations
 
-import socket
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,10 +17,10 @@ from datetime import datetime
 from ..core.outages import LIVE, next_down_count, team_strikes
 from ..core.probe import ProbeResult
 from ..core.sites import SiteInfo
+from ..team import default_vantage
 from .engine import executemany
 from .models import UtcField, Vantage, db
 
-NAME_MAX = 40
 FEW = 100  # a round of at most this many sites reads only their vantages' rows
 
 _chosen: str | None = None
@@ -49,7 +48,7 @@ def current() -> str:
 
 def default_name() -> str:
     """The machine's host name (what ``team.vantage_name`` gives without option or variable)."""
-    return (socket.gethostname() or "desktop").strip()[:NAME_MAX] or "desktop"
+    return default_vantage()
 
 
 def _ms(moment: datetime | None) -> int | None:
