@@ -237,21 +237,29 @@ def team_url(pg_server):
     """The URL (password included) of a new, empty PostgreSQL database of this test's own."""
     url = pg_server.fresh_database()
     yield url
+    _let_go_of_team_database()
+    pg_server.drop_database(url)
+
+
+def _let_go_of_team_database() -> None:
+    """This thread's connection closed and the store's ``db`` pointing at nothing rather than
+    at a database about to be dropped: the next test starts as a new process would."""
     from djamon_desktop.store.database import close_database
+    from djamon_desktop.store.models import db
 
     close_database()
-    pg_server.drop_database(url)
+    db.initialize(None)
 
 
 @pytest.fixture(scope="session")
 def pg_latest(pg_server) -> str:
     """The name of a database at the latest schema, migrated once, that the ``engine`` tests'
     databases are copied from (migrating each test's own database cost ~0.1 s a test)."""
-    from djamon_desktop.store.database import close_database, open_database
+    from djamon_desktop.store.database import open_database
 
     url = pg_server.fresh_database()
     open_database(url)
-    close_database()  # a template must have no one connected
+    _let_go_of_team_database()  # a template must have no one connected
     return url.rsplit("/", 1)[1]
 
 
@@ -260,9 +268,7 @@ def team_url_at_latest(pg_server, pg_latest):
     """Like ``team_url``, but the new database already has the latest schema (no rows)."""
     url = pg_server.fresh_database(template=pg_latest)
     yield url
-    from djamon_desktop.store.database import close_database
-
-    close_database()
+    _let_go_of_team_database()
     pg_server.drop_database(url)
 
 

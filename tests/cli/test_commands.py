@@ -21,7 +21,8 @@ def test_version(run_process):
 
 
 @pytest.mark.usefixtures("engine")
-def test_sites_lists_every_site(server, load, run):
+def test_sites_lists_every_site(server, load, run, monkeypatch):
+    monkeypatch.setenv("DJAMON_VANTAGE", "desk-1")
     load(
         document(
             group("Production", site("Database", server.url("/status/200"), priority="critical")),
@@ -46,6 +47,14 @@ def test_sites_lists_every_site(server, load, run):
         "last_error": None,
         "cert_expires_at": None,  # http
         "notices": [],
+        "vantages": {  # the live ones: here only this process
+            "desk-1": {
+                "state": "up",
+                "down_count": 0,
+                "last_seen": after[0]["last_seen"],
+                "last_checked": after[0]["last_seen"],
+            }
+        },
     }
     assert datetime.fromisoformat(after[0]["last_seen"]).tzinfo is not None
     assert after[1]["active"] is False and after[1]["last_seen"] is None
