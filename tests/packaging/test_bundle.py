@@ -61,7 +61,9 @@ def test_bundle_answers_the_command_line(bundle, server, tmp_path):
         p.stat().st_size for p in bundle.parent.rglob("*") if p.is_file() and not p.is_symlink()
     )
     print(f"bundle size: {size / 2**20:.0f} MiB")
-    assert size < 200 * 2**20
+    # 204 MiB measured, 11 of them the team database's driver (psycopg2-binary's own libpq,
+    # OpenSSL and Kerberos); the margin catches a Qt module or test tool slipping in
+    assert size < 224 * 2**20
     assert not list(bundle.parent.rglob("*QtWebEngine*")) and not list(bundle.parent.rglob("*Qml*"))
     env = bare_env(DJAMON_DATA_DIR=str(tmp_path / "data"))
     version = subprocess.run([str(bundle), "--version"], capture_output=True, text=True, env=env)
