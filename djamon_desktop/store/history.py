@@ -45,22 +45,36 @@ def hour_row(
 
 
 def add_hour_rows(rows: Sequence[HourRow]) -> None:
-    """Fold checks' shares into the hour summary. Call inside the transaction that stores them."""
-    if rows:
-        executemany(
-            """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
-                                       good_elapsed_max)
-               VALUES (?, ?, 1, ?, ?, ?)
-               ON CONFLICT (site_id, hour) DO UPDATE SET
-                   checks = check_hour.checks + 1,
-                   good = check_hour.good + excluded.good,
-                   good_elapsed_sum = check_hour.good_elapsed_sum + excluded.good_elapsed_sum,
-                   good_elapsed_max = CASE WHEN excluded.good_elapsed_max
-                                               > check_hour.good_elapsed_max
-                                          THEN excluded.good_elapsed_max
-                                          ELSE check_hour.good_elapsed_max END""",
-            rows,
-        )
+    """Fold checks' shares into the hour summary. Call inside the transaction that stores them.
+
+    The shares of one site and hour are added up here first, so the summary's upsert meets each
+    of its rows once (a statement of many rows on PostgreSQL may not update a row twice)."""
+    if not rows:
+        return
+    hours: dict[tuple[int, int], list] = {}
+    for site_id, hour, good, elapsed, peak in rows:
+        have = hours.get((site_id, hour))
+        if have is None:
+            hours[site_id, hour] = [1, good, elapsed, peak]
+        else:
+            have[0] += 1
+            have[1] += good
+            have[2] += elapsed
+            have[3] = max(have[3], peak)
+    executemany(
+        """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
+                                   good_elapsed_max)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (site_id, hour) DO UPDATE SET
+               checks = check_hour.checks + excluded.checks,
+               good = check_hour.good + excluded.good,
+               good_elapsed_sum = check_hour.good_elapsed_sum + excluded.good_elapsed_sum,
+               good_elapsed_max = CASE WHEN excluded.good_elapsed_max
+                                           > check_hour.good_elapsed_max
+                                      THEN excluded.good_elapsed_max
+                                      ELSE check_hour.good_elapsed_max END""",
+        [(site_id, hour, *sums) for (site_id, hour), sums in hours.items()],
+    )
 
 
 def add_to_hours(

@@ -27,7 +27,7 @@ from ..core.outages import (
 )
 from ..core.probe import ProbeResult
 from . import history, outbox, vantages
-from .engine import executemany, writing
+from .engine import executemany, update_many, writing
 from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -40,11 +40,25 @@ _CHECK_INSERT = (
     'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-_SITE_UPDATE = (
-    "UPDATE site SET down_count=?, failing=?, last_seen=coalesce(?, last_seen), last_checked=?,"
-    " last_status_code=?, last_error=?, last_elapsed_ms=?,"
+#: a round's values for each site's row (:func:`engine.update_many`), its id last
+_SITE_VALUES = (
+    ("down_count", "integer"),
+    ("failing", "boolean"),
+    ("seen", "bigint"),
+    ("checked", "bigint"),
+    ("status_code", "smallint"),
+    ("error", "text"),
+    ("elapsed_ms", "double precision"),
+    ("keep_cert", "boolean"),
+    ("cert", "bigint"),
+    ("id", "integer"),
+)
+_SITE_SET = (
+    "down_count = v.down_count, failing = v.failing,"
+    " last_seen = coalesce(v.seen, site.last_seen), last_checked = v.checked,"
+    " last_status_code = v.status_code, last_error = v.error, last_elapsed_ms = v.elapsed_ms,"
     # the certificate this check saw; one that got no answer (an error) keeps the last seen
-    " cert_expires_at=CASE WHEN ? THEN cert_expires_at ELSE ? END WHERE id=?"
+    " cert_expires_at = CASE WHEN v.keep_cert THEN site.cert_expires_at ELSE v.cert END"
 )
 
 
@@ -145,7 +159,7 @@ def record_round(
                     site_id,
                 )
             )
-        executemany(_SITE_UPDATE, site_updates)
+        update_many("site", _SITE_VALUES, _SITE_SET, site_updates)
         executemany(
             _CHECK_INSERT, [(*r, vantage_id) for r in rows.check_rows if r[0] in down_counts]
         )

@@ -1,0 +1,117 @@
+"""Many rows in one go (``engine.executemany``, ``engine.update_many``), on both engines: what
+goes in comes back as it was, whatever the text holds, and an upsert or update of many rows does
+what the same statement does one row at a time. PostgreSQL sends them by COPY through temporary
+tables of its connection; these tests are what keeps that honest."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from djamon_desktop.store import engine, history
+from djamon_desktop.store.models import db
+
+from .helpers import add_site
+
+AWKWARD = [
+    "tab\there",
+    "new\nline and\r\ncarriage",
+    "back\\slash \\N \\x41 \\\\",
+    "quotes ' and \" and `",
+    "%s and %(name)s and ? and $1",
+    "unicode é ✓ 日本",
+    "",
+    None,
+]
+_CHECK = (
+    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _checks() -> list[tuple]:
+    rows = db.execute_sql(
+        'SELECT site_id, time, id, status_code, error, elapsed_ms, vantage_id FROM "check"'
+        " ORDER BY time"
+    ).fetchall()
+    return [(s, t, bytes(i), code, error, ms, v) for s, t, i, code, error, ms, v in rows]
+
+
+def test_checks_stored_many_at_once_come_back_exactly_as_given(store):
+    site = add_site("Shop")
+    ids = [b"\\\t\n\r\x00\xff" + bytes(10), *(uuid.uuid4().bytes for _ in AWKWARD[1:])]
+    elapsed = [0.1, 1e-7, 123456.789, 2.5e300, 40.0, 0.0, 1 / 3, 7.0]
+    codes = [200, None, 500, 32767, 0, 301, None, 204]
+    given = [
+        (site, 1_764_000_000_000 + n, ids[n], codes[n], error, elapsed[n], n or None)
+        for n, error in enumerate(AWKWARD)
+    ]
+    with engine.writing():
+        engine.executemany(_CHECK, given)
+    assert _checks() == given
+
+
+def test_an_upsert_of_many_rows_adds_up_as_one_row_at_a_time_would(store):
+    shop, files = add_site("Shop"), add_site("Files")
+    hour = 490_000
+    with engine.writing():
+        # the same site and hour twice in one call (a fixture's checks), then again
+        history.add_hour_rows(
+            [(shop, hour, 1, 40.0, 40.0), (shop, hour, 0, 0.0, 0.0), (files, hour, 1, 9.5, 9.5)]
+        )
+        history.add_hour_rows([(shop, hour, 1, 90.0, 90.0), (files, hour + 1, 1, 3.0, 3.0)])
+    with engine.writing():
+        history.add_hour_rows([(shop, hour, 1, 10.0, 10.0)])
+    rows = db.execute_sql(
+        "SELECT site_id, hour, checks, good, good_elapsed_sum, good_elapsed_max FROM check_hour"
+        " ORDER BY site_id, hour"
+    ).fetchall()
+    assert [tuple(row) for row in rows] == [
+        (shop, hour, 4, 3, 140.0, 90.0),
+        (files, hour, 1, 1, 9.5, 9.5),
+        (files, hour + 1, 1, 1, 3.0, 3.0),
+    ]
+
+
+def _sites() -> list[tuple]:
+    return [
+        tuple(row)
+        for row in db.execute_sql(
+            "SELECT id, last_error, last_seen, down_count FROM site ORDER BY id"
+        ).fetchall()
+    ]
+
+
+def test_many_rows_updated_at_once_each_get_their_own_values(store):
+    ids = [add_site(f"Site{n}") for n in range(len(AWKWARD))]
+    columns = (("error", "text"), ("seen", "bigint"), ("count", "integer"), ("id", "integer"))
+    assignments = (
+        "last_error = v.error, last_seen = coalesce(v.seen, site.last_seen), down_count = v.count"
+    )
+    with engine.writing():
+        engine.update_many(
+            "site", columns, assignments, [(None, 1000 + n, 0, i) for n, i in enumerate(ids)]
+        )
+    pairs = list(zip(AWKWARD, ids, strict=True))
+    with engine.writing():  # no last seen at all this time: each keeps its own
+        engine.update_many(
+            "site",
+            columns,
+            assignments,
+            [(error, None, n, i) for n, (error, i) in enumerate(pairs)],
+        )
+    assert _sites() == [(i, error, 1000 + n, n) for n, (error, i) in enumerate(pairs)]
+
+
+def test_a_write_rolled_back_stores_none_of_its_rows_and_the_next_stores_only_its_own(store):
+    shop = add_site("Shop")
+    with pytest.raises(RuntimeError), engine.writing():
+        history.add_hour_rows([(shop, 7, 1, 40.0, 40.0)])
+        engine.executemany(_CHECK, [(shop, 1, uuid.uuid4().bytes, 200, None, 40.0, 1)])
+        raise RuntimeError("the round fails after its rows were sent")
+    assert _checks() == []
+    assert db.execute_sql("SELECT count(*) FROM check_hour").fetchone()[0] == 0
+    with engine.writing():
+        history.add_hour_rows([(shop, 7, 0, 0.0, 0.0)])
+    assert db.execute_sql("SELECT checks, good FROM check_hour").fetchall() == [(1, 0)]
