@@ -11,19 +11,19 @@ exactly as they hold with the app and ``check`` sharing a file.
 from __future__ import annotations
 
 import contextlib
-import io
-import itertools
 import os
 import re
-import zlib
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from peewee import PostgresqlDatabase
 
 from ..errors import UserError
 from .models import db
+
+if TYPE_CHECKING:
+    from .bulk import Staged
 
 #: advisory lock keys (any two fixed numbers of ours): writers' turn, migrations, the purge
 WRITE_LOCK = 0x646A_6D01
@@ -61,9 +61,13 @@ def is_team() -> bool:
 
 
 @contextlib.contextmanager
-def writing() -> Iterator[None]:
+def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
     """One write transaction, taken in turn with every other writer (any process, any desktop).
     Nested inside another it is a savepoint of it.
+
+    ``staged``: rows no other writer's work decides (:class:`.bulk.Staged`, such as a round's
+    checks), handed to the database in the same transaction before the turn is taken, so the
+    turn is held only for the part that reads what others wrote and writes upon it.
 
     On PostgreSQL one that changed something also tells every listening desktop
     (:mod:`.changes`): the notice is delivered at commit, dropped on rollback, and the notices of
@@ -73,132 +77,11 @@ def writing() -> Iterator[None]:
             yield
         return
     with db.atomic():
+        for rows in staged:
+            rows.stage()
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         yield
         db.execute_sql(_NOTIFY)
-
-
-_prepared = itertools.count(1)
-#: an INSERT of one row of ``?`` (``rest``: what follows its VALUES, such as ON CONFLICT)
-_INSERT = re.compile(
-    r'\s*INSERT\s+INTO\s+(?P<table>"?\w+"?)\s*\((?P<columns>[^()]*)\)'
-    r"\s*VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)(?P<rest>[^?]*)\Z",
-    re.IGNORECASE | re.DOTALL,
-)
-#: what COPY's text format escapes in a value
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def executemany(sql: str, rows: Sequence[Sequence]) -> None:
-    """One statement for many rows (``?`` placeholders), in as few round trips as the engine
-    allows.
-
-    On PostgreSQL an INSERT of one row of ``?`` goes as COPY: straight into its table, or, one
-    with more to say (``ON CONFLICT``), into a temporary table of this connection that one
-    ``INSERT … SELECT`` then takes the rows from, so an upsert must not meet the same key
-    twice among them. A round's 1,000 rows take a tenth of the time they take one at a time."""
-    if not rows:
-        return
-    if not is_team():
-        db.cursor().executemany(sql, rows)
-        return
-    insert = _INSERT.match(sql)
-    cursor = db.cursor()
-    if insert:
-        table, columns, rest = insert["table"], insert["columns"], insert["rest"].strip()
-        if not rest:
-            _copy(cursor, table, columns, rows)
-            return
-        staged = _staging(cursor, f"{table}({columns})", query=f"SELECT {columns} FROM {table}")
-        _copy(cursor, staged, columns, rows)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staged} {rest};"
-            f" DELETE FROM {staged}"
-        )
-        return
-    from psycopg2.extras import execute_batch
-
-    # Prepared once, so the server plans it once instead of once a row. A prepared statement
-    # outlives a rolled-back transaction: each gets a name of its own, let go of once it has
-    # done its work.
-    name = f"djamon_many_{next(_prepared)}"
-    numbers = iter(range(1, sql.count("?") + 1))
-    cursor.execute(f"PREPARE {name} AS " + re.sub(r"\?", lambda _: f"${next(numbers)}", sql))
-    marks = ", ".join(["%s"] * len(rows[0]))
-    execute_batch(cursor, f"EXECUTE {name} ({marks})", rows, page_size=200)
-    cursor.execute(f"DEALLOCATE {name}")
-
-
-def update_many(
-    table: str, columns: Sequence[tuple[str, str]], assignments: str, rows: Sequence[Sequence]
-) -> None:
-    """Update rows of ``table`` by their ``id``, one row of values each. ``columns`` names each
-    value and its SQL type, the row's id last; ``assignments`` is the SET list, naming the
-    values ``v.NAME`` and the table's own columns by the table's name (``site.last_seen``).
-
-    SQLite runs it once a row (as :func:`executemany`); PostgreSQL copies the rows into a
-    temporary table and runs one ``UPDATE … FROM`` it, so each id must come once."""
-    if not rows:
-        return
-    names = [name for name, _type in columns]
-    if not is_team():
-        number = {name: index for index, name in enumerate(names, 1)}
-        sets = re.sub(r"\bv\.(\w+)\b", lambda m: f"?{number[m[1]]}", assignments)
-        db.cursor().executemany(f"UPDATE {table} SET {sets} WHERE id = ?{len(names)}", rows)
-        return
-    cursor = db.cursor()
-    typed = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
-    staged = _staging(cursor, f"{table}({typed})", columns=f"({typed})")
-    _copy(cursor, staged, ", ".join(names), rows)
-    cursor.execute(
-        f"UPDATE {table} SET {assignments} FROM {staged} v WHERE {table}.id = v.{names[-1]};"
-        f" DELETE FROM {staged}"
-    )
-
-
-def _staging(cursor, shape: str, columns: str = "", query: str = "") -> str:
-    """A temporary table of this connection for rows of ``shape``, with ``columns`` (typed) or
-    those of ``query``, its name. Made the first time; it lasts as long as the connection and
-    is emptied at each commit."""
-    name = f"djamon_rows_{zlib.crc32(shape.encode()):08x}"
-    made = f"AS {query} WITH NO DATA" if query else ""
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} {columns} ON COMMIT DELETE ROWS {made}"
-    )
-    return name
-
-
-def _copy(cursor, table: str, columns: str, rows: Sequence[Sequence]) -> None:
-    """Rows into ``table`` by COPY, in its text format."""
-    text = _COPY_TEXT.get
-    lines = ("\t".join([text(type(v), _copy_text)(v) for v in row]) + "\n" for row in rows)
-    cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO("".join(lines)))
-
-
-def _copy_text(value: object) -> str:
-    """A value as COPY's text format writes it (the plain types by :data:`_COPY_TEXT`)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, float):
-        return repr(float(value))  # as exact as a parameter; inf and nan as PostgreSQL reads them
-    if isinstance(value, bytes | bytearray | memoryview):
-        return "\\\\x" + bytes(value).hex()
-    return str(value).translate(_COPY_ESCAPES)
-
-
-#: the plain types' COPY text, by type (a round formats 30,000 values inside its turn)
-_COPY_TEXT: dict[type, Callable[[Any], str]] = {
-    type(None): lambda _value: "\\N",
-    bool: lambda value: "t" if value else "f",
-    int: str,
-    float: repr,
-    str: lambda value: value.translate(_COPY_ESCAPES),
-    bytes: lambda value: "\\\\x" + value.hex(),
-}
 
 
 # -- a team URL ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .engine import PURGE_LOCK, executemany, is_team, writing
+from .bulk import Staged, executemany
+from .engine import PURGE_LOCK, is_team, writing
 from .models import db
 
 HOUR_MS = 3_600_000
@@ -44,13 +45,33 @@ def hour_row(
     return (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
 
 
-def add_hour_rows(rows: Sequence[HourRow]) -> None:
-    """Fold checks' shares into the hour summary. Call inside the transaction that stores them.
+_HOUR_UPSERT = """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
+                                         good_elapsed_max)
+                 VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (site_id, hour) DO UPDATE SET
+                     checks = check_hour.checks + excluded.checks,
+                     good = check_hour.good + excluded.good,
+                     good_elapsed_sum = check_hour.good_elapsed_sum + excluded.good_elapsed_sum,
+                     good_elapsed_max = CASE WHEN excluded.good_elapsed_max
+                                                 > check_hour.good_elapsed_max
+                                            THEN excluded.good_elapsed_max
+                                            ELSE check_hour.good_elapsed_max END"""
 
-    The shares of one site and hour are added up here first, so the summary's upsert meets each
-    of its rows once (a statement of many rows on PostgreSQL may not update a row twice)."""
-    if not rows:
-        return
+
+def add_hour_rows(rows: Sequence[HourRow]) -> None:
+    """Fold checks' shares into the hour summary. Call inside the transaction that stores them."""
+    executemany(_HOUR_UPSERT, _by_hour(rows))
+
+
+def staged_hour_rows(rows: Sequence[HourRow]) -> Staged:
+    """A round's shares of the hour summary, to be handed over before its write turn
+    (``engine.writing(staged=...)``) and folded in inside it (``.insert(site_ids)``)."""
+    return Staged(_HOUR_UPSERT, _by_hour(rows))
+
+
+def _by_hour(rows: Sequence[HourRow]) -> list[tuple]:
+    """The shares added up per site and hour, so the summary's upsert meets each of its rows
+    once (a statement of many rows on PostgreSQL may not update a row twice)."""
     hours: dict[tuple[int, int], list] = {}
     for site_id, hour, good, elapsed, peak in rows:
         have = hours.get((site_id, hour))
@@ -61,20 +82,7 @@ def add_hour_rows(rows: Sequence[HourRow]) -> None:
             have[1] += good
             have[2] += elapsed
             have[3] = max(have[3], peak)
-    executemany(
-        """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
-                                   good_elapsed_max)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT (site_id, hour) DO UPDATE SET
-               checks = check_hour.checks + excluded.checks,
-               good = check_hour.good + excluded.good,
-               good_elapsed_sum = check_hour.good_elapsed_sum + excluded.good_elapsed_sum,
-               good_elapsed_max = CASE WHEN excluded.good_elapsed_max
-                                           > check_hour.good_elapsed_max
-                                      THEN excluded.good_elapsed_max
-                                      ELSE check_hour.good_elapsed_max END""",
-        [(site_id, hour, *sums) for (site_id, hour), sums in hours.items()],
-    )
+    return [(site_id, hour, *sums) for (site_id, hour), sums in hours.items()]
 
 
 def add_to_hours(

@@ -27,7 +27,8 @@ from ..core.outages import (
 )
 from ..core.probe import ProbeResult
 from . import history, outbox, vantages
-from .engine import executemany, update_many, writing
+from .bulk import Staged, update_many
+from .engine import writing
 from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -126,9 +127,14 @@ def record_round(
     overwritten. Sites deleted while the round ran are skipped.
     """
     when, when_ms = rows.when, rows._when_ms
-    with writing():
+    name = vantages.current()
+    known = vantages.find(name)
+    # what no other writer decides goes to the database before the turn; the vantage's id last
+    checks = Staged(_CHECK_INSERT, rows.check_rows)
+    hours = history.staged_hour_rows(rows.hour_rows)
+    with writing(staged=(checks, hours)):
         standing = _standing()
-        vantage_id = vantages.enter(vantages.current(), when)
+        vantage_id = vantages.enter(name, when, known)
         results = {i: result for i, result in rows.results.items() if i in standing}
         counted = vantages.count_round(
             vantage_id,
@@ -160,10 +166,8 @@ def record_round(
                 )
             )
         update_many("site", _SITE_VALUES, _SITE_SET, site_updates)
-        executemany(
-            _CHECK_INSERT, [(*r, vantage_id) for r in rows.check_rows if r[0] in down_counts]
-        )
-        history.add_hour_rows([r for r in rows.hour_rows if r[0] in down_counts])
+        checks.insert(down_counts, vantage_id)
+        hours.insert(down_counts)
         opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet)
         _queue_cert_warnings(rows, down_counts, cert_warning_days, render)
     return RoundRecord(down_counts, opened, closed, counted.own, counted.failing)

@@ -18,7 +18,7 @@ from ..core.outages import LIVE, next_down_count, team_strikes
 from ..core.probe import ProbeResult
 from ..core.sites import SiteInfo
 from ..team import default_vantage
-from .engine import executemany
+from .bulk import executemany
 from .models import UtcField, Vantage, db
 
 FEW = 100  # a round of at most this many sites reads only their vantages' rows
@@ -55,16 +55,26 @@ def _ms(moment: datetime | None) -> int | None:
     return UtcField().db_value(moment)
 
 
-def enter(name: str, when: datetime) -> int:
+def find(name: str) -> int | None:
+    """The vantage's id, None before its first round. Vantages are never deleted, so a round
+    looks its own up before its write turn."""
+    row = db.execute_sql("SELECT id FROM vantage WHERE name = ?", (name,)).fetchone()
+    return None if row is None else row[0]
+
+
+def enter(name: str, when: datetime, known: int | None = None) -> int:
     """The vantage's id (added at its first round), its last round marked ``when``. Inside the
-    round's write transaction."""
+    round's write transaction; ``known``: its id as :func:`find` gave it, if it had one."""
     when_ms = _ms(when)
-    row = db.execute_sql("SELECT id, last_round_at FROM vantage WHERE name = ?", (name,)).fetchone()
-    if row is None:
+    vantage_id = known if known is not None else find(name)
+    if vantage_id is None:
         return Vantage.insert(name=name, last_round_at=when_ms).execute()
-    vantage_id, last = row
-    if last is None or last < when_ms:  # a slow round ending after a later one keeps the later
-        db.execute_sql("UPDATE vantage SET last_round_at = ? WHERE id = ?", (when_ms, vantage_id))
+    # a slow round ending after a later one keeps the later
+    db.execute_sql(
+        "UPDATE vantage SET last_round_at = ? WHERE id = ?"
+        " AND (last_round_at IS NULL OR last_round_at < ?)",
+        (when_ms, vantage_id, when_ms),
+    )
     return vantage_id
 
 

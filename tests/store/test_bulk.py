@@ -1,18 +1,23 @@
-"""Many rows in one go (``engine.executemany``, ``engine.update_many``), on both engines: what
+"""Many rows in one go (``bulk.executemany``, ``bulk.update_many``), on both engines: what
 goes in comes back as it was, whatever the text holds, and an upsert or update of many rows does
 what the same statement does one row at a time. PostgreSQL sends them by COPY through temporary
 tables of its connection; these tests are what keeps that honest."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from datetime import UTC, datetime
 
+import psycopg2
 import pytest
 
-from djamon_desktop.store import engine, history
+from djamon_desktop.store import bulk, engine, history
+from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import db
 
-from .helpers import add_site
+from .helpers import UP, add_site, store_round
 
 AWKWARD = [
     "tab\there",
@@ -48,7 +53,7 @@ def test_checks_stored_many_at_once_come_back_exactly_as_given(store):
         for n, error in enumerate(AWKWARD)
     ]
     with engine.writing():
-        engine.executemany(_CHECK, given)
+        bulk.executemany(_CHECK, given)
     assert _checks() == given
 
 
@@ -90,12 +95,12 @@ def test_many_rows_updated_at_once_each_get_their_own_values(store):
         "last_error = v.error, last_seen = coalesce(v.seen, site.last_seen), down_count = v.count"
     )
     with engine.writing():
-        engine.update_many(
+        bulk.update_many(
             "site", columns, assignments, [(None, 1000 + n, 0, i) for n, i in enumerate(ids)]
         )
     pairs = list(zip(AWKWARD, ids, strict=True))
     with engine.writing():  # no last seen at all this time: each keeps its own
-        engine.update_many(
+        bulk.update_many(
             "site",
             columns,
             assignments,
@@ -108,10 +113,73 @@ def test_a_write_rolled_back_stores_none_of_its_rows_and_the_next_stores_only_it
     shop = add_site("Shop")
     with pytest.raises(RuntimeError), engine.writing():
         history.add_hour_rows([(shop, 7, 1, 40.0, 40.0)])
-        engine.executemany(_CHECK, [(shop, 1, uuid.uuid4().bytes, 200, None, 40.0, 1)])
+        bulk.executemany(_CHECK, [(shop, 1, uuid.uuid4().bytes, 200, None, 40.0, 1)])
         raise RuntimeError("the round fails after its rows were sent")
     assert _checks() == []
     assert db.execute_sql("SELECT count(*) FROM check_hour").fetchone()[0] == 0
     with engine.writing():
         history.add_hour_rows([(shop, 7, 0, 0.0, 0.0)])
     assert db.execute_sql("SELECT checks, good FROM check_hour").fetchall() == [(1, 0)]
+
+
+@pytest.mark.parametrize("deleted", [False, True], ids=["all kept", "one site deleted"])
+def test_staged_rows_are_stored_inside_the_turn_with_the_values_they_share(store, deleted):
+    shop, files = add_site("Shop"), add_site("Files")
+    given = [
+        (site, 1_764_000_000_000, uuid.uuid4().bytes, 200, None, 40.0) for site in (shop, files)
+    ]
+    staged = bulk.Staged(_CHECK, given)
+    keep = {shop} if deleted else {shop, files}
+    with engine.writing(staged=[staged]):
+        staged.insert(keep, 7)
+    assert _checks() == sorted(
+        [(*row, 7) for row in given if row[0] in keep], key=lambda row: row[1]
+    )
+
+
+def test_a_round_hands_its_checks_over_before_it_waits_for_its_turn(team_url_at_latest):
+    """While another desktop holds the writers' turn, a round waiting for it has already copied
+    its checks and hour shares into the database (its temporary tables), so its own turn is
+    shorter by that."""
+    url = team_url_at_latest
+    open_database(url)
+    try:
+        shop = add_site("Shop")
+        mine = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        other = psycopg2.connect(url)
+        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
+        seen: list[tuple] = []
+
+        def watch() -> None:
+            look = psycopg2.connect(url)
+            look.autocommit = True
+            cursor = look.cursor()
+            deadline = time.monotonic() + 10
+            while not seen and time.monotonic() < deadline:
+                cursor.execute(
+                    "SELECT bool_or(l.locktype = 'advisory' AND NOT l.granted),"
+                    # rows written into a temporary table: one made in this very transaction
+                    # is not yet in the catalog another connection reads
+                    " count(*) FILTER (WHERE l.mode = 'RowExclusiveLock'"
+                    " AND (c.oid IS NULL OR c.relname LIKE 'djamon_rows_%%'))"
+                    " FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation"
+                    " WHERE l.pid = %s",
+                    (mine,),
+                )
+                waiting, staged = cursor.fetchone()
+                if waiting:
+                    seen.append(("waiting for the turn", staged))
+                time.sleep(0.01)
+            look.close()
+            other.rollback()  # the other desktop's turn ends
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        record = store_round(datetime(2026, 12, 6, 9, 0, tzinfo=UTC), {shop: UP})
+        watcher.join()
+        other.close()
+        assert seen == [("waiting for the turn", 2)]  # the checks' table and the hours'
+        assert record.down_counts == {shop: 0}
+        assert len(_checks()) == 1
+    finally:
+        close_database()
