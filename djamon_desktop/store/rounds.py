@@ -129,7 +129,10 @@ def record_round(
     when, when_ms = rows.when, rows._when_ms
     name = vantages.current()
     known = vantages.find(name)
-    # what no other writer decides goes to the database before the turn; the vantage's id last
+    # what no other writer decides goes to the database before the turn (the vantage's id is
+    # added inside it); inserting the checks themselves stays inside: their foreign key locks
+    # each site's row, and a writer deleting a site in its turn would wait for this round while
+    # this round waits for that turn (a deadlock PostgreSQL ends by failing one of them)
     checks = Staged(_CHECK_INSERT, rows.check_rows)
     hours = history.staged_hour_rows(rows.hour_rows)
     with writing(staged=(checks, hours)):

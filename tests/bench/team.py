@@ -17,7 +17,11 @@ run, side by side:
   through the store (``engine.writing()``, as every write goes) and a second connection that
   LISTENs as the app's listener does (store/changes.py) receives its notice, recognised by the
   writer's server process; 100 times with the database idle, and again while the five vantages
-  run a round (a change then waits for its turn behind the rounds being stored).
+  run a round (a change then waits for its turn behind the rounds being stored);
+- how long storing a round holds the writers' turn (``engine.writing()``: from the turn taken
+  to the commit), in this process on a database of its own: ``store.rounds.record_round`` for
+  the same sites (made-up answers: all good but the hung sites' timeouts), 15 rounds after a
+  warm-up, five vantages in turn, on PostgreSQL and on SQLite.
 
     .venv/bin/python tests/bench/team.py [--sites 1000] [--vantages 5] [--timeout 5]
 """
@@ -119,6 +123,56 @@ class ChangeClock:
         close_database()
 
 
+def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[list, list]:
+    """Store ``rounds`` rounds of every site in the database at ``target`` (after one warm-up
+    round a vantage) in this process: (each round's turn, from taken to committed; each whole
+    ``record_round``), in seconds."""
+    import contextlib
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from djamon_desktop.alerts.messages import AlertPolicy
+    from djamon_desktop.core.probe import ProbeResult
+    from djamon_desktop.store import rounds as store_rounds
+    from djamon_desktop.store import vantages as store_vantages
+    from djamon_desktop.store.database import close_database, open_database
+    from djamon_desktop.store.models import db
+
+    open_database(target)
+    sites = [row[0] for row in db.execute_sql("SELECT id FROM site ORDER BY position")]
+    hung = set(sites[-10:])
+    held: list[float] = []
+    wholes: list[float] = []
+    writing = store_rounds.writing
+
+    @contextlib.contextmanager
+    def timed(**kwargs):
+        with writing(**kwargs):
+            taken = time.perf_counter()  # the block starts once the turn is taken
+            yield
+        held.append(time.perf_counter() - taken)
+
+    store_rounds.writing = timed
+    rng = random.Random(12)
+    render = AlertPolicy(("email",), notify_recovery=True).texts
+    start = datetime.now(UTC).replace(second=0, microsecond=0)
+    try:
+        for n in range(vantages + rounds):
+            store_vantages.use(f"turn-{n % vantages}")
+            rows = store_rounds.RoundRows(start + timedelta(minutes=n // vantages), [200])
+            for site in sites:
+                answer = ProbeResult(200, None, rng.uniform(20, 300))
+                rows.add(site, ProbeResult(None, "timeout", 5000.0) if site in hung else answer)
+            began = time.perf_counter()
+            store_rounds.record_round(rows, 2, render)
+            wholes.append(time.perf_counter() - began)
+    finally:
+        store_rounds.writing = writing
+        store_vantages.use(None)
+        close_database()
+    return held[vantages:], wholes[vantages:]
+
+
 def spread(values: list[float]) -> str:
     ms = sorted(v * 1000 for v in values)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
@@ -162,7 +216,8 @@ def main() -> int:
         import_sites(alone, folder / "sqlite", doc)
         for label in ("round 1", "round 2"):
             rows.append(("SQLite, 1 vantage", label, [check_round(alone)]))
-        with sqlite3.connect(folder / "sqlite" / "djamon.sqlite3") as con:
+        sqlite_file = folder / "sqlite" / "djamon.sqlite3"
+        with sqlite3.connect(sqlite_file) as con:
             size = con.execute("SELECT sum(pgsize) FROM dbstat WHERE name = 'check'").fetchone()
             checks = con.execute('SELECT count(*) FROM "check"').fetchone()[0]
         sizes.append(f"SQLite check table: {size[0] / checks:.0f} bytes a check ({checks:,})")
@@ -221,6 +276,10 @@ def main() -> int:
             f"PostgreSQL check table and its key: {int(total) / int(checks):.0f} bytes a check "
             f"({int(checks):,}; the table alone {int(heap) / int(checks):.0f})"
         )
+        # the turn a round holds, each engine on a database of its own with the same sites
+        turn_url = pg.fresh_database()
+        import_sites({**team[0], "DJAMON_DATABASE_URL": turn_url}, folder, doc)
+        turns = [("PostgreSQL", turn_held(turn_url)), ("SQLite", turn_held(sqlite_file))]
         vantages = pg.sql(
             "SELECT CASE WHEN to_regclass('vantage') IS NULL THEN 'no vantage table' "
             "ELSE (SELECT string_agg(name, ', ' ORDER BY name) FROM vantage) END",
@@ -260,6 +319,11 @@ def main() -> int:
     print(f"the same while {args.vantages} vantages run rounds ({len(busy)} changes):")
     print(f"  from its write's start: {spread([s[0] for s in busy])}")
     print(f"  from its commit:        {spread([s[1] for s in busy])}")
+    print(f"storing a {count:,}-site round in this process (15 rounds, 5 vantages in turn):")
+    for engine_name, (held, wholes) in turns:
+        print(
+            f"  {engine_name:10} the turn held: {spread(held)}; the whole store: {spread(wholes)}"
+        )
     return 0
 
 
