@@ -17,7 +17,7 @@ from djamon_desktop.store import bulk, engine, history
 from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import db
 
-from .helpers import UP, add_site, store_round
+from .helpers import HUNG, UP, add_site, store_round
 
 AWKWARD = [
     "tab\there",
@@ -181,5 +181,31 @@ def test_a_round_hands_its_checks_over_before_it_waits_for_its_turn(team_url_at_
         assert seen == [("waiting for the turn", 2)]  # the checks' table and the hours'
         assert record.down_counts == {shop: 0}
         assert len(_checks()) == 1
+    finally:
+        close_database()
+
+
+def test_a_role_that_may_not_make_temporary_tables_stores_its_rounds_all_the_same(
+    pg_server, team_url_at_latest
+):
+    """An administrator may revoke TEMPORARY; the rows then go as multi-row statements."""
+    dbname = team_url_at_latest.rsplit("/", 1)[1]
+    role = f"plain_{uuid.uuid4().hex[:8]}"
+    pg_server.sql(f"CREATE ROLE {role} LOGIN PASSWORD 'plain-pw'")
+    pg_server.sql(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}", dbname)
+    pg_server.sql(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}", dbname)
+    pg_server.sql(f"REVOKE TEMPORARY ON DATABASE {dbname} FROM PUBLIC")
+    open_database(f"postgresql://{role}:plain-pw@127.0.0.1:{pg_server.port}/{dbname}")
+    try:
+        shop, files = add_site("Shop"), add_site("Files")
+        when = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+        store_round(when, {shop: UP, files: UP})
+        record = store_round(when.replace(minute=1), {shop: UP, files: HUNG})
+        assert record.down_counts == {shop: 0, files: 1}
+        assert len(_checks()) == 4
+        assert db.execute_sql("SELECT sum(checks), sum(good) FROM check_hour").fetchone() == (4, 3)
+        assert _sites()[1][1:] == ("timeout", int(when.timestamp() * 1000), 1)
+        made = "SELECT count(*) FROM pg_class WHERE relname LIKE ?"
+        assert db.execute_sql(made, ("djamon_rows_%",)).fetchone()[0] == 0
     finally:
         close_database()
