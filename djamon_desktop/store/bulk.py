@@ -209,10 +209,16 @@ def _literal(sql: str) -> str:
 
 def _copy(cursor, table: str, columns: str, rows: Sequence[Sequence], first: str = "") -> None:
     """Rows into ``table`` by COPY, in its text format (``first``: a statement run before)."""
+    cursor.copy_expert(
+        f"{first} COPY {table} ({columns}) FROM STDIN", io.StringIO(copy_lines(rows))
+    )
+
+
+def copy_lines(rows: Sequence[Sequence]) -> str:
+    """Rows as COPY's text format reads them: a line each, tab-separated (also what
+    copy-database sends)."""
     text = _COPY_TEXT.get
-    lines = ("\t".join([text(type(v), _copy_text)(v) for v in row]) + "\n" for row in rows)
-    sql = f"{first} COPY {table} ({columns}) FROM STDIN"
-    cursor.copy_expert(sql, io.StringIO("".join(lines)))
+    return "".join("\t".join([text(type(v), _copy_text)(v) for v in row]) + "\n" for row in rows)
 
 
 def _copy_text(value: object) -> str:

@@ -24,6 +24,7 @@ from peewee import Database, DatabaseError, InterfaceError, OperationalError
 
 from ..errors import UserError
 from . import engine
+from .bulk import copy_lines
 from .database import close_database, connect_team, open_database, unreachable
 from .engine import TeamDatabase
 from .models import db
@@ -193,8 +194,12 @@ def _copy_table(source: Database, table: str, progress: Progress | None) -> int:
     sql = f'COPY "{table}" ({names}) FROM STDIN'
     try:
         for rows in batches:
-            text = "".join("\t".join(map(_copy_text, row, booleans)) + "\n" for row in rows)
-            cursor.copy_expert(sql, io.StringIO(text))
+            if any(flags := booleans):  # SQLite's 0/1 where the target column is a boolean
+                rows = [
+                    [bool(v) if b and v is not None else v for v, b in zip(row, flags, strict=True)]
+                    for row in rows
+                ]
+            cursor.copy_expert(sql, io.StringIO(copy_lines(rows)))
             before, done = done, done + len(rows)
             if progress and done < total and done // PROGRESS_EVERY > before // PROGRESS_EVERY:
                 progress(table, done, total)
@@ -203,25 +208,6 @@ def _copy_table(source: Database, table: str, progress: Progress | None) -> int:
     if progress:
         progress(table, done, max(total, done))
     return done
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def _copy_text(value: object, boolean: bool) -> str:
-    """A value as COPY's text format writes it (SQLite's 0/1 as a boolean where the target
-    column is one; a blob as bytea's hex)."""
-    if value is None:
-        return "\\N"
-    if boolean:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_ESCAPES)
-    if isinstance(value, bytes | memoryview):
-        return "\\\\x" + bytes(value).hex()
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 def _source_rows(source: Database, table: str, names: str) -> tuple[int, Iterator[list]]:
