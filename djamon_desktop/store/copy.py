@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from graphlib import TopologicalSorter
 
@@ -194,11 +194,8 @@ def _copy_table(source: Database, table: str, progress: Progress | None) -> int:
     sql = f'COPY "{table}" ({names}) FROM STDIN'
     try:
         for rows in batches:
-            if any(flags := booleans):  # SQLite's 0/1 where the target column is a boolean
-                rows = [
-                    [bool(v) if b and v is not None else v for v, b in zip(row, flags, strict=True)]
-                    for row in rows
-                ]
+            if any(booleans):  # SQLite's 0/1 where the target column is a boolean
+                rows = [_as_booleans(row, booleans) for row in rows]
             cursor.copy_expert(sql, io.StringIO(copy_lines(rows)))
             before, done = done, done + len(rows)
             if progress and done < total and done // PROGRESS_EVERY > before // PROGRESS_EVERY:
@@ -208,6 +205,10 @@ def _copy_table(source: Database, table: str, progress: Progress | None) -> int:
     if progress:
         progress(table, done, max(total, done))
     return done
+
+
+def _as_booleans(row: Sequence, booleans: Sequence[bool]) -> list:
+    return [bool(v) if b and v is not None else v for v, b in zip(row, booleans, strict=True)]
 
 
 def _source_rows(source: Database, table: str, names: str) -> tuple[int, Iterator[list]]:
