@@ -16,6 +16,7 @@ import trustme
 from djamon_desktop import cli
 
 from .certs import cert_sites
+from .mail import PASSWORD, MailServer
 from .postgres import PostgresServer
 from .servers import MisbehavingServer
 
@@ -74,6 +75,24 @@ def server():
 @pytest.fixture(scope="session")
 def ca():
     return trustme.CA()
+
+
+@pytest.fixture
+def ca_file(ca, tmp_path):
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.fixture
+def mail(ca, ca_file, monkeypatch, keyring):
+    """A STARTTLS + AUTH SMTP server the program (and the processes it starts) trusts
+    (SSL_CERT_FILE), its password in the keyring."""
+    monkeypatch.setenv("SSL_CERT_FILE", ca_file)
+    keyring("smtp_password", PASSWORD)
+    server = MailServer(ca).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

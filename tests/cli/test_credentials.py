@@ -12,26 +12,12 @@ import pytest
 from djamon_desktop import paths
 
 from ..conftest import document, group, site
-from ..mail import MailServer
 
 #: every test here runs on SQLite and on a team's PostgreSQL (tests/conftest.py, engine)
 pytestmark = pytest.mark.usefixtures("engine")
 
 PASSWORD = "hunter2-Pässwörd"
 QUOTED = "hunter2-P%C3%A4ssw%C3%B6rd"
-
-
-@pytest.fixture
-def mail(ca, tmp_path, monkeypatch, keyring):
-    from ..mail import PASSWORD as SMTP_PASSWORD
-
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
-    keyring("smtp_password", SMTP_PASSWORD)
-    server = MailServer(ca).start()
-    yield server
-    server.stop()
 
 
 def test_password_is_sent_as_basic_auth_and_shown_nowhere(server, load, run, mail, name, data_dir):

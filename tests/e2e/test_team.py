@@ -18,22 +18,9 @@ import pytest
 from djamon_desktop.store.models import Alert, Outage
 
 from ..conftest import document, group, opened, site
-from ..mail import PASSWORD, MailServer
 from ..servers import MisbehavingServer
 
 VANTAGES = ("desk-a", "desk-b", "desk-c")
-
-
-@pytest.fixture
-def mail(ca, tmp_path, monkeypatch, keyring):
-    """A STARTTLS + AUTH SMTP server that the check processes trust, its password set."""
-    ca_file = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
-    keyring("smtp_password", PASSWORD)
-    server = MailServer(ca).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -161,29 +161,6 @@ def test_a_claim_does_not_wait_for_a_round_storing(team):
         other.close()
 
 
-def test_four_senders_with_connections_of_their_own_never_claim_the_same_alert(team):
-    ids = queue_emails(80)
-    claimed: list[list[int]] = [[] for _ in range(4)]
-    start = threading.Barrier(4)
-
-    def sender(mine: list[int]) -> None:
-        try:  # peewee gives each thread a connection of its own
-            start.wait()
-            while (job := outbox.claim_next(T0, [], ["email"])) is not None:
-                mine.append(job.id)
-        finally:
-            close_database()
-
-    threads = [threading.Thread(target=sender, args=(c,)) for c in claimed]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    every = [i for mine in claimed for i in mine]
-    assert sorted(every) == ids  # each alert once
-    assert sum(1 for mine in claimed if mine) >= 2  # they did run side by side
-
-
 def test_the_hour_summary_adds_up_with_many_writers(team):
     sites = [add_site(f"S{n}") for n in range(3)]
     start = threading.Barrier(4)
