@@ -117,11 +117,27 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             from ..gui.app import run
 
             return run(data_dir, unreachable)
-        with reaching():  # a team database lost on the way: exit 4, nothing half stored
+        with reaching(), _printed_errors_logged():  # a team database lost: exit 4
             return command(args.command)(args)
     finally:
         close_database()
         vantages.use(None)
+
+
+@contextlib.contextmanager
+def _printed_errors_logged():
+    """While a command runs, an error a library prints rather than raises (psycopg2 does when
+    a COPY is cut off, beside raising it) goes to the log, not as a traceback over the
+    command's own one-line message."""
+
+    def to_log(kind, value, tb) -> None:
+        log.warning("an error was reported beside the command's own", exc_info=(kind, value, tb))
+
+    previous, sys.excepthook = sys.excepthook, to_log
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,12 +25,15 @@ def install_error_dialog(app: App) -> None:
     """An unexpected exception becomes a readable dialog and a log entry; the tray stays."""
 
     def show(kind, value, tb) -> None:
-        if threading.current_thread() is threading.main_thread() and value is not None:
+        if value is not None:
             from ..store.database import lost_connection
 
             lost = lost_connection(value)  # the team database went: grey, not an error
             if lost is not None:
-                app.poller.lost(lost.message)
+                if threading.current_thread() is threading.main_thread():
+                    app.poller.lost(lost.message)
+                # on a worker (psycopg2 prints an error cut off mid-COPY as well as raising
+                # it): the worker's own flow reports it; lost_connection has logged it
                 return
         log.error("unexpected error", exc_info=(kind, value, tb))
         try:

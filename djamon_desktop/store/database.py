@@ -149,6 +149,8 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
     if isinstance(exc, DatabaseUnreachable):
         reconnect()
         return exc
+    if isinstance(exc, SystemError) and exc.__cause__ is not None:
+        exc = exc.__cause__  # psycopg2 cut off mid-COPY: "decode returned ... an exception set"
     if not (engine.is_team() and _connection_failed(exc)):
         return None
     while exc.__context__ is not None and _connection_failed(exc.__context__):

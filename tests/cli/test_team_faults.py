@@ -266,3 +266,21 @@ def test_a_bad_url_is_exit_2_with_the_reason_and_nothing_made(
     assert list(here.iterdir()) == []
     assert not [p for p in data_dir.rglob("*") if "sqlite" in p.name or p.suffix == ".db"]
     assert os.environ["DJAMON_DATABASE_URL"] == url
+
+
+def test_an_error_a_library_prints_during_a_command_goes_to_the_log(capsys, caplog):
+    # psycopg2 prints (sys.excepthook) an error that cuts a COPY off, beside raising it: the
+    # user sees the command's one line, the log keeps the rest
+    from djamon_desktop.cli import _printed_errors_logged
+
+    outside = sys.excepthook
+    with _printed_errors_logged():
+        try:
+            raise SystemError("decode returned a result with an exception set")
+        except SystemError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert sys.excepthook is outside
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert record.exc_info[0] is SystemError

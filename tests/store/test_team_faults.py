@@ -16,6 +16,7 @@ from djamon_desktop.core.outages import AlertText
 from djamon_desktop.store import engine, history, outbox
 from djamon_desktop.store.database import (
     close_database,
+    lost_connection,
     open_database,
     reach,
     reaching,
@@ -301,3 +302,14 @@ def test_no_password_anywhere_says_where_it_was_looked_for(team_url):
         open_database(url)
     assert "asks for a password and none was found" in caught.value.message
     assert "keyring's database_password" in caught.value.message
+
+
+def test_a_copy_cut_off_by_the_server_is_a_lost_connection_too(team):
+    # psycopg2, when the server ends a COPY, raises SystemError("... returned a result with an
+    # exception set") from the server's error; that is the database going, not a bug of ours
+    cut = SystemError("<function decode> returned a result with an exception set")
+    cut.__cause__ = psycopg2.OperationalError("terminating connection due to administrator command")
+    lost = lost_connection(cut)
+    assert isinstance(lost, DatabaseUnreachable)
+    assert "administrator command" in lost.message and PASSWORD not in lost.message
+    assert lost_connection(SystemError("something else")) is None
