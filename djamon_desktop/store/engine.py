@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from peewee import PostgresqlDatabase
 
@@ -155,8 +155,3 @@ def needs_password(url: str) -> bool:
     """Whether libpq would have no password of its own for this URL (none in the URL, no
     ``PGPASSWORD``); ``~/.pgpass`` is left to libpq and tried first."""
     return "password" not in _url_params(url) and not os.environ.get("PGPASSWORD")
-
-
-def url_user_host(url: str) -> str:
-    parts = urlsplit(url)
-    return unquote(parts.hostname or "localhost")
