@@ -52,6 +52,7 @@ class CycleReport(RoundReport):
 
     deliveries: list[Delivery] = field(default_factory=list)
     purged: int | None = None  # checks removed by the daily purge; None when it was not due
+    picture: Any = None  # the app's: what its windows show, read right after (``picture``)
 
 
 def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> CycleReport:

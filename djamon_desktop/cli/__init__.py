@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             vantages.use(team.vantage_name(getattr(args, "vantage", None), data_dir))
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    from ..store.database import close_database, open_database, reaching
+    from ..store.database import close_database, open_database, reaching, shown_target
     from ..store.engine import DatabaseUnreachable
 
     unreachable = None
@@ -116,7 +116,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         if args.command is None:
             from ..gui.app import run
 
-            return run(data_dir, unreachable)
+            return run(data_dir, unreachable, shown_target())
         with reaching(), _printed_errors_logged():  # a team database lost: exit 4
             return command(args.command)(args)
     finally:

@@ -12,6 +12,9 @@ PRIORITY_NAMES = ("critical", "high", "normal", "low")
 #: a vantage point counts while its last round is less than this old
 LIVE = timedelta(minutes=15)
 
+#: the outages list (``outages``, the Outages window): how many a page
+OUTAGES_PER_PAGE = 25
+
 
 @dataclass(frozen=True)
 class SiteStrikes:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from ..core.outages import duration_words
 from ..core.status import listed
 from ..core.urls import hide_passwords, shown_url
-from ..store import queries
 
 
-def down_message(current) -> tuple[str, str]:
-    """The title and body of an outage's opening notification."""
+def down_message(current, sites) -> tuple[str, str]:
+    """The title and body of an outage's opening notification (``sites``: every site, as the
+    picture that brought the news read them)."""
     titles = [s.title for s in current.sites] or ["A site"]
-    urls = {s.title: s.url for s in queries.list_sites(1)}
+    urls = {s.title: s.url for s in sites}
     primary = titles[0]
     title = f"{listed(titles)} {'is' if len(titles) == 1 else 'are'} down"
     body = hide_passwords(current.content, urls.values()) or f"{primary} failed its checks."

@@ -1,10 +1,11 @@
 """The tray app's wiring: the tray, the notifier and the poller connected to the windows
 (``registry``), the editing with its undo (``editing``) and File > Import/Export
-(``transfer``); and what every round and every change brings to the screen (``refresh``).
+(``transfer``); and what every round and every change brings to the screen (``show``).
 
-Everything that touches the network runs on the poller's worker thread, and imports and exports
-on their own; the UI thread only reads the local database (small, indexed queries) and shows
-what it finds.
+The UI thread never talks to the database (a team's may be slow, hung or gone) nor to the
+network: rounds run on the poller's worker thread, readings and changes on the reads thread
+(``reader``), imports and exports on their own. Each hands over plain data: a round's report and
+a :class:`~djamon_desktop.picture.Picture` of everything shown, which ``show`` only displays.
 """
 
 from __future__ import annotations
@@ -15,58 +16,77 @@ import os
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..core.schedule import Schedule, local_zone
-from ..core.status import OpenOutage, SiteAtGlance, overview, plural, unanswered_text
-from ..store import history, outbox, queries
-from ..store.database import reconnect, shown_target
-from ..store.settings import load_settings
+from ..core.settings import with_defaults
+from ..core.status import plural, unanswered_text
+from ..picture import Picture, overview_of
 from . import pausing
 from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
 from .icons import app_icon
 from .notify import Notifier
-from .poller import Poller, utc_now
+from .poller import Poller, RoundWorker, utc_now
 from .process import install_error_dialog, quit_on_sigterm, start_again
+from .reader import Reads, SharedReading
 from .registry import WindowRegistry
 from .single import InstanceServer
 from .transfer import Transfer
 from .tray import Tray
-from .unreachable import guarded
 from .watch import DatabaseWatch
 from .windows.dashboard import DashboardWindow
-from .windows.site import site_history
 
 log = logging.getLogger(__name__)
 
 
 class App(QObject):
-    def __init__(self, data_dir: Path, use_dbus: bool | None = None, clock=utc_now) -> None:
+    shown = Signal()  # a picture was just displayed (the tests wait for it)
+
+    def __init__(
+        self,
+        data_dir: Path,
+        use_dbus: bool | None = None,
+        clock=utc_now,
+        target: str | None = None,
+    ) -> None:
         super().__init__()
         self.data_dir = data_dir
         self.clock = clock
+        self.target = target  # the team database as messages show it; None on SQLite
+        self.picture: Picture | None = None  # the last one shown
+        self.reading = SharedReading(clock)
+        self.reads = Reads(self.reading)
         self.windows = WindowRegistry(
-            data_dir, self.refresh, self._wire_dashboard, self._rearm, self.restart
+            data_dir, self.refresh, self._wire_dashboard, self._rearm, self.restart, self
         )
         self.editing = Editing(
-            self.refresh, self._status, lambda: self.windows.dashboard, self.windows.close_site
+            self.refresh,
+            self._status,
+            lambda: self.windows.dashboard,
+            self.windows.close_site,
+            self.reads,
+            lambda: self.picture,
         )
         self.transfer = Transfer(lambda: self.windows.dashboard, self._status, self._rearm)
         self.tray = Tray(clock)
         self.notifier = Notifier(self.tray.icon, use_dbus)
-        self.poller = Poller(self._next_after, clock=clock)
+        self.poller = Poller(self._next_after, clock=clock, worker=RoundWorker(clock, self.reading))
+        self.poller.change = self.reads.call
+        self.reads.blocked = lambda: self.poller.unreachable
         self.connectivity = True
         self.last_error: str | None = None
         self.sandbox_failed: list[str] = []  # while connectivity is lost
-        self._open_outage: int | None = None
         self._quitting = False
-        self._looked = False  # start's first reading done (put off while unreachable)
+        self._looked = False  # the first picture was shown
         self.restarting = False  # quit to start again (the Team tab's Restart)
         self._disposed = False
+        self._pause_ends = QTimer(self)  # a pause's end is shown when it comes, not later
+        self._pause_ends.setSingleShot(True)
+        self._pause_ends.timeout.connect(self.refresh)
 
         self.notifier.clicked.connect(self.open_outage_or_list)
         self.tray.open_dashboard.connect(self.windows.show_dashboard)
@@ -77,6 +97,9 @@ class App(QObject):
         self.tray.pause.connect(self.pause)
         self.tray.resume.connect(self.poller.resume)
         self.tray.quit.connect(self.quit)
+        self.reads.pictured.connect(self.show)
+        self.reads.lost.connect(self.poller.lost)
+        self.reads.failed.connect(self._status)
         p = self.poller
         self._from_poller = [
             (p.round_started, self._round_started),
@@ -93,6 +116,7 @@ class App(QObject):
 
         self.watch = DatabaseWatch(self)  # what other processes store, shown as it comes
         self.watch.changed.connect(self.refresh)
+        self.watch.lost.connect(self.poller.lost)
 
     def _wire_dashboard(self, d: DashboardWindow) -> None:
         """A new dashboard's menus and buttons, each to what does it."""
@@ -115,38 +139,39 @@ class App(QObject):
         d.open_about.connect(lambda: show_about(self.data_dir, d))
         d.open_readme.connect(lambda: open_readme(self.data_dir, self._status))
         d.quit_app.connect(self.quit)
-        d.pause_site.connect(lambda i: pausing.ask_pause_site(i, d, self.clock, self.refresh))
-        d.resume_site.connect(lambda i: pausing.resume_site(i, self.refresh))
+        d.pause_site.connect(
+            lambda i: pausing.ask_pause_site(i, self.picture, d, self.clock, self.edit_then_show)
+        )
+        d.resume_site.connect(lambda i: pausing.resume_site(i, self.edit_then_show))
         e.show_undo()  # a change made before the dashboard opened can still be undone
+        if self.poller.unreachable is not None:
+            d.show_unreachable(self.poller.unreachable)
+
+    def edit_then_show(self, job) -> None:
+        """A change a window asked for, made on the reads thread, then shown."""
+        self.reads.call(job, lambda _: self.refresh(), self._status)
 
     # -- life ------------------------------------------------------------------------------------
 
     def start(self, first_round: bool = True) -> None:
         self.tray.show()
-        self._first_look()  # (a team database that can't be reached yet: once it answers)
+        if self.poller.unreachable is None:
+            self.refresh()  # (a team database that can't be reached yet: once it answers)
         self.watch.start()
         self.poller.start(first_round)
-
-    @guarded
-    def _first_look(self) -> None:
-        current = queries.find_outage("current")
-        self._open_outage, self._looked = (current.id if current else None), True
-        self.refresh()
-        if not queries.list_groups():
-            self.windows.show_dashboard()  # a first launch: offer to add a site or import
 
     def quit(self) -> None:
         if self._quitting:
             return
         self._quitting = True
         self.quit_windows()
-        ended = self.poller.stop() and self.transfer.wait()
+        ended = self.poller.stop() and self.transfer.wait() and self.reads.stop()
         self.notifier.close()
         self.dispose()
         if not ended:
-            # A round (or an import) still running. Its storing is one transaction, so leaving
-            # now loses at most that; Qt would abort on a thread still running at exit.
-            log.warning("quitting with a round or an import still running")
+            # A round, a reading or an import still running. Its storing is one transaction, so
+            # leaving now loses at most that; Qt would abort on a thread still running at exit.
+            log.warning("quitting with a round, a reading or an import still running")
             if self.restarting:
                 start_again()
             logging.shutdown()
@@ -173,6 +198,8 @@ class App(QObject):
         self.watch.stop()
         self.editing.stop()
         self.transfer.stop()
+        self.reads.stop()
+        self._pause_ends.stop()
         for signal_, slot in self._from_poller:
             signal_.disconnect(slot)  # a round still ending reports to nobody
         self._from_poller.clear()
@@ -183,8 +210,12 @@ class App(QObject):
 
     # -- rounds ----------------------------------------------------------------------------------
 
+    def settings(self) -> dict:
+        """The settings as last read (the defaults before the first picture)."""
+        return dict(self.picture.settings) if self.picture else with_defaults({})
+
     def _next_after(self, now: datetime) -> datetime | None:
-        return Schedule(load_settings()["schedule"], local_zone()).next_after(now)
+        return Schedule(self.settings()["schedule"], local_zone()).next_after(now)
 
     def _rearm(self) -> None:
         """The schedule or the sites may have changed (Settings saved, a file imported)."""
@@ -226,7 +257,10 @@ class App(QObject):
             self._status(f"{plural(len(failed), 'alert')} kept queued: {failed[0].what}")
         else:
             self._status(f"Round done at {datetime.now():%H:%M:%S}")
-        self.refresh()
+        if report.picture is not None:
+            self.show(report.picture)
+        else:
+            self.refresh()
 
     def _round_failed(self, message: str) -> None:
         self.tray.checking = False
@@ -237,100 +271,62 @@ class App(QObject):
     # -- what is shown ---------------------------------------------------------------------------
 
     def _database_lost(self, message: str) -> None:
-        reconnect()  # this thread's connection went too: the next reading connects afresh
         self.tray.checking = False
-        self.tray.show_unreachable(shown_target())
+        self.tray.show_unreachable(self.target or message)
         self._status(message)
+        if self.windows.dashboard is not None:
+            self.windows.dashboard.show_unreachable(message)
 
     def _database_back(self) -> None:
         self.tray.show_unreachable(None)
-        self.refresh() if self._looked else self._first_look()
+        if self.windows.dashboard is not None:
+            self.windows.dashboard.show_unreachable(None)
+        self.refresh()
+        self.reads.resume()
 
-    @guarded
     def refresh(self) -> None:
-        """Read the database and bring the tray and every open window up to date."""
-        settings = load_settings()
-        sites = queries.list_sites(
-            settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=self.clock()
-        )
-        # the fast lane, whoever stored the failure
-        self.poller.track(sites, settings["retry_seconds"], settings["timeout_seconds"])
-        current = queries.find_outage("current")
-        self._announce_outage_change(current)
-        pause = self.poller.pause_state()  # read once for the tray and the overview
-        ov = overview(
-            [
-                SiteAtGlance(
-                    s.title,
-                    s.active,
-                    s.state,
-                    s.down_count,
-                    s.cert_expires_at if s.cert_expiring else None,
-                    site_id=s.site_id,
-                    quiet_until=s.quiet_until,
-                )
-                for s in sites
-            ],
-            OpenOutage(
-                current.code,
-                current.start_time,
-                [x.title for x in current.sites],
-                [x.site_id for x in current.sites],
-            )
-            if current
-            else None,
-            self.connectivity,
-            paused_until=None if pause is None else pause.until,
-            paused_forever=pause is not None and pause.until is None,
-            sandbox_urls=self.sandbox_failed,
-        )
-        if self.last_error and ov.state != "down":
-            ov = type(ov)(ov.state, f"{ov.text} (last round: {self.last_error})")
+        """Read the database again (on the reads thread); ``show`` displays what comes."""
+        self.reading.wants = self.windows.wants()
+        self.reads.request()
+
+    def show(self, picture: Picture) -> None:
+        """Bring the tray and every open window up to date with ``picture``."""
+        if self._disposed:
+            return
+        before, self.picture = self.picture, picture
+        settings = picture.settings
+        self.poller.shown(picture.pause)
+        self.poller.track(picture.retrying, settings["retry_seconds"], settings["timeout_seconds"])
+        if before is not None and before.settings["schedule"] != settings["schedule"]:
+            self.poller.arm()
+        for news in picture.announcements:
+            if news.up:
+                self.notifier.notify(*back_message(news.outage), news.outage.id, state="up")
+            else:
+                texts = down_message(news.outage, picture.sites)
+                self.notifier.notify(*texts, news.outage.id, critical=True)
+        pause = picture.pause
+        self._pause_ends.stop()
+        if pause is not None and pause.until is not None:
+            left = (pause.until - self.clock()).total_seconds()
+            self._pause_ends.start(max(0, int(left * 1000)) + 100)
+        ov = overview_of(picture, self.connectivity, self.sandbox_failed, self.last_error)
         self.tray.paused = pause is not None
         self.tray.connectivity_lost = not self.connectivity
         self.tray.show_overview(ov)
-        w = self.windows
-        if w.dashboard is not None:
-            hidden_groups = self.editing.hidden("group")
-            groups = [
-                (g.group_id, g.title)
-                for g in queries.list_groups()
-                if g.group_id not in hidden_groups
-            ]
-            day = history.uptimes(self.clock(), 24)
-            seen = queries.vantage_states(sites, settings["strikes"], self.clock())
-            w.dashboard.show_sites(groups, sites, self.editing.hidden("site"), day, seen)
-            w.dashboard.show_overview(ov.text)
-            w.dashboard.show_connectivity(
-                None
-                if self.connectivity
-                else f"<b>Connectivity lost</b>: {unanswered_text(self.sandbox_failed)}. "
-                "No site is blamed until one answers again."
-            )
-        by_id = {s.site_id: s for s in sites}
-        for site_id, window in list(w.sites.items()):
-            if site_id in by_id:
-                window.show_site(by_id[site_id], queries.recent_checks(site_id))
-                window.show_history(site_history(site_id, self.clock()))
-        for outage_id, window in w.outage.items():
-            info = queries.find_outage(str(outage_id))
-            if info is not None:
-                window.show_outage(info, outbox.alerts_of(outage_id))
-        if w.outages is not None and w.outages.isVisible():
-            w.show_outage_page(w.outages.page)
+        self.windows.show_picture(picture, ov.text, self._connectivity_text(), self.editing)
+        first, self._looked = not self._looked, True
+        if first and not picture.sites and not picture.groups and self.windows.dashboard is None:
+            self.windows.show_dashboard()  # a first launch: offer to add a site or import
+        self.shown.emit()
 
-    def _announce_outage_change(self, current) -> None:
-        """Notify when an outage opens or closes, whichever process's round did it."""
-        now_open = current.id if current else None
-        if now_open == self._open_outage:
-            return
-        before, self._open_outage = self._open_outage, now_open
-        if before is not None:
-            ended = queries.find_outage(str(before))
-            if ended is not None and ended.end_time is not None:
-                self.notifier.notify(*back_message(ended), ended.id, state="up")
-        if current is not None:
-            self.notifier.notify(*down_message(current), current.id, critical=True)
+    def _connectivity_text(self) -> str | None:
+        if self.connectivity:
+            return None
+        return (
+            f"<b>Connectivity lost</b>: {unanswered_text(self.sandbox_failed)}. "
+            "No site is blamed until one answers again."
+        )
 
     def _status(self, text: str) -> None:
         if self.windows.dashboard is not None:
@@ -345,9 +341,10 @@ class App(QObject):
 # -- running it -----------------------------------------------------------------------------------
 
 
-def run(data_dir: Path, unreachable: str | None = None) -> int:
+def run(data_dir: Path, unreachable: str | None = None, target: str | None = None) -> int:
     """Start the tray app for ``data_dir``; returns the exit code. ``unreachable``: the team
-    database could not be reached at start (why): the app starts grey and keeps trying."""
+    database could not be reached at start (why): the app starts grey and keeps trying.
+    ``target``: the team database as messages show it (None on SQLite)."""
     from .single import ask_running_instance
 
     # argv[0] names the X11 window class: the same whichever way the app was started
@@ -365,7 +362,7 @@ def run(data_dir: Path, unreachable: str | None = None) -> int:
         )
         return 0
     instance = InstanceServer(data_dir)
-    app = App(data_dir)
+    app = App(data_dir, target=target)
     if unreachable:
         app.poller.lost(unreachable)
     instance.show_requested.connect(app.windows.show_dashboard)

@@ -3,20 +3,28 @@ an Undo for ``UNDO_SECONDS`` (the Undo button, Ctrl+Z or Edit > Undo; newest fir
 
 A delete hides the site or group at once and happens at its deadline, or when the app quits;
 Undo before then only shows it again.
+
+What an editor starts from comes from the last picture read; every change is made on the reads
+thread (``reader``): the UI thread never talks to the database.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from ..core.status import plural
-from ..store import editing, queries
-from ..store.settings import load_settings
+from . import jobs as editing  # each runs on the reads thread
 from .windows.editors import GroupEditor, SiteEditor
+
+if TYPE_CHECKING:
+    from ..picture import Picture
+    from .reader import Reads
 
 UNDO_SECONDS = 8
 
@@ -43,8 +51,12 @@ class Editing(QObject):
         status: Callable[[str], None],
         dashboard: Callable[[], QWidget | None],
         deleted_site: Callable[[int], None],
+        reads: Reads,
+        picture: Callable[[], Picture | None],
     ) -> None:
         super().__init__()
+        self._reads = reads
+        self._picture = picture
         self._refresh = refresh
         self._status = status
         self._dashboard = dashboard
@@ -59,28 +71,31 @@ class Editing(QObject):
 
     # -- editors ---------------------------------------------------------------------------------
 
+    def _sites(self) -> list:
+        picture = self._picture()
+        return list(picture.sites) if picture else []
+
+    def _groups(self) -> list:
+        picture = self._picture()
+        return list(picture.groups) if picture else []
+
     def edit_site(self, site_id: int | None) -> SiteEditor:
-        site = None
-        if site_id is not None:
-            settings = load_settings()
-            site = next(
-                (s for s in queries.list_sites(settings["strikes"]) if s.site_id == site_id), None
-            )
+        site = next((s for s in self._sites() if s.site_id == site_id), None)
 
         def save(group_title: str, fields: dict) -> None:
-            editing.save_site(group_title, fields, site_id)
+            self._reads.wait(lambda: editing.save_site(group_title, fields, site_id))
             self._refresh()
 
-        editor = SiteEditor(queries.list_groups(), save, site, parent=self._dashboard())
+        editor = SiteEditor(self._groups(), save, site, parent=self._dashboard())
         editor.setModal(True)
         editor.show()
         return editor
 
     def edit_group(self, group_id: int | None) -> GroupEditor:
-        group = next((g for g in queries.list_groups() if g.group_id == group_id), None)
+        group = next((g for g in self._groups() if g.group_id == group_id), None)
 
         def save(new_title: str, maintenance: list[dict]) -> None:
-            editing.save_group(new_title, group_id, maintenance)
+            self._reads.wait(lambda: editing.save_group(new_title, group_id, maintenance))
             self._refresh()
 
         title, windows = (group.title, group.maintenance) if group else ("", ())
@@ -91,18 +106,19 @@ class Editing(QObject):
 
     # -- changes that can be undone --------------------------------------------------------------
 
+    def _change(self, job: Callable[[], object]) -> None:
+        """Make a change on the reads thread, then show it (a failure says why)."""
+        self._reads.call(job, lambda _: self._refresh(), self._status)
+
     def toggle_site(self, site_id: int) -> None:
-        site = next((s for s in queries.list_sites(1) if s.site_id == site_id), None)
+        site = next((s for s in self._sites() if s.site_id == site_id), None)
         if site is None:
             return
-        editing.save_site(site.group, {"active": not site.active}, site_id)
+        self._change(lambda: editing.save_site(site.group, {"active": not site.active}, site_id))
         verb = "activated" if not site.active else "deactivated"
-        self._refresh()
 
         def undo() -> None:
-            now = next((s for s in queries.list_sites(1) if s.site_id == site_id), None)
-            if now is not None:  # still there (and maybe moved to another group since)
-                editing.save_site(now.group, {"active": site.active}, site_id)
+            self._change(lambda: editing.set_active(site_id, site.active))
 
         self.offer_undo(
             f"“{site.title}” {verb}.", f"{verb[:-2]}ion of “{site.title}”", undo, lambda: None
@@ -114,12 +130,12 @@ class Editing(QObject):
         if key in self.pending_deletes:
             return
         if kind == "site":
-            found = [s.title for s in queries.list_sites(1) if s.site_id == item_id]
+            found = [s.title for s in self._sites() if s.site_id == item_id]
             text = f"Site “{found[0]}” deleted." if found else "Site deleted."
         else:
-            found = [g.title for g in queries.list_groups() if g.group_id == item_id]
+            found = [g.title for g in self._groups() if g.group_id == item_id]
             title = found[0] if found else ""
-            count = sum(1 for s in queries.list_sites(1) if s.group == title)
+            count = sum(1 for s in self._sites() if s.group == title)
             text = f"Group “{title}” and its {plural(count, 'site')} deleted."
         if not found:
             return
@@ -150,7 +166,7 @@ class Editing(QObject):
         entry = self.undoables.pop()
         entry.timer.stop()
         entry.undo()
-        self._refresh()
+        self._refresh()  # (a pending delete undone: shown again)
         self.show_undo()
         self._status(f"Undone: {entry.text}")
 
@@ -180,12 +196,14 @@ class Editing(QObject):
         self.pending_deletes.discard(key)
         kind, item_id = key
         if kind == "site":
-            editing.delete_site(item_id)
             self._deleted_site(item_id)
+            job = functools.partial(editing.delete_site, item_id)
         else:
-            editing.delete_group(item_id)
-        if not self._ended:
-            self._refresh()
+            job = functools.partial(editing.delete_group, item_id)
+        if self._ended:  # quitting: done before the app goes
+            self._reads.wait(job)
+        else:
+            self._change(job)
 
     # -- the end ---------------------------------------------------------------------------------
 

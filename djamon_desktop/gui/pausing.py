@@ -1,35 +1,36 @@
 """A site paused and resumed from the dashboard (Sites > Pause site… / Resume site): the same
-stored pause as the command line's ``pause SITE`` and ``resume SITE``."""
+stored pause as the command line's ``pause SITE`` and ``resume SITE``. The site's title comes
+from the last picture; the pause itself is stored on the reads thread (``change``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from ..store import maintenance
+from . import jobs as maintenance  # each runs on the reads thread
 from .windows.pause import PauseDialog
+
+Change = Callable[[Callable[[], object]], None]  # makes a change off the UI thread, then shows it
 
 
 def ask_pause_site(
-    site_id: int, parent, clock: Callable[[], datetime], done: Callable[[], None]
+    site_id: int, picture, parent, clock: Callable[[], datetime], change: Change
 ) -> PauseDialog | None:
-    """Ask how long, then pause the site; ``done`` redraws."""
-    ref = maintenance.find_site(str(site_id))
-    if ref is None or isinstance(ref, list):
+    """Ask how long, then pause the site."""
+    site = picture.site(site_id) if picture is not None else None
+    if site is None:
         return None
-    dialog = PauseDialog(ref.title, parent)
+    dialog = PauseDialog(site.title, parent)
     dialog.setModal(True)
 
     def accepted() -> None:
         until = None if dialog.until_resumed() else clock() + timedelta(minutes=dialog.minutes())
-        maintenance.pause_site(site_id, until)
-        done()
+        change(lambda: maintenance.pause_site(site_id, until))
 
     dialog.accepted.connect(accepted)
     dialog.show()
     return dialog
 
 
-def resume_site(site_id: int, done: Callable[[], None]) -> None:
-    maintenance.resume_site(site_id)
-    done()
+def resume_site(site_id: int, change: Change) -> None:
+    change(lambda: maintenance.resume_site(site_id))

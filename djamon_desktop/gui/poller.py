@@ -34,27 +34,28 @@ from ..cycle import run_cycle, utc_now
 from ..errors import UserError
 from ..store.database import reach, reaching
 from ..store.engine import DatabaseUnreachable
-from ..store.maintenance import global_pause, pause_everything, resume_everything
-from ..store.vantages import own_view
+from .jobs import pause_everything, resume_everything
 
 log = logging.getLogger(__name__)
 
 MAX_WAIT = timedelta(minutes=1)
-RETRY_UNREACHABLE_MS = 5000  # while the team database can't be reached: how often to try it
+RETRY_UNREACHABLE_MS = 2000  # while the team database can't be reached: how often to try it
 
 __all__ = ["Poller", "RoundWorker", "utc_now"]  # utc_now: the one real clock, the App's default
 
 
 class RoundWorker(QObject):
     """Lives on the worker thread. ``run`` does one whole cycle (``djamon_desktop.cycle``), of
-    every active site or (``only``) of the fast lane's sites."""
+    every active site or (``only``) of the fast lane's sites; with ``reading``, it then reads
+    the picture the windows show (``report.picture``), so a round's end is shown at once."""
 
     finished = Signal(object, object)  # CycleReport, its list[Delivery]
     failed = Signal(str, bool)  # the one line saying why; True: the team database can't be reached
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now, reading=None) -> None:
         super().__init__()
         self._clock = clock
+        self.reading = reading
 
     @Slot(object)
     def run(self, only: Collection[int] | None = None) -> None:
@@ -71,6 +72,13 @@ class RoundWorker(QObject):
             log.exception("the round failed")
             self.failed.emit(f"the round failed: {type(exc).__name__}: {exc}", False)
             return
+        if self.reading is not None:
+            try:
+                report.picture = self.reading.read()
+            except DatabaseUnreachable as exc:  # stored, then lost: the reads thread tells
+                log.warning("the round was stored; reading it back failed: %s", exc.message)
+            except Exception:
+                log.exception("reading the database after the round failed")
         self.finished.emit(report, report.deliveries)
 
 
@@ -127,6 +135,9 @@ class Poller(QObject):
         self._retry: fastlane.Retry | None = None
         self._lost: str | None = None  # why the team database can't be reached, while it can't
         self._trying = False  # the worker is trying the database (not running a round)
+        self._pause: Pause | None = None  # all monitoring's, as last read or set here
+        #: runs a change to the database off the UI thread (the App's ``Reads.call``)
+        self.change: Callable[[Callable[[], object]], None] = lambda job: job()
         self.retry_unreachable_ms = RETRY_UNREACHABLE_MS
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -163,15 +174,25 @@ class Poller(QObject):
         return self._thread.wait(wait_ms)
 
     # All monitoring's pause is stored (store.maintenance), so the app and the command line's
-    # ``pause``/``resume`` share it; one that ran out is cleared at the next wake. Each read is
-    # a query: a caller that needs the pause more than once reads ``pause_state`` once.
+    # ``pause``/``resume`` share it. The poller knows it from the last picture read (``shown``)
+    # and from its own changes: the UI thread never asks the database.
     def pause_state(self) -> Pause | None:
-        """All monitoring's pause as stored (one query), or None."""
-        return global_pause()
+        """All monitoring's pause while it runs, or None."""
+        pause = self._pause
+        if pause is not None and not pause.active(self._clock()):
+            return None
+        return pause
 
     @property
     def paused(self) -> bool:
-        return global_pause() is not None
+        return self.pause_state() is not None
+
+    def shown(self, pause: Pause | None) -> None:
+        """All monitoring's pause as the last picture read it."""
+        if pause != self._pause:
+            self._pause = pause
+            if self._started and not self._busy and not self._stopping:
+                self.arm()
 
     def run_now(self) -> bool:
         """Start a round unless one is running; False when it could not start."""
@@ -192,14 +213,14 @@ class Poller(QObject):
         return True
 
     def track(
-        self, sites: Sequence[SiteInfo], retry_seconds: int, round_seconds: float = 0
+        self, failing: Sequence[SiteInfo], retry_seconds: int, round_seconds: float = 0
     ) -> None:
-        """The sites as just read from the database (the App calls this after each refresh):
-        the ones failing from this vantage (its own strikes, not another desktop's: each
-        vantage retries what it sees failing) make the fast lane. ``round_seconds``: a round's
+        """The sites failing from this vantage (its own strikes, not another desktop's: each
+        vantage retries what it sees failing), as the last picture read them (the App calls
+        this after each): they make the fast lane. ``round_seconds``: a round's
         deadline (the timeout); a retry that could still run when a scheduled round is due waits
         for it. The timer is set again unless a round is running (its end sets it)."""
-        self._failing = fastlane.failing(own_view(sites))
+        self._failing = list(failing)
         self._retry_seconds, self._round_seconds = retry_seconds, round_seconds
         kept = {site.site_id for site in self._failing}
         self._tried = {i: when for i, when in self._tried.items() if i in kept}
@@ -207,13 +228,15 @@ class Poller(QObject):
             self._set_timer(self._clock())
 
     def pause(self, until: datetime | None) -> None:
-        """Pause until a time, or (None) until resumed."""
-        pause_everything(until)
+        """Pause until a time, or (None) until resumed (stored by ``change``'s worker)."""
+        self._pause = Pause(until)
+        self.change(lambda: pause_everything(until))
         self.paused_changed.emit()
         self.arm()
 
     def resume(self) -> None:
-        resume_everything()
+        self._pause = None
+        self.change(resume_everything)
         self.paused_changed.emit()
         self.arm()
 
@@ -255,7 +278,7 @@ class Poller(QObject):
                 self._busy = self._trying = True
                 self._try.emit()
             return
-        pause = global_pause()  # once per wake
+        pause = self._pause
         if pause is not None and pause.until is not None and now >= pause.until:
             self.resume()
             return

@@ -1,23 +1,32 @@
 """The app's windows: one dashboard, one outages list, one Settings, one window per site and
 per outage. Each is made on first ask and raised after; their geometry is remembered in the data
-folder's windows.ini; ``dispose`` deletes them all while Qt is still up."""
+folder's windows.ini; ``dispose`` deletes them all while Qt is still up.
+
+A window shows what the last picture (``djamon_desktop.picture``) holds for it: ``wants`` tells
+the reader what the open windows need, ``show_picture`` hands each its part. A new window asks
+for a new picture and is filled when it comes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import desktop_entry
-from ..store import editing, queries
-from ..store.settings import load_settings, save_settings
+from ..core.settings import with_defaults
+from ..picture import Picture, Wants
+from . import jobs  # each runs on the reads thread
 from .windows.base import RememberedWindow
 from .windows.dashboard import DashboardWindow
 from .windows.outages import OutagesWindow, OutageWindow
 from .windows.settings import SettingsWindow
 from .windows.site import SiteWindow
+
+if TYPE_CHECKING:
+    from .app import App
 
 
 def raise_window(window: QWidget) -> None:
@@ -40,7 +49,9 @@ class WindowRegistry:
         wire_dashboard: Callable[[DashboardWindow], None],
         settings_saved: Callable[[], None],
         restart: Callable[[], None] | None = None,
+        app: App | None = None,
     ) -> None:
+        self.app = app
         self.data_dir = data_dir
         self._refresh = refresh
         self._wire_dashboard = wire_dashboard
@@ -90,37 +101,37 @@ class WindowRegistry:
             self.outages = OutagesWindow()
             self.outages.open_outage.connect(self.show_outage)
             self.outages.page_wanted.connect(self.show_outage_page)
-        self.show_outage_page(1)
         raise_window(self.outages)
+        self.show_outage_page(1)
         return self.outages
 
     def show_outage_page(self, page: int) -> None:
-        """Page ``page`` of the outages list (the last one, when fewer are left)."""
-        items, total = queries.outage_page(page)
-        pages = max(1, -(-total // queries.OUTAGES_PER_PAGE))
-        if page > pages:
-            page = pages
-            items, total = queries.outage_page(page)
-        self.outages.show_page(page, items, total)
+        """Page ``page`` of the outages list (the last one, when fewer are left), as soon as
+        it is read."""
+        self.outages.page = page
+        self._refresh()
 
     def show_outage(self, outage_id: int) -> OutageWindow | None:
-        """The outage's window; None when there is no such outage."""
-        if queries.find_outage(str(outage_id)) is None:
-            return None
+        """The outage's window (one the next picture finds no such outage for closes again,
+        and the dashboard shows instead)."""
         window = self.outage.get(outage_id)
         if window is None:
             window = OutageWindow(outage_id)
-            window.save_extra.connect(editing.set_extra_information)
+            window.save_extra.connect(self._save_extra)
+            window.destroyed.connect(lambda *_: self.outage.pop(outage_id, None))
             self.outage[outage_id] = window
             self._refresh()
         raise_window(window)
         return window
 
+    def _save_extra(self, outage_id: int, text: str) -> None:
+        self.app.edit_then_show(lambda: jobs.set_extra_information(outage_id, text))
+
     def show_settings(self) -> SettingsWindow:
         if self.settings is None:
             command = desktop_entry.launch_command(self._explicit_data_dir())
             self.settings = SettingsWindow(
-                save_settings,
+                self._save_settings,
                 autostart=(
                     desktop_entry.autostart_enabled,
                     lambda on: desktop_entry.set_autostart(on, command),
@@ -129,9 +140,16 @@ class WindowRegistry:
                 restart=self._restart,
             )
             self.settings.saved.connect(self._settings_saved)
-        self.settings.show_settings(load_settings())
+        picture = self.app.picture if self.app else None
+        unreachable = self.app.poller.unreachable if self.app else None
+        self.settings.show_settings(dict(picture.settings) if picture else with_defaults({}))
+        if unreachable is not None or picture is None:
+            self.settings.show_database_away(unreachable or "the database was not read yet")
         raise_window(self.settings)
         return self.settings
+
+    def _save_settings(self, partial: dict[str, Any]) -> dict[str, Any]:
+        return self.app.reads.wait(lambda: jobs.save_settings(partial))
 
     def show_sandbox_settings(self) -> SettingsWindow:
         """Settings, at the sandbox URLs (when connectivity is lost)."""
@@ -145,6 +163,50 @@ class WindowRegistry:
 
         default = Path(user_data_dir("djamon-desktop", appauthor=False)).resolve()
         return None if self.data_dir.resolve() == default else str(self.data_dir)
+
+    # -- what is shown ---------------------------------------------------------------------------
+
+    def wants(self) -> Wants:
+        """What the open windows need of the next picture."""
+        outages = self.outages
+        return Wants(
+            dashboard=self.dashboard is not None,
+            site_ids=frozenset(self.sites),
+            outage_ids=frozenset(self.outage),
+            outage_page=outages.page if outages is not None and outages.isVisible() else None,
+        )
+
+    def show_picture(self, picture: Picture, overview: str, connectivity, editing) -> None:
+        """Hand every open window its part of ``picture``."""
+        if self.dashboard is not None:
+            hidden = editing.hidden("group")
+            groups = [(g.group_id, g.title) for g in picture.groups if g.group_id not in hidden]
+            self.dashboard.show_sites(
+                groups,
+                list(picture.sites),
+                editing.hidden("site"),
+                dict(picture.day),
+                dict(picture.vantage_states),
+            )
+            self.dashboard.show_overview(overview)
+            self.dashboard.show_connectivity(connectivity)
+        for site_id, window in list(self.sites.items()):
+            detail = picture.site_details.get(site_id)
+            if detail is not None:
+                window.show_site(detail.site, list(detail.checks))
+                window.show_history(detail.history)
+        for outage_id, window in list(self.outage.items()):
+            found = picture.outages.get(outage_id)
+            if found is not None:
+                window.show_outage(found.info, list(found.alerts), list(found.failures))
+            elif outage_id in picture.wants.outage_ids:  # no such outage (any more)
+                self.outage.pop(outage_id, None)
+                window.close()
+                window.deleteLater()
+                self.show_dashboard()
+        if picture.outage_page is not None and self.outages is not None:
+            page, items, total = picture.outage_page
+            self.outages.show_page(page, list(items), total)
 
     # -- the end ---------------------------------------------------------------------------------
 

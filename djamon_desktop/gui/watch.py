@@ -1,14 +1,17 @@
 """Noticing what other processes stored (another desktop, ``check`` from cron, an import in a
-terminal), so that the tray and the windows show it within seconds.
+terminal), so that the tray and the windows show it within seconds; and, on a team database,
+noticing at once that it went away, even between rounds.
 
-On SQLite the UI thread asks the file's data_version every two seconds (next to free). On a
-team's PostgreSQL a thread of its own waits on a connection of its own for the database's
-change notices (``store.changes``: LISTEN/NOTIFY, no polling); the UI thread only hears a
-signal. Bursts are merged: at most a few refreshes a second, and none queued while one is still
-waiting to run. When that connection breaks (the server stopped or restarted, the network
-gone) the thread connects again, waiting longer between tries up to :data:`RETRY_MAX_S`, and
-asks for one refresh when it is back, for the changes it could not hear meanwhile. ``stop``
-wakes it at once, connecting or waiting, and waits for it to end.
+A thread of its own does the watching; the UI thread only hears signals. On SQLite it asks the
+file's data_version every two seconds (next to free). On a team's PostgreSQL it waits on a
+connection of its own for the database's change notices (``store.changes``: LISTEN/NOTIFY, no
+polling), and when none came for :data:`HEARTBEAT_S` it asks the server for a trivial answer:
+a server that went silent (stopped, or a network that holds traffic) is told apart from a quiet
+one within a statement's deadline. Bursts are merged: at most a few refreshes a second, and
+none queued while one is still waiting to run. When that connection breaks it says so at once
+(``lost``: the tray turns grey) and connects again, waiting longer between tries up to
+:data:`RETRY_MAX_S`, and asks for one refresh when it is back, for the changes it could not hear
+meanwhile. ``stop`` wakes it at once, connecting or waiting, and waits for it to end.
 """
 
 from __future__ import annotations
@@ -19,15 +22,17 @@ import select
 import threading
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from ..errors import UserError
 from ..store import changes
+from ..store.database import close_database
 from ..store.engine import is_team
 
 log = logging.getLogger(__name__)
 
-WATCH_MS = 2000  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
+WATCH_S = 2.0  # how often to ask SQLite whether another process wrote (PRAGMA data_version)
+HEARTBEAT_S = 3.0  # a team database that sent nothing for this long is asked for an answer
 DEBOUNCE_S = 0.25  # notices closer together than this make one refresh
 RETRY_FIRST_S = 0.5  # the first wait before connecting again; doubled each failure
 RETRY_MAX_S = 8.0
@@ -35,15 +40,15 @@ RETRY_MAX_S = 8.0
 
 class DatabaseWatch(QObject):
     changed = Signal()  # another connection committed something: read the database again
+    lost = Signal(str)  # the team database's connection broke or went silent: why
     _noticed = Signal()  # from the listening thread; queued to the UI thread
+    _lost = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._timer = QTimer(self)
-        self._timer.setInterval(WATCH_MS)
-        self._timer.timeout.connect(self._poll)
         self._version: int | None = None
         self._noticed.connect(self._on_notice)
+        self._lost.connect(self._on_lost)
         self._thread: threading.Thread | None = None
         self._wake: tuple[int, int] | None = None
         self._pending = False  # a refresh asked for and not begun: more notices add nothing
@@ -53,16 +58,12 @@ class DatabaseWatch(QObject):
     def start(self) -> None:
         """Watch the open database (after a switch of database: again, the new one)."""
         self.stop()
-        if not is_team():
-            self._version = changes.data_version()
-            self._timer.start()
-            return
         self._wake = os.pipe()
-        self._thread = threading.Thread(target=self._listen, name="djamon-listen", daemon=True)
+        work = self._listen if is_team() else self._poll
+        self._thread = threading.Thread(target=work, name="djamon-watch", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        self._timer.stop()
         if self._thread is not None:
             os.write(self._wake[1], b"x")
             self._thread.join()
@@ -75,16 +76,27 @@ class DatabaseWatch(QObject):
     # -- SQLite ------------------------------------------------------------------------------
 
     def _poll(self) -> None:
+        """The thread, on SQLite: ask the file's data_version every :data:`WATCH_S`."""
         try:
-            version = changes.data_version()
-        except Exception:  # a locked or vanished file: try again next time
-            log.exception("watching the database failed")
-            return
-        if self._version is not None and version != self._version:
-            self.changed.emit()
-        self._version = version
+            self._version = changes.data_version()
+            while not self._sleep(WATCH_S):
+                try:
+                    version = changes.data_version()
+                except Exception:  # a locked or vanished file: try again next time
+                    log.exception("watching the database failed")
+                    continue
+                if self._version is not None and version != self._version:
+                    self._notice()
+                self._version = version
+        finally:
+            close_database()  # this thread's own connection
 
     # -- PostgreSQL --------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_lost(self, message: str) -> None:
+        if self._thread is not None:
+            self.lost.emit(message)
 
     @Slot()
     def _on_notice(self) -> None:
@@ -118,6 +130,7 @@ class DatabaseWatch(QObject):
             except UserError as exc:  # DatabaseUnreachable: one line, password ***
                 if not failing:
                     log.warning("not hearing the team database's changes: %s", exc.message)
+                    self._lost.emit(exc.message)
                 failing = True
             except Exception:  # a bug of ours: say so, never spin
                 log.exception("listening to the team database failed")
@@ -132,8 +145,13 @@ class DatabaseWatch(QObject):
     def _hear(self, listener: changes.Listener) -> None:
         last = float("-inf")
         while True:
-            if not listener.wait(None):
-                return  # woken: stopping
+            if not listener.wait(HEARTBEAT_S):
+                if self._stopping():
+                    return  # woken: stopping
+                getattr(
+                    listener, "ping", lambda: None
+                )()  # nothing came: is it quiet, or silent? (unreachable: raises)
+                continue
             gap = time.monotonic() - last
             if gap < DEBOUNCE_S:  # the rest of this burst is heard with it
                 deadline = time.monotonic() + DEBOUNCE_S - gap

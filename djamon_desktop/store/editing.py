@@ -107,3 +107,10 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
 def delete_site(site_id: int) -> None:
     with writing():
         Site.delete().where(Site.id == site_id).execute()
+
+
+def set_active(site_id: int, active: bool) -> None:
+    """Make a site active or not, wherever it is now (an undo: it may have moved meanwhile;
+    one deleted meanwhile is left alone)."""
+    with writing():
+        Site.update(active=active).where(Site.id == site_id).execute()

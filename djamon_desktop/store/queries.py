@@ -11,14 +11,12 @@ from peewee import JOIN
 
 from ..core.certs import expiring
 from ..core.maintenance import MAINTENANCE, Window, windows_from_json
-from ..core.outages import LIVE, PRIORITY_NAMES, state_of
+from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
 from .maintenance import with_maintenance
 from .models import Check, Outage, OutageSite, Site, SiteGroup, SiteVantage, Vantage
 
-OUTAGES_PER_PAGE = 25
-
-__all__ = ["SiteInfo"]  # re-exported: what list_sites returns
+__all__ = ["OUTAGES_PER_PAGE", "SiteInfo"]  # re-exported: what list_sites returns
 
 
 # -- sites and groups -------------------------------------------------------------------------

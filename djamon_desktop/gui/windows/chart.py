@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.status import plural
-from ...store.history import HourPoint
+
+if TYPE_CHECKING:
+    from ...store.history import HourPoint
 
 AVERAGE = QColor(46, 120, 200)
 PEAK = QColor(46, 160, 67)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QPushButton,
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,7 +29,7 @@ from ...core.sites import SiteInfo
 from ...core.status import plural
 from .base import RememberedWindow, window_title
 from .colours import RowBrushes
-from .notice import NoticeBar
+from .notice import EmptyPage, NoticeBar
 from .pause import SitePauseActions
 from .site_table import (
     COLUMNS,
@@ -126,27 +125,8 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         lay.addLayout(top)
         lay.addWidget(self.tree, 1)
 
-        empty = QWidget()
-        lay = QVBoxLayout(empty)
-        lay.addStretch()
-        note = QLabel(
-            "<h2>Nothing is monitored yet</h2>"
-            "<p>Add the first site to watch, or import a djamon-desktop file.</p>"
-        )
-        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(note)
-        buttons = QHBoxLayout()
-        buttons.addStretch()
-        self.empty_add = QPushButton("Add a site…")
-        self.empty_add.clicked.connect(lambda *_: self.add_site.emit())
-        self.empty_import = QPushButton("Import a file…")
-        self.empty_import.clicked.connect(lambda *_: self.import_file.emit())
-        buttons.addWidget(self.empty_add)
-        buttons.addWidget(self.empty_import)
-        buttons.addStretch()
-        lay.addLayout(buttons)
-        lay.addStretch()
-
+        empty = EmptyPage(self.add_site.emit, self.import_file.emit)
+        self.empty_note, self.empty_add, self.empty_import = empty.note, empty.add, empty.load
         self.stack = QStackedWidget()
         self.stack.addWidget(empty)
         self.stack.addWidget(table)
@@ -264,6 +244,10 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.undo_bar.show_text(text)
         self.act_undo.setEnabled(text is not None)
         self.act_undo.setText(f"&Undo {what.replace('&', '&&')}" if text else "&Undo")
+
+    def show_unreachable(self, why: str | None) -> None:
+        """While the database can't be reached (why; None: it answers again)."""
+        self.stack.widget(0).show_unreachable(why)
 
     def show_connectivity(self, text: str | None) -> None:
         """While connectivity is lost: which sandbox URLs failed, and a way to Settings."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,10 +26,12 @@ from ...core.config import (
 )
 from ...core.problems import DocumentRefused
 from ...core.sites import SiteInfo
-from ...store.queries import GroupInfo
 from .base import window_title
 from .forms import FieldErrors
 from .maintenance_field import WindowsField
+
+if TYPE_CHECKING:
+    from ...store.queries import GroupInfo
 
 
 def _save_cancel(dialog) -> QDialogButtonBox:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -22,14 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.outages import duration_words
+from ...core.outages import OUTAGES_PER_PAGE, duration_words
 from ...core.status import answer_text, local_text, plural
 from ...core.urls import shown_url
-from ...store import queries
-from ...store.outbox import AlertInfo
-from ...store.queries import OUTAGES_PER_PAGE, OutageInfo, SiteFailure
 from .apprise_tab import ApprisePlaces
 from .base import RememberedWindow, label_form, window_title
+
+if TYPE_CHECKING:
+    from ...store.outbox import AlertInfo
+    from ...store.queries import OutageInfo, SiteFailure
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 DURATION_COLUMN = 3
@@ -236,11 +238,9 @@ class OutageWindow(RememberedWindow, QWidget):
         self,
         info: OutageInfo,
         alerts: list[AlertInfo],
-        failures: list[SiteFailure] | None = None,
+        failures: list[SiteFailure] = (),
     ) -> None:
-        """Show ``info``; ``failures`` are read from the database when not given."""
-        if failures is None:
-            failures = queries.outage_failures(info.id)
+        """Show ``info``, its alerts and what each of its sites failed with."""
         self.setWindowTitle(window_title(f"Outage {info.code}"))
         self._open_since = info.start_time if info.end_time is None else None
         values = {

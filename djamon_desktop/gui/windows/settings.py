@@ -161,6 +161,13 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.start_at_login.setEnabled(self._autostart is not None)
         self.errors.add_row(form, "", "autostart", self.start_at_login)
 
+    def show_database_away(self, why: str) -> None:
+        """The database can't be read: the Team tab first, saying why, so its URL can be
+        fixed (the other tabs show the defaults until it is read)."""
+        if self.team is not None:
+            self.tabs.setCurrentWidget(self.pages["Team"])
+        self.note.setText(f"The database can't be reached, so these settings were not read: {why}")
+
     def show_sandbox_urls(self) -> None:
         """Bring the sandbox URLs forward (offered when connectivity is lost)."""
         self.tabs.setCurrentWidget(self.checks_page)
@@ -237,11 +244,19 @@ class SettingsWindow(RememberedWindow, QWidget):
         if not self.apprise.check() or (self.team is not None and not self.team.check()):
             self.note.setText("Nothing was saved: see the fields marked.")
             return False
+        if self.team is not None and not self.team.confirm_untested(self):
+            return False
         try:
             stored = self._save(values)
         except DocumentRefused as refused:
             left = self.errors.show_problems(refused.problems, strip="settings.")
             self.note.setText("\n".join(left) or "Nothing was saved: see the fields marked.")
+            return False
+        except UserError as exc:  # the database can't be reached: the Team tab's choice is kept
+            if self.team is not None:
+                self.team.save()
+            kept = "the Team tab's choice was saved; " if self.team is not None else ""
+            self.note.setText(f"Not saved in the database ({kept}{exc.message}).")
             return False
         if self._autostart is not None:
             try:

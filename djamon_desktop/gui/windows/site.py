@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -18,12 +19,12 @@ from ...core.certs import expiry_words
 from ...core.sites import SiteInfo
 from ...core.status import answer_text, failure_words, local_text
 from ...core.urls import shown_url
-from ...store.history import SiteHistory, site_history
-from ...store.queries import CheckInfo
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
 
-__all__ = ["SiteWindow", "site_history"]
+if TYPE_CHECKING:
+    from ...store.history import SiteHistory
+    from ...store.queries import CheckInfo
 
 
 def certificate_text(site: SiteInfo, now: datetime | None = None) -> str:

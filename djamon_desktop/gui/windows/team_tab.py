@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QWidget,
@@ -31,6 +32,7 @@ from ...paths import database_path
 from ...store import engine
 from ...store.engine import DatabaseUnreachable
 from ...store.reach import database_in_use, try_team
+from .base import window_title
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 
@@ -94,6 +96,7 @@ class TeamFields(QObject):
         self._reports = _Reports(self)
         self._reports.done.connect(self._tested)
         self.saved_choice = team.TeamChoice()
+        self.failed_url: str | None = None  # the URL whose last test failed
 
     def add_rows(self, form: QFormLayout) -> None:
         self.in_use = QLabel()
@@ -281,7 +284,24 @@ class TeamFields(QObject):
 
         self._tests.start(work)
 
+    def confirm_untested(self, parent: QWidget) -> bool:
+        """Before saving a URL whose test just failed: ask whether to save it anyway (it would
+        be used from the next start, with nothing to show until it answers)."""
+        url = self.url.text().strip()
+        if not url or url != self.failed_url or same_target(url, self.saved_choice.database):
+            return True
+        answer = QMessageBox.question(
+            parent,
+            window_title("Save an unreached database?"),
+            f"{engine.shown(url)} was not reached when tested. Save it anyway? It is used from "
+            "the next start, and nothing can be shown until it answers.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Save
+
     def _tested(self, reached: bool, line: str) -> None:
+        self.failed_url = None if reached else self.url.text().strip()
         self.test_button.setEnabled(True)
         self.busy.hide()
         line = line[:1].upper() + line[1:]

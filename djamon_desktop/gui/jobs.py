@@ -1,0 +1,30 @@
+"""The changes the windows ask for, by name. The windows hand them to the reads thread
+(``reader.Reads.call`` or ``wait``), which runs them: the UI thread never talks to the database,
+and the window modules never import the store (``tests/test_layers.py`` holds them to it)."""
+
+from __future__ import annotations
+
+from ..store.editing import (
+    delete_group,
+    delete_site,
+    save_group,
+    save_site,
+    set_active,
+    set_extra_information,
+)
+from ..store.maintenance import pause_everything, pause_site, resume_everything, resume_site
+from ..store.settings import save_settings
+
+__all__ = [
+    "delete_group",
+    "delete_site",
+    "pause_everything",
+    "pause_site",
+    "resume_everything",
+    "resume_site",
+    "save_group",
+    "save_settings",
+    "save_site",
+    "set_active",
+    "set_extra_information",
+]
