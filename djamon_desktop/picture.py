@@ -78,6 +78,7 @@ class Picture:
     announcements: tuple[Announcement, ...] = ()
     vantage: str = ""
     wants: Wants = Wants()  # what it was read for
+    number: int = 0  # readings are numbered in the order they were read (newest: highest)
 
     def site(self, site_id: int) -> SiteInfo | None:
         return next((s for s in self.sites if s.site_id == site_id), None)
@@ -94,6 +95,7 @@ class Reading:
         self.clock = clock
         self._open: int | None = None
         self._first = True
+        self._numbers = 0
 
     def read(self, wants: Wants) -> Picture:
         now = self.clock()
@@ -147,7 +149,12 @@ class Reading:
             announcements=announcements,
             vantage=vantages.current(),
             wants=wants,
+            number=self._next_number(),
         )
+
+    def _next_number(self) -> int:
+        self._numbers += 1
+        return self._numbers
 
     def _changes(self, current: queries.OutageInfo | None) -> tuple[Announcement, ...]:
         """The outages that ended and opened since the last reading (none at the first)."""

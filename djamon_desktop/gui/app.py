@@ -56,9 +56,10 @@ class App(QObject):
         super().__init__()
         self.data_dir = data_dir
         self.clock = clock
-        self.target = target  # the team database as messages show it; None on SQLite
         self.picture: Picture | None = None  # the last one shown
         self.reading = SharedReading(clock)
+        #: the team database as messages show it (password ***); None on SQLite
+        self.target = target or self.reading.target()
         self.reads = Reads(self.reading)
         self.windows = WindowRegistry(
             data_dir, self.refresh, self._wire_dashboard, self._rearm, self.restart, self
@@ -285,14 +286,18 @@ class App(QObject):
         self.reads.resume()
 
     def refresh(self) -> None:
-        """Read the database again (on the reads thread); ``show`` displays what comes."""
+        """Show the last picture again at once (a delete hidden, an undo) and read the database
+        again on the reads thread; ``show`` displays what comes."""
+        if self.picture is not None and not self._disposed:
+            self._display(self.picture)
         self.reading.wants = self.windows.wants()
         self.reads.request()
 
     def show(self, picture: Picture) -> None:
-        """Bring the tray and every open window up to date with ``picture``."""
-        if self._disposed:
-            return
+        """Bring the tray and every open window up to date with ``picture``, and tell what its
+        news are (an outage opened or ended)."""
+        if self._disposed or (self.picture is not None and picture.number < self.picture.number):
+            return  # (one read before the picture shown, handed over after it: old news)
         before, self.picture = self.picture, picture
         settings = picture.settings
         self.poller.shown(picture.pause)
@@ -310,15 +315,18 @@ class App(QObject):
         if pause is not None and pause.until is not None:
             left = (pause.until - self.clock()).total_seconds()
             self._pause_ends.start(max(0, int(left * 1000)) + 100)
-        ov = overview_of(picture, self.connectivity, self.sandbox_failed, self.last_error)
-        self.tray.paused = pause is not None
-        self.tray.connectivity_lost = not self.connectivity
-        self.tray.show_overview(ov)
-        self.windows.show_picture(picture, ov.text, self._connectivity_text(), self.editing)
+        self._display(picture)
         first, self._looked = not self._looked, True
         if first and not picture.sites and not picture.groups and self.windows.dashboard is None:
             self.windows.show_dashboard()  # a first launch: offer to add a site or import
         self.shown.emit()
+
+    def _display(self, picture: Picture) -> None:
+        ov = overview_of(picture, self.connectivity, self.sandbox_failed, self.last_error)
+        self.tray.paused = self.poller.paused
+        self.tray.connectivity_lost = not self.connectivity
+        self.tray.show_overview(ov)
+        self.windows.show_picture(picture, ov.text, self._connectivity_text(), self.editing)
 
     def _connectivity_text(self) -> str | None:
         if self.connectivity:

@@ -27,7 +27,7 @@ from PySide6.QtCore import QEventLoop, QObject, QThread, Signal, Slot
 from ..core.problems import DocumentRefused
 from ..errors import UserError
 from ..picture import Reading, Wants
-from ..store.database import reaching
+from ..store.database import reaching, shown_target
 from ..store.engine import DatabaseUnreachable
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,11 @@ class SharedReading:
     def read(self):
         with self._lock, reaching():
             return self._reading.read(self.wants)
+
+    @staticmethod
+    def target() -> str | None:
+        """The team database in use as messages show it (password ``***``); None on SQLite."""
+        return shown_target()
 
 
 class ReadWorker(QObject):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import desktop_entry
 from ..core.settings import with_defaults
+from ..errors import UserError
 from ..picture import Picture, Wants
 from . import jobs  # each runs on the reads thread
 from .windows.base import RememberedWindow
@@ -65,6 +66,8 @@ class WindowRegistry:
         self.settings: SettingsWindow | None = None
         self.sites: dict[int, SiteWindow] = {}
         self.outage: dict[int, OutageWindow] = {}
+        self._page_wanted = 1  # of the outages list
+        self._settings_unread = False  # Settings shows the defaults: nothing was read yet
 
     def all(self) -> list[QWidget]:
         fixed = [self.dashboard, self.outages, self.settings]
@@ -86,6 +89,9 @@ class WindowRegistry:
             window = SiteWindow(site_id)
             window.destroyed.connect(lambda *_: self.sites.pop(site_id, None))
             self.sites[site_id] = window
+            known = self.app.picture.site(site_id) if self.app and self.app.picture else None
+            if known is not None:  # what is known now; its checks and history as they come
+                window.show_site(known, [])
             self._refresh()
         raise_window(window)
         return window
@@ -108,7 +114,7 @@ class WindowRegistry:
     def show_outage_page(self, page: int) -> None:
         """Page ``page`` of the outages list (the last one, when fewer are left), as soon as
         it is read."""
-        self.outages.page = page
+        self._page_wanted = page
         self._refresh()
 
     def show_outage(self, outage_id: int) -> OutageWindow | None:
@@ -143,12 +149,15 @@ class WindowRegistry:
         picture = self.app.picture if self.app else None
         unreachable = self.app.poller.unreachable if self.app else None
         self.settings.show_settings(dict(picture.settings) if picture else with_defaults({}))
+        self._settings_unread = picture is None
         if unreachable is not None or picture is None:
             self.settings.show_database_away(unreachable or "the database was not read yet")
         raise_window(self.settings)
         return self.settings
 
     def _save_settings(self, partial: dict[str, Any]) -> dict[str, Any]:
+        if self._settings_unread:  # the form holds defaults, not what is stored
+            raise UserError("the settings were not read from the database yet")
         return self.app.reads.wait(lambda: jobs.save_settings(partial))
 
     def show_sandbox_settings(self) -> SettingsWindow:
@@ -173,7 +182,7 @@ class WindowRegistry:
             dashboard=self.dashboard is not None,
             site_ids=frozenset(self.sites),
             outage_ids=frozenset(self.outage),
-            outage_page=outages.page if outages is not None and outages.isVisible() else None,
+            outage_page=self._page_wanted if outages is not None and outages.isVisible() else None,
         )
 
     def show_picture(self, picture: Picture, overview: str, connectivity, editing) -> None:
@@ -204,7 +213,15 @@ class WindowRegistry:
                 window.close()
                 window.deleteLater()
                 self.show_dashboard()
-        if picture.outage_page is not None and self.outages is not None:
+        if self.settings is not None and self._settings_unread:
+            self._settings_unread = False
+            self.settings.show_settings(dict(picture.settings))  # (edits made meanwhile stay)
+        asked = picture.wants.outage_page
+        if (
+            picture.outage_page is not None
+            and self.outages is not None
+            and asked == self._page_wanted
+        ):
             page, items, total = picture.outage_page
             self.outages.show_page(page, list(items), total)
 

@@ -50,6 +50,7 @@ def make_app(qtbot, db):
                 app.start()
         else:
             app.start(first_round=False)
+        qtbot.waitUntil(lambda: not app.reads.busy, timeout=15000)  # the first picture shown
         return app
 
     yield make

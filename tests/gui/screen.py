@@ -24,6 +24,7 @@ def shown(qtbot, window):
 def dashboard_shown(qtbot, app):
     """The dashboard on screen and active, as after a click on the tray icon."""
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     qtbot.waitExposed(dashboard)
     dashboard.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
@@ -196,3 +197,9 @@ def table_texts(table) -> list[list[str]]:
 
 def column_texts(table, column: int) -> list[str]:
     return [row[column] for row in table_texts(table)]
+
+
+def settled(qtbot, app, timeout: int = 5000) -> None:
+    """Wait until the app shows what it last asked for: the reads thread has no reading or
+    change left (windows are filled from a picture a worker read, never on the UI thread)."""
+    qtbot.waitUntil(lambda: not app.reads.busy, timeout=timeout)

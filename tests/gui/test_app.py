@@ -20,6 +20,7 @@ from .screen import (
     click_menu,
     column_texts,
     message_box,
+    settled,
     site_rows,
     table_texts,
     titles,
@@ -58,6 +59,7 @@ def test_icon_goes_green_amber_red_and_back(qtbot, make_app, load, server, name)
 
     # the balloon's click opens that outage's window
     app.tray.icon.messageClicked.emit()
+    settled(qtbot, app)
     window = app.windows.outage[outage.id]
     assert window.isVisible()
     assert window.windowTitle() == f"Outage {outage.code} — djamon-desktop"
@@ -86,9 +88,11 @@ def test_pause_is_grey_and_resume_restores(qtbot, make_app, load, server):
     load(document(group("G", site("A", server.url("/status/200")))))
     app = make_app()
     click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
+    settled(qtbot, app)
     assert is_state(app, "idle")
     assert app.tray.icon.toolTip().endswith("Monitoring paused until you resume it")
     click_menu(qtbot, app.tray.menu, "Resume monitoring")
+    settled(qtbot, app)
     assert is_state(app, "up")
 
 
@@ -107,6 +111,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     )
     app = make_app()
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     assert dashboard.windowTitle() == "Dashboard — djamon-desktop"
     rows = site_rows(dashboard)
     assert [(r["group"], r["Site"]) for r in rows] == [
@@ -135,6 +140,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     rect = dashboard.tree.visualItemRect(item)
     qtbot.mouseClick(dashboard.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.keyClick(dashboard.tree, Qt.Key.Key_Return)
+    settled(qtbot, app)
     window = app.windows.sites[payments_id(app, "Payments")]
     assert window.windowTitle() == "Payments — djamon-desktop"
     for _ in range(11):
@@ -146,6 +152,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     )
     assert window.day_chart.summary() == "No answers in this period"
     blog = app.windows.show_site(payments_id(app, "Blog"))
+    settled(qtbot, app)
     assert blog.uptime.text().startswith("Uptime: 100% over 24 hours")
     assert blog.day_chart.summary().endswith("0 hours with failures")
     blog.grab()  # paints the charts
@@ -176,6 +183,7 @@ def test_add_site_with_errors_beside_the_fields_then_saved(qtbot, make_app, serv
     editor.title.setText("Front page")
     editor.url.setText(server.url("/status/200"))
     assert editor.try_save() is True
+    settled(qtbot, app)
     assert titles(app.windows.dashboard) == ["Front page"]
     assert app.windows.dashboard.stack.currentIndex() == 1
 
@@ -194,27 +202,32 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
         run_round(clock=lambda n=n: start + timedelta(minutes=10 * n + 2))
     app = make_app(start_round=False)
     window = app.windows.show_outages()
+    settled(qtbot, app)
     assert window.windowTitle() == "Outages — djamon-desktop"
     newest = queries.outage_page(1)[0]
     assert column_texts(window.table, 0) == [o.code for o in newest]
     assert window.page_label.text() == "Page 1 of 2 (27 outages)"
     window.next.click()
+    settled(qtbot, app)
     assert len(column_texts(window.table, 0)) == 2 and not window.next.isEnabled()
     qtbot.waitExposed(window)
     cell = window.table.visualItemRect(window.table.item(0, 0))
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=cell.center())
     qtbot.keyClick(window.table, Qt.Key.Key_Return)
+    settled(qtbot, app)
     second_oldest = queries.outage_page(2)[0][0]
     outage_window = app.windows.outage[second_oldest.id]
     assert outage_window.labels["Duration"].text() == "2 minutes"
     outage_window.extra.setPlainText("Router replaced.")
     outage_window.save_button.click()
+    settled(qtbot, app)
     assert queries.find_outage(str(second_oldest.id)).extra_information == "Router replaced."
 
 
 def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     app = make_app(start_round=False)
     window = app.windows.show_settings()
+    settled(qtbot, app)
     assert window.windowTitle() == "Settings — djamon-desktop"
     window.schedule.setPlainText("*/15 * * * *")
     assert window.preview.text().startswith("Next rounds: ")
@@ -246,6 +259,7 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
 def test_a_command_line_import_shows_within_5_seconds(qtbot, make_app, tmp_path, server, db):
     app = make_app(start_round=False)
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     path = tmp_path / "other.json"
     path.write_text(json.dumps(document(group("Remote", site("Added", server.url("/"))))))
     subprocess.run(
@@ -287,6 +301,7 @@ def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load,
     load(document(group("Big", *sites), timeout_seconds=2))
     app = make_app(start_round=False)
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     ticks = UiTicks()
     ticks.start()
     menu_times = []
@@ -312,6 +327,7 @@ def test_start_at_login_switch_writes_the_autostart_entry(qtbot, make_app, tmp_p
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     app = make_app(start_round=False)
     window = app.windows.show_settings()
+    settled(qtbot, app)
     entry = tmp_path / "config" / "autostart" / "djamon-desktop.desktop"
     assert not window.start_at_login.isChecked()
     window.start_at_login.setChecked(True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ..conftest import document, group, site
-from .screen import site_rows
+from .screen import settled, site_rows
 
 
 def test_an_expiring_certificate_shows_in_the_dashboard_tray_and_site(
@@ -31,6 +31,7 @@ def test_an_expiring_certificate_shows_in_the_dashboard_tray_and_site(
     assert tooltip == f"djamon-desktop: All 3 sites up; certificate of Shop expires {day}"
 
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     qtbot.waitExposed(dashboard)
     assert dashboard.cert_bar.isVisible()
     line = dashboard.cert_bar.label.text()
@@ -57,6 +58,7 @@ def test_no_line_when_no_certificate_is_due(qtbot, make_app, load, cert_site):
     load(document(group("G", site("Docs", later.url()))))
     app = make_app()
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     qtbot.waitExposed(dashboard)
     assert not dashboard.cert_bar.isVisible()
     assert "certificate" not in app.tray.icon.toolTip()

@@ -23,6 +23,7 @@ from .screen import (
     menu_texts,
     message_box,
     open_menu,
+    settled,
     site_rows,
     titles,
 )
@@ -109,21 +110,28 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     dashboard = dashboard_shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_D, CTRL)
+    settled(qtbot, app)
     assert site_rows(dashboard)[1]["State"] == "inactive"
     assert dashboard.undo_bar.label.text() == "“A” deactivated."
     assert dashboard.act_undo.text() == "&Undo deactivation of “A”"
     press(qtbot, Qt.Key.Key_Z, CTRL)
+    settled(qtbot, app)
     assert [r["State"] for r in site_rows(dashboard)] == ["unknown", "unknown"]
     assert all(s.active for s in queries.list_sites(3))
 
     press(qtbot, Qt.Key.Key_D, CTRL)
+
+    settled(qtbot, app)
     press(qtbot, Qt.Key.Key_D, CTRL)  # activated again: that is undoable too
+    settled(qtbot, app)
     assert dashboard.undo_bar.label.text() == (
         "“A” activated. (1 earlier change can be undone too.)"
     )
     press(qtbot, Qt.Key.Key_Z, CTRL)
+    settled(qtbot, app)
     assert site_rows(dashboard)[1]["State"] == "inactive"
     press(qtbot, Qt.Key.Key_Z, CTRL)
+    settled(qtbot, app)
     assert all(s.active for s in queries.list_sites(3))
     assert not dashboard.undo_bar.isVisible()
 
@@ -133,6 +141,7 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     assert dashboard.undo_bar.label.text() == "Group “G” and its 2 sites deleted."
     assert dashboard.undo_button.isVisible()
     press(qtbot, Qt.Key.Key_Z, CTRL)
+    settled(qtbot, app)
     assert titles(dashboard) == ["A", "B"]
 
 

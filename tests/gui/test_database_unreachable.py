@@ -188,7 +188,7 @@ def test_a_silent_database_never_holds_up_the_ui(qtbot, make_app, load, server, 
     try:
         open_database(url)
         app = make_app()
-        assert app.poller.retry_unreachable_ms == RETRY_UNREACHABLE_MS == 5000
+        assert app.poller.retry_unreachable_ms == RETRY_UNREACHABLE_MS == 2000
         assert app.tray.icon.toolTip() == UP_TEXT
         dashboard = dashboard_shown(qtbot, app)
         ticks = UiTicks()

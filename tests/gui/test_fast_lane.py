@@ -19,7 +19,7 @@ from djamon_desktop.store.models import Check, Outage
 from djamon_desktop.store.settings import load_settings
 
 from ..conftest import Clock, payments
-from .screen import click_menu, menu_texts, open_menu, press, type_into
+from .screen import click_menu, menu_texts, open_menu, press, settled, type_into
 
 #: 03:00:07 local time on a Sunday: the default schedule runs a round every 5 minutes
 # 03:00:07 local, three days ahead of the real clock: a check another process stores (at the
@@ -202,6 +202,7 @@ def test_retry_seconds_typed_in_settings_applies_at_once(qtbot, lane_app):
     press(Qt.Key_S, Qt.ControlModifier)
     assert window.note.text() == "Saved."
     assert load_settings()["retry_seconds"] == 5
+    settled(qtbot, app)
     assert tooltip(app).endswith("retrying in 5 s")
     assert [o.site.title for o in fire_round(qtbot, app, T + s(5)).outcomes] == ["Payments"]
 

@@ -21,7 +21,7 @@ from djamon_desktop.store.models import db as store_db
 from ..conftest import document, group, payments, site
 from ..postgres import PASSWORD
 from .conftest import near, pixel_colour
-from .screen import UiTicks, site_rows, titles
+from .screen import UiTicks, settled, site_rows, titles
 
 OTHER = {"DJAMON_VANTAGE": "laptop-2"}
 
@@ -62,6 +62,7 @@ def test_a_site_another_desktop_imports_shows_within_5_seconds(
 ):
     app = make_app(start_round=False)
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     listening(qtbot, app)
     before = app.tray.icon.toolTip()
     path = tmp_path / "other.json"
@@ -78,6 +79,7 @@ def test_another_desktop_s_round_turns_the_tray_within_5_seconds(
     load(payments(server, name, blog=False, strikes=1, schedule=["0 3 1 1 *"]))
     app = make_app()  # this desktop's own round: all up
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     listening(qtbot, app)
     assert is_state(app, "up")
 
@@ -133,6 +135,7 @@ def test_a_change_made_while_not_listening_is_shown_when_listening_again(
     meanwhile shows once it listens again; the UI keeps turning and nothing spins."""
     app = make_app(start_round=False)
     dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
     listening(qtbot, app)
     dbname = team_url.rsplit("/", 1)[1]
     seen = changes_counted(app)

@@ -16,7 +16,7 @@ from djamon_desktop.store import editing, queries
 from djamon_desktop.store.maintenance import global_pause
 
 from ..conftest import document, group, payments, site
-from .screen import click_into, click_menu, menu_of, press, shown, site_rows, type_into
+from .screen import click_into, click_menu, menu_of, press, settled, shown, site_rows, type_into
 from .test_app import is_state, round_now
 
 
@@ -77,6 +77,7 @@ def test_pause_and_resume_a_site_from_the_dashboard_menu(qtbot, make_app, load, 
     app = make_app()
     assert is_state(app, "warning")
     app.windows.show_dashboard()
+    settled(qtbot, app)
     dashboard = app.windows.dashboard
     qtbot.waitExposed(dashboard)
     select(qtbot, dashboard, "Payments")
@@ -88,12 +89,12 @@ def test_pause_and_resume_a_site_from_the_dashboard_menu(qtbot, make_app, load, 
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), PauseDialog))
     dialog = QApplication.activeModalWidget()
     assert dialog.windowTitle() == "Pause Payments — djamon-desktop"
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
-    assert dialog.isAncestorOf(QApplication.focusWidget())  # the minutes have the keys
+    qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))  # the minutes
     QTest.keyClick(QApplication.focusWidget(), Qt.Key_A, Qt.ControlModifier)
     QTest.keyClicks(QApplication.focusWidget(), "30")
     press(Qt.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+    settled(qtbot, app)
 
     assert row(dashboard, "Payments")["State"] == "maintenance"
     assert row(dashboard, "Payments")["Failures"] == "1st failure in a row"  # strikes kept
@@ -115,6 +116,7 @@ def test_pause_and_resume_a_site_from_the_dashboard_menu(qtbot, make_app, load, 
     select(qtbot, dashboard, "Payments")
     assert resume.isEnabled()
     click_menu(qtbot, sites_menu, "&Resume site")
+    settled(qtbot, app)
     assert row(dashboard, "Payments")["State"] == "warning"
     assert is_state(app, "warning")
 
@@ -125,13 +127,16 @@ def test_the_trays_pause_is_stored_so_the_command_line_sees_it(
     load(document(group("G", site("A", server.url("/status/200")))))
     app = make_app()
     click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
+    settled(qtbot, app)
     assert global_pause() is not None and global_pause().until is None
     assert run_process("sites", "--json").json()[0]["state"] == "maintenance"
     assert run_process("resume").out == "Resumed all monitoring.\n"  # the command line's
     qtbot.waitUntil(lambda: is_state(app, "up"), timeout=6000)
     click_menu(qtbot, app.tray.menu, "Pause monitoring", "For 1 hour")
+    settled(qtbot, app)
     assert global_pause().until is not None
     click_menu(qtbot, app.tray.menu, "Resume monitoring")
+    settled(qtbot, app)
     assert global_pause() is None and is_state(app, "up")
 
 

@@ -338,7 +338,11 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
 ):
     clock = Clock(START + timedelta(minutes=2, seconds=7))
     window = OutageWindow(open_outage.id, clock=clock)
-    window.show_outage(queries.find_outage(str(open_outage.id)), outbox.alerts_of(open_outage.id))
+    window.show_outage(
+        queries.find_outage(str(open_outage.id)),
+        outbox.alerts_of(open_outage.id),
+        queries.outage_failures(open_outage.id),
+    )
     shown(qtbot, window)
     assert window.labels["Duration"].text() == "still open (1 minute, 7 seconds so far)"
     payments, search = (window.sites.item(n).text() for n in range(2))
@@ -374,7 +378,11 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
     server.switch[name] = 200
     editing.save_site("Production", {"url": server.url("/status/200")}, _site_id("Search"))
     run_round(clock=lambda: START + timedelta(minutes=5))
-    window.show_outage(queries.find_outage(str(open_outage.id)), outbox.alerts_of(open_outage.id))
+    window.show_outage(
+        queries.find_outage(str(open_outage.id)),
+        outbox.alerts_of(open_outage.id),
+        queries.outage_failures(open_outage.id),
+    )
     window.show()
     assert window.labels["Duration"].text() == "4 minutes"  # down from the second round
     assert not window.ticker.timer.isActive()
