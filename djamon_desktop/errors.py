@@ -15,3 +15,7 @@ class UserError(Exception):
 
 class DataFolderError(UserError):
     """The data folder or its database can't be used (no rights, newer schema, corrupt)."""
+
+
+class NewerDatabase(DataFolderError):
+    """The database was written by a newer version of the program (a higher schema version)."""

@@ -19,11 +19,14 @@ FORBIDDEN = {
 }
 
 
-def imported(path: Path) -> set[str]:
-    """Every module ``path`` imports: ours as ``store.rounds`` etc., others by top-level name."""
+def imported(path: Path, tree: ast.AST | None = None) -> set[str]:
+    """Every module ``path`` imports (``tree``: its source as parsed, when given): ours as
+    ``store.rounds`` etc., others by top-level name."""
     module = path.relative_to(PACKAGE).with_suffix("").parts
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    if tree is None:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -104,3 +107,53 @@ def test_the_import_reader_sees_relative_and_lazy_imports():
     names = imported(probe)
     assert "djamon_desktop.core.probe" in names and "asyncio" in names
     assert layer_of("djamon_desktop.store.rounds") == "store"
+
+
+#: gui modules whose work runs off the UI thread and so may use the store: the rounds' worker,
+#: the reads thread and the changes it runs, the change listener, the import/export thread, the
+#: crash hook (which tells a lost connection from a bug), the Team tab (its connection test runs
+#: on a thread of its own; the URL rules are read there too)
+WORKER_SIDE = {
+    "gui/poller.py",
+    "gui/reader.py",
+    "gui/jobs.py",
+    "gui/watch.py",
+    "gui/transfer.py",
+    "gui/process.py",
+    "gui/windows/team_tab.py",
+}
+
+
+def runtime_imports(path: Path, source: str | None = None) -> set[str]:
+    """What ``path`` imports when it runs: ``imported`` less what stands under
+    ``if TYPE_CHECKING:`` (names for annotations only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8") if source is None else source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = [ast.Pass()]
+    return imported(path, tree)
+
+
+def test_the_ui_thread_modules_never_import_the_store():
+    """Windows, the tray, the App and what they call display what a worker read (a picture) and
+    hand changes to the reads thread: none of them imports the store or the cycle, so none can
+    talk to the database on the UI thread."""
+    wrong = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in sources("gui")
+        if path.relative_to(PACKAGE).as_posix() not in WORKER_SIDE
+        for name in sorted(runtime_imports(path))
+        if layer_of(name) in {"store", "cycle"}
+    ]
+    assert wrong == []
+
+
+def test_the_ui_rule_sees_lazy_imports_and_ignores_type_only_ones():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from ..store.queries import OutageInfo\n"
+        "def f():\n    from ..store.editing import save_site\n"
+    )
+    names = runtime_imports(PACKAGE / "gui" / "app.py", source)
+    assert "djamon_desktop.store.editing" in names
+    assert "djamon_desktop.store.queries" not in names

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import APP_NAME, paths
-from ..errors import UserError
+from ..errors import NewerDatabase, UserError
 from .output import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
 from .parser import build_parser
 
@@ -112,6 +112,12 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         if args.command is not None:
             raise
         unreachable = exc.message  # the app starts grey and keeps trying (gui.poller)
+    except NewerDatabase as exc:
+        if args.command is not None:
+            raise
+        from ..gui.process import refuse  # started from a menu: stderr is seen by nobody
+
+        return refuse("Database from a newer version", exc.message)
     try:
         if args.command is None:
             from ..gui.app import run

@@ -12,7 +12,7 @@ import threading
 import traceback
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSocketNotifier
+from PySide6.QtCore import QSocketNotifier, Qt
 from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
@@ -94,3 +94,22 @@ def start_again() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(command[0], command)
+
+
+def refuse(title: str, message: str) -> int:
+    """The app can't start (a database written by a newer version): say so in a window, since
+    someone who started it from a menu sees no terminal, and on stderr; 2 once it is closed."""
+    from PySide6.QtWidgets import QApplication
+
+    from .icons import app_icon
+    from .windows.base import window_title
+
+    print(f"djamon-desktop: {message}", file=sys.stderr)
+    qapp = QApplication.instance() or QApplication(["djamon-desktop"])
+    qapp.setWindowIcon(app_icon())
+    box = QMessageBox(QMessageBox.Icon.Critical, window_title(title), f"{title}.")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText(message)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    box.exec()
+    return 2

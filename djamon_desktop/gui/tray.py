@@ -6,14 +6,13 @@ database can't be reached the icon is grey and both say so, whatever was last re
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..core.status import DOWN, IDLE, WARNING, Overview, retry_words
-from ..cycle import utc_now
 from .icons import state_icon
 
 TICK_MS = 1000  # how often the countdown to a retry is redrawn
@@ -29,7 +28,7 @@ class Tray(QObject):
     resume = Signal()
     quit = Signal()
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         super().__init__()
         self.clock = clock
         self.icon = QSystemTrayIcon()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDatabase
 
-from ..errors import DataFolderError
+from ..errors import DataFolderError, NewerDatabase
 from ..paths import create_private
 from . import engine
 from .engine import DatabaseUnreachable, TeamDatabase
@@ -227,9 +227,14 @@ def _migrate(path: Path | str) -> None:
     shown = engine.shown(str(path)) if team else path
     found = schema_version()
     if found > LATEST:
-        raise DataFolderError(
+        todo = (
+            "upgrade djamon-desktop on this desktop (another desktop of the team runs a newer one)"
+            if team
+            else "install the newer version or use another data folder"
+        )
+        raise NewerDatabase(
             f"database {shown} was written by a newer djamon-desktop (schema {found}; this "
-            f"version knows up to {LATEST}); install the newer version or use another data folder"
+            f"version knows up to {LATEST}); {todo}"
         )
     if found == LATEST:
         return  # up to date: no writer's turn taken (every command opens the database)
