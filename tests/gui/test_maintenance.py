@@ -197,3 +197,32 @@ def test_the_group_editor_shows_a_bad_window_beside_the_field_and_stores_nothing
     assert not editor.isVisible()
     exported = json.loads(run("export").out)
     assert exported["groups"][0]["maintenance"] == [{"schedule": "0 2 * * 0", "minutes": 60}]
+
+
+def test_a_pause_that_runs_out_is_shown_over_when_it_ends_not_at_the_next_round(
+    qtbot, make_app, load, server
+):
+    """``pause --minutes N`` from a terminal: the tray and the dashboard say paused until then,
+    and stop saying it when the time comes, though no round runs for minutes yet."""
+    from datetime import UTC, datetime, timedelta
+
+    from djamon_desktop.store.maintenance import pause_everything
+
+    load(document(group("G", site("A", server.url("/status/200")))))
+    app = make_app()
+    dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
+    pause_everything(datetime.now(UTC) + timedelta(seconds=2))  # as the command line stores it
+    app.refresh()  # (as the watch asks when another process wrote)
+    qtbot.waitUntil(lambda: "Monitoring paused until" in app.tray.icon.toolTip())
+    assert is_state(app, "idle")
+    rounds: list = []
+    app.poller.round_started.connect(lambda: rounds.append(1))
+    qtbot.waitUntil(lambda: "paused" not in app.tray.icon.toolTip(), timeout=4000)
+    assert (
+        is_state(app, "up")
+        and app.tray.icon.toolTip() == "djamon-desktop: A is up (the only active site)"
+    )
+    assert "paused" not in dashboard.status_label.toolTip()
+    assert rounds == []  # shown by the time itself, not by a round
+    assert global_pause() is None  # and no longer stored either
