@@ -17,8 +17,9 @@ import select
 import time
 
 from .database import unreachable
-from .engine import CHANNEL, CONNECT_TIMEOUT_S, DatabaseUnreachable, shown
+from .engine import CHANNEL, DatabaseUnreachable
 from .models import db
+from .team_url import CONNECT_TIMEOUT_S, shown
 
 
 def data_version() -> int:

@@ -15,7 +15,7 @@ from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDataba
 
 from ..errors import DataFolderError
 from ..paths import create_private
-from . import engine
+from . import engine, team_url
 from .engine import DatabaseUnreachable, TeamDatabase
 from .migrations import LATEST, STEPS
 from .models import db
@@ -80,9 +80,9 @@ def _open_team(url: str) -> None:
     """Point ``db`` at the team database and get it ready. When it can't be reached the
     ``db`` still points at it (DatabaseUnreachable is raised): :func:`reach` tries again."""
     global _ready_for
-    url = engine.check_url(url)
+    url = team_url.check_url(url)
     _ready_for = None
-    db.initialize(TeamDatabase(url, **engine.connect_params(url)))
+    db.initialize(TeamDatabase(url, **team_url.connect_params(url)))
     _get_ready(url)
 
 
@@ -105,7 +105,7 @@ def _get_ready(url: str) -> None:
             raise unreachable(url, exc) from None
         if isinstance(exc, DatabaseError):
             raise DataFolderError(
-                f"database {engine.shown(url)} can't be used: {_first_line(exc)}"
+                f"database {engine.shown(url)} can't be used: {first_line(exc)}"
             ) from None
         raise
     _ready_for = url
@@ -157,7 +157,7 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
         exc = exc.__context__  # the reason, not the rollback's "connection already closed"
     url = db.obj.database
     reconnect()
-    log.warning("database %s can't be reached: %s", engine.shown(url), _first_line(exc))
+    log.warning("database %s can't be reached: %s", engine.shown(url), first_line(exc))
     return unreachable(url, exc)
 
 
@@ -178,26 +178,9 @@ def shown_target() -> str | None:
 
 
 def connect_team(url: str) -> None:
-    """Connect this thread to the team database; the keyring's ``database_password`` is used
-    when libpq has none of its own (URL, PGPASSWORD, ~/.pgpass) and the server asks for one."""
-    try:
-        db.connect(reuse_if_open=True)
-        return
-    except (OperationalError, InterfaceError) as exc:
-        if "no password supplied" not in str(exc) or not engine.needs_password(url):
-            raise unreachable(url, exc) from None
-    from .. import secrets
-
-    try:
-        password = secrets.get("database_password")
-    except Exception:  # the keyring's own message would say no more than this
-        password = None
-    if not password:
-        raise DatabaseUnreachable(
-            f"database {engine.shown(url)} can't be reached: it asks for a password and none "
-            "was found (URL, PGPASSWORD, ~/.pgpass or the keyring's database_password)"
-        )
-    db.obj.connect_params["password"] = password
+    """Connect this thread to the team database (:func:`.connection.connect`: the keyring's
+    ``database_password`` is used when libpq has none of its own and the server asks for one);
+    DatabaseUnreachable when it can't."""
     try:
         db.connect(reuse_if_open=True)
     except (OperationalError, InterfaceError) as exc:
@@ -206,10 +189,11 @@ def connect_team(url: str) -> None:
 
 def unreachable(url: str, exc: Exception) -> DatabaseUnreachable:
     """The one line that says a team database could not be used, its password as ``***``."""
-    return DatabaseUnreachable(f"database {engine.shown(url)} can't be reached: {_first_line(exc)}")
+    line = first_line(exc)
+    return DatabaseUnreachable(f"database {team_url.shown(url)} can't be reached: {line}")
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     line = text.splitlines()[0] if text else type(exc).__name__
     return line.removeprefix("connection to server at ").strip()

@@ -1,6 +1,7 @@
 """The two engines behind the one ``db``: SQLite in the data folder (the default) and a team's
 PostgreSQL. Everything that differs between them lives here and in the store's own modules:
-how a writer takes its turn, how placeholders are written, how a team URL is read and shown.
+how a writer takes its turn, how placeholders are written; a team URL is read and shown by
+:mod:`.team_url`, and a team connection made by :mod:`.connection`.
 
 Writers take turns on both engines. SQLite does it with ``BEGIN IMMEDIATE``; on PostgreSQL a
 write transaction first takes one transaction-scoped advisory lock, so the read-then-write rules
@@ -11,27 +12,34 @@ exactly as they hold with the app and ``check`` sharing a file.
 from __future__ import annotations
 
 import contextlib
-import os
-import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from peewee import PostgresqlDatabase
+from peewee import PostgresqlDatabase, Psycopg2Adapter
 
 from ..errors import UserError
 from .models import db
 
+# the team URL's helpers, under the names the store has always used
+from .team_url import (  # noqa: F401 - names kept for the modules that use them from here
+    CONNECT_TIMEOUT_S,
+    ENV_URL,
+    SCHEMES,
+    check_url,
+    connect_params,
+    is_team_url,
+    needs_password,
+    shown,
+)
+
 if TYPE_CHECKING:
     from .bulk import Staged
+    from .connection import PasswordSource
 
 #: advisory lock keys (any two fixed numbers of ours): writers' turn, migrations, the purge
 WRITE_LOCK = 0x646A_6D01
 MIGRATE_LOCK = 0x646A_6D02
 PURGE_LOCK = 0x646A_6D03
-CONNECT_TIMEOUT_S = 10
-ENV_URL = "DJAMON_DATABASE_URL"
-SCHEMES = ("postgresql://", "postgres://")
 #: the channel a team database's writers notify and desktops listen on
 CHANNEL = "djamon_desktop"
 # only a transaction that changed a row has a transaction ID (taking the advisory lock or a
@@ -45,9 +53,43 @@ class DatabaseUnreachable(UserError):
     exit_code = 4
 
 
+class _Adapter(Psycopg2Adapter):
+    """peewee's psycopg2 adapter, with psycopg2 loaded only when a team database is opened
+    (peewee is imported without it, see the store's ``__init__``) and connections made by
+    :func:`.connection.connect` (the password source)."""
+
+    def __init__(self) -> None:
+        from psycopg2 import extensions
+
+        self.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+        self.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+        self.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+        super().__init__()
+
+    def check_driver(self) -> None:
+        pass  # loaded in __init__
+
+    def get_binary_type(self):
+        import psycopg2
+
+        return psycopg2.Binary
+
+    def connect(self, db, **params):
+        from .connection import KEYRING, connect
+
+        conn = connect(db.database, db.password_source or KEYRING, **params)
+        if conn.password is not None:  # the next connections need not ask for it again
+            db.connect_params["password"] = conn.password
+        return conn
+
+
 class TeamDatabase(PostgresqlDatabase):
     """PostgreSQL through psycopg2. The store's own SQL is written with ``?`` placeholders (as
     SQLite takes them); they are turned into psycopg's ``%s`` here."""
+
+    psycopg2_adapter = _Adapter
+    #: asked for a password libpq does not have (None: the keyring's ``database_password``)
+    password_source: PasswordSource | None = None
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         if params and "?" in sql:
@@ -82,76 +124,3 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
         db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         yield
         db.execute_sql(_NOTIFY)
-
-
-# -- a team URL ---------------------------------------------------------------------------
-
-
-def is_team_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(SCHEMES)
-
-
-def shown(url: str) -> str:
-    """The URL as messages show it: a password in it is ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return _hide_query_password(url)
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    netloc = f"{user}:***@{host}"
-    return _hide_query_password(parts._replace(netloc=netloc).geturl())
-
-
-def _hide_query_password(url: str) -> str:
-    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
-
-
-def check_url(url: str) -> str:
-    """The URL as libpq takes it, or UserError (exit 2) saying what is wrong with it."""
-    if not is_team_url(url):
-        raise UserError(f"database URL {shown(url)!r}: use postgresql://USER@HOST:PORT/DBNAME")
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    from psycopg2 import ProgrammingError
-    from psycopg2.extensions import parse_dsn
-
-    try:
-        params = parse_dsn(url)
-    except ProgrammingError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "not a libpq URL"
-        raise UserError(f"database URL {shown(url)}: {reason}") from None
-    if not params.get("dbname"):
-        raise UserError(f"database URL {shown(url)}: name the database (…/DBNAME)")
-    try:
-        urlsplit(url).port  # noqa: B018 - a bad port raises here
-    except ValueError as exc:
-        raise UserError(f"database URL {shown(url)}: {exc}") from None
-    return url
-
-
-def connect_params(url: str) -> dict:
-    """What psycopg2 is given besides the URL: a connect timeout unless the URL sets one, and
-    keepalives so a server that vanished mid-round is noticed rather than waited on forever."""
-    params = _url_params(url)
-    extra: dict = {}
-    if "connect_timeout" not in params:
-        extra["connect_timeout"] = CONNECT_TIMEOUT_S
-    if "tcp_user_timeout" not in params:
-        extra["tcp_user_timeout"] = CONNECT_TIMEOUT_S * 1000
-    if "keepalives_idle" not in params:
-        extra.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=2)
-    if "application_name" not in params:
-        extra["application_name"] = "djamon-desktop"
-    return extra
-
-
-def _url_params(url: str) -> dict[str, str]:
-    from psycopg2.extensions import parse_dsn
-
-    return parse_dsn(url)
-
-
-def needs_password(url: str) -> bool:
-    """Whether libpq would have no password of its own for this URL (none in the URL, no
-    ``PGPASSWORD``); ``~/.pgpass`` is left to libpq and tried first."""
-    return "password" not in _url_params(url) and not os.environ.get("PGPASSWORD")
