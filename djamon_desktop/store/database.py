@@ -146,9 +146,10 @@ def reaching() -> Iterator[None]:
 def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
     """``exc`` as the one line saying the team database can't be reached when it is its
     connection failing (this thread's connection is let go then), else None."""
-    if isinstance(exc, DatabaseUnreachable):
+    given = _given_up(exc)
+    if given is not None:
         reconnect()
-        return exc
+        return given
     if isinstance(exc, SystemError) and exc.__cause__ is not None:
         exc = exc.__cause__  # psycopg2 cut off mid-COPY: "decode returned ... an exception set"
     if not (engine.is_team() and _connection_failed(exc)):
@@ -159,6 +160,16 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
     reconnect()
     log.warning("database %s can't be reached: %s", engine.shown(url), first_line(exc))
     return unreachable(url, exc)
+
+
+def _given_up(exc: BaseException | None) -> DatabaseUnreachable | None:
+    """The DatabaseUnreachable ``exc`` is, or that the error raised after it was about (a
+    statement past its deadline, then the rollback on the connection it left closed)."""
+    while exc is not None:
+        if isinstance(exc, DatabaseUnreachable):
+            return exc
+        exc = exc.__context__ if _connection_failed(exc) else None
+    return None
 
 
 def _connection_failed(exc: BaseException) -> bool:

@@ -1,7 +1,7 @@
 """The two engines behind the one ``db``: SQLite in the data folder (the default) and a team's
 PostgreSQL. Everything that differs between them lives here and in the store's own modules:
 how a writer takes its turn, how placeholders are written; a team URL is read and shown by
-:mod:`.team_url`, and a team connection made by :mod:`.connection`.
+:mod:`.team_url`, and a team connection made (with its deadline) by :mod:`.connection`.
 
 Writers take turns on both engines. SQLite does it with ``BEGIN IMMEDIATE``; on PostgreSQL a
 write transaction first takes one transaction-scoped advisory lock, so the read-then-write rules
@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 WRITE_LOCK = 0x646A_6D01
 MIGRATE_LOCK = 0x646A_6D02
 PURGE_LOCK = 0x646A_6D03
+#: seconds a team database may take to answer a statement, COPY, commit or rollback (and the
+#: listener's heartbeat) before it counts as unreachable (:mod:`.connection`); tests may lower it
+DEADLINE_S = 10.0
 #: the channel a team database's writers notify and desktops listen on
 CHANNEL = "djamon_desktop"
 # only a transaction that changed a row has a transaction ID (taking the advisory lock or a
@@ -56,7 +59,7 @@ class DatabaseUnreachable(UserError):
 class _Adapter(Psycopg2Adapter):
     """peewee's psycopg2 adapter, with psycopg2 loaded only when a team database is opened
     (peewee is imported without it, see the store's ``__init__``) and connections made by
-    :func:`.connection.connect` (the password source)."""
+    :func:`.connection.connect`: the deadline on every call, the password source."""
 
     def __init__(self) -> None:
         from psycopg2 import extensions

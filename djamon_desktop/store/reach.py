@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..errors import UserError
 from . import engine, team_url
 from .database import unreachable
 from .migrations import LATEST
@@ -43,6 +44,8 @@ def try_team(url: str, password: Callable[[], str | None]) -> str:
             if cursor.fetchone()[0]:
                 cursor.execute("SELECT max(version) FROM schema_version")
                 found = int(cursor.fetchone()[0] or 0)
+    except UserError:
+        raise  # DatabaseUnreachable: no answer in time
     except Exception as exc:  # psycopg2's errors: the server went away, no rights...
         raise unreachable(url, exc) from None
     finally:

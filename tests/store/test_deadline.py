@@ -1,0 +1,136 @@
+"""Every call to a team database has a deadline (``engine.DEADLINE_S``; lowered to 1 s here,
+the command line's test in tests/cli/test_database_deadline.py keeps the real 10 s): a server
+that accepted the connection and then went silent (SIGSTOP; a relay that holds the traffic
+without closing anything) is given up on in time, in one line with the password as ***, and the
+next use connects afresh once it answers again. The suite's real PostgreSQL, tests/relay.py."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from djamon_desktop.store import engine
+from djamon_desktop.store.connection import connect
+from djamon_desktop.store.database import close_database, open_database, reaching
+from djamon_desktop.store.engine import DatabaseUnreachable
+from djamon_desktop.store.models import db
+from djamon_desktop.store.settings import load_settings
+
+from ..pause import stopped
+from ..postgres import PASSWORD
+from ..relay import Relay
+
+DEADLINE = 1.0
+
+
+@pytest.fixture
+def deadline(monkeypatch):
+    monkeypatch.setattr(engine, "DEADLINE_S", DEADLINE)
+    return DEADLINE
+
+
+@pytest.fixture
+def relay(pg_server):
+    with Relay(pg_server.port) as found:
+        yield found
+
+
+@pytest.fixture
+def through_relay(team_url, relay):
+    url = relay.url(team_url)
+    open_database(url)
+    yield url
+    relay.release()
+    close_database()
+
+
+def given_up_on_time(call) -> str:
+    """Run ``call``, which must end with the database unreachable after the deadline (not
+    before it, and with a margin for a busy machine after it); its one line."""
+    started = time.monotonic()
+    with pytest.raises(DatabaseUnreachable) as caught:
+        call()
+    took = time.monotonic() - started
+    assert DEADLINE * 0.9 < took < DEADLINE + 3, took
+    message = caught.value.message
+    assert caught.value.exit_code == 4
+    assert f"no answer within {DEADLINE:g} s" in message and "\n" not in message
+    assert PASSWORD not in message and ":***@" in message
+    return message
+
+
+def test_a_statement_held_by_the_network_is_given_up_on_then_made_afresh(
+    deadline, relay, through_relay
+):
+    load_settings()
+    relay.hold()
+
+    def query() -> None:
+        with reaching():
+            db.execute_sql("SELECT count(*) FROM site").fetchone()
+
+    given_up_on_time(query)
+    relay.release()
+    assert load_settings()["strikes"] >= 1  # a new connection, at once
+    assert relay.connections == 2
+
+
+def test_a_transaction_whose_server_stopped_stores_nothing_of_it(deadline, pg_server, team_url):
+    open_database(team_url)
+    try:
+        load_settings()
+
+        def write() -> None:
+            with reaching(), engine.writing():
+                db.execute_sql("INSERT INTO meta (key, value) VALUES ('half', 'done')")
+                with stopped(pg_server):
+                    db.execute_sql("INSERT INTO meta (key, value) VALUES ('other', 'half')")
+
+        given_up_on_time(write)
+        rows = db.execute_sql("SELECT key FROM meta WHERE key IN ('half', 'other')").fetchall()
+        assert rows == []
+    finally:
+        close_database()
+
+
+def test_commit_copy_and_executemany_have_the_deadline_too(deadline, relay, team_url):
+    url = relay.url(team_url)
+    for step in ("commit", "copy", "executemany", "rollback"):
+        conn = connect(url)
+        cursor = conn.cursor()
+        cursor.execute("CREATE TEMP TABLE t (n integer)")
+        cursor.execute("INSERT INTO t VALUES (1)")
+        relay.hold()
+        try:
+            if step == "commit":
+                given_up_on_time(conn.commit)
+            elif step == "rollback":
+                given_up_on_time(conn.rollback)
+            elif step == "copy":
+                rows = io.StringIO("".join(f"{n}\n" for n in range(100_000)))
+                given_up_on_time(lambda: cursor.copy_expert("COPY t FROM STDIN", rows))  # noqa: B023
+            else:
+                many = [(n,) for n in range(10)]
+                given_up_on_time(lambda: cursor.executemany("INSERT INTO t VALUES (%s)", many))  # noqa: B023
+        finally:
+            relay.release()
+            conn.close()
+    conn = connect(url)  # and it answers again
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    conn.close()
+
+
+def test_an_answer_within_the_deadline_is_waited_for(deadline, pg_server, relay, team_url):
+    """A slow server is not a dead one: 0.6 s a statement, with a 1 s deadline."""
+    conn = connect(relay.url(team_url))
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.6)")
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        conn.close()
