@@ -2,7 +2,8 @@
 the command line's test in tests/cli/test_database_deadline.py keeps the real 10 s): a server
 that accepted the connection and then went silent (SIGSTOP; a relay that holds the traffic
 without closing anything) is given up on in time, in one line with the password as ***, and the
-next use connects afresh once it answers again. The suite's real PostgreSQL, tests/relay.py."""
+next use connects afresh once it answers again; the change listener's heartbeat tells such a
+server from a quiet one. The suite's real PostgreSQL, tests/relay.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 import pytest
 
-from djamon_desktop.store import engine
+from djamon_desktop.store import changes, engine
 from djamon_desktop.store.connection import connect
 from djamon_desktop.store.database import close_database, open_database, reaching
 from djamon_desktop.store.engine import DatabaseUnreachable
@@ -134,3 +135,31 @@ def test_an_answer_within_the_deadline_is_waited_for(deadline, pg_server, relay,
             assert cursor.fetchone() == (1,)
     finally:
         conn.close()
+
+
+# -- the listener's heartbeat ---------------------------------------------------------------
+
+
+def test_the_listener_s_heartbeat_tells_a_quiet_server_from_a_silent_one(
+    deadline, pg_server, relay, through_relay
+):
+    listener = changes.listener()
+    assert listener.connect()
+    try:
+        assert listener.wait(0.2) == 0  # quiet: nothing to hear
+        assert listener.ping() is True  # but it answers
+        relay.hold()
+        given_up_on_time(listener.ping)
+        assert listener.backend_pid is None  # let go of
+        relay.release()
+        assert listener.connect() and listener.ping()
+        with stopped(pg_server):
+            given_up_on_time(listener.ping)
+        assert listener.connect() and listener.ping()
+        with engine.writing():  # a notice that comes while a heartbeat waits is kept for wait()
+            db.execute_sql("INSERT INTO meta (key, value) VALUES ('beat', '1')")
+        time.sleep(0.2)
+        assert listener.ping()
+        assert listener.wait(2) == 1
+    finally:
+        listener.close()
