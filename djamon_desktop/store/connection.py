@@ -157,10 +157,13 @@ class Cursor(extensions.cursor):
 class Connection(extensions.connection):
     """psycopg2's connection with the deadline on commit and rollback and :class:`Cursor` as
     its cursors. ``url`` is what messages name (shown with its password as ``***``);
-    ``password`` the one a password source gave (None when libpq found its own)."""
+    ``password`` the one a password source gave (None when libpq found its own);
+    ``session_locks`` how many session-level advisory locks statements may have taken on it
+    (see :meth:`.engine.TeamDatabase.execute_sql`)."""
 
     url = ""
     password: str | None = None
+    session_locks = 0
 
     def commit(self):
         return _guarded(self, super().commit)

@@ -12,10 +12,11 @@ exactly as they hold with the app and ``check`` sharing a file.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from peewee import PostgresqlDatabase, Psycopg2Adapter
+from peewee import InterfaceError, OperationalError, PostgresqlDatabase, Psycopg2Adapter
 
 from ..errors import UserError
 from .models import db
@@ -34,7 +35,9 @@ from .team_url import (  # noqa: F401 - names kept for the modules that use them
 
 if TYPE_CHECKING:
     from .bulk import Staged
-    from .connection import PasswordSource
+    from .connection import Connection, PasswordSource
+
+log = logging.getLogger(__name__)
 
 #: advisory lock keys (any two fixed numbers of ours): writers' turn, migrations, the purge
 WRITE_LOCK = 0x646A_6D01
@@ -88,7 +91,12 @@ class _Adapter(Psycopg2Adapter):
 
 class TeamDatabase(PostgresqlDatabase):
     """PostgreSQL through psycopg2. The store's own SQL is written with ``?`` placeholders (as
-    SQLite takes them); they are turned into psycopg's ``%s`` here."""
+    SQLite takes them); they are turned into psycopg's ``%s`` here.
+
+    A connection that was lost while idle (the server restarted between two rounds) is made
+    afresh, silently, when the first statement of a transaction fails on it: nothing of a
+    transaction can be lost then. Not while its session holds an advisory lock of its own (the
+    lock would be gone on the new one)."""
 
     psycopg2_adapter = _Adapter
     #: asked for a password libpq does not have (None: the keyring's ``database_password``)
@@ -97,7 +105,42 @@ class TeamDatabase(PostgresqlDatabase):
     def execute_sql(self, sql, params=None, *args, **kwargs):
         if params and "?" in sql:
             sql = sql.replace("%", "%%").replace("?", "%s")
-        return super().execute_sql(sql, params, *args, **kwargs)
+        cursor = self._once_more_if_lost(super().execute_sql, sql, params, *args, **kwargs)
+        if "advisory_" in sql:
+            _count_session_locks(self._state.conn, sql)
+        return cursor
+
+    def begin(self, *args, **kwargs):
+        return self._once_more_if_lost(super().begin, *args, **kwargs)
+
+    def _once_more_if_lost(self, call, *args, **kwargs):
+        conn = None if self._state.closed else self._state.conn
+        idle = self._adapter.txn_idle  # outside any transaction
+        if conn is None or conn.session_locks or conn.get_transaction_status() != idle:
+            return call(*args, **kwargs)
+        try:
+            return call(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            if not conn.closed:
+                raise  # the server's own refusal (a lock timeout...): the connection is fine
+            why = str(exc).strip().partition("\n")[0]
+            log.info("database %s lost while idle (%s): connecting anew", shown(self.database), why)
+        with contextlib.suppress(Exception):
+            conn.close()
+        self._state.reset()
+        return call(*args, **kwargs)
+
+
+def _count_session_locks(conn: Connection | None, sql: str) -> None:
+    """Keep count of the session-level advisory locks statements took on ``conn`` (a
+    ``pg_try_advisory_lock`` counts whatever it answered: a connection is then only less
+    often made afresh)."""
+    if conn is None:
+        return
+    if "pg_advisory_lock(" in sql or "pg_try_advisory_lock(" in sql:
+        conn.session_locks += 1
+    elif "pg_advisory_unlock(" in sql:
+        conn.session_locks = max(0, conn.session_locks - 1)
 
 
 def is_team() -> bool:

@@ -3,7 +3,8 @@ the command line's test in tests/cli/test_database_deadline.py keeps the real 10
 that accepted the connection and then went silent (SIGSTOP; a relay that holds the traffic
 without closing anything) is given up on in time, in one line with the password as ***, and the
 next use connects afresh once it answers again; the change listener's heartbeat tells such a
-server from a quiet one. The suite's real PostgreSQL, tests/relay.py."""
+server from a quiet one. Also: a connection the server's restart left dead while idle is made
+afresh without an error. The suite's real PostgreSQL, tests/relay.py."""
 
 from __future__ import annotations
 
@@ -163,3 +164,75 @@ def test_the_listener_s_heartbeat_tells_a_quiet_server_from_a_silent_one(
         assert listener.wait(2) == 1
     finally:
         listener.close()
+
+
+# -- a connection left dead by a restart -----------------------------------------------------
+
+
+def test_a_connection_the_server_s_restart_left_dead_is_made_afresh_silently(pg_server, team_url):
+    open_database(team_url)
+    try:
+        load_settings()
+        before = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+        pg_server.stop()
+        pg_server.start()
+        with reaching():  # no error: the first statement is tried once more on a new connection
+            after = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
+            assert load_settings()["strikes"] >= 1
+        assert after != before
+        pg_server.stop()
+        pg_server.start()
+        with reaching(), engine.writing():  # BEGIN is the first statement of this one
+            db.execute_sql("INSERT INTO meta (key, value) VALUES ('after', 'restart')")
+        assert db.execute_sql("SELECT value FROM meta WHERE key = 'after'").fetchone() == (
+            "restart",
+        )
+    finally:
+        close_database()
+
+
+def test_a_connection_lost_mid_transaction_is_not_tried_again(pg_server, team_url):
+    open_database(team_url)
+    try:
+        with pytest.raises(DatabaseUnreachable), reaching(), engine.writing():
+            db.execute_sql("INSERT INTO meta (key, value) VALUES ('lost', 'with it')")
+            pg_server.stop()
+            pg_server.start()
+            db.execute_sql("INSERT INTO meta (key, value) VALUES ('second', 'half')")
+        assert db.execute_sql(
+            "SELECT count(*) FROM meta WHERE key IN ('lost', 'second')"
+        ).fetchone() == (0,)
+    finally:
+        close_database()
+
+
+def test_a_connection_down_for_good_is_unreachable_as_before(pg_server, team_url):
+    open_database(team_url)
+    try:
+        load_settings()
+        pg_server.stop()
+        try:
+            with pytest.raises(DatabaseUnreachable) as caught, reaching():
+                load_settings()
+            assert "Connection refused" in caught.value.message
+            assert PASSWORD not in caught.value.message
+        finally:
+            pg_server.start()
+        assert load_settings()["strikes"] >= 1
+    finally:
+        close_database()
+
+
+def test_a_connection_holding_a_session_lock_is_not_made_afresh_silently(pg_server, team_url):
+    """Its lock (the purge's, the migration's) would be gone on a new connection: the loss is
+    told, as before, and the next use connects afresh."""
+    open_database(team_url)
+    try:
+        db.execute_sql("SELECT pg_advisory_lock(?)", (engine.PURGE_LOCK,))
+        pg_server.stop()
+        pg_server.start()
+        with pytest.raises(DatabaseUnreachable), reaching():
+            db.execute_sql("SELECT 1")
+        assert db.execute_sql("SELECT 1").fetchone() == (1,)
+    finally:
+        close_database()
