@@ -91,7 +91,7 @@ def _get_ready(url: str) -> None:
     global _ready_for
     connect_team(url)
     try:
-        db.execute_sql("SELECT pg_advisory_lock(%s)", (engine.MIGRATE_LOCK,))
+        engine.take_lock(engine.MIGRATE_LOCK, session=True)
         try:
             _migrate(url)
         finally:

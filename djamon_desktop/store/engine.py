@@ -167,6 +167,52 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
     with db.atomic():
         for rows in staged:
             rows.stage()
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        take_lock(WRITE_LOCK)
         yield
         db.execute_sql(_NOTIFY)
+
+
+def take_lock(key: int, session: bool = False) -> None:
+    """Take the advisory lock ``key`` on the team database: this transaction's, or with
+    ``session`` this connection's until ``pg_advisory_unlock``. Waited for as long as another
+    holds it (an import, a purge or a migration may keep it for minutes), yet every statement
+    is answered within the deadline (:data:`DEADLINE_S`): the wait is made of slices of the
+    server's ``lock_timeout`` half as long, so a silent server is still told from a busy one.
+    Uncontended, it costs one round trip, as a plain lock does. A ``lock_timeout`` the session
+    set itself is kept to: the lock is then waited for plainly, given up at that timeout."""
+    kind = "" if session else "xact_"
+    got, before = db.execute_sql(
+        f"SELECT pg_try_advisory_{kind}lock(%s), current_setting('lock_timeout')", (key,)
+    ).fetchone()
+    if not got and before != "0":
+        db.execute_sql(f"SELECT pg_advisory_{kind}lock(%s)", (key,))
+        return
+    slice_ms = str(max(50, int(DEADLINE_S * 500)))
+    while not got:
+        inside = db.in_transaction()
+        try:
+            if inside:  # a slice's lock_timeout is undone, the lock kept
+                db.execute_sql(
+                    "SAVEPOINT djamon_lock; SELECT set_config('lock_timeout', %s, true); "
+                    f"SELECT pg_advisory_{kind}lock(%s); RELEASE SAVEPOINT djamon_lock; "
+                    "SELECT set_config('lock_timeout', '0', true)",
+                    (slice_ms, key),
+                )
+            else:  # one implicit transaction: its lock_timeout ends with it
+                db.execute_sql(
+                    "SELECT set_config('lock_timeout', %s, true); "
+                    f"SELECT pg_advisory_{kind}lock(%s)",
+                    (slice_ms, key),
+                )
+            got = True
+        except OperationalError as exc:
+            if not _lock_timed_out(exc):
+                raise
+            if inside:
+                db.execute_sql("ROLLBACK TO SAVEPOINT djamon_lock; RELEASE SAVEPOINT djamon_lock")
+
+
+def _lock_timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` is the server's lock_timeout (SQLSTATE 55P03), peewee's or psycopg2's."""
+    causes = [exc, exc.__context__, *(exc.args[:1] if exc.args else ())]
+    return any(getattr(cause, "pgcode", None) == "55P03" for cause in causes)

@@ -1,5 +1,5 @@
 """Every call to a team database has a deadline (``engine.DEADLINE_S``; lowered to 1 s here,
-the command line's test in tests/cli/test_database_deadline.py keeps the real 10 s): a server
+the command line's test in tests/cli/test_team_hang.py keeps the real 10 s): a server
 that accepted the connection and then went silent (SIGSTOP; a relay that holds the traffic
 without closing anything) is given up on in time, in one line with the password as ***, and the
 next use connects afresh once it answers again; the change listener's heartbeat tells such a
@@ -9,8 +9,10 @@ afresh without an error. The suite's real PostgreSQL, tests/relay.py."""
 from __future__ import annotations
 
 import io
+import threading
 import time
 
+import psycopg2
 import pytest
 
 from djamon_desktop.store import changes, engine
@@ -136,6 +138,62 @@ def test_an_answer_within_the_deadline_is_waited_for(deadline, pg_server, relay,
             assert cursor.fetchone() == (1,)
     finally:
         conn.close()
+
+
+# -- waiting one's turn is not a silent server ----------------------------------------------
+
+
+@pytest.fixture
+def other(team_url):
+    """Another desktop's connection to the same database."""
+    conn = psycopg2.connect(team_url)
+    yield conn
+    conn.close()
+
+
+def test_a_writer_waits_for_another_s_turn_longer_than_the_deadline(deadline, team_url, other):
+    open_database(team_url)
+    try:
+        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
+        threading.Timer(2.5, other.commit).start()  # an import holding the turn for 2.5 s
+        started = time.monotonic()
+        with reaching(), engine.writing():
+            waited = time.monotonic() - started
+            assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
+            db.execute_sql("INSERT INTO meta (key, value) VALUES ('waited', 'its turn')")
+        assert 2.4 < waited < 2.5 + 2 * DEADLINE, waited
+        assert db.execute_sql("SELECT value FROM meta WHERE key = 'waited'").fetchone()
+        other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
+        other.commit()
+        threading.Timer(
+            2.5, lambda: other.cursor().execute("SELECT pg_advisory_unlock_all()")
+        ).start()
+        started = time.monotonic()
+        engine.take_lock(engine.PURGE_LOCK, session=True)  # outside a transaction
+        assert 2.4 < time.monotonic() - started < 2.5 + 2 * DEADLINE
+        assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
+        db.execute_sql("SELECT pg_advisory_unlock(?)", (engine.PURGE_LOCK,))
+    finally:
+        close_database()
+
+
+def test_a_server_that_goes_silent_during_the_wait_is_still_given_up_on(
+    deadline, team_url, relay, other
+):
+    open_database(relay.url(team_url))
+    try:
+        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
+        threading.Timer(0.3, relay.hold).start()
+
+        def write() -> None:
+            with reaching(), engine.writing():
+                db.execute_sql("INSERT INTO meta (key, value) VALUES ('never', 'stored')")
+
+        given_up_on_time(write)
+    finally:
+        relay.release()
+        other.rollback()
+        close_database()
 
 
 # -- the listener's heartbeat ---------------------------------------------------------------
