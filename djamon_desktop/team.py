@@ -16,15 +16,14 @@ import os
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from . import paths
 from .errors import DataFolderError
+from .store.team_url import ENV_URL as ENV_DATABASE
+from .store.team_url import SCHEMES, without_password
 
-ENV_DATABASE = "DJAMON_DATABASE_URL"
 ENV_VANTAGE = "DJAMON_VANTAGE"
 VANTAGE_MAX = 40
-SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass
@@ -91,28 +90,6 @@ def vantage_problem(name: str) -> str | None:
     if not name.strip() or len(name.strip()) > VANTAGE_MAX or any(c in name for c in "\r\n\t"):
         return f"use 1 to {VANTAGE_MAX} characters on one line"
     return None
-
-
-def without_password(url: str) -> tuple[str, str | None]:
-    """The URL with no password in it (``user:PASSWORD@`` or ``?password=``), and the password
-    (None when it held none)."""
-    parts = urlsplit(url)
-    password = None
-    userinfo, at, host = parts.netloc.rpartition("@")
-    if at and ":" in userinfo:
-        user, _, raw = userinfo.partition(":")
-        password = unquote(raw)
-        parts = parts._replace(netloc=f"{user}@{host}" if user else host)
-    if parts.query:
-        kept = []
-        for pair in parts.query.split("&"):
-            key, _, value = pair.partition("=")
-            if key == "password":
-                password = unquote(value)
-            else:
-                kept.append(pair)
-        parts = parts._replace(query="&".join(kept))
-    return parts.geturl(), password
 
 
 # -- team.json -----------------------------------------------------------------------------

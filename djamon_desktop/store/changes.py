@@ -16,9 +16,11 @@ from __future__ import annotations
 import select
 import time
 
+from . import engine
 from .database import unreachable
-from .engine import CHANNEL, CONNECT_TIMEOUT_S, DatabaseUnreachable, shown
+from .engine import CHANNEL, DatabaseUnreachable
 from .models import db
+from .team_url import CONNECT_TIMEOUT_S, shown
 
 
 def data_version() -> int:
@@ -90,6 +92,36 @@ class Listener:
         except psycopg2.Error as exc:
             self.close()
             raise unreachable(self._url, exc) from None
+
+    def ping(self, timeout: float | None = None) -> bool:
+        """A heartbeat: one trivial statement on the listening connection, answered within
+        ``timeout`` seconds (default :data:`.engine.DEADLINE_S`, the statements' deadline).
+        True when it was. False when woken first (the connection is closed then: connect
+        again to go on). DatabaseUnreachable (password ``***``, the connection closed) when
+        the server went silent (no answer in time: stopped, or a network that holds the
+        connection open without moving anything) or the connection broke. A quiet server (no
+        notices) still answers; notices that come meanwhile are kept for :meth:`wait`."""
+        import psycopg2
+
+        if self._conn is None:
+            raise DatabaseUnreachable(f"database {shown(self._url)}: not listening")
+        timeout = engine.DEADLINE_S if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        try:
+            cursor = self._conn.cursor()  # kept until its statement is done
+            cursor.execute("SELECT 1")
+            answered = self._settle(deadline, timeout)
+            if answered:
+                cursor.close()
+            else:
+                self.close()  # woken mid-statement: the connection is not idle to go on with
+            return answered
+        except psycopg2.Error as exc:
+            self.close()
+            raise unreachable(self._url, exc) from None
+        except DatabaseUnreachable:
+            self.close()
+            raise
 
     def close(self) -> None:
         if self._conn is not None:

@@ -15,7 +15,7 @@ from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDataba
 
 from ..errors import DataFolderError, NewerDatabase
 from ..paths import create_private
-from . import engine
+from . import engine, team_url
 from .engine import DatabaseUnreachable, TeamDatabase
 from .migrations import LATEST, STEPS
 from .models import db
@@ -80,9 +80,9 @@ def _open_team(url: str) -> None:
     """Point ``db`` at the team database and get it ready. When it can't be reached the
     ``db`` still points at it (DatabaseUnreachable is raised): :func:`reach` tries again."""
     global _ready_for
-    url = engine.check_url(url)
+    url = team_url.check_url(url)
     _ready_for = None
-    db.initialize(TeamDatabase(url, **engine.connect_params(url)))
+    db.initialize(TeamDatabase(url, **team_url.connect_params(url)))
     _get_ready(url)
 
 
@@ -91,7 +91,7 @@ def _get_ready(url: str) -> None:
     global _ready_for
     connect_team(url)
     try:
-        db.execute_sql("SELECT pg_advisory_lock(%s)", (engine.MIGRATE_LOCK,))
+        engine.take_lock(engine.MIGRATE_LOCK, session=True)
         try:
             _migrate(url)
         finally:
@@ -105,7 +105,7 @@ def _get_ready(url: str) -> None:
             raise unreachable(url, exc) from None
         if isinstance(exc, DatabaseError):
             raise DataFolderError(
-                f"database {engine.shown(url)} can't be used: {_first_line(exc)}"
+                f"database {engine.shown(url)} can't be used: {first_line(exc)}"
             ) from None
         raise
     _ready_for = url
@@ -146,9 +146,10 @@ def reaching() -> Iterator[None]:
 def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
     """``exc`` as the one line saying the team database can't be reached when it is its
     connection failing (this thread's connection is let go then), else None."""
-    if isinstance(exc, DatabaseUnreachable):
+    given = _given_up(exc)
+    if given is not None:
         reconnect()
-        return exc
+        return given
     if isinstance(exc, SystemError) and exc.__cause__ is not None:
         exc = exc.__cause__  # psycopg2 cut off mid-COPY: "decode returned ... an exception set"
     if not (engine.is_team() and _connection_failed(exc)):
@@ -157,8 +158,18 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
         exc = exc.__context__  # the reason, not the rollback's "connection already closed"
     url = db.obj.database
     reconnect()
-    log.warning("database %s can't be reached: %s", engine.shown(url), _first_line(exc))
+    log.warning("database %s can't be reached: %s", engine.shown(url), first_line(exc))
     return unreachable(url, exc)
+
+
+def _given_up(exc: BaseException | None) -> DatabaseUnreachable | None:
+    """The DatabaseUnreachable ``exc`` is, or that the error raised after it was about (a
+    statement past its deadline, then the rollback on the connection it left closed)."""
+    while exc is not None:
+        if isinstance(exc, DatabaseUnreachable):
+            return exc
+        exc = exc.__context__ if _connection_failed(exc) else None
+    return None
 
 
 def _connection_failed(exc: BaseException) -> bool:
@@ -178,26 +189,9 @@ def shown_target() -> str | None:
 
 
 def connect_team(url: str) -> None:
-    """Connect this thread to the team database; the keyring's ``database_password`` is used
-    when libpq has none of its own (URL, PGPASSWORD, ~/.pgpass) and the server asks for one."""
-    try:
-        db.connect(reuse_if_open=True)
-        return
-    except (OperationalError, InterfaceError) as exc:
-        if "no password supplied" not in str(exc) or not engine.needs_password(url):
-            raise unreachable(url, exc) from None
-    from .. import secrets
-
-    try:
-        password = secrets.get("database_password")
-    except Exception:  # the keyring's own message would say no more than this
-        password = None
-    if not password:
-        raise DatabaseUnreachable(
-            f"database {engine.shown(url)} can't be reached: it asks for a password and none "
-            "was found (URL, PGPASSWORD, ~/.pgpass or the keyring's database_password)"
-        )
-    db.obj.connect_params["password"] = password
+    """Connect this thread to the team database (:func:`.connection.connect`: the keyring's
+    ``database_password`` is used when libpq has none of its own and the server asks for one);
+    DatabaseUnreachable when it can't."""
     try:
         db.connect(reuse_if_open=True)
     except (OperationalError, InterfaceError) as exc:
@@ -206,10 +200,11 @@ def connect_team(url: str) -> None:
 
 def unreachable(url: str, exc: Exception) -> DatabaseUnreachable:
     """The one line that says a team database could not be used, its password as ``***``."""
-    return DatabaseUnreachable(f"database {engine.shown(url)} can't be reached: {_first_line(exc)}")
+    line = first_line(exc)
+    return DatabaseUnreachable(f"database {team_url.shown(url)} can't be reached: {line}")
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     line = text.splitlines()[0] if text else type(exc).__name__
     return line.removeprefix("connection to server at ").strip()

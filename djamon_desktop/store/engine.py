@@ -1,6 +1,7 @@
 """The two engines behind the one ``db``: SQLite in the data folder (the default) and a team's
 PostgreSQL. Everything that differs between them lives here and in the store's own modules:
-how a writer takes its turn, how placeholders are written, how a team URL is read and shown.
+how a writer takes its turn, how placeholders are written; a team URL is read and shown by
+:mod:`.team_url`, and a team connection made (with its deadline) by :mod:`.connection`.
 
 Writers take turns on both engines. SQLite does it with ``BEGIN IMMEDIATE``; on PostgreSQL a
 write transaction first takes one transaction-scoped advisory lock, so the read-then-write rules
@@ -11,27 +12,40 @@ exactly as they hold with the app and ``check`` sharing a file.
 from __future__ import annotations
 
 import contextlib
-import os
-import re
+import logging
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from peewee import PostgresqlDatabase
+from peewee import InterfaceError, OperationalError, PostgresqlDatabase, Psycopg2Adapter
 
 from ..errors import UserError
 from .models import db
 
+# the team URL's helpers, under the names the store has always used
+from .team_url import (  # noqa: F401 - names kept for the modules that use them from here
+    CONNECT_TIMEOUT_S,
+    ENV_URL,
+    SCHEMES,
+    check_url,
+    connect_params,
+    is_team_url,
+    needs_password,
+    shown,
+)
+
 if TYPE_CHECKING:
     from .bulk import Staged
+    from .connection import Connection, PasswordSource
+
+log = logging.getLogger(__name__)
 
 #: advisory lock keys (any two fixed numbers of ours): writers' turn, migrations, the purge
 WRITE_LOCK = 0x646A_6D01
 MIGRATE_LOCK = 0x646A_6D02
 PURGE_LOCK = 0x646A_6D03
-CONNECT_TIMEOUT_S = 10
-ENV_URL = "DJAMON_DATABASE_URL"
-SCHEMES = ("postgresql://", "postgres://")
+#: seconds a team database may take to answer a statement, COPY, commit or rollback (and the
+#: listener's heartbeat) before it counts as unreachable (:mod:`.connection`); tests may lower it
+DEADLINE_S = 10.0
 #: the channel a team database's writers notify and desktops listen on
 CHANNEL = "djamon_desktop"
 # only a transaction that changed a row has a transaction ID (taking the advisory lock or a
@@ -45,14 +59,88 @@ class DatabaseUnreachable(UserError):
     exit_code = 4
 
 
+class _Adapter(Psycopg2Adapter):
+    """peewee's psycopg2 adapter, with psycopg2 loaded only when a team database is opened
+    (peewee is imported without it, see the store's ``__init__``) and connections made by
+    :func:`.connection.connect`: the deadline on every call, the password source."""
+
+    def __init__(self) -> None:
+        from psycopg2 import extensions
+
+        self.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+        self.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+        self.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+        super().__init__()
+
+    def check_driver(self) -> None:
+        pass  # loaded in __init__
+
+    def get_binary_type(self):
+        import psycopg2
+
+        return psycopg2.Binary
+
+    def connect(self, db, **params):
+        from .connection import KEYRING, connect
+
+        conn = connect(db.database, db.password_source or KEYRING, **params)
+        if conn.password is not None:  # the next connections need not ask for it again
+            db.connect_params["password"] = conn.password
+        return conn
+
+
 class TeamDatabase(PostgresqlDatabase):
     """PostgreSQL through psycopg2. The store's own SQL is written with ``?`` placeholders (as
-    SQLite takes them); they are turned into psycopg's ``%s`` here."""
+    SQLite takes them); they are turned into psycopg's ``%s`` here.
+
+    A connection that was lost while idle (the server restarted between two rounds) is made
+    afresh, silently, when the first statement of a transaction fails on it: nothing of a
+    transaction can be lost then. Not while its session holds an advisory lock of its own (the
+    lock would be gone on the new one)."""
+
+    psycopg2_adapter = _Adapter
+    #: asked for a password libpq does not have (None: the keyring's ``database_password``)
+    password_source: PasswordSource | None = None
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
         if params and "?" in sql:
             sql = sql.replace("%", "%%").replace("?", "%s")
-        return super().execute_sql(sql, params, *args, **kwargs)
+        cursor = self._once_more_if_lost(super().execute_sql, sql, params, *args, **kwargs)
+        if "advisory_" in sql:
+            _count_session_locks(self._state.conn, sql)
+        return cursor
+
+    def begin(self, *args, **kwargs):
+        return self._once_more_if_lost(super().begin, *args, **kwargs)
+
+    def _once_more_if_lost(self, call, *args, **kwargs):
+        conn = None if self._state.closed else self._state.conn
+        idle = self._adapter.txn_idle  # outside any transaction
+        if conn is None or conn.session_locks or conn.get_transaction_status() != idle:
+            return call(*args, **kwargs)
+        try:
+            return call(*args, **kwargs)
+        except (OperationalError, InterfaceError) as exc:
+            if not conn.closed:
+                raise  # the server's own refusal (a lock timeout...): the connection is fine
+            why = str(exc).strip().partition("\n")[0]
+            log.info("database %s lost while idle (%s): connecting anew", shown(self.database), why)
+        with contextlib.suppress(Exception):
+            conn.close()
+        self._state.reset()
+        return call(*args, **kwargs)
+
+
+def _count_session_locks(conn: Connection | None, sql: str) -> None:
+    """Keep count of the session-level advisory locks statements took on ``conn`` (a
+    ``pg_try_advisory_lock`` counts whatever it answered: a connection is then only less
+    often made afresh)."""
+    if conn is None:
+        return
+    if "pg_advisory_lock(" in sql or "pg_try_advisory_lock(" in sql:
+        conn.session_locks += 1
+    elif "pg_advisory_unlock(" in sql:
+        conn.session_locks = max(0, conn.session_locks - 1)
 
 
 def is_team() -> bool:
@@ -79,79 +167,52 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
     with db.atomic():
         for rows in staged:
             rows.stage()
-        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        take_lock(WRITE_LOCK)
         yield
         db.execute_sql(_NOTIFY)
 
 
-# -- a team URL ---------------------------------------------------------------------------
+def take_lock(key: int, session: bool = False) -> None:
+    """Take the advisory lock ``key`` on the team database: this transaction's, or with
+    ``session`` this connection's until ``pg_advisory_unlock``. Waited for as long as another
+    holds it (an import, a purge or a migration may keep it for minutes), yet every statement
+    is answered within the deadline (:data:`DEADLINE_S`): the wait is made of slices of the
+    server's ``lock_timeout`` half as long, so a silent server is still told from a busy one.
+    Uncontended, it costs one round trip, as a plain lock does. A ``lock_timeout`` the session
+    set itself is kept to: the lock is then waited for plainly, given up at that timeout."""
+    kind = "" if session else "xact_"
+    got, before = db.execute_sql(
+        f"SELECT pg_try_advisory_{kind}lock(%s), current_setting('lock_timeout')", (key,)
+    ).fetchone()
+    if not got and before != "0":
+        db.execute_sql(f"SELECT pg_advisory_{kind}lock(%s)", (key,))
+        return
+    slice_ms = str(max(50, int(DEADLINE_S * 500)))
+    while not got:
+        inside = db.in_transaction()
+        try:
+            if inside:  # a slice's lock_timeout is undone, the lock kept
+                db.execute_sql(
+                    "SAVEPOINT djamon_lock; SELECT set_config('lock_timeout', %s, true); "
+                    f"SELECT pg_advisory_{kind}lock(%s); RELEASE SAVEPOINT djamon_lock; "
+                    "SELECT set_config('lock_timeout', '0', true)",
+                    (slice_ms, key),
+                )
+            else:  # one implicit transaction: its lock_timeout ends with it
+                db.execute_sql(
+                    "SELECT set_config('lock_timeout', %s, true); "
+                    f"SELECT pg_advisory_{kind}lock(%s)",
+                    (slice_ms, key),
+                )
+            got = True
+        except OperationalError as exc:
+            if not _lock_timed_out(exc):
+                raise
+            if inside:
+                db.execute_sql("ROLLBACK TO SAVEPOINT djamon_lock; RELEASE SAVEPOINT djamon_lock")
 
 
-def is_team_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(SCHEMES)
-
-
-def shown(url: str) -> str:
-    """The URL as messages show it: a password in it is ``***``."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return _hide_query_password(url)
-    user = parts.username or ""
-    host = parts.netloc.rpartition("@")[2]
-    netloc = f"{user}:***@{host}"
-    return _hide_query_password(parts._replace(netloc=netloc).geturl())
-
-
-def _hide_query_password(url: str) -> str:
-    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
-
-
-def check_url(url: str) -> str:
-    """The URL as libpq takes it, or UserError (exit 2) saying what is wrong with it."""
-    if not is_team_url(url):
-        raise UserError(f"database URL {shown(url)!r}: use postgresql://USER@HOST:PORT/DBNAME")
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    from psycopg2 import ProgrammingError
-    from psycopg2.extensions import parse_dsn
-
-    try:
-        params = parse_dsn(url)
-    except ProgrammingError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "not a libpq URL"
-        raise UserError(f"database URL {shown(url)}: {reason}") from None
-    if not params.get("dbname"):
-        raise UserError(f"database URL {shown(url)}: name the database (…/DBNAME)")
-    try:
-        urlsplit(url).port  # noqa: B018 - a bad port raises here
-    except ValueError as exc:
-        raise UserError(f"database URL {shown(url)}: {exc}") from None
-    return url
-
-
-def connect_params(url: str) -> dict:
-    """What psycopg2 is given besides the URL: a connect timeout unless the URL sets one, and
-    keepalives so a server that vanished mid-round is noticed rather than waited on forever."""
-    params = _url_params(url)
-    extra: dict = {}
-    if "connect_timeout" not in params:
-        extra["connect_timeout"] = CONNECT_TIMEOUT_S
-    if "tcp_user_timeout" not in params:
-        extra["tcp_user_timeout"] = CONNECT_TIMEOUT_S * 1000
-    if "keepalives_idle" not in params:
-        extra.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=2)
-    if "application_name" not in params:
-        extra["application_name"] = "djamon-desktop"
-    return extra
-
-
-def _url_params(url: str) -> dict[str, str]:
-    from psycopg2.extensions import parse_dsn
-
-    return parse_dsn(url)
-
-
-def needs_password(url: str) -> bool:
-    """Whether libpq would have no password of its own for this URL (none in the URL, no
-    ``PGPASSWORD``); ``~/.pgpass`` is left to libpq and tried first."""
-    return "password" not in _url_params(url) and not os.environ.get("PGPASSWORD")
+def _lock_timed_out(exc: BaseException) -> bool:
+    """Whether ``exc`` is the server's lock_timeout (SQLSTATE 55P03), peewee's or psycopg2's."""
+    causes = [exc, exc.__context__, *(exc.args[:1] if exc.args else ())]
+    return any(getattr(cause, "pgcode", None) == "55P03" for cause in causes)

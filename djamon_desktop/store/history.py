@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from .bulk import Staged, executemany
-from .engine import PURGE_LOCK, is_team, writing
+from .engine import PURGE_LOCK, is_team, take_lock, writing
 from .models import db
 
 HOUR_MS = 3_600_000
@@ -172,7 +172,7 @@ def _one_purge(wait: bool) -> Iterator[bool]:
         yield True
         return
     if wait:
-        db.execute_sql("SELECT pg_advisory_lock(?)", (PURGE_LOCK,))
+        take_lock(PURGE_LOCK, session=True)  # however long the other purge takes
     elif not db.execute_sql("SELECT pg_try_advisory_lock(?)", (PURGE_LOCK,)).fetchone()[0]:
         yield False
         return

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import engine
+from ..errors import UserError
+from . import engine, team_url
 from .database import unreachable
-from .engine import DatabaseUnreachable
 from .migrations import LATEST
 from .models import db
+
+#: where the Team tab looks for a password libpq does not have, for its message
+LOOKED_IN = "URL, PGPASSWORD, ~/.pgpass, the Password field or the keyring"
 
 
 def database_in_use() -> str:
@@ -21,17 +24,17 @@ def database_in_use() -> str:
         return ""
     if not engine.is_team():
         return str(db.obj.database)
-    from ..team import without_password
-
-    return without_password(str(db.obj.database))[0]
+    return team_url.without_password(str(db.obj.database))[0]
 
 
 def try_team(url: str, password: Callable[[], str | None]) -> str:
     """One line saying what was reached (server version, user, the schema's state); raises
     UserError for a URL libpq can't read and DatabaseUnreachable with the reason (password as
     ``***``). ``password`` is asked only when the server wants one libpq does not have."""
-    url = engine.check_url(url)
-    connection = _connect(url, password)
+    from .connection import PasswordSource, connect
+
+    url = team_url.check_url(url)
+    connection = connect(url, PasswordSource(password, LOOKED_IN))
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('server_version'), current_user")
@@ -41,6 +44,8 @@ def try_team(url: str, password: Callable[[], str | None]) -> str:
             if cursor.fetchone()[0]:
                 cursor.execute("SELECT max(version) FROM schema_version")
                 found = int(cursor.fetchone()[0] or 0)
+    except UserError:
+        raise  # DatabaseUnreachable: no answer in time
     except Exception as exc:  # psycopg2's errors: the server went away, no rights...
         raise unreachable(url, exc) from None
     finally:
@@ -59,24 +64,3 @@ def schema_state(found: int) -> str:
             f"{LATEST}): install the newer version"
         )
     return f"schema {found}, up to date"
-
-
-def _connect(url: str, password: Callable[[], str | None]):
-    import psycopg2
-
-    params = engine.connect_params(url)
-    try:
-        return psycopg2.connect(url, **params)
-    except psycopg2.Error as exc:
-        if "no password supplied" not in str(exc) or not engine.needs_password(url):
-            raise unreachable(url, exc) from None
-    given = password()
-    if not given:
-        raise DatabaseUnreachable(
-            f"database {engine.shown(url)} can't be reached: it asks for a password and none "
-            "was found (URL, PGPASSWORD, ~/.pgpass, the Password field or the keyring)"
-        )
-    try:
-        return psycopg2.connect(url, password=given, **params)
-    except psycopg2.Error as exc:
-        raise unreachable(url, exc) from None

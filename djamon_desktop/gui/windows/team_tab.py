@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ... import secrets, team
 from ...errors import UserError
 from ...paths import database_path
-from ...store import engine
+from ...store import team_url
 from ...store.engine import DatabaseUnreachable
 from ...store.reach import database_in_use, try_team
 from .base import window_title
@@ -65,7 +65,7 @@ def same_target(a: str, b: str) -> bool:
     """Whether two databases are the same one (a URL's password and scheme spelling aside)."""
 
     def plain(target: str) -> str:
-        target = team.without_password(target)[0] if engine.is_team_url(target) else target
+        target = team_url.without_password(target)[0] if team_url.is_team_url(target) else target
         return target.replace("postgres://", "postgresql://", 1)
 
     return plain(a) == plain(b)
@@ -169,7 +169,7 @@ class TeamFields(QObject):
     def move_password(self) -> None:
         """A password typed in the URL goes to the Password field (and from there to the
         keyring on Save); the URL keeps the rest."""
-        url, password = team.without_password(self.url.text().strip())
+        url, password = team_url.without_password(self.url.text().strip())
         if password is None:
             return
         self.url.setText(url)
@@ -182,7 +182,7 @@ class TeamFields(QObject):
         ok = True
         if url:
             try:
-                engine.check_url(url)
+                team_url.check_url(url)
             except UserError as exc:
                 self.errors.show(URL_KEY, exc.message)
                 ok = False
@@ -211,8 +211,8 @@ class TeamFields(QObject):
         """What this run uses, and whether the saved choice differs (then: a restart uses it)."""
         running = database_in_use()
         saved = self.saved_choice.database or str(database_path(self.data_dir))
-        if engine.is_team_url(running):
-            words = f"The team database {engine.shown(running)}"
+        if team_url.is_team_url(running):
+            words = f"The team database {team_url.shown(running)}"
         else:
             words = f"This desktop's own database ({running})" if running else "No database"
         if team.in_use.vantage:
