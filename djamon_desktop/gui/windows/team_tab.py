@@ -293,7 +293,7 @@ class TeamFields(QObject):
         answer = QMessageBox.question(
             parent,
             window_title("Save an unreached database?"),
-            f"{engine.shown(url)} was not reached when tested. Save it anyway? It is used from "
+            f"{team_url.shown(url)} was not reached when tested. Save it anyway? It is used from "
             "the next start, and nothing can be shown until it answers.",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
