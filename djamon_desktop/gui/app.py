@@ -349,12 +349,8 @@ class App(QObject):
 # -- running it -----------------------------------------------------------------------------------
 
 
-def run(data_dir: Path, unreachable: str | None = None, target: str | None = None) -> int:
-    """Start the tray app for ``data_dir``; returns the exit code. ``unreachable``: the team
-    database could not be reached at start (why): the app starts grey and keeps trying.
-    ``target``: the team database as messages show it (None on SQLite)."""
-    from .single import ask_running_instance
-
+def application() -> QApplication:
+    """The one QApplication, named and set up as the tray app wants it."""
     # argv[0] names the X11 window class: the same whichever way the app was started
     qapp = QApplication.instance() or QApplication(["djamon-desktop"])
     qapp.setApplicationName("djamon-desktop")
@@ -363,11 +359,29 @@ def run(data_dir: Path, unreachable: str | None = None, target: str | None = Non
     qapp.setDesktopFileName("djamon-desktop")
     qapp.setWindowIcon(app_icon())
     qapp.setQuitOnLastWindowClosed(False)
-    if ask_running_instance(data_dir):
-        print(
-            "djamon-desktop is already running for this data folder; "
-            "its dashboard was brought forward."
-        )
+    return qapp
+
+
+def already_running(data_dir: Path) -> bool:
+    """True when an app already runs for ``data_dir``: it was asked to bring its dashboard
+    forward (before this one opens the database: a hung team database must not delay it)."""
+    from .single import ask_running_instance
+
+    application()
+    if not ask_running_instance(data_dir):
+        return False
+    print(
+        "djamon-desktop is already running for this data folder; its dashboard was brought forward."
+    )
+    return True
+
+
+def run(data_dir: Path, unreachable: str | None = None, target: str | None = None) -> int:
+    """Start the tray app for ``data_dir``; returns the exit code. ``unreachable``: the team
+    database could not be reached at start (why): the app starts grey and keeps trying.
+    ``target``: the team database as messages show it (None on SQLite)."""
+    qapp = application()
+    if already_running(data_dir):  # (one started meanwhile)
         return 0
     instance = InstanceServer(data_dir)
     app = App(data_dir, target=target)
