@@ -40,8 +40,10 @@ INTERVAL = 0.03  # a ping every 30 ms
 @dataclass
 class Ping:
     number: int
+    window: int
     sent: float  # time.monotonic()
     answered: float | None = None
+    abandoned: bool = False  # its window was given up (closed) before it answered: not counted
 
     def stall(self, now: float) -> float:
         return (self.answered if self.answered is not None else now) - self.sent
@@ -144,11 +146,13 @@ class PingMonitor:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._paused = False
 
     # -- control ---------------------------------------------------------------------------------
 
     def start(self) -> PingMonitor:
         self._d = display.Display(self.display_name)
+        self._d.set_error_handler(self._on_error)
         self._root = self._d.screen().root
         self._root.change_attributes(event_mask=X.StructureNotifyMask | X.SubstructureNotifyMask)
         self._protocols = self._d.intern_atom("WM_PROTOCOLS")
@@ -173,38 +177,47 @@ class PingMonitor:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def retarget(self, window: int) -> None:
-        """Ping another window from now on (one the app opened again, say)."""
+    def pause(self) -> None:
+        """No more pings until :meth:`retarget` (before closing the window, say)."""
         with self._lock:
+            self._paused = True
+
+    def retarget(self, window: int) -> None:
+        """Ping ``window`` from now on (the app's window opened again, say); pings to another
+        window still unanswered are given up (not counted)."""
+        with self._lock:
+            for ping in self.pings:
+                if ping.window != window and ping.answered is None:
+                    ping.abandoned = True
             self.window_id = window
             self._window = self._d.create_resource_object("window", window)
+            self._paused = False
 
     # -- readings --------------------------------------------------------------------------------
+
+    def _counted(self, since: float | None, until: float | None) -> list[Ping]:
+        with self._lock:
+            return [
+                p
+                for p in self.pings
+                if not p.abandoned
+                and (since is None or p.sent >= since)
+                and (until is None or p.sent <= until)
+            ]
 
     def longest(self, since: float | None = None, until: float | None = None) -> float:
         """The longest stall (s) of the pings sent from ``since`` to ``until`` (monotonic
         times; default: all of them); a ping still unanswered counts until now."""
         now = time.monotonic()
-        with self._lock:
-            chosen = [
-                p
-                for p in self.pings
-                if (since is None or p.sent >= since) and (until is None or p.sent <= until)
-            ]
-        return max((p.stall(now) for p in chosen), default=0.0)
+        return max((p.stall(now) for p in self._counted(since, until)), default=0.0)
 
     def worst(self, since: float | None = None) -> Ping | None:
         """The ping with the longest stall sent since ``since``."""
         now = time.monotonic()
-        with self._lock:
-            chosen = [p for p in self.pings if since is None or p.sent >= since]
-        return max(chosen, key=lambda p: p.stall(now), default=None)
+        return max(self._counted(since, None), key=lambda p: p.stall(now), default=None)
 
     def answered(self, since: float | None = None) -> int:
-        with self._lock:
-            return sum(
-                p.answered is not None for p in self.pings if since is None or p.sent >= since
-            )
+        return sum(p.answered is not None for p in self._counted(since, None))
 
     def wait_answered(self, count: int = 3, timeout: float = 10.0) -> None:
         """Until ``count`` pings have been answered (the window does answer pings at all)."""
@@ -219,12 +232,7 @@ class PingMonitor:
 
     def summary(self, since: float | None = None, until: float | None = None) -> str:
         now = time.monotonic()
-        with self._lock:
-            chosen = [
-                p
-                for p in self.pings
-                if (since is None or p.sent >= since) and (until is None or p.sent <= until)
-            ]
+        chosen = self._counted(since, until)
         if not chosen:
             return "no pings"
         stalls = sorted(p.stall(now) for p in chosen)
@@ -242,9 +250,11 @@ class PingMonitor:
 
     def _send(self) -> None:
         with self._lock:
+            if self._paused:
+                return
             number = len(self.pings) + 1
             window = self._window
-            self.pings.append(Ping(number, time.monotonic()))
+            self.pings.append(Ping(number, window.id, time.monotonic()))
         message = xevent.ClientMessage(
             window=window,
             client_type=self._protocols,
