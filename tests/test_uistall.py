@@ -124,3 +124,23 @@ def test_a_ping_still_unanswered_counts_as_stalled(probe):
         wait_until(lambda: (folder / "blocked").exists(), 10, "the probe's block")
         time.sleep(0.1)
         assert 1.4 <= monitor.longest(since) < 1.8
+
+
+def test_paused_no_pings_and_a_window_given_up_is_not_counted(probe):
+    display, window, folder = probe
+    with PingMonitor(display, window) as monitor:
+        monitor.wait_answered()
+        (folder / "block").write_text("600")
+        time.sleep(0.2)  # pings to the blocked window outstanding...
+        monitor.pause()
+        sent = len(monitor.pings)
+        time.sleep(0.3)
+        assert len(monitor.pings) == sent  # none while paused
+        monitor.retarget(window + 1)  # ...given up with the window (any other id will do)
+        monitor.pause()
+        assert monitor.longest() < 0.1
+        monitor.retarget(window)
+        wait_until(lambda: (folder / "blocked").exists(), 10, "the probe's block")
+        since = time.monotonic()
+        time.sleep(0.5)
+        assert monitor.answered(since) >= 10

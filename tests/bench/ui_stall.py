@@ -66,8 +66,10 @@ def ms(seconds: float | None) -> str:
     return f"{1000 * seconds:.0f} ms"
 
 
-def s(seconds: float | None) -> str:
-    return "—" if seconds is None else f"{seconds:.1f} s"
+def s(seconds: float | None, expected: bool) -> str:
+    if seconds is None:
+        return "never" if expected else "—"
+    return f"{seconds:.1f} s"
 
 
 def main() -> int:
@@ -126,17 +128,19 @@ def main() -> int:
     for title, outcome, _code, grey in results:
         ok = not outcome.problems(grey)
         print(
-            f"{title:36} {ms(outcome.longest_stall):>14} {s(outcome.grey_after):>11} "
-            f"{s(outcome.back_after):>11}  {'ok' if ok else 'MISSED'}"
+            f"{title:36} {ms(outcome.longest_stall):>14} {s(outcome.grey_after, grey):>11} "
+            f"{s(outcome.back_after, grey):>11}  {'ok' if ok else 'MISSED'}"
         )
     print(f"(grey: goal {GREY_WITHIN:g} s from the hang; real again: goal {BACK_WITHIN:g} s)\n")
-    for title, outcome, code, _grey in results:
+    for title, outcome, code, grey in results:
         print(f"{title}: {outcome.stalls}")
-        details = [f"{k} {v}" for k, v in outcome.extra.items()] + outcome.failures
+        details = [f"{k} {v}" for k, v in outcome.extra.items()]
         if outcome.unanswered_reads:
             details.append(f"{outcome.unanswered_reads} tray readings unanswered within 1 s")
         details.append("the app quit cleanly" if code == 0 else f"the app's exit: {code}")
         print("    " + "; ".join(details))
+        for problem in outcome.problems(grey):
+            print(f"    MISSED: {problem}")
     print(f"\n(the whole run took {time.monotonic() - started:.0f} s)")
     return 0
 
