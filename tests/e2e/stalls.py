@@ -205,7 +205,6 @@ class Rig:
         self.app: subprocess.Popen | None = None
         self.monitor: PingMonitor | None = None
         self.tray: SniTray | None = None
-        self.events: list[str] = []  # what was seen when, for the report
 
     # -- life --------------------------------------------------------------------------------
 
@@ -230,17 +229,14 @@ class Rig:
         assert done.returncode == 0, done.stderr
         self._out = open(self.folder / "app.out", "w")  # noqa: SIM115 - closed in close()
         self._err = open(self.folder / "app.err", "w")  # noqa: SIM115
-        self.app = subprocess.Popen(
-            self.launch_argv(),
-            env=env,
-            stdout=self._out,
-            stderr=self._err,
-        )
+        self.app = subprocess.Popen(self.launch_argv(), env=env, stdout=self._out, stderr=self._err)
         self.tray = SniTray(env["DBUS_SESSION_BUS_ADDRESS"])
         self.wait_tray(lambda s: s.state == "up", 60, "a green tray after the first round")
         launched = self.second_launch()
         assert launched.returncode == 0, launched.stderr
-        self.window = find_window(self.desktop.env["DISPLAY"], title=DASHBOARD, timeout=20)
+        self.window = find_window(
+            self.desktop.env["DISPLAY"], title=DASHBOARD, pid=self.app.pid, timeout=20
+        )
         self.monitor = PingMonitor(self.desktop.env["DISPLAY"], self.window).start()
         self.monitor.wait_answered()
         return self

@@ -10,7 +10,10 @@ server SIGSTOPped), restarts, or answers 300 ms a round trip; the tray is grey s
 "database unreachable" within 15 s of a hang and shows the real state within 5 s of the
 database answering; a second launch brings the dashboard forward without waiting.
 
-Each test prints what it measured."""
+During a hang a user is at the dashboard: the Outages window opened (Ctrl+O) 1 s in, Check now
+(F5) 2 s in and again 20 s in; what a UI thread that reads the database would wait on. The
+restart happens between rounds, with nobody at the keyboard: the app has to notice by itself.
+Each test prints what it measured; tests/bench/ui_stall.py prints the same side by side."""
 
 from __future__ import annotations
 
@@ -44,13 +47,17 @@ def cluster():
 
 @pytest.fixture
 def rig(cluster, server, tmp_path, name, request):
+    """The app started, green, its dashboard open and answering pings; the relay's delay each
+    way is the parameter (none unless given). At the end it must quit cleanly on SIGTERM."""
     delay = getattr(request, "param", 0.0)
     made = Rig(cluster, server, tmp_path / "rig", delay=delay)
     try:
         made.start(name)
         yield made
     finally:
-        made.close()
+        code, err = made.close()
+    assert code == 0, err
+    assert "Traceback" not in err, err
 
 
 def outcome_checked(outcome, grey: bool = True) -> None:
