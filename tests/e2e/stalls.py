@@ -450,7 +450,7 @@ def hang(rig: Rig, how: str, seconds: float = 40.0) -> Outcome:
     outcome = Outcome(f"hang ({how}, {seconds:g} s)")
     monitor = rig.monitor
     start = time.monotonic()
-    with contextmanager(_hung)(rig, how):
+    with _hung(rig, how):
         time.sleep(1)
         rig.open_outages()
         time.sleep(1)
@@ -465,6 +465,7 @@ def hang(rig: Rig, how: str, seconds: float = 40.0) -> Outcome:
     return _finish(outcome, monitor, start)
 
 
+@contextmanager
 def _hung(rig: Rig, how: str) -> Iterator[None]:
     if how == "relay":
         rig.relay.hold()
