@@ -380,7 +380,8 @@ class Outcome:
             if self.grey_after is None or self.grey_after > GREY_WITHIN:
                 found.append(
                     "the tray was not grey with 'database unreachable' within "
-                    f"{GREY_WITHIN:g} s of the database going away (seen after: {_s(self.grey_after)})"
+                    f"{GREY_WITHIN:g} s of the database going away "
+                    f"(seen after: {_s(self.grey_after)})"
                 )
             if self.left_grey:
                 found.append(f"the tray left grey while the database was away: {self.left_grey}")
