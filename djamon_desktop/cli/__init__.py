@@ -95,7 +95,7 @@ def _fail(message: str, details: Sequence[str] = ()) -> None:
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     """Run a command (or the tray app) with the data folder's database open."""
     if args.command is None:  # a second launch: the first one's dashboard, no database opened
-        from ..gui.app import already_running
+        from ..gui.process import already_running
 
         if already_running(data_dir):
             return 0

@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from .. import __version__
 from ..core.schedule import Schedule, local_zone
 from ..core.settings import with_defaults
 from ..core.status import plural, unanswered_text
@@ -28,10 +27,15 @@ from . import pausing
 from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
-from .icons import app_icon
 from .notify import Notifier
 from .poller import Poller, RoundWorker, utc_now
-from .process import install_error_dialog, quit_on_sigterm, start_again
+from .process import (
+    already_running,
+    application,
+    install_error_dialog,
+    quit_on_sigterm,
+    start_again,
+)
 from .reader import Reads, SharedReading
 from .registry import WindowRegistry
 from .single import InstanceServer
@@ -347,33 +351,6 @@ class App(QObject):
 
 
 # -- running it -----------------------------------------------------------------------------------
-
-
-def application() -> QApplication:
-    """The one QApplication, named and set up as the tray app wants it."""
-    # argv[0] names the X11 window class: the same whichever way the app was started
-    qapp = QApplication.instance() or QApplication(["djamon-desktop"])
-    qapp.setApplicationName("djamon-desktop")
-    qapp.setApplicationDisplayName("djamon-desktop")
-    qapp.setApplicationVersion(__version__)
-    qapp.setDesktopFileName("djamon-desktop")
-    qapp.setWindowIcon(app_icon())
-    qapp.setQuitOnLastWindowClosed(False)
-    return qapp
-
-
-def already_running(data_dir: Path) -> bool:
-    """True when an app already runs for ``data_dir``: it was asked to bring its dashboard
-    forward (before this one opens the database: a hung team database must not delay it)."""
-    from .single import ask_running_instance
-
-    application()
-    if not ask_running_instance(data_dir):
-        return False
-    print(
-        "djamon-desktop is already running for this data folder; its dashboard was brought forward."
-    )
-    return True
 
 
 def run(data_dir: Path, unreachable: str | None = None, target: str | None = None) -> int:

@@ -10,10 +10,14 @@ import socket
 import sys
 import threading
 import traceback
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import __version__
+from .icons import app_icon
 
 if TYPE_CHECKING:
     from .app import App
@@ -99,9 +103,6 @@ def start_again() -> None:
 def refuse(title: str, message: str) -> int:
     """The app can't start (a database written by a newer version): say so in a window, since
     someone who started it from a menu sees no terminal, and on stderr; 2 once it is closed."""
-    from PySide6.QtWidgets import QApplication
-
-    from .icons import app_icon
     from .windows.base import window_title
 
     print(f"djamon-desktop: {message}", file=sys.stderr)
@@ -113,3 +114,30 @@ def refuse(title: str, message: str) -> int:
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.exec()
     return 2
+
+
+def application() -> QApplication:
+    """The one QApplication, named and set up as the tray app wants it."""
+    # argv[0] names the X11 window class: the same whichever way the app was started
+    qapp = QApplication.instance() or QApplication(["djamon-desktop"])
+    qapp.setApplicationName("djamon-desktop")
+    qapp.setApplicationDisplayName("djamon-desktop")
+    qapp.setApplicationVersion(__version__)
+    qapp.setDesktopFileName("djamon-desktop")
+    qapp.setWindowIcon(app_icon())
+    qapp.setQuitOnLastWindowClosed(False)
+    return qapp
+
+
+def already_running(data_dir: Path) -> bool:
+    """True when an app already runs for ``data_dir``: it was asked to bring its dashboard
+    forward (before this one opens the database: a hung team database must not delay it)."""
+    from .single import ask_running_instance
+
+    application()
+    if not ask_running_instance(data_dir):
+        return False
+    print(
+        "djamon-desktop is already running for this data folder; its dashboard was brought forward."
+    )
+    return True

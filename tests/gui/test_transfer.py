@@ -97,6 +97,7 @@ def test_a_djamon_fixture_summary_shows_in_a_box_and_one_status_line(qtbot, make
     overview = dashboard.status_label
     room = dashboard.statusBar().width() - overview.width() - 40
     assert dashboard.statusBar().fontMetrics().horizontalAdvance(line) < room
+    qtbot.waitUntil(lambda: not app.reads.busy)  # the picture read after the import
     assert sorted(r["Site"] for r in site_rows(dashboard)) == ["Database", "Printer", "Shop"]
     shot(dashboard, "dashboard-after-import")
     shot(box, "import-summary")
