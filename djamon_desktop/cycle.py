@@ -12,6 +12,10 @@
 and returns one :class:`CycleReport`. The command line's ``check`` prints it; the app's poller
 calls it on its worker thread and shows it. Both pass the same kind of clock.
 
+A team database lost in step 1 or 2 is ``DatabaseUnreachable``: nothing of the round was stored.
+Lost in step 3 or 4, once the round is stored, it ends the cycle there and the report says so
+(``database_lost``), so that ``check`` exits as its results say, with a warning.
+
 Layers: ``core/`` is pure (no store, alerts or Qt); ``store/`` knows neither alerts nor Qt;
 ``alerts/`` knows no store or Qt (the outbox is passed in); this module sits above them all.
 """
@@ -52,6 +56,10 @@ class CycleReport(RoundReport):
 
     deliveries: list[Delivery] = field(default_factory=list)
     purged: int | None = None  # checks removed by the daily purge; None when it was not due
+    #: the team database lost after the round was stored (delivering alerts, the daily purge):
+    #: the one line saying so, its password as ***; None when it was not
+    database_lost: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)  # as the cycle read them
 
 
 def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> CycleReport:
@@ -62,11 +70,28 @@ def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> Cy
     like any round."""
     settings = load_settings()
     report = run_round(clock, settings, only)
-    report.deliveries = deliver(settings, clock)
-    report.purged = history.purge_if_due(settings["retention_days"], clock())
+    report.settings = settings
+    step = "delivering alerts"
+    try:
+        report.deliveries = deliver(settings, clock)
+        step = "the daily purge"
+        report.purged = history.purge_if_due(settings["retention_days"], clock())
+    except Exception as exc:
+        report.database_lost = after_the_round(exc, step)
     if report.purged:
         log.info("daily purge: removed %d old checks", report.purged)
     return report
+
+
+def after_the_round(exc: Exception, step: str) -> str:
+    """The line saying the team database was lost at ``step``, after the round was stored; any
+    other error is raised again."""
+    from .store.database import lost_connection
+
+    lost = lost_connection(exc)
+    if lost is None:
+        raise exc
+    return f"the round was stored, but {step} failed: {lost.message}"
 
 
 def run_round(
