@@ -157,7 +157,13 @@ def run_round(
         confirmations=settings["confirmations"],
     )
     outcomes = outcomes_of(
-        sites, rows.results, record.down_counts, good_codes, strikes, record.failing
+        sites,
+        rows.results,
+        record.down_counts,
+        good_codes,
+        strikes,
+        record.failing,
+        record.own_counts,
     )
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     log_round(report)

@@ -73,6 +73,7 @@ def _print_json(report: CycleReport) -> None:
                     "error": outcome.result.error,
                     "elapsed_ms": outcome.result.elapsed_ms,
                     "down_count": outcome.down_count,
+                    "vantage_down_count": outcome.vantage_down_count,
                     "state": outcome.state,
                     "cert_expires_at": iso_utc(outcome.result.cert_expires_at),
                 }
