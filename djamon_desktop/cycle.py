@@ -33,10 +33,11 @@ from .alerts.messages import AlertPolicy
 from .core.maintenance import MAINTENANCE
 from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
-from .store import history, outbox
+from .store import history, outbox, vantages
+from .store.maintenance import UNREAD
 from .store.queries import list_sites
 from .store.rounds import RoundRows, record_round, settle_outages
-from .store.settings import load_settings
+from .store.settings import RoundStart, load_settings, round_start
 
 if TYPE_CHECKING:
     from .alerts.sender import Delivery
@@ -59,6 +60,7 @@ class CycleReport(RoundReport):
     #: the team database lost after the round was stored (delivering alerts, the daily purge):
     #: the one line saying so, its password as ***; None when it was not
     database_lost: str | None = None
+    alerts_waiting: bool | None = None  # whether an alert waited after the round (None: look)
     settings: dict[str, Any] = field(default_factory=dict)  # as the cycle read them
 
 
@@ -68,14 +70,17 @@ def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> Cy
     With ``only`` (site ids), a small round of just those sites (the fast lane's retries,
     ``core.fastlane``): the sandbox is tried at the same time, and it is stored and delivered
     like any round."""
-    settings = load_settings()
-    report = run_round(clock, settings, only)
+    start = round_start(vantages.current())
+    settings = start.settings
+    report = run_round(clock, settings, only, start)
     report.settings = settings
     step = "delivering alerts"
     try:
-        report.deliveries = deliver(settings, clock)
+        if report.alerts_waiting is not False:
+            report.deliveries = deliver(settings, clock)
         step = "the daily purge"
-        report.purged = history.purge_if_due(settings["retention_days"], clock())
+        retention = settings["retention_days"]
+        report.purged = history.purge_if_due(retention, clock(), last=start.last_purge)
     except Exception as exc:
         report.database_lost = after_the_round(exc, step)
     if report.purged:
@@ -98,16 +103,18 @@ def run_round(
     clock: Clock = utc_now,
     settings: dict[str, Any] | None = None,
     only: Collection[int] | None = None,
+    start: RoundStart | None = None,
 ) -> CycleReport:
     """Steps 1 and 2 alone: check and store one round (tests build history with it); with
-    ``only``, of just those of the active sites."""
+    ``only``, of just those of the active sites. ``start``: what ``round_start`` read for it."""
     if settings is None:
         settings = load_settings()
     strikes: int = settings["strikes"]
     good_codes: list[int] = settings["good_codes"]
     render = AlertPolicy.from_settings(settings).texts
     started = clock()
-    sites = list_sites(strikes, only_active=True, now=started)
+    pause = start.pause if start is not None else UNREAD
+    sites = list_sites(strikes, only_active=True, now=started, pause=pause)
     # in maintenance (a window or a pause): not checked, and opens, joins or closes nothing
     quiet = frozenset(s.site_id for s in sites if s.state == MAINTENANCE)
     sites = [s for s in sites if s.site_id not in quiet]
@@ -155,6 +162,7 @@ def run_round(
         settings["cert_warning_days"],
         quiet=quiet,
         confirmations=settings["confirmations"],
+        known_vantage=start.vantage_id if start is not None else None,
     )
     outcomes = outcomes_of(
         sites,
@@ -166,6 +174,7 @@ def run_round(
         record.own_counts,
     )
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
+    report.alerts_waiting = record.alerts_waiting
     log_round(report)
     return report
 

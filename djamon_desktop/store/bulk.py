@@ -8,6 +8,10 @@ round and change waits for it, so how long that takes on PostgreSQL is what this
 a 1,000-site round held the turn about 180 ms storing one row at a time, about 85 ms this way
 (``tests/bench/team.py``).
 
+A round stores its rows another way on PostgreSQL (``store.team_rounds``): as arrays, in the
+same round trips as the statements around them (:func:`unnest`), since a desktop may be far
+from its team's database.
+
 A role that may not make temporary tables (PostgreSQL lets every role unless an administrator
 revoked ``TEMPORARY``) gets the same statements with the rows written into them instead
 (multi-row ``VALUES``): slower, still one statement a page of rows.
@@ -245,3 +249,12 @@ _COPY_TEXT: dict[type, Callable[[Any], str]] = {
     str: lambda value: value.translate(_COPY_ESCAPES),
     bytes: lambda value: "\\\\x" + value.hex(),
 }
+
+
+def unnest(types: Sequence[str], rows: Sequence[Sequence]) -> tuple[str, list[list]]:
+    """Rows as one ``unnest`` of a typed array a column, to write into a statement (PostgreSQL,
+    psycopg's ``%s``): the SQL and its parameters. Many statements of many rows then go in one
+    round trip, where a COPY takes two of its own."""
+    columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in types]
+    marks = ", ".join(f"%s::{sql_type}[]" for sql_type in types)
+    return f"unnest({marks})", columns

@@ -1,0 +1,154 @@
+"""How many round trips a ``check`` of 1,000 sites makes to a team's PostgreSQL, and what that
+costs at 300 ms a round trip (the contract: within 10 s, with a 5 s timeout).
+
+Counted at the client: every statement psycopg2 sends on the command's connection (a cursor of
+our own given to each connection, so nothing of the program is replaced), a COPY as the two round
+trips it takes (its statement, then its rows), and each connection made. The sites answer at once
+from a loopback server in its own process, the sandbox URL too."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import psycopg2.extensions
+import pytest
+
+from djamon_desktop.store import engine
+
+from ..relay import Relay
+from ..servers import ManySitesServer
+
+SITES = 1000
+
+
+class Wire:
+    """What the command line sends on its team connections while installed (``connect_params``
+    gives each connection a cursor that counts)."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.copies = 0
+        self.connections = 0
+
+    @property
+    def round_trips(self) -> int:
+        return len(self.statements) + self.copies  # a COPY: its statement, then its rows
+
+    def clear(self) -> None:
+        self.statements, self.copies, self.connections = [], 0, 0
+
+    def cursor_class(self):
+        wire = self
+
+        class Counting(psycopg2.extensions.cursor):
+            def execute(self, query, params=None):
+                text = query.decode() if isinstance(query, bytes) else str(query)
+                wire.statements.append(" ".join(text.split())[:100])
+                return super().execute(query, params)
+
+            def copy_expert(self, sql, file, size=8192):
+                wire.copies += 1
+                wire.statements.append(" ".join(sql.split())[:100])
+                return super().copy_expert(sql, file, size)
+
+        return Counting
+
+    def connection_class(self):
+        wire = self
+
+        class Counted(psycopg2.extensions.connection):
+            def __init__(self, *args, **kwargs):
+                wire.connections += 1
+                super().__init__(*args, **kwargs)
+
+        return Counted
+
+
+@pytest.fixture(scope="module")
+def many_sites():
+    server = ManySitesServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def wire(monkeypatch):
+    counted = Wire()
+    original = engine.connect_params
+
+    def connect_params(url: str) -> dict:
+        return {
+            **original(url),
+            "cursor_factory": counted.cursor_class(),
+            "connection_factory": counted.connection_class(),
+        }
+
+    monkeypatch.setattr(engine, "connect_params", connect_params)
+    return counted
+
+
+@pytest.fixture
+def thousand(team_url_at_latest, many_sites, monkeypatch, load):
+    """1,000 sites on the team database, each answering at once; the sandbox too."""
+    monkeypatch.setenv("DJAMON_DATABASE_URL", team_url_at_latest)
+    base = many_sites.base
+    load(
+        {
+            "format": "djamon-desktop/1",
+            "settings": {"sandbox_urls": [f"{base}/s/1"], "timeout_seconds": 5},
+            "groups": [
+                {
+                    "title": "Many",
+                    "sites": [{"title": f"site {n}", "url": f"{base}/s/1"} for n in range(SITES)],
+                }
+            ],
+        }
+    )
+    return team_url_at_latest
+
+
+def counted_check(run, wire: Wire, *args: str):
+    wire.clear()
+    result = run("check", "--json", *args)
+    assert result.code == 0, result.err
+    assert sum(r["ok"] for r in result.json()["results"]) == SITES
+    return result
+
+
+def test_a_round_of_1000_sites_makes_few_round_trips(thousand, run, wire):
+    counted_check(run, wire)  # the first: the vantage is new, the daily purge is due
+    first = wire.round_trips, list(wire.statements)
+    counted_check(run, wire)
+    again = wire.round_trips, list(wire.statements)
+    print(f"first round: {first[0]} round trips", *first[1], sep="\n  ")
+    print(f"a later round: {again[0]} round trips", *again[1], sep="\n  ")
+    assert wire.connections == 1
+    # before: 5,048 (the purge walked every site in a transaction each) and 31
+    assert first[0] <= 12, first
+    assert again[0] <= 7, again
+
+
+def test_check_of_1000_sites_at_300_ms_a_round_trip_ends_within_10_s(
+    thousand, pg_server, run, tmp_path
+):
+    with Relay(pg_server.port, delay=0.15) as relay:
+        env = {**os.environ, "DJAMON_DATABASE_URL": relay.url(thousand)}
+        walls = []
+        for _ in range(2):  # the first round (a new vantage, the purge due), then a later one
+            started = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-m", "djamon_desktop", "check", "--json"],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            walls.append(time.perf_counter() - started)
+            assert proc.returncode == 0, proc.stderr
+            assert sum(r["ok"] for r in json.loads(proc.stdout)["results"]) == SITES
+    print(f"check of {SITES} sites at 300 ms a round trip: {walls}")
+    assert max(walls) < 10, walls
