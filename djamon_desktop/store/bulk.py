@@ -251,10 +251,43 @@ _COPY_TEXT: dict[type, Callable[[Any], str]] = {
 }
 
 
-def unnest(types: Sequence[str], rows: Sequence[Sequence]) -> tuple[str, list[list]]:
+def unnest(types: Sequence[str], rows: Sequence[Sequence]) -> tuple[str, list[str]]:
     """Rows as one ``unnest`` of a typed array a column, to write into a statement (PostgreSQL,
     psycopg's ``%s``): the SQL and its parameters. Many statements of many rows then go in one
-    round trip, where a COPY takes two of its own."""
-    columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in types]
+    round trip, where a COPY takes two of its own. Each column goes as one array literal in
+    text (``{1,2,NULL}``), which the server reads at once: as ``ARRAY[...]`` of a value each it
+    took three times as long to parse, and psycopg as long again to write."""
+    columns = list(zip(*rows, strict=True)) or [() for _ in types]
     marks = ", ".join(f"%s::{sql_type}[]" for sql_type in types)
-    return f"unnest({marks})", columns
+    return f"unnest({marks})", [array_literal(column) for column in columns]
+
+
+def array_literal(values: Sequence) -> str:
+    """Values of the plain types as a PostgreSQL array literal in text."""
+    text = _ARRAY_TEXT.get
+    return "{" + ",".join([text(type(v), _array_text)(v) for v in values]) + "}"
+
+
+def _array_text(value: object) -> str:
+    """A value as an element of an array literal (the plain types by :data:`_ARRAY_TEXT`)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, bytes | bytearray | memoryview):
+        return '"\\\\x' + bytes(value).hex() + '"'
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_ARRAY_TEXT: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _value: "NULL",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    float: repr,
+    str: lambda value: '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"',
+    bytes: lambda value: '"\\\\x' + value.hex() + '"',
+}

@@ -23,6 +23,7 @@ nothing of the round is stored.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 
 from ..core.outages import SiteStrikes
 from . import rounds, vantages
@@ -93,6 +94,7 @@ def _record(
     when, when_ms = rows.when, rows._when_ms
     name = vantages.current()
     params: dict = {"name": name, "when": when_ms, "since": vantages.live_since(when_ms)}
+    ready = _handed_over(rows, rows.results)  # (before the turn: nothing waits on it)
     few = ""
     if 0 < len(rows.results) <= vantages.FEW:  # a fast-lane round: its own sites' rows
         few, params["few"] = "AND sv.site_id = ANY(%(few)s)", list(rows.results)
@@ -123,7 +125,7 @@ def _record(
         strikes,
     )
     site_values = rounds.site_rows(results, counted, standing, rows.good_codes, when_ms)
-    writes, values = _writes(rows, results, upserts, site_values, vantage_id, when_ms)
+    writes, values = _writes(rows, ready, results, upserts, site_values, vantage_id, when_ms)
     found = None if open_outage is None else (open_outage[0], frozenset(open_outage[1] or ()))
     plan = rounds.outage_plan(standing, found[1] if found else None, strikes, quiet)
     cert_due = certs_due(results, counted.team, cert_warning_days, when)
@@ -140,15 +142,28 @@ def _record(
     return RoundRecord(counted.team, opened, closed, counted.own, counted.failing, waiting)
 
 
+Source = tuple[str, list[str]]  # an unnest of arrays and its parameters (bulk.unnest)
+
+
+def _handed_over(rows: RoundRows, keep: Collection[int]) -> tuple[Source, Source]:
+    """The round's checks and hour shares of the sites in ``keep``, as arrays: what no other
+    writer's work decides, written before the turn is taken."""
+    checks = [(row[0], *row[2:]) for row in rows.check_rows if row[0] in keep]
+    hours = [row for row in rounds.history._by_hour(rows.hour_rows) if row[0] in keep]
+    return unnest(_CHECK_TYPES, checks), unnest(_HOUR_TYPES, hours)
+
+
 def _writes(
     rows: RoundRows,
+    ready: tuple[Source, Source],
     results: dict,
     upserts: list[tuple],
     site_values: list[tuple],
     vantage_id: int,
     when_ms: int,
 ) -> tuple[str, list]:
-    """The round's writes as one text of statements, and its parameters in order."""
+    """The round's writes as one text of statements, and its parameters in order (``ready``:
+    the checks and hour shares of every site of the round, from :func:`_handed_over`)."""
     values: list = []
     statements = []
     if upserts:
@@ -169,18 +184,19 @@ def _writes(
             " WHERE site.id = v.id"
         )
         values += columns
-    kept = [row for row in rows.check_rows if row[0] in results]
-    if kept:
-        source, columns = unnest(_CHECK_TYPES, [(row[0], *row[2:]) for row in kept])
+    checks, hours = ready
+    if len(results) < len(rows.results):  # a site deleted while the round ran: not its rows
+        checks, hours = _handed_over(rows, results)
+    if checks[1]:
+        source, columns = checks
         statements.append(
             'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
             f" SELECT c.site_id, %s, c.id, c.status_code, c.error, c.elapsed_ms, %s FROM {source}"
             " AS c (site_id, id, status_code, error, elapsed_ms)"
         )
         values += [when_ms, vantage_id, *columns]
-    hours = [row for row in rounds.history._by_hour(rows.hour_rows) if row[0] in results]
-    if hours:
-        source, columns = unnest(_HOUR_TYPES, hours)
+    if hours[1]:
+        source, columns = hours
         insert = rounds.history._HOUR_UPSERT
         head, tail = insert.split("VALUES", 1)
         statements.append(f"{head} SELECT * FROM {source} {tail.split(')', 1)[1]}")

@@ -1,10 +1,9 @@
 """How many round trips a ``check`` of 1,000 sites makes to a team's PostgreSQL, and what that
 costs at 300 ms a round trip (the contract: within 10 s, with a 5 s timeout).
 
-Counted at the client: every statement psycopg2 sends on the command's connection (a cursor of
-our own given to each connection, so nothing of the program is replaced), a COPY as the two round
-trips it takes (its statement, then its rows), and each connection made. The sites answer at once
-from a loopback server in its own process, the sandbox URL too."""
+Counted at the client (tests/wire.py): every statement psycopg2 sends on the command's connection,
+a COPY as the two round trips it takes, and each connection made. The sites answer at once from a
+loopback server in its own process, the sandbox URL too."""
 
 from __future__ import annotations
 
@@ -14,58 +13,13 @@ import subprocess
 import sys
 import time
 
-import psycopg2.extensions
 import pytest
-
-from djamon_desktop.store import engine
 
 from ..relay import Relay
 from ..servers import ManySitesServer
+from ..wire import Wire, counting
 
 SITES = 1000
-
-
-class Wire:
-    """What the command line sends on its team connections while installed (``connect_params``
-    gives each connection a cursor that counts)."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-        self.copies = 0
-        self.connections = 0
-
-    @property
-    def round_trips(self) -> int:
-        return len(self.statements) + self.copies  # a COPY: its statement, then its rows
-
-    def clear(self) -> None:
-        self.statements, self.copies, self.connections = [], 0, 0
-
-    def cursor_class(self):
-        wire = self
-
-        class Counting(psycopg2.extensions.cursor):
-            def execute(self, query, params=None):
-                text = query.decode() if isinstance(query, bytes) else str(query)
-                wire.statements.append(" ".join(text.split())[:100])
-                return super().execute(query, params)
-
-            def copy_expert(self, sql, file, size=8192):
-                wire.copies += 1
-                wire.statements.append(" ".join(sql.split())[:100])
-                return super().copy_expert(sql, file, size)
-
-        return Counting
-
-    def connection_class(self):
-        wire = self
-
-        class Counted(psycopg2.extensions.connection):
-            def __init__(self, *args, **kwargs):
-                wire.connections += 1
-                super().__init__(*args, **kwargs)
-
-        return Counted
 
 
 @pytest.fixture(scope="module")
@@ -76,19 +30,9 @@ def many_sites():
 
 
 @pytest.fixture
-def wire(monkeypatch):
-    counted = Wire()
-    original = engine.connect_params
-
-    def connect_params(url: str) -> dict:
-        return {
-            **original(url),
-            "cursor_factory": counted.cursor_class(),
-            "connection_factory": counted.connection_class(),
-        }
-
-    monkeypatch.setattr(engine, "connect_params", connect_params)
-    return counted
+def wire():
+    with counting() as counted:
+        yield counted
 
 
 @pytest.fixture
