@@ -26,7 +26,7 @@ run, side by side:
   150 ms each way (tests/relay.py: 300 ms a round trip), on a database of its own with the same
   sites, two rounds (the first of a new vantage, with the daily purge due; then a later one);
   and the round trips each of those two rounds sends, counted at the client (tests/wire.py) in
-  this process, ``check`` run by its command line's ``main`` as another new vantage.
+  this process (``check`` run by its command line's ``main``), on another such database.
 
     .venv/bin/python tests/bench/team.py [--sites 1000] [--vantages 5] [--timeout 5]
 """
@@ -144,9 +144,11 @@ def far_rounds(pg: PostgresServer, env: dict[str, str], folder: Path, doc: dict)
     with Relay(pg.port, delay=0.15) as relay:
         far = {**env, "DJAMON_DATABASE_URL": relay.url(url), "DJAMON_VANTAGE": "far"}
         rounds = [check_round(far) for _ in range(2)]
+    counted = pg.fresh_database()  # its own, so that its first round has the purge due too
+    import_sites({**env, "DJAMON_DATABASE_URL": counted}, folder, doc)
     trips = []
     for _ in range(2):
-        argv = ["--data-dir", str(folder / "counted"), "--database", url]
+        argv = ["--data-dir", str(folder / "counted"), "--database", counted]
         with counting() as wire, contextlib.redirect_stdout(io.StringIO()):
             code = cli.main([*argv, "--vantage", "counted", "check", "--json"])
         if code not in (0, 1):
@@ -384,8 +386,10 @@ def main() -> int:
         f"round trips a check of {count:,} sites sends to PostgreSQL (counted at the client, "
         "connecting not included): "
         + "; ".join(
-            f"{label} {n} on {plural} connection"
-            for label, (n, plural) in zip(("first round", "a later round"), trips, strict=True)
+            f"{label} {n} on {made} connection(s)"
+            for label, (n, made) in zip(
+                ("first round (a new vantage, the purge due)", "a later round"), trips, strict=True
+            )
         )
     )
     return 0
