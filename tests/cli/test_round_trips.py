@@ -96,3 +96,33 @@ def test_check_of_1000_sites_at_300_ms_a_round_trip_ends_within_10_s(
             assert sum(r["ok"] for r in json.loads(proc.stdout)["results"]) == SITES
     print(f"check of {SITES} sites at 300 ms a round trip: {walls}")
     assert max(walls) < 10, walls
+
+
+def test_rounds_that_open_and_close_an_outage_and_mail_it_make_few_round_trips(
+    team_url_at_latest, many_sites, server, name, mail, monkeypatch, load, run, wire
+):
+    """The rare rounds that do most: an outage opens, its alert is queued and e-mailed; then it
+    closes and that is e-mailed too."""
+    monkeypatch.setenv("DJAMON_DATABASE_URL", team_url_at_latest)
+    base = many_sites.base
+    sites = [{"title": f"site {n}", "url": f"{base}/s/1"} for n in range(SITES - 1)]
+    sites.append({"title": "Switched", "url": server.url(f"/switch/{name}")})
+    settings = {"sandbox_urls": [f"{base}/s/1"], "strikes": 1, "email": mail.settings()}
+    load(
+        {
+            "format": "djamon-desktop/1",
+            "settings": settings,
+            "groups": [{"title": "Many", "sites": sites}],
+        }
+    )
+    assert run("check").code == 0  # the vantage's first round, and the day's purge
+    trips = []
+    for answer, code in ((500, 1), (200, 0)):
+        server.switch[name] = answer
+        wire.clear()
+        assert run("check").code == code
+        trips.append((wire.round_trips, list(wire.statements)))
+        print(f"{trips[-1][0]} round trips", *trips[-1][1], sep="\n  ")
+    assert len(mail.inbox) == 2
+    # before: 55 and 50 (the outbox's claim, delivery and last look: 13 of them)
+    assert max(n for n, _ in trips) <= 20, trips
