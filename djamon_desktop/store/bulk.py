@@ -1,16 +1,13 @@
 """Many rows in one go, each engine its own way: SQLite runs a statement once a row (in-process,
 that is fast); PostgreSQL, where each statement is a round trip and each row's execution costs,
-gets a round's 1,000 rows by COPY, through temporary tables of its connection where a statement
-has more to do than insert them.
+gets many rows by COPY, through temporary tables of its connection where a statement has more
+to do than insert them (a 1,000-site round, stored this way, held the writers' turn about 85 ms
+instead of 180 ms one row at a time: ``tests/bench/team.py``).
 
-A round holds the writers' turn while it stores (``engine.writing``), and every other desktop's
-round and change waits for it, so how long that takes on PostgreSQL is what this module is for:
-a 1,000-site round held the turn about 180 ms storing one row at a time, about 85 ms this way
-(``tests/bench/team.py``).
-
-A round stores its rows another way on PostgreSQL (``store.team_rounds``): as arrays, in the
-same round trips as the statements around them (:func:`unnest`), since a desktop may be far
-from its team's database.
+A round itself now goes another way on PostgreSQL (``store.team_rounds``): its rows as arrays
+written into the statements (:func:`unnest`), in the same round trips as the statements around
+them, since a desktop may be far from its team's database and a COPY is two round trips of its
+own. What else writes many rows (a nested round, the hour summary's own writers) comes here.
 
 A role that may not make temporary tables (PostgreSQL lets every role unless an administrator
 revoked ``TEMPORARY``) gets the same statements with the rows written into them instead

@@ -4,6 +4,8 @@ joins or closes with the alerts that go with it, all as one transaction.
 The rows are built while the round still waits for its slowest sites (:class:`RoundRows`);
 :func:`record_round` then re-reads the counts and commits in one ``BEGIN IMMEDIATE``, so a
 round stored by another process meanwhile is built upon, and a killed round stores nothing.
+On a team's PostgreSQL the same steps go in two round trips (:mod:`.team_rounds`), with the
+same rules (:func:`site_rows`, :func:`outage_plan`, ``vantages.count_rows``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ _CHECK_INSERT = (
     'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-#: a round's values for each site's row (:func:`engine.update_many`), its id last
+#: a round's values for each site's row (:func:`.bulk.update_many`), its id last
 _SITE_VALUES = (
     ("down_count", "integer"),
     ("failing", "boolean"),
