@@ -61,6 +61,7 @@ class CycleReport(RoundReport):
     #: the one line saying so, its password as ***; None when it was not
     database_lost: str | None = None
     alerts_waiting: bool | None = None  # whether an alert waited after the round (None: look)
+    outage_codes: dict[int, str] = field(default_factory=dict)  # of those it opened or closed
     settings: dict[str, Any] = field(default_factory=dict)  # as the cycle read them
 
 
@@ -175,6 +176,7 @@ def run_round(
     )
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
     report.alerts_waiting = record.alerts_waiting
+    report.outage_codes = dict(record.codes)
     log_round(report)
     return report
 

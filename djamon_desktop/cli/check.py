@@ -117,9 +117,12 @@ def _print_text(report: CycleReport, retries: int) -> None:
     try:
         for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
             for outage_id in ids:
-                outage = find_outage(str(outage_id))
-                if outage:
-                    print(f"Outage {outage.code} (ID {outage.id}) {label}.")
+                code = report.outage_codes.get(outage_id)
+                if code is None:  # (a round that checked nothing closed it)
+                    outage = find_outage(str(outage_id))
+                    code = outage.code if outage else None
+                if code:
+                    print(f"Outage {code} (ID {outage_id}) {label}.")
     finally:  # what was tried is said, also when the database went meanwhile
         for delivery in report.deliveries:
             state = "sent" if delivery.ok else "kept queued"
@@ -157,6 +160,7 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
     report, retries = first, 0
     opened, closed = list(first.outages_opened), list(first.outages_closed)
     deliveries = list(first.deliveries)
+    codes = dict(first.outage_codes)
     pending = unsettled([(o.site.site_id, o.ok, o.down_count) for o in first.outcomes], strikes)
     lost = first.database_lost
     while pending and report.connectivity and retries < strikes and not lost:
@@ -174,6 +178,7 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
         opened += [i for i in report.outages_opened if i not in opened]
         closed += [i for i in report.outages_closed if i not in closed]
         deliveries += report.deliveries
+        codes.update(report.outage_codes)
         pending = unsettled(
             [(o.site.site_id, o.ok, o.down_count) for o in report.outcomes], strikes
         )
@@ -189,6 +194,7 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
     merged.deliveries = deliveries
     merged.database_lost = lost
     merged.settings = settings
+    merged.outage_codes = codes
     return merged, retries
 
 

@@ -182,6 +182,13 @@ def _one_purge(wait: bool) -> Iterator[bool]:
         db.execute_sql("SELECT pg_advisory_unlock(?)", (PURGE_LOCK,))
 
 
+def _limits(older_than_days: int, now: datetime) -> tuple[int, int]:
+    """The purge's cutoffs: checks before this (ms), hour summaries before this hour."""
+    cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
+    keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
+    return cutoff_ms, hour_of(now - timedelta(days=keep_days))
+
+
 def _purge(
     older_than_days: int,
     now: datetime,
@@ -190,9 +197,7 @@ def _purge(
 ) -> int:
     """Remove the checks (and hour summaries) past their time; with ``mark``, then set the
     ``last_purge`` mark to it."""
-    cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
-    keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
-    oldest_hour = hour_of(now - timedelta(days=keep_days))
+    cutoff_ms, oldest_hour = _limits(older_than_days, now)
     if is_team():
         return _purge_team(cutoff_ms, oldest_hour, progress, mark)
     removed = 0
@@ -233,6 +238,7 @@ def _purge_team(
     oldest_hour: int,
     progress: Callable[[int], None] | None = None,
     mark: str | None = None,
+    release: bool = False,
 ) -> int:
     """The purge on a team's PostgreSQL: a statement a batch of every site's old checks, each
     its own transaction (no writers' turn: what it deletes is what no rule reads), so a round
@@ -253,6 +259,9 @@ def _purge_team(
     if mark is not None:  # in the same round trip (and transaction)
         last += f"; {_META_UPSERT.replace('?', '%s')}"
         params += ("last_purge", mark)
+    if release:  # the purge's turn (a session's lock) let go in the same round trip
+        last += "; SELECT pg_advisory_unlock(%s)"
+        params += (PURGE_LOCK,)
     cursor.execute(last, params)
     return removed
 
@@ -293,10 +302,37 @@ def purge_if_due(
     round far from its database asks no more when the purge is not due."""
     if not _due(now, every, last):
         return None
+    if is_team():
+        return _purge_if_due_team(retention_days, now, every)
     with _one_purge(wait=False) as ours:
         if not ours or not _due(now, every):  # (another desktop may have purged meanwhile)
             return None
         return _purge(retention_days, now, mark=now.isoformat())
+
+
+def _purge_if_due_team(retention_days: int, now: datetime, every: timedelta) -> int | None:
+    """:func:`purge_if_due` on PostgreSQL in few round trips: one takes the purge's turn if no
+    other desktop has it and reads the mark again (one another desktop committed just before
+    this statement began is missed: the purge then runs twice, which changes nothing); the
+    purge's last statement sets the mark and lets the turn go."""
+    cursor = db.cursor()
+    cursor.execute(
+        "SELECT pg_try_advisory_lock(%s), (SELECT value FROM meta WHERE key = 'last_purge')",
+        (PURGE_LOCK,),
+    )
+    ours, last = cursor.fetchone()
+    if not ours:
+        return None
+    released = False
+    try:
+        if not _due(now, every, last):
+            return None
+        removed = _purge_team(*_limits(retention_days, now), mark=now.isoformat(), release=True)
+        released = True
+        return removed
+    finally:
+        if not released:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", (PURGE_LOCK,))
 
 
 def _due(now: datetime, every: timedelta, last: str | None | object = UNREAD) -> bool:

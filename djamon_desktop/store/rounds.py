@@ -103,6 +103,7 @@ class RoundRecord:
     failing: frozenset[int] = frozenset()  # the sites some live vantage sees failing
     #: whether an alert waits in the outbox now (None: not known, look)
     alerts_waiting: bool | None = None
+    codes: dict[int, str] = field(default_factory=dict)  # of the outages opened or closed
 
 
 def record_round(
@@ -140,6 +141,7 @@ def record_round(
     # this round waits for that turn (a deadlock PostgreSQL ends by failing one of them)
     checks = Staged(_CHECK_INSERT, rows.check_rows)
     hours = history.staged_hour_rows(rows.hour_rows)
+    codes: dict[int, str] = {}
     with writing(staged=(checks, hours)):
         standing = _standing()
         vantage_id = vantages.enter(name, when, known)
@@ -158,9 +160,9 @@ def record_round(
         update_many("site", _SITE_VALUES, _SITE_SET, site_updates)
         checks.insert(down_counts, vantage_id)
         hours.insert(down_counts)
-        opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet)
+        opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet, codes=codes)
         queue_cert_warnings(rows, down_counts, cert_warning_days, render)
-    return RoundRecord(down_counts, opened, closed, counted.own, counted.failing)
+    return RoundRecord(down_counts, opened, closed, counted.own, counted.failing, codes=codes)
 
 
 def site_rows(
@@ -264,10 +266,12 @@ def _apply_outage_rules(
     render: Render,
     quiet: frozenset[int] = frozenset(),
     found: tuple[int, frozenset[int]] | None | object = UNREAD,
+    codes: dict[int, str] | None = None,
 ) -> tuple[list[int], list[int]]:
     """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
     ``found``: the open outage's id and sites as the caller read them in this transaction
-    (None: none is open; by default they are read here).
+    (None: none is open; by default they are read here). ``codes``: filled with the code of
+    each outage opened or closed.
 
     A site joining an open outage queues nothing: the closing alert lists every site."""
     open_outage = None
@@ -307,6 +311,8 @@ def _apply_outage_rules(
             notification_sent=False,
         )
         opened.append(open_outage.id)
+        if codes is not None:
+            codes[open_outage.id] = open_outage.code
     if plan.joining:
         OutageSite.insert_many(
             [
@@ -327,5 +333,7 @@ def _apply_outage_rules(
         open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
         open_outage.save()
         closed.append(open_outage.id)
+        if codes is not None:
+            codes[open_outage.id] = open_outage.code
         queue_outage_alerts(open_outage, "closed", when, render)
     return opened, closed

@@ -131,15 +131,18 @@ def _record(
     cert_due = certs_due(results, counted.team, cert_warning_days, when)
     opened: list[int] = []
     closed: list[int] = []
+    codes: dict[int, str] = {}
     if rounds.changes_nothing(plan) and not cert_due:
         cursor.execute(f"{writes}; {_NOTIFY}; COMMIT", values)
     else:
         cursor.execute(writes, values)
-        opened, closed = rounds._apply_outage_rules(when, standing, strikes, render, quiet, found)
+        opened, closed = rounds._apply_outage_rules(
+            when, standing, strikes, render, quiet, found, codes
+        )
         queue_cert_warnings(rows, counted.team, cert_warning_days, render)
         cursor.execute(f"{_NOTIFY}; COMMIT")
         waiting = True  # (or look: what it queued may be held, or on no channel)
-    return RoundRecord(counted.team, opened, closed, counted.own, counted.failing, waiting)
+    return RoundRecord(counted.team, opened, closed, counted.own, counted.failing, waiting, codes)
 
 
 Source = tuple[str, list[str]]  # an unnest of arrays and its parameters (bulk.unnest)

@@ -72,7 +72,7 @@ def test_a_round_of_1000_sites_makes_few_round_trips(thousand, run, wire):
     print(f"a later round: {again[0]} round trips", *again[1], sep="\n  ")
     assert wire.connections == 1
     # before: 5,048 (the purge walked every site in a transaction each) and 31
-    assert first[0] <= 12, first
+    assert first[0] <= 10, first
     assert again[0] <= 7, again
 
 
@@ -124,5 +124,6 @@ def test_rounds_that_open_and_close_an_outage_and_mail_it_make_few_round_trips(
         trips.append((wire.round_trips, list(wire.statements)))
         print(f"{trips[-1][0]} round trips", *trips[-1][1], sep="\n  ")
     assert len(mail.inbox) == 2
-    # before: 55 and 50 (the outbox's claim, delivery and last look: 13 of them)
-    assert max(n for n, _ in trips) <= 20, trips
+    # before: 55 and 50 (the outbox's claim, delivery and last look: 13 of them; the outage's
+    # code read again to print it: 2)
+    assert max(n for n, _ in trips) <= 18, trips
