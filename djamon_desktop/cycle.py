@@ -13,8 +13,8 @@ and returns one :class:`CycleReport`. The command line's ``check`` prints it; th
 calls it on its worker thread and shows it. Both pass the same kind of clock.
 
 A team database lost in step 1 or 2 is ``DatabaseUnreachable``: nothing of the round was stored.
-Lost in step 3 or 4, once the round is stored, it ends the cycle there and the report says so
-(``database_lost``), so that ``check`` exits as its results say, with a warning.
+Lost in step 3 or 4, once the round is stored, it may end the cycle there with the report saying
+so (``database_lost``), so that ``check`` exits as its results say, with a warning.
 
 Layers: ``core/`` is pure (no store, alerts or Qt); ``store/`` knows neither alerts nor Qt;
 ``alerts/`` knows no store or Qt (the outbox is passed in); this module sits above them all.
@@ -65,12 +65,18 @@ class CycleReport(RoundReport):
     settings: dict[str, Any] = field(default_factory=dict)  # as the cycle read them
 
 
-def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> CycleReport:
+def run_cycle(
+    clock: Clock = utc_now, only: Collection[int] | None = None, report_lost: bool = False
+) -> CycleReport:
     """Run one whole cycle with the current settings. The database must be open.
 
     With ``only`` (site ids), a small round of just those sites (the fast lane's retries,
     ``core.fastlane``): the sandbox is tried at the same time, and it is stored and delivered
-    like any round."""
+    like any round.
+
+    With ``report_lost`` (``check``), a team database lost once the round is stored ends the
+    cycle there and the report says so (``database_lost``); without (the app), that loss is
+    raised as any other, and the tray turns grey at once."""
     start = round_start(vantages.current())
     settings = start.settings
     report = run_round(clock, settings, only, start)
@@ -83,6 +89,8 @@ def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> Cy
         retention = settings["retention_days"]
         report.purged = history.purge_if_due(retention, clock(), last=start.last_purge)
     except Exception as exc:
+        if not report_lost:
+            raise
         report.database_lost = after_the_round(exc, step)
     if report.purged:
         log.info("daily purge: removed %d old checks", report.purged)

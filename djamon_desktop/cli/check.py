@@ -33,7 +33,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     losing the database is one warning line on stderr and the exit code is the results'."""
     from ..cycle import run_cycle
 
-    report = run_cycle(clock)
+    report = run_cycle(clock, report_lost=True)
     retries = 0
     if args.confirm:
         report, retries = confirm(report)
@@ -168,7 +168,7 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
         if wait > 0:
             sleep(wait)
         try:
-            report = run_cycle(clock, only=pending)
+            report = run_cycle(clock, only=pending, report_lost=True)
         except Exception as exc:  # the first round is stored: say so, and keep to its results
             lost = after_the_round(exc, "a retry")
             break
