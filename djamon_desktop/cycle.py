@@ -12,6 +12,10 @@
 and returns one :class:`CycleReport`. The command line's ``check`` prints it; the app's poller
 calls it on its worker thread and shows it. Both pass the same kind of clock.
 
+A team database lost in step 1 or 2 is ``DatabaseUnreachable``: nothing of the round was stored.
+Lost in step 3 or 4, once the round is stored, it may end the cycle there with the report saying
+so (``database_lost``), so that ``check`` exits as its results say, with a warning.
+
 Layers: ``core/`` is pure (no store, alerts or Qt); ``store/`` knows neither alerts nor Qt;
 ``alerts/`` knows no store or Qt (the outbox is passed in); this module sits above them all.
 """
@@ -29,10 +33,11 @@ from .alerts.messages import AlertPolicy
 from .core.maintenance import MAINTENANCE
 from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
-from .store import history, outbox
+from .store import history, outbox, vantages
+from .store.maintenance import UNREAD
 from .store.queries import list_sites
 from .store.rounds import RoundRows, record_round, settle_outages
-from .store.settings import load_settings
+from .store.settings import RoundStart, load_settings, round_start
 
 if TYPE_CHECKING:
     from .alerts.sender import Delivery
@@ -53,37 +58,73 @@ class CycleReport(RoundReport):
     deliveries: list[Delivery] = field(default_factory=list)
     purged: int | None = None  # checks removed by the daily purge; None when it was not due
     picture: Any = None  # the app's: what its windows show, read right after (``picture``)
+    #: the team database lost after the round was stored (delivering alerts, the daily purge):
+    #: the one line saying so, its password as ***; None when it was not
+    database_lost: str | None = None
+    alerts_waiting: bool | None = None  # whether an alert waited after the round (None: look)
+    outage_codes: dict[int, str] = field(default_factory=dict)  # of those it opened or closed
+    settings: dict[str, Any] = field(default_factory=dict)  # as the cycle read them
 
 
-def run_cycle(clock: Clock = utc_now, only: Collection[int] | None = None) -> CycleReport:
+def run_cycle(
+    clock: Clock = utc_now, only: Collection[int] | None = None, report_lost: bool = False
+) -> CycleReport:
     """Run one whole cycle with the current settings. The database must be open.
 
     With ``only`` (site ids), a small round of just those sites (the fast lane's retries,
     ``core.fastlane``): the sandbox is tried at the same time, and it is stored and delivered
-    like any round."""
-    settings = load_settings()
-    report = run_round(clock, settings, only)
-    report.deliveries = deliver(settings, clock)
-    report.purged = history.purge_if_due(settings["retention_days"], clock())
+    like any round.
+
+    With ``report_lost`` (``check``), a team database lost once the round is stored ends the
+    cycle there and the report says so (``database_lost``); without (the app), that loss is
+    raised as any other, and the tray turns grey at once."""
+    start = round_start(vantages.current())
+    settings = start.settings
+    report = run_round(clock, settings, only, start)
+    report.settings = settings
+    step = "delivering alerts"
+    try:
+        if report.alerts_waiting is not False:
+            report.deliveries = deliver(settings, clock)
+        step = "the daily purge"
+        retention = settings["retention_days"]
+        report.purged = history.purge_if_due(retention, clock(), last=start.last_purge)
+    except Exception as exc:
+        if not report_lost:
+            raise
+        report.database_lost = after_the_round(exc, step)
     if report.purged:
         log.info("daily purge: removed %d old checks", report.purged)
     return report
+
+
+def after_the_round(exc: Exception, step: str) -> str:
+    """The line saying the team database was lost at ``step``, after the round was stored; any
+    other error is raised again."""
+    from .store.database import lost_connection
+
+    lost = lost_connection(exc)
+    if lost is None:
+        raise exc
+    return f"the round was stored, but {step} failed: {lost.message}"
 
 
 def run_round(
     clock: Clock = utc_now,
     settings: dict[str, Any] | None = None,
     only: Collection[int] | None = None,
+    start: RoundStart | None = None,
 ) -> CycleReport:
     """Steps 1 and 2 alone: check and store one round (tests build history with it); with
-    ``only``, of just those of the active sites."""
+    ``only``, of just those of the active sites. ``start``: what ``round_start`` read for it."""
     if settings is None:
         settings = load_settings()
     strikes: int = settings["strikes"]
     good_codes: list[int] = settings["good_codes"]
     render = AlertPolicy.from_settings(settings).texts
     started = clock()
-    sites = list_sites(strikes, only_active=True, now=started)
+    pause = start.pause if start is not None else UNREAD
+    sites = list_sites(strikes, only_active=True, now=started, pause=pause)
     # in maintenance (a window or a pause): not checked, and opens, joins or closes nothing
     quiet = frozenset(s.site_id for s in sites if s.state == MAINTENANCE)
     sites = [s for s in sites if s.site_id not in quiet]
@@ -131,11 +172,20 @@ def run_round(
         settings["cert_warning_days"],
         quiet=quiet,
         confirmations=settings["confirmations"],
+        known_vantage=start.vantage_id if start is not None else None,
     )
     outcomes = outcomes_of(
-        sites, rows.results, record.down_counts, good_codes, strikes, record.failing
+        sites,
+        rows.results,
+        record.down_counts,
+        good_codes,
+        strikes,
+        record.failing,
+        record.own_counts,
     )
     report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
+    report.alerts_waiting = record.alerts_waiting
+    report.outage_codes = dict(record.codes)
     log_round(report)
     return report
 

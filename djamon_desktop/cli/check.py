@@ -5,10 +5,12 @@ down (the fast lane's rule, ``core.fastlane``), and print each site's last check
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .. import APP_NAME
 from ..core.status import answer_text, local_text, plural
 from ..core.urls import shown_url
 from .output import iso_utc, print_json, table
@@ -27,43 +29,65 @@ sleep = time.sleep
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Exit 4 (the team database lost) only while nothing of the round is stored: once it is,
+    losing the database is one warning line on stderr and the exit code is the results'."""
     from ..cycle import run_cycle
-    from ..store import vantages
-    from ..store.queries import find_outage
 
-    report = run_cycle(clock)
+    report = run_cycle(clock, report_lost=True)
     retries = 0
     if args.confirm:
         report, retries = confirm(report)
-    if args.json:
-        print_json(
-            {
-                "vantage": vantages.current(),
-                "started_at": iso_utc(report.started_at),
-                "finished_at": iso_utc(report.finished_at),
-                "connectivity": report.connectivity,
-                "results": [
-                    {
-                        "site_id": outcome.site.site_id,
-                        "group": outcome.site.group,
-                        "title": outcome.site.title,
-                        "url": shown_url(outcome.site.url),
-                        "priority": outcome.site.priority,
-                        "ok": outcome.ok,
-                        "status_code": outcome.result.status_code,
-                        "error": outcome.result.error,
-                        "elapsed_ms": outcome.result.elapsed_ms,
-                        "down_count": outcome.down_count,
-                        "state": outcome.state,
-                        "cert_expires_at": iso_utc(outcome.result.cert_expires_at),
-                    }
-                    for outcome in report.outcomes
-                ],
-                "outages_opened": report.outages_opened,
-                "outages_closed": report.outages_closed,
-            }
-        )
-        return report.exit_code
+    lost = report.database_lost
+    try:
+        if args.json:
+            _print_json(report)
+        else:
+            _print_text(report, retries)
+    except Exception as exc:
+        from ..cycle import after_the_round
+
+        lost = lost or after_the_round(exc, "reading what it opened and closed")
+    if lost:
+        print(f"{APP_NAME}: warning: {lost}", file=sys.stderr)
+    return report.exit_code
+
+
+def _print_json(report: CycleReport) -> None:
+    from ..store import vantages
+
+    print_json(
+        {
+            "vantage": vantages.current(),
+            "started_at": iso_utc(report.started_at),
+            "finished_at": iso_utc(report.finished_at),
+            "connectivity": report.connectivity,
+            "results": [
+                {
+                    "site_id": outcome.site.site_id,
+                    "group": outcome.site.group,
+                    "title": outcome.site.title,
+                    "url": shown_url(outcome.site.url),
+                    "priority": outcome.site.priority,
+                    "ok": outcome.ok,
+                    "status_code": outcome.result.status_code,
+                    "error": outcome.result.error,
+                    "elapsed_ms": outcome.result.elapsed_ms,
+                    "down_count": outcome.down_count,
+                    "vantage_down_count": outcome.vantage_down_count,
+                    "state": outcome.state,
+                    "cert_expires_at": iso_utc(outcome.result.cert_expires_at),
+                }
+                for outcome in report.outcomes
+            ],
+            "outages_opened": report.outages_opened,
+            "outages_closed": report.outages_closed,
+        }
+    )
+
+
+def _print_text(report: CycleReport, retries: int) -> None:
+    from ..store.queries import find_outage
+
     if not report.connectivity:
         print("Connectivity lost: no sandbox URL answered with a good code; no site was blamed.")
     elif not report.outcomes:
@@ -90,23 +114,26 @@ def cmd_check(args: argparse.Namespace) -> int:
         if retries:
             print(f"Confirmed with {plural(retries, 'retry', 'retries')} of the failing sites.")
         _print_expiring(report)
-    for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
-        for outage_id in ids:
-            outage = find_outage(str(outage_id))
-            if outage:
-                print(f"Outage {outage.code} (ID {outage.id}) {label}.")
-    for delivery in report.deliveries:
-        state = "sent" if delivery.ok else "kept queued"
-        print(f"Alert ({delivery.channel}, {delivery.about}) {state}: {delivery.what}")
-    return report.exit_code
+    try:
+        for label, ids in (("opened", report.outages_opened), ("closed", report.outages_closed)):
+            for outage_id in ids:
+                code = report.outage_codes.get(outage_id)
+                if code is None:  # (a round that checked nothing closed it)
+                    outage = find_outage(str(outage_id))
+                    code = outage.code if outage else None
+                if code:
+                    print(f"Outage {code} (ID {outage_id}) {label}.")
+    finally:  # what was tried is said, also when the database went meanwhile
+        for delivery in report.deliveries:
+            state = "sent" if delivery.ok else "kept queued"
+            print(f"Alert ({delivery.channel}, {delivery.about}) {state}: {delivery.what}")
 
 
 def _print_expiring(report) -> None:
     """A line for each certificate this round saw expire within ``cert_warning_days``."""
     from ..core.certs import expiring, expiry_words
-    from ..store.settings import load_settings
 
-    days = load_settings()["cert_warning_days"]
+    days = report.settings["cert_warning_days"]
     for outcome in report.outcomes:
         expires = outcome.result.cert_expires_at
         if expiring(expires, days, report.started_at):
@@ -121,10 +148,11 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
     down (or connectivity is lost). Returns one report of it all (each site's last check, every
     outage opened or closed, every alert tried) and the number of retries."""
     from ..core.fastlane import unsettled
-    from ..cycle import CycleReport, run_cycle
-    from ..store.settings import load_settings
+    from ..cycle import CycleReport, after_the_round, run_cycle
 
-    settings = load_settings()
+    if first.database_lost:
+        return first, 0
+    settings = first.settings
     step, strikes = timedelta(seconds=settings["retry_seconds"]), settings["strikes"]
     if not step:
         return first, 0  # the fast lane is off: --confirm is just check
@@ -132,17 +160,25 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
     report, retries = first, 0
     opened, closed = list(first.outages_opened), list(first.outages_closed)
     deliveries = list(first.deliveries)
+    codes = dict(first.outage_codes)
     pending = unsettled([(o.site.site_id, o.ok, o.down_count) for o in first.outcomes], strikes)
-    while pending and report.connectivity and retries < strikes:
+    lost = first.database_lost
+    while pending and report.connectivity and retries < strikes and not lost:
         wait = (report.started_at + step - clock()).total_seconds()
         if wait > 0:
             sleep(wait)
-        report = run_cycle(clock, only=pending)
+        try:
+            report = run_cycle(clock, only=pending, report_lost=True)
+        except Exception as exc:  # the first round is stored: say so, and keep to its results
+            lost = after_the_round(exc, "a retry")
+            break
+        lost = report.database_lost
         retries += 1
         last.update((o.site.site_id, o) for o in report.outcomes)
         opened += [i for i in report.outages_opened if i not in opened]
         closed += [i for i in report.outages_closed if i not in closed]
         deliveries += report.deliveries
+        codes.update(report.outage_codes)
         pending = unsettled(
             [(o.site.site_id, o.ok, o.down_count) for o in report.outcomes], strikes
         )
@@ -156,6 +192,9 @@ def confirm(first: CycleReport) -> tuple[CycleReport, int]:
         unanswered=report.unanswered,
     )
     merged.deliveries = deliveries
+    merged.database_lost = lost
+    merged.settings = settings
+    merged.outage_codes = codes
     return merged, retries
 
 

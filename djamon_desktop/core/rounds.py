@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,8 +26,9 @@ class SiteOutcome:
     site: SiteInfo  # as it was before the round
     result: ProbeResult
     ok: bool
-    down_count: int
+    down_count: int  # the team's (the site row's: the ``confirmations`` rule over live vantages)
     state: str
+    vantage_down_count: int = 0  # this vantage's own failures in a row
 
 
 @dataclass
@@ -89,10 +90,13 @@ def outcomes_of(
     good_codes: Sequence[int],
     strikes: int,
     failing: Collection[int] = (),
+    own_counts: Mapping[int, int] | None = None,
 ) -> list[SiteOutcome]:
     """Each site's outcome, in the sites' order; ``down_counts`` as stored (a site deleted while
-    the round ran keeps the count it had); ``failing``: the sites some vantage sees failing."""
+    the round ran keeps the count it had); ``failing``: the sites some vantage sees failing;
+    ``own_counts``: this vantage's own counts (where one is missing: the team's)."""
     out = []
+    own = own_counts or {}
     for site in sites:
         result = results[site.site_id]
         count = down_counts.get(site.site_id, site.down_count)
@@ -103,6 +107,7 @@ def outcomes_of(
                 ok=result.is_good(good_codes),
                 down_count=count,
                 state=state_of(count, True, strikes, site.site_id in failing),
+                vantage_down_count=own.get(site.site_id, count),
             )
         )
     return out

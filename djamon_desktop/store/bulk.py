@@ -1,12 +1,13 @@
 """Many rows in one go, each engine its own way: SQLite runs a statement once a row (in-process,
 that is fast); PostgreSQL, where each statement is a round trip and each row's execution costs,
-gets a round's 1,000 rows by COPY, through temporary tables of its connection where a statement
-has more to do than insert them.
+gets many rows by COPY, through temporary tables of its connection where a statement has more
+to do than insert them (a 1,000-site round, stored this way, held the writers' turn about 85 ms
+instead of 180 ms one row at a time: ``tests/bench/team.py``).
 
-A round holds the writers' turn while it stores (``engine.writing``), and every other desktop's
-round and change waits for it, so how long that takes on PostgreSQL is what this module is for:
-a 1,000-site round held the turn about 180 ms storing one row at a time, about 85 ms this way
-(``tests/bench/team.py``).
+A round itself now goes another way on PostgreSQL (``store.team_rounds``): its rows as arrays
+written into the statements (:func:`unnest`), in the same round trips as the statements around
+them, since a desktop may be far from its team's database and a COPY is two round trips of its
+own. What else writes many rows (a nested round, the hour summary's own writers) comes here.
 
 A role that may not make temporary tables (PostgreSQL lets every role unless an administrator
 revoked ``TEMPORARY``) gets the same statements with the rows written into them instead
@@ -244,4 +245,46 @@ _COPY_TEXT: dict[type, Callable[[Any], str]] = {
     float: repr,
     str: lambda value: value.translate(_COPY_ESCAPES),
     bytes: lambda value: "\\\\x" + value.hex(),
+}
+
+
+def unnest(types: Sequence[str], rows: Sequence[Sequence]) -> tuple[str, list[str]]:
+    """Rows as one ``unnest`` of a typed array a column, to write into a statement (PostgreSQL,
+    psycopg's ``%s``): the SQL and its parameters. Many statements of many rows then go in one
+    round trip, where a COPY takes two of its own. Each column goes as one array literal in
+    text (``{1,2,NULL}``), which the server reads at once: as ``ARRAY[...]`` of a value each it
+    took three times as long to parse, and psycopg as long again to write."""
+    columns = list(zip(*rows, strict=True)) or [() for _ in types]
+    marks = ", ".join(f"%s::{sql_type}[]" for sql_type in types)
+    return f"unnest({marks})", [array_literal(column) for column in columns]
+
+
+def array_literal(values: Sequence) -> str:
+    """Values of the plain types as a PostgreSQL array literal in text."""
+    text = _ARRAY_TEXT.get
+    return "{" + ",".join([text(type(v), _array_text)(v) for v in values]) + "}"
+
+
+def _array_text(value: object) -> str:
+    """A value as an element of an array literal (the plain types by :data:`_ARRAY_TEXT`)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, bytes | bytearray | memoryview):
+        return '"\\\\x' + bytes(value).hex() + '"'
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_ARRAY_TEXT: dict[type, Callable[[Any], str]] = {
+    type(None): lambda _value: "NULL",
+    bool: lambda value: "t" if value else "f",
+    int: str,
+    float: repr,
+    str: lambda value: '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"',
+    bytes: lambda value: '"\\\\x' + value.hex() + '"',
 }

@@ -210,7 +210,18 @@ def first_line(exc: BaseException) -> str:
     return line.removeprefix("connection to server at ").strip()
 
 
+#: the schema version on PostgreSQL in one round trip, 0 before the table exists: the table is
+#: read only once to_regclass has found it (a name that may not exist can't be written as such)
+_TEAM_VERSION = (
+    "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0 ELSE coalesce(("
+    "xpath('/row/v/text()', query_to_xml('SELECT max(version) AS v FROM schema_version',"
+    " false, true, '')))[1]::text::int, 0) END"
+)
+
+
 def schema_version() -> int:
+    if engine.is_team():
+        return int(db.execute_sql(_TEAM_VERSION).fetchone()[0])
     if "schema_version" not in db.get_tables():
         return 0
     row = db.execute_sql("SELECT version FROM schema_version").fetchone()

@@ -182,10 +182,24 @@ def _one_purge(wait: bool) -> Iterator[bool]:
         db.execute_sql("SELECT pg_advisory_unlock(?)", (PURGE_LOCK,))
 
 
-def _purge(
-    older_than_days: int, now: datetime, progress: Callable[[int], None] | None = None
-) -> int:
+def _limits(older_than_days: int, now: datetime) -> tuple[int, int]:
+    """The purge's cutoffs: checks before this (ms), hour summaries before this hour."""
     cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
+    keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
+    return cutoff_ms, hour_of(now - timedelta(days=keep_days))
+
+
+def _purge(
+    older_than_days: int,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+    mark: str | None = None,
+) -> int:
+    """Remove the checks (and hour summaries) past their time; with ``mark``, then set the
+    ``last_purge`` mark to it."""
+    cutoff_ms, oldest_hour = _limits(older_than_days, now)
+    if is_team():
+        return _purge_team(cutoff_ms, oldest_hour, progress, mark)
     removed = 0
     # every check belongs to a site (deleting a site deletes its checks)
     site_ids = [row[0] for row in db.execute_sql("SELECT id FROM site")]
@@ -204,10 +218,51 @@ def _purge(
                 progress(removed)
             if count < PURGE_BATCH:
                 break
-    keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
-    oldest_hour = hour_of(now - timedelta(days=keep_days))
     with writing():
         db.execute_sql("DELETE FROM check_hour WHERE hour < ?", (oldest_hour,))
+    if mark is not None:
+        meta_set("last_purge", mark)
+    return removed
+
+
+#: a batch of old checks on PostgreSQL: along each site's key range (the check table's only
+#: index), every site at once, at most PURGE_BATCH in all
+_TEAM_BATCH = """DELETE FROM "check" WHERE (site_id, time, id) IN
+    (SELECT c.site_id, c.time, c.id FROM site CROSS JOIN LATERAL
+        (SELECT site_id, time, id FROM "check" WHERE site_id = site.id AND time < %s LIMIT %s) c
+     LIMIT %s)"""
+
+
+def _purge_team(
+    cutoff_ms: int,
+    oldest_hour: int,
+    progress: Callable[[int], None] | None = None,
+    mark: str | None = None,
+    release: bool = False,
+) -> int:
+    """The purge on a team's PostgreSQL: a statement a batch of every site's old checks, each
+    its own transaction (no writers' turn: what it deletes is what no rule reads), so a round
+    between two batches waits for none; one round trip when there is little to remove, whatever
+    the number of sites (a ``check`` far from its database runs the daily purge too)."""
+    removed = 0
+    cursor = db.cursor()
+    while True:
+        cursor.execute(_TEAM_BATCH, (cutoff_ms, PURGE_BATCH, PURGE_BATCH))
+        count = cursor.rowcount
+        removed += count
+        if count and progress is not None:
+            progress(removed)
+        if count < PURGE_BATCH:
+            break
+    last = "DELETE FROM check_hour WHERE hour < %s"
+    params: tuple = (oldest_hour,)
+    if mark is not None:  # in the same round trip (and transaction)
+        last += f"; {_META_UPSERT.replace('?', '%s')}"
+        params += ("last_purge", mark)
+    if release:  # the purge's turn (a session's lock) let go in the same round trip
+        last += "; SELECT pg_advisory_unlock(%s)"
+        params += (PURGE_LOCK,)
+    cursor.execute(last, params)
     return removed
 
 
@@ -220,33 +275,70 @@ def meta_get(key: str) -> str | None:
     return row[0] if row else None
 
 
+_META_UPSERT = (
+    "INSERT INTO meta (key, value) VALUES (?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+
+
 def meta_set(key: str, value: str) -> None:
     with writing():
-        db.execute_sql(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        db.execute_sql(_META_UPSERT, (key, value))
+
+
+#: ``purge_if_due``'s ``last`` when the caller has not read it
+UNREAD = object()
 
 
 def purge_if_due(
-    retention_days: int, now: datetime, every: timedelta = timedelta(days=1)
+    retention_days: int,
+    now: datetime,
+    every: timedelta = timedelta(days=1),
+    last: str | None | object = UNREAD,
 ) -> int | None:
     """The app's daily purge: runs when the last one is older than ``every`` (and, on a team
-    database, no other desktop is purging: then None, as when it is not due)."""
-    if not _due(now, every):
+    database, no other desktop is purging: then None, as when it is not due). ``last``: the
+    ``last_purge`` mark as the caller read it a moment ago (None: there is none), so that a
+    round far from its database asks no more when the purge is not due."""
+    if not _due(now, every, last):
         return None
+    if is_team():
+        return _purge_if_due_team(retention_days, now, every)
     with _one_purge(wait=False) as ours:
         if not ours or not _due(now, every):  # (another desktop may have purged meanwhile)
             return None
-        removed = _purge(retention_days, now)
-        meta_set("last_purge", now.isoformat())
-    return removed
+        return _purge(retention_days, now, mark=now.isoformat())
 
 
-def _due(now: datetime, every: timedelta) -> bool:
-    last = meta_get("last_purge")
-    return last is None or now - datetime.fromisoformat(last) >= every
+def _purge_if_due_team(retention_days: int, now: datetime, every: timedelta) -> int | None:
+    """:func:`purge_if_due` on PostgreSQL in few round trips: one takes the purge's turn if no
+    other desktop has it and reads the mark again (one another desktop committed just before
+    this statement began is missed: the purge then runs twice, which changes nothing); the
+    purge's last statement sets the mark and lets the turn go."""
+    cursor = db.cursor()
+    cursor.execute(
+        "SELECT pg_try_advisory_lock(%s), (SELECT value FROM meta WHERE key = 'last_purge')",
+        (PURGE_LOCK,),
+    )
+    ours, last = cursor.fetchone()
+    if not ours:
+        return None
+    released = False
+    try:
+        if not _due(now, every, last):
+            return None
+        removed = _purge_team(*_limits(retention_days, now), mark=now.isoformat(), release=True)
+        released = True
+        return removed
+    finally:
+        if not released:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", (PURGE_LOCK,))
+
+
+def _due(now: datetime, every: timedelta, last: str | None | object = UNREAD) -> bool:
+    if last is UNREAD:
+        last = meta_get("last_purge")
+    return last is None or now - datetime.fromisoformat(str(last)) >= every
 
 
 @dataclass(frozen=True)

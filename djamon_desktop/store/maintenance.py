@@ -17,12 +17,19 @@ from .history import meta_get, meta_set
 from .models import Site, SiteGroup, UtcField, db
 
 _KEY = "pause"
+#: what a caller passes for a value it has not read (the function reads it then)
+UNREAD = object()
+#: a site's row as :func:`with_maintenance` reads it: its own windows (JSON), paused, paused
+#: until (ms), its group's windows (JSON)
+MaintenanceRow = tuple[str, bool, int | None, str]
 
 
-def global_pause() -> Pause | None:
-    """All monitoring's pause as stored (one that has run out included), or None."""
-    text = meta_get(_KEY)
-    if not text:
+def global_pause(text: str | None | object = UNREAD) -> Pause | None:
+    """All monitoring's pause as stored (one that has run out included), or None. ``text``:
+    the ``meta`` row as the caller read it (None: there is none)."""
+    if text is UNREAD:
+        text = meta_get(_KEY)
+    if not text or not isinstance(text, str):
         return None
     try:
         until = json.loads(text).get("until")
@@ -79,17 +86,24 @@ def find_site(key: str) -> SiteRef | list[SiteRef] | None:
     return found[0] if len(found) == 1 else found
 
 
-def with_maintenance(sites: list[SiteInfo], now: datetime) -> list[SiteInfo]:
+def with_maintenance(
+    sites: list[SiteInfo],
+    now: datetime,
+    rows: dict[int, MaintenanceRow] | None = None,
+    pause: str | None | object = UNREAD,
+) -> list[SiteInfo]:
     """``sites`` with their own windows and pauses, and the state ``maintenance`` (with when it
     ends) for those in maintenance at ``now``. One small query: only the sites that have a
-    window, a pause, or a group with windows are read."""
-    cursor = db.execute_sql(
-        "SELECT site.id, site.maintenance, site.paused, site.paused_until, site_group.maintenance"
-        " FROM site JOIN site_group ON site_group.id = site.group_id"
-        " WHERE site.maintenance != '[]' OR site.paused OR site_group.maintenance != '[]'"
-    )
-    rows = {row[0]: row[1:] for row in cursor}
-    everything = global_pause()
+    window, a pause, or a group with windows are read; none when the caller has read their
+    ``rows`` (by site id) already, and the pause of everything (``pause``: the meta row)."""
+    if rows is None:
+        cursor = db.execute_sql(
+            "SELECT site.id, site.maintenance, site.paused, site.paused_until,"
+            " site_group.maintenance FROM site JOIN site_group ON site_group.id = site.group_id"
+            " WHERE site.maintenance != '[]' OR site.paused OR site_group.maintenance != '[]'"
+        )
+        rows = {row[0]: row[1:] for row in cursor}
+    everything = global_pause(pause)
     if everything is not None and not everything.active(now):
         everything = None
     if not rows and everything is None:

@@ -6,6 +6,7 @@ An alert is about an outage (``kind`` 'outage': its opening or closing) or a cer
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,8 +15,11 @@ from peewee import JOIN, Value
 
 from ..core.outages import AlertText
 from ..core.status import local_text, plural
-from .engine import is_team, writing
-from .models import Alert, Outage, Site, db
+from .engine import CHANNEL, WRITE_LOCK, is_team, writing
+from .models import Alert, Outage, Site, UtcField, db
+
+# as engine.writing ends a turn: only a transaction that changed a row tells the desktops
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE txid_current_if_assigned() IS NOT NULL"
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
 
@@ -120,8 +124,9 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
     On a team's PostgreSQL the claim locks its row (``FOR UPDATE OF alert SKIP LOCKED``, in a
     transaction of its own): two senders, on any desktops, never take the same alert, and none
     waits for the writers' turn a round holds while it stores. SQLite takes the writers' turn."""
-    team = is_team()
-    with db.atomic() if team else writing():
+    if is_team():
+        return _claim_team(now, skip, channels)
+    with writing():
         query = (
             Alert.select(Alert, Outage, Site)
             .join(Outage, JOIN.LEFT_OUTER)  # a certificate warning has no outage
@@ -135,8 +140,6 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
             )
             .order_by(Alert.attempts, Alert.id)
         )
-        if team:  # only the alert: the outer joins' sides may be missing
-            query = query.for_update(of=Alert, skip_locked=True)
         row = query.first()
         if row is None:
             return None
@@ -164,7 +167,78 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
         )
 
 
+#: the claim on PostgreSQL, one statement in a transaction of its own (autocommit)
+_CLAIM = """WITH next AS (
+        SELECT id FROM alert WHERE delivered_at IS NULL AND channel = ANY(%(channels)s)
+            AND NOT id = ANY(%(skip)s) AND (claimed_until IS NULL OR claimed_until < %(now)s)
+        ORDER BY attempts, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+    claimed AS (
+        UPDATE alert SET claimed_until = %(until)s, attempts = alert.attempts + 1,
+            last_attempt_at = %(now)s FROM next WHERE alert.id = next.id
+        RETURNING alert.id, alert.kind, alert.outage_id, alert.site_id, alert.event,
+            alert.channel, alert.subject, alert.body, alert.attempts, alert.target)
+    SELECT claimed.*, outage.code, site.title FROM claimed
+        LEFT JOIN outage ON outage.id = claimed.outage_id
+        LEFT JOIN site ON site.id = claimed.site_id"""
+
+
+def _claim_team(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
+    """:func:`claim_next` on a team's PostgreSQL in one round trip: the row is locked (``FOR
+    UPDATE OF alert SKIP LOCKED``) and claimed in one statement, its own transaction: two
+    senders, on any desktops, never take the same alert, and none waits for the writers' turn
+    a round holds while it stores."""
+    cursor = db.cursor()
+    ms = UtcField().db_value
+    cursor.execute(
+        _CLAIM,
+        {
+            "channels": list(channels),
+            "skip": list(skip),
+            "now": ms(now),
+            "until": ms(now + LEASE),
+        },
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    alert_id, kind, outage_id, site_id, event, channel, subject, body, attempts, target = row[:10]
+    code, title = row[10] or "", row[11]
+    if kind == "cert":
+        code, about = "", f"certificate of {title}" if site_id else "certificate"
+    else:
+        about = f"outage {code} {event}"
+    return AlertJob(
+        alert_id, outage_id, code, event, channel, subject, body, attempts, about, target=target
+    )
+
+
+#: an alert delivered, on PostgreSQL in one round trip with the writers' turn; its outage's
+#: notification_sent once none of its opening alerts waits
+_DELIVERED = f"""BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK});
+    UPDATE alert SET delivered_at = %(now)s, claimed_until = NULL, last_error = NULL
+        WHERE id = %(id)s;
+    UPDATE outage SET notification_sent = true
+        WHERE id = (SELECT outage_id FROM alert WHERE id = %(id)s AND event = 'opened')
+        AND NOT EXISTS (SELECT 1 FROM alert WHERE alert.outage_id = outage.id
+            AND event = 'opened' AND delivered_at IS NULL);
+    {NOTIFY}; COMMIT"""
+
+
+def _in_one_trip(sql: str, params: dict) -> None:
+    """A transaction in one round trip on PostgreSQL (rolled back if it fails on the way)."""
+    cursor = db.cursor()
+    try:
+        cursor.execute(sql, params)
+    except BaseException:
+        with contextlib.suppress(Exception):  # the connection may be gone: the server rolls back
+            cursor.execute("ROLLBACK")
+        raise
+
+
 def mark_delivered(alert_id: int, now: datetime) -> None:
+    if is_team() and not db.in_transaction():
+        _in_one_trip(_DELIVERED, {"id": alert_id, "now": UtcField().db_value(now)})
+        return
     with writing():
         alert = Alert.get_by_id(alert_id)
         alert.delivered_at = now
@@ -182,6 +256,13 @@ def mark_delivered(alert_id: int, now: datetime) -> None:
 
 
 def mark_failed(alert_id: int, error: str) -> None:
+    if is_team() and not db.in_transaction():
+        _in_one_trip(
+            f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); UPDATE alert SET"
+            f" last_error = %(error)s, claimed_until = NULL WHERE id = %(id)s; {NOTIFY}; COMMIT",
+            {"id": alert_id, "error": error},
+        )
+        return
     with writing():
         Alert.update(last_error=error, claimed_until=None).where(Alert.id == alert_id).execute()
 

@@ -13,8 +13,8 @@ from ..core.certs import expiring
 from ..core.maintenance import MAINTENANCE, Window, windows_from_json
 from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
-from .maintenance import with_maintenance
-from .models import Check, Outage, OutageSite, Site, SiteGroup, SiteVantage, Vantage
+from .maintenance import UNREAD, MaintenanceRow, with_maintenance
+from .models import Check, Outage, OutageSite, Site, SiteGroup, SiteVantage, UtcField, Vantage
 
 __all__ = ["OUTAGES_PER_PAGE", "SiteInfo"]  # re-exported: what list_sites returns
 
@@ -28,9 +28,12 @@ def list_sites(
     *,
     cert_warning_days: int = 0,
     now: datetime | None = None,
+    pause: str | None | object = UNREAD,
 ) -> list[SiteInfo]:
     """Every site (or the active ones) in the list's order: group, then site. Read as tuples
-    (peewee converts each value), not rows, since a round of thousands of sites starts here.
+    (peewee converts each value), not rows, since a round of thousands of sites starts here;
+    with their maintenance windows and pauses in the same query (``pause``: the pause of
+    everything as the caller read it, ``store.maintenance``).
 
     With ``cert_warning_days``, a site whose certificate expires within that many days of
     ``now`` (default: the current time) is ``cert_expiring``; an ``http`` site has no expiry."""
@@ -53,6 +56,10 @@ def list_sites(
             SiteGroup.position,
             Site.position,
             Site.failing,
+            Site.maintenance,
+            Site.paused,
+            Site.paused_until,
+            SiteGroup.maintenance,
             Site.cert_expires_at,
         )
         .join(SiteGroup)
@@ -60,6 +67,13 @@ def list_sites(
     )
     if only_active:
         query = query.where(Site.active == True)  # noqa: E712 - peewee expression
+    quiet: dict[int, MaintenanceRow] = {}
+    rows = []
+    for row in _with_cert(query.tuples()):
+        windows, paused, until, group_windows = row[-5:-1]
+        if paused or windows != "[]" or group_windows != "[]":
+            quiet[row[0]] = (windows, paused, UtcField().db_value(until), group_windows)
+        rows.append(row[:-5] + row[-1:])
     sites = [
         SiteInfo(
             site_id=site_id,
@@ -98,9 +112,9 @@ def list_sites(
             position,
             failing,
             cert_at,
-        ) in _with_cert(query.tuples())
+        ) in rows
     ]
-    return with_maintenance(sites, now)  # windows and pauses: the state maintenance
+    return with_maintenance(sites, now, quiet, pause)  # the state maintenance
 
 
 def _with_cert(rows):

@@ -4,44 +4,38 @@ joins or closes with the alerts that go with it, all as one transaction.
 The rows are built while the round still waits for its slowest sites (:class:`RoundRows`);
 :func:`record_round` then re-reads the counts and commits in one ``BEGIN IMMEDIATE``, so a
 round stored by another process meanwhile is built upon, and a killed round stores nothing.
+On a team's PostgreSQL the same steps go in two round trips (:mod:`.team_rounds`), with the
+same rules (:func:`site_rows`, :func:`outage_plan`, ``vantages.count_rows``).
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from peewee import JOIN
-
-from ..core.certs import CertFacts, expiring
-from ..core.outages import (
-    PRIORITY_NAMES,
-    AlertText,
-    OutageFacts,
-    SiteLine,
-    SiteStrikes,
-    plan_outage,
-)
+from ..core.outages import OutagePlan, SiteStrikes, plan_outage
 from ..core.probe import ProbeResult
-from . import history, outbox, vantages
+from . import history, vantages
 from .bulk import Staged, update_many
-from .engine import writing
-from .models import Outage, OutageSite, Site, SiteGroup, UtcField, db
+from .engine import is_team, writing
+from .models import Outage, OutageSite, Site, UtcField, db
+from .round_alerts import Render, queue_cert_warnings, queue_outage_alerts
 
+__all__ = ["Render"]  # re-exported: what the cycle hands record_round
+
+#: an argument the caller has not read (the function reads it then)
+UNREAD = object()
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
-#: writes the alerts of an outage opened or closed, or of a certificate about to expire
-#: (``AlertPolicy.texts``); [] queues none
-Render = Callable[[OutageFacts | CertFacts], Sequence[AlertText]]
 
 _CHECK_INSERT = (
     'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-#: a round's values for each site's row (:func:`engine.update_many`), its id last
+#: a round's values for each site's row (:func:`.bulk.update_many`), its id last
 _SITE_VALUES = (
     ("down_count", "integer"),
     ("failing", "boolean"),
@@ -107,6 +101,9 @@ class RoundRecord:
     closed: list[int]
     own_counts: dict[int, int] = field(default_factory=dict)  # this vantage's own
     failing: frozenset[int] = frozenset()  # the sites some live vantage sees failing
+    #: whether an alert waits in the outbox now (None: not known, look)
+    alerts_waiting: bool | None = None
+    codes: dict[int, str] = field(default_factory=dict)  # of the outages opened or closed
 
 
 def record_round(
@@ -116,9 +113,14 @@ def record_round(
     cert_warning_days: int = 0,
     quiet: frozenset[int] = frozenset(),
     confirmations: int = 1,
+    known_vantage: int | None = None,
 ) -> RoundRecord:
     """Store a round's checks, strikes and outage changes as one unit, with the warnings of
-    the certificates it saw expire within ``cert_warning_days`` (0: none).
+    the certificates it saw expire within ``cert_warning_days`` (0: none). ``known_vantage``:
+    this vantage's id when the caller has read it.
+
+    On a team's PostgreSQL this takes two round trips (``store.team_rounds``); SQLite runs the
+    same steps one statement at a time.
 
     The checks are this process's vantage's (``vantages.current``): they count into its own
     strikes, and each site's row gets the team's summary of the live vantages' strikes (the
@@ -126,15 +128,20 @@ def record_round(
     transaction, so a round stored by another process meanwhile is built upon, not
     overwritten. Sites deleted while the round ran are skipped.
     """
+    if is_team() and not db.in_transaction():
+        from .team_rounds import record_team_round
+
+        return record_team_round(rows, strikes, render, cert_warning_days, quiet, confirmations)
     when, when_ms = rows.when, rows._when_ms
     name = vantages.current()
-    known = vantages.find(name)
+    known = known_vantage if known_vantage is not None else vantages.find(name)
     # what no other writer decides goes to the database before the turn (the vantage's id is
     # added inside it); inserting the checks themselves stays inside: their foreign key locks
     # each site's row, and a writer deleting a site in its turn would wait for this round while
     # this round waits for that turn (a deadlock PostgreSQL ends by failing one of them)
     checks = Staged(_CHECK_INSERT, rows.check_rows)
     hours = history.staged_hour_rows(rows.hour_rows)
+    codes: dict[int, str] = {}
     with writing(staged=(checks, hours)):
         standing = _standing()
         vantage_id = vantages.enter(name, when, known)
@@ -149,82 +156,49 @@ def record_round(
             strikes,
         )
         down_counts = counted.team
-        site_updates = []
-        for site_id, result in results.items():
-            good = result.is_good(rows.good_codes)
-            count, failing = down_counts[site_id], site_id in counted.failing
-            standing[site_id] = replace(standing[site_id], down_count=count, failing=failing)
-            site_updates.append(
-                (
-                    count,
-                    failing,
-                    when_ms if good else None,  # last seen: kept unless this answer was good
-                    when_ms,
-                    result.status_code,
-                    result.error,
-                    result.elapsed_ms,
-                    result.error is not None and result.cert_expires_at is None,
-                    _ms(result.cert_expires_at),
-                    site_id,
-                )
-            )
+        site_updates = site_rows(results, counted, standing, rows.good_codes, when_ms)
         update_many("site", _SITE_VALUES, _SITE_SET, site_updates)
         checks.insert(down_counts, vantage_id)
         hours.insert(down_counts)
-        opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet)
-        _queue_cert_warnings(rows, down_counts, cert_warning_days, render)
-    return RoundRecord(down_counts, opened, closed, counted.own, counted.failing)
+        opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet, codes=codes)
+        queue_cert_warnings(rows, down_counts, cert_warning_days, render)
+    return RoundRecord(down_counts, opened, closed, counted.own, counted.failing, codes=codes)
+
+
+def site_rows(
+    results: dict[int, ProbeResult],
+    counted: vantages.Counted,
+    standing: dict[int, SiteStrikes],
+    good_codes: Sequence[int],
+    when_ms: int,
+) -> list[tuple]:
+    """Each checked site's row of values (``_SITE_VALUES``), its new counts put in
+    ``standing`` as well (what the outage rules then read)."""
+    out = []
+    for site_id, result in results.items():
+        good = result.is_good(good_codes)
+        count, failing = counted.team[site_id], site_id in counted.failing
+        standing[site_id] = replace(standing[site_id], down_count=count, failing=failing)
+        out.append(
+            (
+                count,
+                failing,
+                when_ms if good else None,  # last seen: kept unless this answer was good
+                when_ms,
+                result.status_code,
+                result.error,
+                result.elapsed_ms,
+                result.error is not None and result.cert_expires_at is None,
+                _ms(result.cert_expires_at),
+                site_id,
+            )
+        )
+    return out
 
 
 def _ms(moment: datetime | None) -> int | None:
     """A moment as the database keeps it (``UtcField``): whole milliseconds since the epoch."""
     return None if moment is None else round(moment.timestamp() * 1000)
-
-
-def _queue_cert_warnings(
-    rows: RoundRows, stored: dict[int, int], warning_days: int, render: Render
-) -> None:
-    """Queue one warning a certificate (site and expiry) that this round saw expire within
-    ``warning_days``; one already queued for it is kept (the outbox's UNIQUE), so each
-    certificate is warned of once, and a renewed one afresh. Not a strike, not an outage."""
-    due = {
-        site_id: result.cert_expires_at
-        for site_id, result in rows.results.items()
-        if site_id in stored and expiring(result.cert_expires_at, warning_days, rows.when)
-    }
-    if not due:
-        return
-    warned = outbox.cert_channels(list(due))
-
-    def written(site_id: int, title: str, url: str, group: str) -> list[AlertText]:
-        return list(render(CertFacts(site_id, title, group, url, due[site_id], rows.when)))
-
-    # what render writes for (the same channels for every site), from the first site due
-    first = next(iter(due))
-    channels = {text.channel for text in written(first, *_site_words([first])[first])}
-    # a site already warned of on every channel writes nothing: a round of 1,000 sites behind
-    # one expiring certificate renders and writes no alert again and again
-    need = [i for i in due if not channels <= warned.get((i, _ms(due[i])), set())]
-    if not need:
-        return
-    warnings = []
-    for site_id, words in _site_words(need).items():
-        have = warned.get((site_id, _ms(due[site_id])), set())
-        todo = [text for text in written(site_id, *words) if text.channel not in have]
-        if todo:
-            warnings.append((site_id, due[site_id], todo))
-    outbox.queue_certs(warnings, rows.when)
-
-
-def _site_words(site_ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    """Each site's title, URL and group title, as a warning names them."""
-    marks = ",".join("?" * len(site_ids))
-    cursor = db.execute_sql(
-        "SELECT site.id, site.title, site.url, site_group.title FROM site"
-        f" JOIN site_group ON site_group.id = site.group_id WHERE site.id IN ({marks})",
-        site_ids,
-    )
-    return {site_id: (title, url, group) for site_id, title, url, group in cursor}
 
 
 def settle_outages(
@@ -262,28 +236,15 @@ def _new_code() -> str:
             return code
 
 
-def _apply_outage_rules(
-    when: datetime,
+def outage_plan(
     standing: dict[int, SiteStrikes],
+    members: frozenset[int] | None,
     strikes: int,
-    render: Render,
     quiet: frozenset[int] = frozenset(),
-) -> tuple[list[int], list[int]]:
-    """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
-
-    A site joining an open outage queues nothing: the closing alert lists every site. A site in
-    maintenance (``quiet``) opens and joins nothing, and one in the open outage keeps it open
-    with the strikes it had until it is checked up again."""
-    open_outage = (
-        Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
-    )
-    members = None
-    if open_outage is not None:
-        members = frozenset(
-            link.site_id
-            for link in OutageSite.select(OutageSite.site).where(OutageSite.outage == open_outage)
-            if link.site_id is not None
-        )
+) -> OutagePlan:
+    """What the rules say of the open outage (``members``: its sites, None when none is open).
+    A site in maintenance (``quiet``) opens and joins nothing, and one in the open outage keeps
+    it open with the strikes it had until it is checked up again."""
     if quiet:
         standing = {
             site_id: replace(site, down_count=0, failing=False)
@@ -291,7 +252,49 @@ def _apply_outage_rules(
             else site
             for site_id, site in standing.items()
         }
-    plan = plan_outage(standing, members, strikes)
+    return plan_outage(standing, members, strikes)
+
+
+def changes_nothing(plan: OutagePlan) -> bool:
+    return not (plan.opens or plan.joining or plan.closes)
+
+
+def _apply_outage_rules(
+    when: datetime,
+    standing: dict[int, SiteStrikes],
+    strikes: int,
+    render: Render,
+    quiet: frozenset[int] = frozenset(),
+    found: tuple[int, frozenset[int]] | None | object = UNREAD,
+    codes: dict[int, str] | None = None,
+) -> tuple[list[int], list[int]]:
+    """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
+    ``found``: the open outage's id and sites as the caller read them in this transaction
+    (None: none is open; by default they are read here). ``codes``: filled with the code of
+    each outage opened or closed.
+
+    A site joining an open outage queues nothing: the closing alert lists every site."""
+    open_outage = None
+    members = None
+    if found is UNREAD:
+        open_outage = (
+            Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
+        )
+        if open_outage is not None:
+            members = frozenset(
+                link.site_id
+                for link in OutageSite.select(OutageSite.site).where(
+                    OutageSite.outage == open_outage
+                )
+                if link.site_id is not None
+            )
+    elif isinstance(found, tuple):
+        members = found[1]
+    plan = outage_plan(standing, members, strikes, quiet)
+    if changes_nothing(plan):
+        return [], []
+    if isinstance(found, tuple):
+        open_outage = Outage.get_by_id(found[0])
     opened: list[int] = []
     closed: list[int] = []
     if plan.joining:
@@ -308,6 +311,8 @@ def _apply_outage_rules(
             notification_sent=False,
         )
         opened.append(open_outage.id)
+        if codes is not None:
+            codes[open_outage.id] = open_outage.code
     if plan.joining:
         OutageSite.insert_many(
             [
@@ -322,57 +327,13 @@ def _apply_outage_rules(
             ]
         ).execute()
     if plan.opens:
-        _queue(open_outage, "opened", when, render)
+        queue_outage_alerts(open_outage, "opened", when, render)
     if plan.closes and open_outage is not None:
         open_outage.end_time = when
         open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
         open_outage.save()
         closed.append(open_outage.id)
-        _queue(open_outage, "closed", when, render)
+        if codes is not None:
+            codes[open_outage.id] = open_outage.code
+        queue_outage_alerts(open_outage, "closed", when, render)
     return opened, closed
-
-
-def _queue(outage: Outage, event: str, when: datetime, render: Render) -> None:
-    facts = OutageFacts(
-        event=event,
-        code=outage.code,
-        start_time=outage.start_time,
-        end_time=outage.end_time,
-        seconds_down=outage.seconds_down,
-        sites=tuple(_site_lines(outage)),
-    )
-    outbox.queue(outage.id, event, when, render(facts))
-
-
-def _answer(site: Site | None) -> str:
-    if site is None or site.last_checked is None:
-        return "not checked"
-    if site.last_error:
-        return site.last_error
-    return f"HTTP {site.last_status_code}"
-
-
-def _site_lines(outage: Outage) -> list[SiteLine]:
-    """The outage's sites as an alert lists them (primary first), as stored now."""
-    links = (
-        OutageSite.select(OutageSite, Site, SiteGroup)
-        .join(Site, join_type=JOIN.LEFT_OUTER)
-        .join(SiteGroup, join_type=JOIN.LEFT_OUTER)
-        .where(OutageSite.outage == outage)
-        .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
-    )
-    out = []
-    for link in links:
-        site = link.site if link.site_id is not None else None
-        out.append(
-            SiteLine(
-                title=link.title,
-                group=site.group.title if site else "-",
-                url=site.url if site else "-",
-                priority=PRIORITY_NAMES[site.priority] if site else "-",
-                down_message=site.down_message if site else "",
-                last_answer=_answer(site),
-                primary=bool(link.primary),
-            )
-        )
-    return out

@@ -1,11 +1,13 @@
 """The settings as stored: one row a top-level key, its value as JSON. Read with the defaults of
 the settings table (:mod:`..core.settings`) filled in; changed only by the import's rules.
 
-A cycle loads them once (:func:`load_settings`: one query) and hands them to each step."""
+A cycle loads them once (:func:`load_settings`: one query) and hands them to each step; a round
+reads them with the little else it needs before checking (:func:`round_start`: one query too)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from peewee import EXCLUDED
@@ -13,13 +15,48 @@ from peewee import EXCLUDED
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, check_settings, merge_settings, with_defaults
 from .engine import writing
-from .models import Setting
+from .models import Setting, db
 
 
 def load_settings() -> dict[str, Any]:
     """Every setting: the stored value, or its default."""
     stored = {row.key: json.loads(row.value) for row in Setting.select()}
     return with_defaults(stored)
+
+
+@dataclass(frozen=True)
+class RoundStart:
+    """What a round reads before it checks anything, in one round trip (a team database may be
+    far): the settings, two marks of the ``meta`` table and this vantage's id."""
+
+    settings: dict[str, Any]
+    pause: str | None  # the pause of all monitoring as stored (``store.maintenance``)
+    last_purge: str | None  # when the daily purge last ran (``store.history``)
+    vantage_id: int | None  # None before the vantage's first round
+
+
+_ROUND_START = (
+    "SELECT 's', key, value FROM setting"
+    " UNION ALL SELECT 'm', key, value FROM meta WHERE key IN ('pause', 'last_purge')"
+    " UNION ALL SELECT 'v', name, CAST(id AS TEXT) FROM vantage WHERE name = ?"
+)
+
+
+def round_start(vantage: str) -> RoundStart:
+    """The settings (as :func:`load_settings`), the marks and ``vantage``'s id, in one query."""
+    stored: dict[str, Any] = {}
+    marks: dict[str, str] = {}
+    vantage_id = None
+    for kind, key, value in db.execute_sql(_ROUND_START, (vantage,)):
+        if kind == "s":
+            stored[key] = json.loads(value)
+        elif kind == "m":
+            marks[key] = value
+        else:
+            vantage_id = int(value)
+    return RoundStart(
+        with_defaults(stored), marks.get("pause"), marks.get("last_purge"), vantage_id
+    )
 
 
 def write_settings(settings: dict[str, Any]) -> None:

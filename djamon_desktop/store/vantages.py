@@ -10,7 +10,7 @@ take turns, so two vantages storing at the same moment build on each other's cou
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -101,26 +101,56 @@ def count_round(
     site row has it: a vantage's first count of a site no vantage has counted yet starts there,
     so an upgraded single desktop keeps its strikes."""
     when_ms = _ms(when)
-    since = when_ms - int(LIVE.total_seconds() * 1000)
-    mine: dict[int, tuple[int, int | None]] = {}
-    others: dict[int, list[int]] = defaultdict(list)
     sql = (
         "SELECT sv.site_id, sv.vantage_id, sv.down_count, sv.last_seen FROM site_vantage sv"
         " JOIN vantage v ON v.id = sv.vantage_id WHERE (v.last_round_at > ? OR v.id = ?)"
     )
-    params: list = [since, vantage_id]
+    params: list = [live_since(when_ms), vantage_id]
     if 0 < len(results) <= FEW:  # a fast-lane round: its own sites' rows, not every site's
         sql += f" AND sv.site_id IN ({','.join('?' * len(results))})"
         params += list(results)
-    cursor = db.execute_sql(sql, params)
-    for site_id, row_vantage, down_count, last_seen in cursor:
+    counted, upserts = count_rows(
+        vantage_id,
+        when_ms,
+        results,
+        good_codes,
+        db.execute_sql(sql, params),
+        lambda new: _first_counts(new, stored),
+        confirmations,
+        strikes,
+    )
+    executemany(_UPSERT, upserts)
+    return counted
+
+
+def live_since(when_ms: int) -> int:
+    """The last round (ms) a vantage must have had after to be live at ``when_ms``."""
+    return when_ms - int(LIVE.total_seconds() * 1000)
+
+
+def count_rows(
+    vantage_id: int,
+    when_ms: int,
+    results: Mapping[int, ProbeResult],
+    good_codes: Sequence[int],
+    rows: Iterable[tuple[int, int, int, int | None]],
+    first: Callable[[list[int]], Mapping[int, tuple[int, int | None]]],
+    confirmations: int,
+    strikes: int,
+) -> tuple[Counted, list[tuple]]:
+    """:func:`count_round`'s counting, from the live vantages' rows as read (site id, vantage
+    id, down count, last seen) and ``first`` (where this vantage starts counting sites it has no
+    row for): the counts, and this vantage's rows to upsert (``_UPSERT``'s values)."""
+    mine: dict[int, tuple[int, int | None]] = {}
+    others: dict[int, list[int]] = defaultdict(list)
+    for site_id, row_vantage, down_count, last_seen in rows:
         if row_vantage == vantage_id:
             mine[site_id] = (down_count, last_seen)
         else:
             others[site_id].append(down_count)
     new = [site_id for site_id in results if site_id not in mine]
     if new:
-        mine.update(_first_counts(new, stored))
+        mine.update(first(new))
     own: dict[int, int] = {}
     team: dict[int, int] = {}
     failing = set()
@@ -150,8 +180,7 @@ def count_round(
                 result.elapsed_ms,
             )
         )
-    executemany(_UPSERT, upserts)
-    return Counted(own, team, frozenset(failing))
+    return Counted(own, team, frozenset(failing)), upserts
 
 
 def _first_counts(

@@ -18,10 +18,15 @@ run, side by side:
   LISTENs as the app's listener does (store/changes.py) receives its notice, recognised by the
   writer's server process; 100 times with the database idle, and again while the five vantages
   run a round (a change then waits for its turn behind the rounds being stored);
-- how long storing a round holds the writers' turn (``engine.writing()``: from the turn taken
-  to the commit), in this process on a database of its own: ``store.rounds.record_round`` for
-  the same sites (made-up answers: all good but the hung sites' timeouts), 15 rounds after a
-  warm-up, five vantages in turn, on PostgreSQL and on SQLite.
+- how long storing a round holds the writers' turn (from the turn taken to the commit), in this
+  process on a database of its own: ``store.rounds.record_round`` for the same sites (made-up
+  answers: all good but the hung sites' timeouts), 15 rounds after a warm-up, five vantages in
+  turn, on PostgreSQL and on SQLite;
+- a desktop far from its team's database: one ``check`` process through a relay that adds
+  150 ms each way (tests/relay.py: 300 ms a round trip), on a database of its own with the same
+  sites, two rounds (the first of a new vantage, with the daily purge due; then a later one);
+  and the round trips each of those two rounds sends, counted at the client (tests/wire.py) in
+  this process (``check`` run by its command line's ``main``), on another such database.
 
     .venv/bin/python tests/bench/team.py [--sites 1000] [--vantages 5] [--timeout 5]
 """
@@ -45,7 +50,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, 
 import djamon_desktop  # noqa: E402
 from tests.bench.round import run, sites_for  # noqa: E402
 from tests.postgres import PostgresServer  # noqa: E402
+from tests.relay import Relay  # noqa: E402
 from tests.servers import ManySitesServer  # noqa: E402
+from tests.wire import counting  # noqa: E402
 
 APP = [sys.executable, "-m", "djamon_desktop"]
 
@@ -123,13 +130,45 @@ class ChangeClock:
         close_database()
 
 
+def far_rounds(pg: PostgresServer, env: dict[str, str], folder: Path, doc: dict) -> tuple:
+    """A desktop 300 ms (a round trip) from its team's database: each ``check`` process's row
+    (as :func:`check_round`) for two rounds through the relay, and the round trips of the same
+    two rounds counted in this process."""
+    import contextlib
+    import io
+
+    from djamon_desktop import cli
+
+    url = pg.fresh_database()
+    import_sites({**env, "DJAMON_DATABASE_URL": url}, folder, doc)
+    with Relay(pg.port, delay=0.15) as relay:
+        far = {**env, "DJAMON_DATABASE_URL": relay.url(url), "DJAMON_VANTAGE": "far"}
+        rounds = [check_round(far) for _ in range(2)]
+    counted = pg.fresh_database()  # its own, so that its first round has the purge due too
+    import_sites({**env, "DJAMON_DATABASE_URL": counted}, folder, doc)
+    trips = []
+    for _ in range(2):
+        argv = ["--data-dir", str(folder / "counted"), "--database", counted]
+        with counting() as wire, contextlib.redirect_stdout(io.StringIO()):
+            code = cli.main([*argv, "--vantage", "counted", "check", "--json"])
+        if code not in (0, 1):
+            raise SystemExit(f"check (counted) exited {code}")
+        trips.append((wire.round_trips, wire.connections))
+    return rounds, trips
+
+
 def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[list, list]:
     """Store ``rounds`` rounds of every site in the database at ``target`` (after one warm-up
     round a vantage) in this process: (each round's turn, from taken to committed; each whole
-    ``record_round``), in seconds."""
+    ``record_round``), in seconds. On SQLite the turn is ``engine.writing()``'s block; on
+    PostgreSQL (store/team_rounds.py) from the start of the statement that takes it with the
+    round's reads to the commit's answer (nothing else waits for the turn here, so taking it is
+    immediate; the reads are inside the turn)."""
     import contextlib
     import random
     from datetime import UTC, datetime, timedelta
+
+    import psycopg2.extensions
 
     from djamon_desktop.alerts.messages import AlertPolicy
     from djamon_desktop.core.probe import ProbeResult
@@ -138,11 +177,27 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
     from djamon_desktop.store.database import close_database, open_database
     from djamon_desktop.store.models import db
 
-    open_database(target)
-    sites = [row[0] for row in db.execute_sql("SELECT id FROM site ORDER BY position")]
-    hung = set(sites[-10:])
     held: list[float] = []
     wholes: list[float] = []
+
+    class TurnClock(psycopg2.extensions.cursor):
+        taken = 0.0
+
+        def execute(self, query, params=None):
+            text = str(query)
+            if text.startswith("BEGIN; SELECT pg_advisory_xact_lock("):
+                TurnClock.taken = time.perf_counter()
+            done = super().execute(query, params)
+            if text.endswith("COMMIT"):
+                held.append(time.perf_counter() - TurnClock.taken)
+            return done
+
+    open_database(target)
+    if isinstance(target, str):
+        db.obj.connect_params["cursor_factory"] = TurnClock
+        close_database()  # the next statement connects with it
+    sites = [row[0] for row in db.execute_sql("SELECT id FROM site ORDER BY position")]
+    hung = set(sites[-10:])
     writing = store_rounds.writing
 
     @contextlib.contextmanager
@@ -280,6 +335,9 @@ def main() -> int:
         turn_url = pg.fresh_database()
         import_sites({**team[0], "DJAMON_DATABASE_URL": turn_url}, folder, doc)
         turns = [("PostgreSQL", turn_held(turn_url)), ("SQLite", turn_held(sqlite_file))]
+        far, trips = far_rounds(pg, team[0], folder, doc)
+        rows.append(("PostgreSQL, 300 ms away", "first (new, purge due)", [far[0]]))
+        rows.append(("PostgreSQL, 300 ms away", "second", [far[1]]))
         vantages = pg.sql(
             "SELECT CASE WHEN to_regclass('vantage') IS NULL THEN 'no vantage table' "
             "ELSE (SELECT string_agg(name, ', ' ORDER BY name) FROM vantage) END",
@@ -324,6 +382,16 @@ def main() -> int:
         print(
             f"  {engine_name:10} the turn held: {spread(held)}; the whole store: {spread(wholes)}"
         )
+    print(
+        f"round trips a check of {count:,} sites sends to PostgreSQL (counted at the client, "
+        "connecting not included): "
+        + "; ".join(
+            f"{label} {n} on {made} connection(s)"
+            for label, (n, made) in zip(
+                ("first round (a new vantage, the purge due)", "a later round"), trips, strict=True
+            )
+        )
+    )
     return 0
 
 

@@ -93,3 +93,29 @@ def test_a_site_in_maintenance_is_in_maintenance_for_every_vantage(run, load, se
     assert shown["state"] == "maintenance"
     assert shown["vantages"]["office"] == {**shown["vantages"]["office"], "state": "maintenance"}
     assert shown["vantages"]["office"]["down_count"] == 1
+
+
+def test_check_json_gives_this_vantages_own_count_beside_the_teams(run, load, server, name):
+    """Two vantages, 2 confirmations, 3 strikes: office has seen 6 failures in a row, home 1.
+    The team's count stays a warning's (2: not confirmed by a second vantage) while each
+    vantage's own count is its own."""
+    load(payments(server, name, blog=False, strikes=3, confirmations=2))
+    server.switch[name] = 500
+    for _ in range(6):
+        report = checked_as(run, "--vantage", "office")
+    [office] = report["results"]
+    assert (office["vantage_down_count"], office["down_count"], office["state"]) == (
+        6,
+        2,
+        "warning",
+    )
+    [home] = checked_as(run, "--vantage", "home")["results"]
+    assert (home["vantage_down_count"], home["down_count"], home["state"]) == (1, 2, "warning")
+    [office] = checked_as(run, "--vantage", "office")["results"]
+    assert (office["vantage_down_count"], office["down_count"]) == (7, 2)
+    [shown] = run("sites", "--json").json()
+    assert shown["down_count"] == office["down_count"]
+    assert {k: v["down_count"] for k, v in shown["vantages"].items()} == {"home": 1, "office": 7}
+    server.switch[name] = 200
+    [home] = checked_as(run, "--vantage", "home")["results"]
+    assert (home["vantage_down_count"], home["down_count"], home["state"]) == (0, 2, "warning")

@@ -5,12 +5,9 @@ tables of its connection; these tests are what keeps that honest."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from datetime import UTC, datetime
 
-import psycopg2
 import pytest
 
 from djamon_desktop.store import bulk, engine, history
@@ -135,54 +132,6 @@ def test_staged_rows_are_stored_inside_the_turn_with_the_values_they_share(store
     assert _checks() == sorted(
         [(*row, 7) for row in given if row[0] in keep], key=lambda row: row[1]
     )
-
-
-def test_a_round_hands_its_checks_over_before_it_waits_for_its_turn(team_url_at_latest):
-    """While another desktop holds the writers' turn, a round waiting for it has already copied
-    its checks and hour shares into the database (its temporary tables), so its own turn is
-    shorter by that."""
-    url = team_url_at_latest
-    open_database(url)
-    try:
-        shop = add_site("Shop")
-        mine = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-        other = psycopg2.connect(url)
-        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
-        seen: list[tuple] = []
-
-        def watch() -> None:
-            look = psycopg2.connect(url)
-            look.autocommit = True
-            cursor = look.cursor()
-            deadline = time.monotonic() + 10
-            while not seen and time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT bool_or(l.locktype = 'advisory' AND NOT l.granted),"
-                    # rows written into a temporary table: one made in this very transaction
-                    # is not yet in the catalog another connection reads
-                    " count(*) FILTER (WHERE l.mode = 'RowExclusiveLock'"
-                    " AND (c.oid IS NULL OR c.relname LIKE 'djamon_rows_%%'))"
-                    " FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation"
-                    " WHERE l.pid = %s",
-                    (mine,),
-                )
-                waiting, staged = cursor.fetchone()
-                if waiting:
-                    seen.append(("waiting for the turn", staged))
-                time.sleep(0.01)
-            look.close()
-            other.rollback()  # the other desktop's turn ends
-
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        record = store_round(datetime(2026, 12, 6, 9, 0, tzinfo=UTC), {shop: UP})
-        watcher.join()
-        other.close()
-        assert seen == [("waiting for the turn", 2)]  # the checks' table and the hours'
-        assert record.down_counts == {shop: 0}
-        assert len(_checks()) == 1
-    finally:
-        close_database()
 
 
 def test_a_role_that_may_not_make_temporary_tables_stores_its_rounds_all_the_same(

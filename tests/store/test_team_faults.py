@@ -28,6 +28,7 @@ from djamon_desktop.store.models import Alert, Outage, db
 from djamon_desktop.store.settings import load_settings
 
 from ..postgres import PASSWORD, USER
+from ..processes import wait_until
 from .helpers import UP, add_site, store_round
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -256,6 +257,13 @@ def test_the_daily_purge_skips_while_another_desktop_purges(team):
         assert history.check_count() == 3
     finally:
         other.close()  # its purge ends (the lock goes with the connection)
+    # the server lets the lock go once it has seen the connection close: not at once
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ?"
+    wait_until(
+        lambda: db.execute_sql(held, (engine.PURGE_LOCK,)).fetchone()[0] == 0,
+        10,
+        "the other desktop's purge lock let go",
+    )
     assert history.purge_if_due(30, T0) == 3
     assert history.purge_if_due(30, T0 + timedelta(hours=1)) is None  # done for the day
 
