@@ -24,6 +24,7 @@ from .core.fastlane import failing
 from .core.maintenance import Pause
 from .core.sites import SiteInfo
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
+from .core.vantage_words import vantage_failure_words
 from .store import history, maintenance, outbox, queries, vantages
 from .store.settings import load_settings
 
@@ -142,7 +143,7 @@ class Reading:
             retrying=retrying,
             groups=tuple(queries.list_groups()) if dashboard or wants.groups else (),
             day=history.uptimes(now, 24) if dashboard else {},
-            vantage_states=queries.vantage_states(sites, strikes, now) if dashboard else {},
+            vantage_states=queries.vantage_states(sites, strikes, now),
             site_details=MappingProxyType(details),
             outages=MappingProxyType(outages),
             outage_page=page,
@@ -201,6 +202,7 @@ def overview_of(
                 s.cert_expires_at if s.cert_expiring else None,
                 site_id=s.site_id,
                 quiet_until=s.quiet_until,
+                **_vantage_counts(picture.vantage_states.get(s.site_id, {})),
             )
             for s in picture.sites
         ],
@@ -220,3 +222,16 @@ def overview_of(
     if last_error and ov.state != "down":
         ov = Overview(ov.state, f"{ov.text} (last round: {last_error})")
     return ov
+
+
+def vantage_counts(states: Mapping[str, queries.VantageState]) -> dict[str, int] | None:
+    """Each live vantage's own failures in a row, when more than one vantage counts (a
+    team's): None otherwise, where the site's own count says it all."""
+    return {name: v.down_count for name, v in states.items()} if len(states) > 1 else None
+
+
+def _vantage_counts(states: Mapping[str, queries.VantageState]) -> dict[str, Any]:
+    counts = vantage_counts(states)
+    if counts is None or not any(counts.values()):
+        return {}
+    return {"failures": vantage_failure_words(counts), "most_failures": max(counts.values())}

@@ -85,6 +85,10 @@ class SiteAtGlance:
     cert_expires_at: datetime | None = None  # only when its certificate is due a warning
     site_id: int | None = None
     quiet_until: datetime | None = None  # state maintenance: until then (None: until resumed)
+    #: on a team database with several live vantages: each one's own count in words ("3rd
+    #: failure from alice, 11th from bob") and the highest of them; else None and 0
+    failures: str | None = None
+    most_failures: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,10 +193,11 @@ def _overview(
         )
     failing = [s for s in active if s.state in ("warning", "down")]
     if failing:
-        worst = max(failing, key=lambda s: s.down_count)
+        worst = max(failing, key=lambda s: (s.down_count, s.most_failures))
         more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         # a count of 0 while failing: some vantage sees it fail, too few to call it down
         words = failure_words(worst.down_count) if worst.down_count else "not confirmed yet"
+        words = worst.failures or words
         return Overview(WARNING, f"{worst.title} failing: {words}{more}")
     checked = [s for s in active if s.state == "up"]
     if not checked:

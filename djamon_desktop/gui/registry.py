@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from .. import desktop_entry
 from ..core.settings import with_defaults
 from ..errors import UserError
-from ..picture import Picture, Wants
+from ..picture import Picture, Wants, vantage_counts
 from . import jobs  # each runs on the reads thread
 from .windows.base import RememberedWindow
 from .windows.dashboard import DashboardWindow
@@ -202,7 +202,8 @@ class WindowRegistry:
         for site_id, window in list(self.sites.items()):
             detail = picture.site_details.get(site_id)
             if detail is not None:
-                window.show_site(detail.site, list(detail.checks))
+                counts = vantage_counts(picture.vantage_states.get(site_id, {}))
+                window.show_site(detail.site, list(detail.checks), counts)
                 window.show_history(detail.history)
         for outage_id, window in list(self.outage.items()):
             found = picture.outages.get(outage_id)

@@ -37,12 +37,12 @@ def db(request, data_dir):
     close_database()
 
 
-def round_as(vantage: str, minutes_ago: float, results: dict) -> None:
+def round_as(vantage: str, minutes_ago: float, results: dict, confirmations: int = 1) -> None:
     """One round stored as the process named ``vantage`` stores it."""
     vantages.use(vantage)
     try:
         when = utc_now() - timedelta(minutes=minutes_ago)
-        record_round(rows_of(when, results), STRIKES, BOTH.texts)
+        record_round(rows_of(when, results), STRIKES, BOTH.texts, confirmations=confirmations)
     finally:
         vantages.use(None)
 
@@ -106,3 +106,27 @@ def test_one_live_vantage_hides_the_column_until_a_second_one_records(qtbot, mak
     qtbot.waitUntil(lambda: not dashboard.tree.isColumnHidden(VANTAGES), timeout=5000)
     assert site_rows(dashboard)[0]["Vantages"] == "1 up, 1 failing"
     assert site_rows(dashboard)[0]["State"] == "warning"
+
+
+def test_the_tooltip_and_the_site_window_name_each_vantages_count(qtbot, make_app):
+    """With confirmations 2, alice's 2 failures in a row and bob's 11 are each named: the team's
+    count (the second highest, 2) alone would hide bob's eleven."""
+    from djamon_desktop.store.settings import save_settings
+
+    save_settings({"confirmations": 2})
+    shop, blog = add_site("Shop"), add_site("Blog")
+    for n in range(11):
+        round_as("bob", 5 - n * 0.1, {shop: FAILING, blog: UP}, confirmations=2)
+    for n in range(2):
+        round_as("alice", 1 - n * 0.1, {shop: FAILING, blog: UP}, confirmations=2)
+    app = make_app(start_round=False)
+    tip = app.tray.icon.toolTip()
+    assert "Shop failing: 2nd failure from alice, 11th from bob" in tip, tip
+    dashboard = dashboard_shown(qtbot, app)
+    dashboard.tree.setCurrentItem(item_of(dashboard, "Shop"))
+    dashboard.tree.setFocus()
+    qtbot.keyClick(dashboard.tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: shop in app.windows.sites)
+    window = app.windows.sites[shop]
+    qtbot.waitUntil(lambda: "from bob" in window.labels["State"].text())
+    assert window.labels["State"].text() == "warning, 2nd failure from alice, 11th from bob"

@@ -19,6 +19,7 @@ from ...core.certs import expiry_words
 from ...core.sites import SiteInfo
 from ...core.status import answer_text, failure_words, local_text
 from ...core.urls import shown_url
+from ...core.vantage_words import vantage_failure_words
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
 
@@ -62,10 +63,16 @@ class SiteWindow(RememberedWindow, QWidget):
         layout.addWidget(self.table)
         self.remember("site", (640, 680))
 
-    def show_site(self, site: SiteInfo, checks: list[CheckInfo]) -> None:
+    def show_site(
+        self, site: SiteInfo, checks: list[CheckInfo], counts: dict[str, int] | None = None
+    ) -> None:
+        """``counts``: each live vantage's own failures in a row, on a team database with
+        several (named where counts are shown: "3rd failure from alice, 11th from bob")."""
         self.setWindowTitle(window_title(site.title))
         state = site.state if site.active else f"{site.state} (inactive)"
-        if site.down_count:
+        if counts and any(counts.values()):
+            state += f", {vantage_failure_words(counts)}"
+        elif site.down_count:
             state += f", {failure_words(site.down_count)}"
         if site.state == "maintenance":  # a window or a pause: strikes kept, not checked
             state += f", until {local_text(site.quiet_until) if site.quiet_until else 'resumed'}"
