@@ -28,13 +28,17 @@ def db(team_db):
     return team_db
 
 
-def answer_when_asked(answers: list, button: QMessageBox.StandardButton, said: list) -> None:
+def answer_when_asked(
+    answers: list, button: QMessageBox.StandardButton, said: list, shot=None
+) -> None:
     """Click ``button`` in the question box once it shows (it blocks the click that opened it)."""
 
     def look() -> None:
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox) and box.windowTitle() == ASKED and box.isVisible():
             said.append(box.text())
+            if shot is not None:
+                shot(box, "settings-save-unreached-url")
             QTest.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
             answers.append(button)
         else:
@@ -44,7 +48,7 @@ def answer_when_asked(answers: list, button: QMessageBox.StandardButton, said: l
 
 
 def test_settings_and_the_dashboard_while_the_database_is_down(
-    qtbot, db, load, server, name, pg_server, team_url, data_dir, keyring
+    qtbot, db, load, server, name, pg_server, team_url, data_dir, keyring, shot
 ):
     from djamon_desktop.gui.app import App
 
@@ -67,12 +71,14 @@ def test_settings_and_the_dashboard_while_the_database_is_down(
             assert dashboard.empty_note.text().startswith("Database unreachable")
             assert "Nothing is monitored" not in dashboard.empty_note.text()
             assert not dashboard.empty_add.isEnabled()
+            shot(dashboard, "dashboard-database-unreachable")
 
             click_menu(qtbot, app.tray.menu, "Settings…")
             settings = app.windows.settings
             qtbot.waitUntil(settings.isVisible)
             assert settings.tabs.currentWidget() is settings.pages["Team"]
             assert "can't be reached" in settings.note.text()
+            shot(settings, "settings-database-away")
 
             wrong = f"postgresql://djamon@127.0.0.1:{closed_port()}/nowhere"
             tab = settings.team
@@ -83,7 +89,7 @@ def test_settings_and_the_dashboard_while_the_database_is_down(
 
             answers: list = []
             said: list = []
-            answer_when_asked(answers, QMessageBox.StandardButton.Cancel, said)
+            answer_when_asked(answers, QMessageBox.StandardButton.Cancel, said, shot)
             QTest.mouseClick(settings.save_button, Qt.MouseButton.LeftButton)
             assert answers == [QMessageBox.StandardButton.Cancel]
             assert "was not reached when tested" in said[0]

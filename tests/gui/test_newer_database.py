@@ -15,7 +15,9 @@ from ..conftest import opened
 
 
 @pytest.mark.usefixtures("engine")
-def test_a_newer_database_is_said_in_a_window_then_exit_2(qtbot, data_dir, run_process, capsys):
+def test_a_newer_database_is_said_in_a_window_then_exit_2(
+    qtbot, data_dir, run_process, capsys, shot
+):
     assert run_process("sites").code == 0  # made, at this version's schema
     with opened(data_dir):
         db.execute_sql("UPDATE schema_version SET version = 99")
@@ -27,6 +29,7 @@ def test_a_newer_database_is_said_in_a_window_then_exit_2(qtbot, data_dir, run_p
             QTimer.singleShot(50, read_and_close)
             return
         seen.append((box.windowTitle(), f"{box.text()} {box.informativeText()}"))
+        shot(box, "newer-database")
         button = box.button(QMessageBox.StandardButton.Close)
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)  # the person closes it
 

@@ -108,7 +108,7 @@ def test_one_live_vantage_hides_the_column_until_a_second_one_records(qtbot, mak
     assert site_rows(dashboard)[0]["State"] == "warning"
 
 
-def test_the_tooltip_and_the_site_window_name_each_vantages_count(qtbot, make_app):
+def test_the_tooltip_and_the_site_window_name_each_vantages_count(qtbot, make_app, shot):
     """With confirmations 2, alice's 2 failures in a row and bob's 11 are each named: the team's
     count (the second highest, 2) alone would hide bob's eleven."""
     from djamon_desktop.store.settings import save_settings
@@ -130,3 +130,4 @@ def test_the_tooltip_and_the_site_window_name_each_vantages_count(qtbot, make_ap
     window = app.windows.sites[shop]
     qtbot.waitUntil(lambda: "from bob" in window.labels["State"].text())
     assert window.labels["State"].text() == "warning, 2nd failure from alice, 11th from bob"
+    shot(window, "site-vantage-counts")
