@@ -143,3 +143,21 @@ def test_a_round_far_from_its_database_holds_the_turn_about_one_round_trip(
             close_database()
     assert len(held) == 3, held
     assert max(held) < 0.45, held  # one round trip (0.2 s) and the work; each statement: 0.2 s
+
+
+def test_array_literals_bring_every_value_back_as_it_was(team):
+    """What bulk.unnest writes into a statement: text of any kind, bytes, numbers, NULLs."""
+    from djamon_desktop.store.bulk import unnest
+
+    texts = [*AWKWARD, None, "NULL", "a,b", " spaced ", "{}", '"', "\\"]
+    rows = [
+        (text, bytes([n, 0, 255, 92, 34]), n * 1.5 if n % 3 else None, n - 4, n % 2 == 0)
+        for n, text in enumerate(texts)
+    ]
+    source, params = unnest(("text", "bytea", "double precision", "integer", "boolean"), rows)
+    cursor = db.cursor()
+    cursor.execute(f"SELECT * FROM {source} AS r (t, b, f, i, ok)", params)
+    assert [(t, bytes(b), f, i, ok) for t, b, f, i, ok in cursor.fetchall()] == rows
+    source, params = unnest(("integer", "text"), [])
+    cursor.execute(f"SELECT count(*) FROM {source} AS r (i, t)", params)
+    assert cursor.fetchone() == (0,)
