@@ -50,7 +50,7 @@ DEADLINE_S = 10.0
 CHANNEL = "djamon_desktop"
 # only a transaction that changed a row has a transaction ID (taking the advisory lock or a
 # write that matched nothing gives none): one that changed nothing tells nobody
-_NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE txid_current_if_assigned() IS NOT NULL"
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE txid_current_if_assigned() IS NOT NULL"
 
 
 class DatabaseUnreachable(UserError):
@@ -169,7 +169,7 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
             rows.stage()
         take_lock(WRITE_LOCK)
         yield
-        db.execute_sql(_NOTIFY)
+        db.execute_sql(NOTIFY)
 
 
 def take_lock(key: int, session: bool = False) -> None:
@@ -210,6 +210,29 @@ def take_lock(key: int, session: bool = False) -> None:
                 raise
             if inside:
                 db.execute_sql("ROLLBACK TO SAVEPOINT djamon_lock; RELEASE SAVEPOINT djamon_lock")
+
+
+def in_turn(cursor, sql: str, params: dict | None = None) -> None:
+    """Run ``sql`` in a transaction that begins with the writers' turn, in one round trip
+    (``BEGIN``, the turn, then ``sql``, which ends with ``COMMIT`` or leaves the transaction
+    open). The turn is waited for as :func:`take_lock` waits: in slices of half the deadline,
+    each answered, so a writer holding it for minutes (an import) is waited out and a silent
+    server is still told apart; nothing was done before the turn, so a slice that ran out is
+    rolled back and tried again."""
+    slice_ms = max(50, int(DEADLINE_S * 500))
+    head = (
+        f"BEGIN; SET LOCAL lock_timeout = {slice_ms}; SELECT pg_advisory_xact_lock({WRITE_LOCK});"
+        " SET LOCAL lock_timeout = 0; "
+    )
+    while True:
+        try:
+            cursor.execute(head + sql, params)
+            return
+        except Exception as exc:
+            with contextlib.suppress(Exception):  # the connection may be gone: rolled back
+                cursor.execute("ROLLBACK")
+            if not _lock_timed_out(exc):
+                raise
 
 
 def _lock_timed_out(exc: BaseException) -> bool:

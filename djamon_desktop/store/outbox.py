@@ -6,7 +6,6 @@ An alert is about an outage (``kind`` 'outage': its opening or closing) or a cer
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,11 +14,10 @@ from peewee import JOIN, Value
 
 from ..core.outages import AlertText
 from ..core.status import local_text, plural
-from .engine import CHANNEL, WRITE_LOCK, is_team, writing
+from .engine import NOTIFY, in_turn, is_team, writing
 from .models import Alert, Outage, Site, UtcField, db
 
 # as engine.writing ends a turn: only a transaction that changed a row tells the desktops
-NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE txid_current_if_assigned() IS NOT NULL"
 
 LEASE = timedelta(minutes=2)  # how long one sender holds an alert before another may retry it
 
@@ -214,8 +212,7 @@ def _claim_team(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> 
 
 #: an alert delivered, on PostgreSQL in one round trip with the writers' turn; its outage's
 #: notification_sent once none of its opening alerts waits
-_DELIVERED = f"""BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK});
-    UPDATE alert SET delivered_at = %(now)s, claimed_until = NULL, last_error = NULL
+_DELIVERED = f"""UPDATE alert SET delivered_at = %(now)s, claimed_until = NULL, last_error = NULL
         WHERE id = %(id)s;
     UPDATE outage SET notification_sent = true
         WHERE id = (SELECT outage_id FROM alert WHERE id = %(id)s AND event = 'opened')
@@ -225,14 +222,9 @@ _DELIVERED = f"""BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK});
 
 
 def _in_one_trip(sql: str, params: dict) -> None:
-    """A transaction in one round trip on PostgreSQL (rolled back if it fails on the way)."""
-    cursor = db.cursor()
-    try:
-        cursor.execute(sql, params)
-    except BaseException:
-        with contextlib.suppress(Exception):  # the connection may be gone: the server rolls back
-            cursor.execute("ROLLBACK")
-        raise
+    """A transaction in the writers' turn in one round trip on PostgreSQL (rolled back if it
+    fails on the way)."""
+    in_turn(db.cursor(), sql, params)
 
 
 def mark_delivered(alert_id: int, now: datetime) -> None:
@@ -258,8 +250,8 @@ def mark_delivered(alert_id: int, now: datetime) -> None:
 def mark_failed(alert_id: int, error: str) -> None:
     if is_team() and not db.in_transaction():
         _in_one_trip(
-            f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); UPDATE alert SET"
-            f" last_error = %(error)s, claimed_until = NULL WHERE id = %(id)s; {NOTIFY}; COMMIT",
+            "UPDATE alert SET last_error = %(error)s, claimed_until = NULL WHERE id = %(id)s;"
+            f" {NOTIFY}; COMMIT",
             {"id": alert_id, "error": error},
         )
         return

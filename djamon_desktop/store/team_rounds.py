@@ -28,13 +28,12 @@ from collections.abc import Collection
 from ..core.outages import SiteStrikes
 from . import rounds, vantages
 from .bulk import unnest
-from .engine import CHANNEL, WRITE_LOCK
+from .engine import NOTIFY, in_turn
 from .models import db
 from .round_alerts import Render, certs_due, queue_cert_warnings
 from .rounds import RoundRecord, RoundRows
 
 # as engine.writing ends a turn: only a transaction that changed a row tells the desktops
-_NOTIFY = f"SELECT pg_notify('{CHANNEL}', '') WHERE txid_current_if_assigned() IS NOT NULL"
 
 _ENTER = (
     "INSERT INTO vantage (name, last_round_at) VALUES (%(name)s, %(when)s)"
@@ -98,10 +97,7 @@ def _record(
     few = ""
     if 0 < len(rows.results) <= vantages.FEW:  # a fast-lane round: its own sites' rows
         few, params["few"] = "AND sv.site_id = ANY(%(few)s)", list(rows.results)
-    cursor.execute(
-        f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); {_ENTER}; {_READ.format(few=few)}",
-        params,
-    )
+    in_turn(cursor, f"{_ENTER}; {_READ.format(few=few)}", params)
     vantage_id, sites, counts, open_outage, waiting = cursor.fetchone()
     standing = {
         row[0]: SiteStrikes(row[0], row[1], row[2], (row[3], row[4]), row[5], row[6])
@@ -133,14 +129,14 @@ def _record(
     closed: list[int] = []
     codes: dict[int, str] = {}
     if rounds.changes_nothing(plan) and not cert_due:
-        cursor.execute(f"{writes}; {_NOTIFY}; COMMIT", values)
+        cursor.execute(f"{writes}; {NOTIFY}; COMMIT", values)
     else:
         cursor.execute(writes, values)
         opened, closed = rounds._apply_outage_rules(
             when, standing, strikes, render, quiet, found, codes
         )
         queue_cert_warnings(rows, counted.team, cert_warning_days, render)
-        cursor.execute(f"{_NOTIFY}; COMMIT")
+        cursor.execute(f"{NOTIFY}; COMMIT")
         waiting = True  # (or look: what it queued may be held, or on no channel)
     return RoundRecord(counted.team, opened, closed, counted.own, counted.failing, waiting, codes)
 

@@ -161,3 +161,40 @@ def test_array_literals_bring_every_value_back_as_it_was(team):
     source, params = unnest(("integer", "text"), [])
     cursor.execute(f"SELECT count(*) FROM {source} AS r (i, t)", params)
     assert cursor.fetchone() == (0,)
+
+
+def test_a_round_waits_out_another_writer_s_long_turn(team, monkeypatch):
+    """An import may hold the writers' turn for minutes: a round waits for it as long as it
+    takes, in slices that each answer within the statement deadline (lowered to 1 s here), and
+    stores its round whole; so does an alert marked delivered (the outbox's one round trip)."""
+    from djamon_desktop.store import engine, outbox
+
+    monkeypatch.setattr(engine, "DEADLINE_S", 1.0)
+    sites = [add_site("Shop")]
+    store_round(T0, {sites[0]: UP})
+    other = psycopg2.connect(team)
+    try:
+        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
+        threading.Timer(2.5, other.commit).start()  # the import ends after 2.5 s
+        started = time.monotonic()
+        record = store_round(T0 + timedelta(minutes=1), {sites[0]: FAILING})
+        waited = time.monotonic() - started
+        assert 2.4 < waited < 2.5 + 2.0, waited
+        assert record.down_counts[sites[0]] == 1
+        assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
+
+        other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (engine.WRITE_LOCK,))
+        threading.Timer(2.5, other.commit).start()
+        db.execute_sql(
+            "INSERT INTO alert (kind, event, channel, subject, body, attempts, created_at)"
+            " VALUES ('outage', 'opened', 'email', 's', 'b', 0, 0)"
+        )
+        alert_id = db.execute_sql("SELECT max(id) FROM alert").fetchone()[0]
+        started = time.monotonic()
+        outbox.mark_delivered(alert_id, T0)
+        assert 2.4 < time.monotonic() - started < 2.5 + 2.0
+        assert db.execute_sql(
+            "SELECT delivered_at IS NOT NULL FROM alert WHERE id = ?", (alert_id,)
+        ).fetchone() == (True,)
+    finally:
+        other.close()
