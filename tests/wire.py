@@ -1,6 +1,6 @@
 """Counting what the program sends to a team's PostgreSQL, at the client: every statement psycopg2
 sends on the connections it makes while installed (a cursor and a connection class of our own,
-given through ``engine.connect_params``; nothing of the program is replaced), a COPY as the two
+given through ``team_url.connect_params``; nothing of the program is replaced), a COPY as the two
 round trips it takes (its statement, then its rows), and each connection made. Used by
 tests/cli/test_round_trips.py and tests/bench/team.py."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-import psycopg2.extensions
+from djamon_desktop.store.connection import Connection, Cursor
 
 
 class Wire:
@@ -31,7 +31,7 @@ class Wire:
     def cursor_class(self):
         wire = self
 
-        class Counting(psycopg2.extensions.cursor):
+        class Counting(Cursor):
             def execute(self, query, params=None):
                 text = query.decode() if isinstance(query, bytes) else str(query)
                 wire.statements.append(" ".join(text.split())[:100])
@@ -47,7 +47,7 @@ class Wire:
     def connection_class(self):
         wire = self
 
-        class Counted(psycopg2.extensions.connection):
+        class Counted(Connection):
             def __init__(self, *args, **kwargs):
                 wire.connections += 1
                 super().__init__(*args, **kwargs)
@@ -58,10 +58,10 @@ class Wire:
 @contextlib.contextmanager
 def counting() -> Iterator[Wire]:
     """A :class:`Wire` counting what the store's team connections made meanwhile send."""
-    from djamon_desktop.store import engine
+    from djamon_desktop.store import team_url
 
     wire = Wire()
-    original = engine.connect_params
+    original = team_url.connect_params
 
     def connect_params(url: str) -> dict:
         return {
@@ -70,8 +70,8 @@ def counting() -> Iterator[Wire]:
             "connection_factory": wire.connection_class(),
         }
 
-    engine.connect_params = connect_params
+    team_url.connect_params = connect_params  # what the store gives each team connection
     try:
         yield wire
     finally:
-        engine.connect_params = original
+        team_url.connect_params = original

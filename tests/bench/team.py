@@ -168,8 +168,6 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
     import random
     from datetime import UTC, datetime, timedelta
 
-    import psycopg2.extensions
-
     from djamon_desktop.alerts.messages import AlertPolicy
     from djamon_desktop.core.probe import ProbeResult
     from djamon_desktop.store import rounds as store_rounds
@@ -180,7 +178,9 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
     held: list[float] = []
     wholes: list[float] = []
 
-    class TurnClock(psycopg2.extensions.cursor):
+    from djamon_desktop.store.connection import Cursor
+
+    class TurnClock(Cursor):
         taken = 0.0
 
         def execute(self, query, params=None):

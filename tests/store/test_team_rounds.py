@@ -14,6 +14,7 @@ import psycopg2.extensions
 import pytest
 
 from djamon_desktop.core.probe import ProbeResult
+from djamon_desktop.store.connection import Cursor
 from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import db
 
@@ -65,7 +66,7 @@ def test_what_a_round_stores_comes_back_as_given(store):
     assert sorted(hours) == sorted((s, 1, int(s == sites[-2])) for s in sites)
 
 
-class Counting(psycopg2.extensions.cursor):
+class Counting(Cursor):
     sent: list[str] = []
 
     def execute(self, query, params=None):
@@ -88,7 +89,8 @@ def test_a_round_of_many_sites_is_two_statements(team):
     Counting.sent = []
     record = store_round(T0 + timedelta(minutes=1), {**dict.fromkeys(sites, UP), sites[0]: FAILING})
     assert len(Counting.sent) == 2, Counting.sent
-    assert Counting.sent[0].startswith("BEGIN; SELECT pg_advisory_xact_lock(")
+    first = Counting.sent[0]
+    assert first.startswith("BEGIN; SET LOCAL lock_timeout") and "pg_advisory_xac" in first
     assert record.down_counts[sites[0]] == 1 and record.opened == []
     Counting.sent = []
     record = store_round(T0 + timedelta(minutes=2), {sites[0]: FAILING})  # 2 strikes: it opens
