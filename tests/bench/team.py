@@ -185,7 +185,7 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
 
         def execute(self, query, params=None):
             text = str(query)
-            if text.startswith("BEGIN; SELECT pg_advisory_xact_lock("):
+            if text.startswith("BEGIN;") and "pg_advisory_xact_lock(" in text:
                 TurnClock.taken = time.perf_counter()
             done = super().execute(query, params)
             if text.endswith("COMMIT"):
