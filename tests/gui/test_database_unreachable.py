@@ -6,9 +6,7 @@ between the app and the server that goes silent (takes connections, never answer
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
 
 import pytest
 from PySide6.QtCore import Qt
@@ -20,6 +18,7 @@ from djamon_desktop.store.engine import DatabaseUnreachable
 
 from ..conftest import payments
 from ..postgres import PASSWORD
+from ..relay import Relay
 from .conftest import near, pixel_colour
 from .screen import UiTicks, dashboard_shown, menu_texts, open_menu, press, site_rows
 
@@ -112,78 +111,13 @@ def test_the_app_started_while_the_database_is_down_starts_grey_and_carries_on(
         app.dispose()
 
 
-class Relay:
-    """A TCP relay on loopback to a server. ``cut()`` ends every relayed connection and from
-    then on takes new ones without ever answering (a database gone silent, which only a
-    timeout ends); ``mend()`` lets the silent ones go and relays again."""
-
-    def __init__(self, port: int) -> None:
-        self.upstream = port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.silent = False
-        self.closed = False
-        self.open: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            with self.lock:
-                self.open.append(client)
-                if self.closed:
-                    self._close_all()
-                    return
-                if self.silent:
-                    continue
-                upstream = socket.create_connection(("127.0.0.1", self.upstream))
-                self.open.append(upstream)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := src.recv(65536):
-                dst.sendall(data)
-        with contextlib.suppress(OSError):
-            dst.shutdown(socket.SHUT_WR)
-
-    def _close_all(self) -> None:
-        for s in self.open:
-            with contextlib.suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
-            s.close()
-        self.open.clear()
-
-    def cut(self) -> None:
-        with self.lock:
-            self.silent = True
-            self._close_all()
-
-    def mend(self) -> None:
-        with self.lock:
-            self.silent = False
-            self._close_all()
-
-    def close(self) -> None:
-        with self.lock:
-            self.closed = True
-            self.listener.close()
-            self._close_all()
-
-
 def test_a_silent_database_never_holds_up_the_ui(qtbot, make_app, load, server, name, team_url):
     """Each try of a database that does not answer waits its connect timeout (3 s in this
     URL) on the worker thread; the UI thread meanwhile reads nothing and stays responsive."""
     load(payments(server, name))
     head, database = team_url.rsplit("/", 1)
     host, port = head.rsplit(":", 1)
-    relay = Relay(int(port))
+    relay = Relay(int(port)).start()
     url = f"{host}:{relay.port}/{database}?connect_timeout=3"
     try:
         open_database(url)
@@ -193,6 +127,7 @@ def test_a_silent_database_never_holds_up_the_ui(qtbot, make_app, load, server, 
         dashboard = dashboard_shown(qtbot, app)
         ticks = UiTicks()
         ticks.start()
+        relay.hold()  # silent: new connections are taken and never answered
         relay.cut()
         press(Qt.Key_F5)
         grey_and_saying_so(qtbot, app, url)
@@ -203,11 +138,12 @@ def test_a_silent_database_never_holds_up_the_ui(qtbot, make_app, load, server, 
         print(f"longest the UI waited while the database was silent: {ticks.longest():.3f} s")
         assert ticks.longest() < 0.3
         assert dashboard.isVisible()
-        relay.mend()
+        relay.release()
+        relay.cut()  # the silent ones go; the next connect goes through
         qtbot.waitUntil(lambda: app.tray.icon.toolTip() == UP_TEXT, timeout=20000)
         assert is_state(app, "up")
         app.poller.stop()  # (before the relay goes)
         app.dispose()
         close_database()
     finally:
-        relay.close()
+        relay.stop()
