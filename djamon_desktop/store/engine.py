@@ -218,11 +218,14 @@ def in_turn(cursor, sql: str, params: dict | None = None) -> None:
     open). The turn is waited for as :func:`take_lock` waits: in slices of half the deadline,
     each answered, so a writer holding it for minutes (an import) is waited out and a silent
     server is still told apart; nothing was done before the turn, so a slice that ran out is
-    rolled back and tried again."""
+    rolled back and tried again. A ``lock_timeout`` the session set itself is kept to."""
     slice_ms = max(50, int(DEADLINE_S * 500))
     head = (
-        f"BEGIN; SET LOCAL lock_timeout = {slice_ms}; SELECT pg_advisory_xact_lock({WRITE_LOCK});"
-        " SET LOCAL lock_timeout = 0; "
+        "BEGIN; SELECT set_config('djamon.lock_timeout', current_setting('lock_timeout'), true);"
+        " SELECT set_config('lock_timeout', CASE current_setting('djamon.lock_timeout')"
+        f" WHEN '0' THEN '{slice_ms}' ELSE current_setting('djamon.lock_timeout') END, true);"
+        f" SELECT pg_advisory_xact_lock({WRITE_LOCK});"
+        " SELECT set_config('lock_timeout', current_setting('djamon.lock_timeout'), true); "
     )
     while True:
         try:
@@ -232,6 +235,9 @@ def in_turn(cursor, sql: str, params: dict | None = None) -> None:
             with contextlib.suppress(Exception):  # the connection may be gone: rolled back
                 cursor.execute("ROLLBACK")
             if not _lock_timed_out(exc):
+                raise
+            cursor.execute("SHOW lock_timeout")
+            if cursor.fetchone()[0] != "0":  # the session's own timeout ran out: as it asked
                 raise
 
 
