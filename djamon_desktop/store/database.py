@@ -91,11 +91,15 @@ def _get_ready(url: str) -> None:
     global _ready_for
     connect_team(url)
     try:
-        engine.take_lock(engine.MIGRATE_LOCK, session=True)
-        try:
-            _migrate(url)
-        finally:
-            db.execute_sql("SELECT pg_advisory_unlock(%s)", (engine.MIGRATE_LOCK,))
+        found = schema_version()
+        if found >= LATEST:  # up to date (or newer: refused): no lock taken, one round trip
+            _migrate(url, found)
+        else:
+            engine.take_lock(engine.MIGRATE_LOCK, session=True)
+            try:
+                _migrate(url)
+            finally:
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (engine.MIGRATE_LOCK,))
     except DataFolderError:
         close_database()
         raise
@@ -228,10 +232,11 @@ def schema_version() -> int:
     return int(row[0]) if row else 0
 
 
-def _migrate(path: Path | str) -> None:
+def _migrate(path: Path | str, found: int | None = None) -> None:
+    """Bring the schema up to date (``found``: its version as just read, if it was)."""
     team = engine.is_team()
     shown = engine.shown(str(path)) if team else path
-    found = schema_version()
+    found = schema_version() if found is None else found
     if found > LATEST:
         todo = (
             "upgrade djamon-desktop on this desktop (another desktop of the team runs a newer one)"
