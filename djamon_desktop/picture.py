@@ -37,7 +37,6 @@ class Wants:
     site_ids: frozenset[int] = frozenset()
     outage_ids: frozenset[int] = frozenset()
     outage_page: int | None = None  # the outages list's page, while it is shown
-    groups: bool = False  # the groups, for an editor about to open
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ class Reading:
             current=current,
             pause=pause,
             retrying=retrying,
-            groups=tuple(queries.list_groups()) if dashboard or wants.groups else (),
+            groups=tuple(queries.list_groups()),
             day=history.uptimes(now, 24) if dashboard else {},
             vantage_states=queries.vantage_states(sites, strikes, now),
             site_details=MappingProxyType(details),

@@ -66,10 +66,10 @@ class App(QObject):
         self.target = target or self.reading.target()
         self.reads = Reads(self.reading)
         self.windows = WindowRegistry(
-            data_dir, self.refresh, self._wire_dashboard, self._rearm, self.restart, self
+            data_dir, self.redisplay, self._wire_dashboard, self._rearm, self.restart, self
         )
         self.editing = Editing(
-            self.refresh,
+            self.redisplay,
             self._status,
             lambda: self.windows.dashboard,
             self.windows.close_site,
@@ -91,7 +91,7 @@ class App(QObject):
         self._disposed = False
         self._pause_ends = QTimer(self)  # a pause's end is shown when it comes, not later
         self._pause_ends.setSingleShot(True)
-        self._pause_ends.timeout.connect(self.refresh)
+        self._pause_ends.timeout.connect(self.redisplay)
 
         self.notifier.clicked.connect(self.open_outage_or_list)
         self.tray.open_dashboard.connect(self.windows.show_dashboard)
@@ -112,7 +112,7 @@ class App(QObject):
             (p.round_failed, self._round_failed),
             (p.next_round, self._next_round),
             (p.next_retry, self.tray.show_retry),
-            (p.paused_changed, self.refresh),
+            (p.paused_changed, self.redisplay),
             (p.database_lost, self._database_lost),
             (p.database_back, self._database_back),
         ]
@@ -290,12 +290,16 @@ class App(QObject):
         self.reads.resume()
 
     def refresh(self) -> None:
-        """Show the last picture again at once (a delete hidden, an undo) and read the database
-        again on the reads thread; ``show`` displays what comes."""
-        if self.picture is not None and not self._disposed:
-            self._display(self.picture)
+        """Read the database again on the reads thread; ``show`` displays what comes."""
         self.reading.wants = self.windows.wants()
         self.reads.request()
+
+    def redisplay(self) -> None:
+        """What the app itself changed shows at once from the last picture (a delete hidden,
+        an undo, a pause, a window opened), then the database is read again."""
+        if self.picture is not None and not self._disposed:
+            self._display(self.picture)
+        self.refresh()
 
     def show(self, picture: Picture) -> None:
         """Bring the tray and every open window up to date with ``picture``, and tell what its

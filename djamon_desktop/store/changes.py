@@ -13,8 +13,10 @@ without waiting out a connect timeout.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import time
+from collections.abc import Iterator
 
 from . import engine
 from .database import unreachable
@@ -54,7 +56,7 @@ class Listener:
 
         self.close()
         deadline = time.monotonic() + timeout
-        try:
+        with self._closed_on_failure():
             self._conn = psycopg2.connect(self._url, async_=True, **self._params)
             if not self._settle(deadline, timeout):
                 return False
@@ -63,24 +65,16 @@ class Listener:
             listening = self._settle(deadline, timeout)
             cursor.close()
             return listening
-        except psycopg2.Error as exc:
-            self.close()
-            raise unreachable(self._url, exc) from None
-        except DatabaseUnreachable:
-            self.close()
-            raise
 
     def wait(self, timeout: float | None = None) -> int:
         """How many notices came: returns as soon as there is at least one, or with 0 once
         ``timeout`` seconds passed (None: no limit) or when woken. A broken connection (the
         server stopped or restarted, the network gone: keepalives notice it) is
         DatabaseUnreachable; connect again to go on."""
-        import psycopg2
-
         if self._conn is None:
             raise DatabaseUnreachable(f"database {shown(self._url)}: not listening")
         deadline = None if timeout is None else time.monotonic() + timeout
-        try:
+        with self._closed_on_failure():
             count = self._take()
             while not count:
                 left = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -89,9 +83,6 @@ class Listener:
                     return 0
                 count = self._take()
             return count
-        except psycopg2.Error as exc:
-            self.close()
-            raise unreachable(self._url, exc) from None
 
     def ping(self, timeout: float | None = None) -> bool:
         """A heartbeat: one trivial statement on the listening connection, answered within
@@ -101,13 +92,11 @@ class Listener:
         the server went silent (no answer in time: stopped, or a network that holds the
         connection open without moving anything) or the connection broke. A quiet server (no
         notices) still answers; notices that come meanwhile are kept for :meth:`wait`."""
-        import psycopg2
-
         if self._conn is None:
             raise DatabaseUnreachable(f"database {shown(self._url)}: not listening")
         timeout = engine.DEADLINE_S if timeout is None else timeout
         deadline = time.monotonic() + timeout
-        try:
+        with self._closed_on_failure():
             cursor = self._conn.cursor()  # kept until its statement is done
             cursor.execute("SELECT 1")
             answered = self._settle(deadline, timeout)
@@ -116,6 +105,15 @@ class Listener:
             else:
                 self.close()  # woken mid-statement: the connection is not idle to go on with
             return answered
+
+    @contextlib.contextmanager
+    def _closed_on_failure(self) -> Iterator[None]:
+        """A driver error or no answer in time closes the connection (connect again to go
+        on): DatabaseUnreachable in one line, its password as ``***``."""
+        import psycopg2
+
+        try:
+            yield
         except psycopg2.Error as exc:
             self.close()
             raise unreachable(self._url, exc) from None

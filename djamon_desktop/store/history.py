@@ -204,25 +204,37 @@ def _purge(
     # every check belongs to a site (deleting a site deletes its checks)
     site_ids = [row[0] for row in db.execute_sql("SELECT id FROM site")]
     for site_id in site_ids:
-        while True:
+
+        def one_batch(site_id: int = site_id) -> int:
             with writing():
-                cursor = db.execute_sql(
+                return db.execute_sql(
                     """DELETE FROM "check" WHERE (site_id, time, id) IN
                        (SELECT site_id, time, id FROM "check"
                         WHERE site_id = ? AND time < ? LIMIT ?)""",
                     (site_id, cutoff_ms, PURGE_BATCH),
-                )
-                count = cursor.rowcount
-            removed += count
-            if count and progress is not None:
-                progress(removed)
-            if count < PURGE_BATCH:
-                break
+                ).rowcount
+
+        removed = _in_batches(one_batch, removed, progress)
     with writing():
         db.execute_sql("DELETE FROM check_hour WHERE hour < ?", (oldest_hour,))
     if mark is not None:
         meta_set("last_purge", mark)
     return removed
+
+
+def _in_batches(
+    one_batch: Callable[[], int], removed: int, progress: Callable[[int], None] | None
+) -> int:
+    """Run ``one_batch`` (it deletes at most PURGE_BATCH checks and says how many) until one
+    deletes fewer; ``removed`` the count so far, told to ``progress`` after each batch that
+    removed some. The new count."""
+    while True:
+        count = one_batch()
+        removed += count
+        if count and progress is not None:
+            progress(removed)
+        if count < PURGE_BATCH:
+            return removed
 
 
 #: a batch of old checks on PostgreSQL: along each site's key range (the check table's only
@@ -244,16 +256,13 @@ def _purge_team(
     its own transaction (no writers' turn: what it deletes is what no rule reads), so a round
     between two batches waits for none; one round trip when there is little to remove, whatever
     the number of sites (a ``check`` far from its database runs the daily purge too)."""
-    removed = 0
     cursor = db.cursor()
-    while True:
+
+    def one_batch() -> int:
         cursor.execute(_TEAM_BATCH, (cutoff_ms, PURGE_BATCH, PURGE_BATCH))
-        count = cursor.rowcount
-        removed += count
-        if count and progress is not None:
-            progress(removed)
-        if count < PURGE_BATCH:
-            break
+        return cursor.rowcount
+
+    removed = _in_batches(one_batch, 0, progress)
     last = "DELETE FROM check_hour WHERE hour < %s"
     params: tuple = (oldest_hour,)
     if mark is not None:  # in the same round trip (and transaction)

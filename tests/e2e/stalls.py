@@ -15,7 +15,6 @@ restart, slow rounds) returns an :class:`Outcome` the test checks and the benchm
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from jeepney.io.blocking import open_dbus_connection
 from Xlib import X, display
 from Xlib.protocol import event as xevent
 
+from ..pause import stopped
 from ..postgres import PostgresServer
 from ..relay import Relay
 from ..uistall import PingMonitor, find_window
@@ -128,42 +128,6 @@ class SniTray:
             return None
         _icon, _images, title, description = tooltip
         return Seen(icon_state(pixmaps), " ".join(t for t in (title, description) if t))
-
-
-# -- the database's server, stopped in its tracks --------------------------------------------
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with suppress(OSError):
-            stat = (entry / "stat").read_text()
-            # pid (comm) state ppid ...; comm may hold spaces and parentheses
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-@contextmanager
-def frozen(cluster: PostgresServer) -> Iterator[list[int]]:
-    """That cluster's postmaster and its children SIGSTOPped (the postmaster first, so it forks
-    no one meanwhile); all SIGCONTinued on the way out, whatever happened."""
-    postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-    stopped: list[int] = []
-    try:
-        os.kill(postmaster, signal.SIGSTOP)
-        stopped.append(postmaster)
-        for pid in children(postmaster):
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGSTOP)
-                stopped.append(pid)
-        yield stopped
-    finally:
-        for pid in reversed(stopped):
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGCONT)
 
 
 # -- the app on its desktop ------------------------------------------------------------------
@@ -475,7 +439,7 @@ def _hung(rig: Rig, how: str) -> Iterator[None]:
         finally:
             rig.relay.release()
     elif how == "sigstop":
-        with frozen(rig.cluster):
+        with stopped(rig.cluster):
             yield
     else:
         raise ValueError(how)
