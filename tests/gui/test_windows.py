@@ -539,3 +539,25 @@ def test_site_window_hides_the_password_and_charts_a_day(qtbot, db, load, server
     window.charts.setCurrentIndex(1)
     assert window.week_chart.summary().endswith("3 hours with failures")
     shot(window, "site-chart-week")
+
+
+def test_the_site_and_outage_windows_show_markup_in_titles_as_it_is(qtbot, db, load, server):
+    """A title and a down message from an import file (or another desktop) are data: `<b>`
+    and `<img>` show as typed, nothing is rendered, loaded or followed."""
+    title, message = "<b>Pay</b>", '<img src="file:///etc/passwd"> is <a href="x">down</a>'
+    load(document(group("<i>G</i>", site(title, server.url("/status/503"), down_message=message)),
+                  strikes=1))  # fmt: skip
+    run_round(clock=lambda: NOW)
+    info = next(s for s in queries.list_sites(1) if s.title == title)
+    window = SiteWindow(info.site_id)
+    window.show_site(info, queries.recent_checks(info.site_id))
+    shown(qtbot, window)
+    for key, text in (("Group", "<i>G</i>"), ("Down message", message)):
+        label = window.labels[key]
+        assert label.text() == text and label.textFormat() == Qt.TextFormat.PlainText
+    outage = queries.find_outage("current")
+    box = OutageWindow(outage.id)
+    box.show_outage(outage, [], queries.outage_failures(outage.id))
+    shown(qtbot, box)
+    assert box.labels["Content"].textFormat() == Qt.TextFormat.PlainText
+    assert "<img" in box.labels["Content"].text()

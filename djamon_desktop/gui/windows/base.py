@@ -16,11 +16,13 @@ def window_title(name: str) -> str:
 
 
 def label_form(keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel]]:
-    """A form of read-only, selectable values, one row per key."""
+    """A form of read-only, selectable values, one row per key. The values are data (titles,
+    messages, vantage names from import files and other desktops): shown as plain text."""
     form = QFormLayout()
     labels: dict[str, QLabel] = {}
     for key in keys:
         label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(f"{key}:", label)
