@@ -373,3 +373,13 @@ def test_a_round_ending_after_the_app_is_disposed_reports_to_nobody(qtbot, make_
         app.dispose()  # windows and tray gone while the round still waits for its site
     app.dispose()  # a second time does nothing
     assert app.windows.dashboard is None
+
+
+def test_the_status_bar_shows_a_title_holding_markup_as_it_is(qtbot, make_app, load, server):
+    load(document(group("G", site("<b>Pay</b>", server.url("/status/503"))), strikes=3))
+    app = make_app()
+    dashboard = app.windows.show_dashboard()
+    settled(qtbot, app)
+    label = dashboard.status_label
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.text().startswith("<b>Pay</b> failing: 1st failure in a row")

@@ -72,6 +72,12 @@ def test_settings_and_the_dashboard_while_the_database_is_down(
             assert "Nothing is monitored" not in dashboard.empty_note.text()
             assert not dashboard.empty_add.isEnabled()
             shot(dashboard, "dashboard-database-unreachable")
+            dashboard.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+            QTest.keyClick(dashboard, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+            outages = app.windows.outages
+            qtbot.waitUntil(lambda: outages is not None and outages.isVisible())
+            assert outages.empty.text() == "Reading the outages…"  # not "No outages so far."
 
             click_menu(qtbot, app.tray.menu, "Settings…")
             settings = app.windows.settings
@@ -104,6 +110,7 @@ def test_settings_and_the_dashboard_while_the_database_is_down(
             pg_server.start()
             qtbot.waitUntil(lambda: "All 2 sites up" in app.tray.icon.toolTip(), timeout=20000)
             qtbot.waitUntil(lambda: dashboard.stack.currentIndex() == 1)
+            qtbot.waitUntil(lambda: outages.empty.text() == "No outages so far.")
         finally:
             app.poller.stop()
             app.dispose()

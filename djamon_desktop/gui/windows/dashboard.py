@@ -140,6 +140,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # the tray's words: titles
         self.statusBar().addPermanentWidget(self.status_label)
         self._overview = ""
         self.remember("dashboard", (1100, 600))

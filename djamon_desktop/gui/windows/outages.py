@@ -85,7 +85,7 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.table.cellActivated.connect(self._activated)
         self.table.cellDoubleClicked.connect(self._activated)
         layout.addWidget(self.table)
-        self.empty = QLabel("No outages so far.")
+        self.empty = QLabel("Reading the outages…")  # until a worker has read them
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
         pager = QHBoxLayout()
@@ -129,6 +129,7 @@ class OutagesWindow(RememberedWindow, QWidget):
                 item.setData(ID_ROLE, info.id)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+        self.empty.setText("No outages so far.")
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)
         self.page_label.setText(
