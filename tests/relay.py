@@ -61,6 +61,8 @@ class Relay:
 
     def stop(self) -> None:
         self._closed = True
+        with suppress(OSError):  # wakes the accepting thread (a close alone leaves it waiting)
+            self._listener.shutdown(socket.SHUT_RDWR)
         with suppress(OSError):
             self._listener.close()
         self.release()

@@ -71,3 +71,14 @@ def test_cut_closes_what_it_carries(echo):
         relay.cut()
         c.settimeout(5)
         assert c.recv(10) == b""
+
+
+def test_stop_ends_its_threads(echo):
+    relay = Relay(echo).start()
+    with socket.create_connection(("127.0.0.1", relay.port)) as c:
+        assert _round_trip(c) < 0.2
+    relay.stop()
+    deadline = time.monotonic() + 5
+    while any(t.name.startswith("relay-") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, [t.name for t in threading.enumerate()]
+        time.sleep(0.05)
