@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
+from .core.text import text_problem
 from .errors import DataFolderError
 from .store.team_url import ENV_URL as ENV_DATABASE
 from .store.team_url import SCHEMES, without_password
@@ -87,9 +88,9 @@ def default_vantage() -> str:
 
 def vantage_problem(name: str) -> str | None:
     """What is wrong with a vantage name, or None."""
-    if not name.strip() or len(name.strip()) > VANTAGE_MAX or any(c in name for c in "\r\n\t"):
+    if not name.strip() or len(name.strip()) > VANTAGE_MAX:
         return f"use 1 to {VANTAGE_MAX} characters on one line"
-    return None
+    return text_problem(name)
 
 
 # -- team.json -----------------------------------------------------------------------------

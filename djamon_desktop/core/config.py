@@ -18,6 +18,7 @@ from typing import Any
 from .maintenance import windows_problems
 from .problems import DocumentRefused, Problems, bool_problem, json_type, url_problem
 from .settings import check_settings, with_defaults
+from .text import text_problem
 
 FORMAT = "djamon-desktop/1"
 PRIORITIES: tuple[str, ...] = ("critical", "high", "normal", "low")
@@ -30,10 +31,6 @@ DEFAULT_PRIORITY = "normal"
 # -- a site's fields ----------------------------------------------------------------------------
 
 
-#: a text with a NUL character can't be stored by a team's PostgreSQL (SQLite would keep it)
-NUL_PROBLEM = "holds a NUL character (\\u0000), which can't be stored"
-
-
 def title_problem(value: object) -> str | None:
     if not isinstance(value, str):
         return f"must be a string, not {json_type(value)}"
@@ -41,9 +38,7 @@ def title_problem(value: object) -> str | None:
         return "must not be empty"
     if len(value) > TITLE_MAX:
         return f"is {len(value)} characters long; at most {TITLE_MAX} are allowed"
-    if "\0" in value:
-        return NUL_PROBLEM
-    return None
+    return text_problem(value)
 
 
 def down_message_problem(value: object) -> str | None:
@@ -51,9 +46,7 @@ def down_message_problem(value: object) -> str | None:
         return f"must be a string, not {json_type(value)}"
     if len(value) > DOWN_MESSAGE_MAX:
         return f"is {len(value)} characters long; at most {DOWN_MESSAGE_MAX} are allowed"
-    if "\0" in value:
-        return NUL_PROBLEM
-    return None
+    return text_problem(value)
 
 
 def priority_problem(value: object) -> str | None:

@@ -19,7 +19,6 @@ from typing import Any
 
 from .config import (
     DEFAULT_DOWN_MESSAGE,
-    NUL_PROBLEM,
     PRIORITIES,
     down_message_problem,
     title_problem,
@@ -27,6 +26,7 @@ from .config import (
 from .djamon_roles import AMBIGUOUS, ROLES, Role, choose_fields, parse_time
 from .probe import ERROR_KINDS
 from .problems import DocumentRefused, url_problem
+from .text import text_problem
 
 #: the largest number an INTEGER column holds on PostgreSQL
 INTEGER_MAX = 2**31 - 1
@@ -349,10 +349,12 @@ def _count(obj: FixtureObject, role: Role, default: float | None = None) -> floa
 
 def _notes(obj: FixtureObject, role: Role) -> str:
     """A free text of an outage's (its content, its extra information): anything, or nothing;
-    a NUL character is refused (a team's PostgreSQL can't store one)."""
+    control and bidirectional characters are refused (a NUL can't even be stored by a team's
+    PostgreSQL)."""
     name, value = obj.read(role)
-    if isinstance(value, str) and "\0" in value:
-        obj.problem(f"fields.{name}", NUL_PROBLEM)
+    problem = text_problem(value) if isinstance(value, str) else None
+    if problem:
+        obj.problem(f"fields.{name}", problem)
     return value or ""
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .status import plural
+from .text import forbidden
 from .wire import ascii_host
 
 ValueCheck = Callable[[object], "str | None"]
@@ -99,8 +100,8 @@ def url_problem(value: object) -> str | None:
         return "must not be empty"
     hide = _password_hider(value)
     shown = repr(hide(value))
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in value):
-        return f"{shown} contains spaces or control characters"
+    if any(ch.isspace() or forbidden(ch) for ch in value):
+        return f"{shown} contains spaces, control or bidirectional characters"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -11,12 +11,17 @@ from ..core import config
 from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused
+from ..core.text import text_problem
 from .engine import writing
 from .models import Outage, Site, SiteGroup
 
 
 def set_extra_information(outage_id: int, text: str) -> None:
-    text = text.replace("\0", "")  # a pasted NUL: PostgreSQL's text can't hold one
+    """DocumentRefused when ``text`` holds a control or bidirectional character (a NUL can't
+    even be stored by a team's PostgreSQL); nothing is written then."""
+    problem = text_problem(text)
+    if problem:
+        raise DocumentRefused([f"extra information: {problem}"])
     with writing():
         Outage.update(extra_information=text).where(Outage.id == outage_id).execute()
 

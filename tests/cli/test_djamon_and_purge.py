@@ -156,7 +156,27 @@ def test_dangling_references_are_refused_whole(run):
                     "content": "a\u0000b",
                 },
             },
-            "[2] monitor.outage pk=5: fields.content: holds a NUL character (\\u0000)",
+            "[2] monitor.outage pk=5: fields.content: holds a NUL character (U+0000)",
+        ),
+        (  # a line break forges log lines; U+202E turns the window's words around
+            {
+                "model": "monitor.outage",
+                "pk": 6,
+                "fields": {
+                    "code": "K3X9QF2C",
+                    "start_time": "2013-06-03T10:13:00Z",
+                    "extra_information": "fixed\nby ops",
+                },
+            },
+            "[2] monitor.outage pk=6: fields.extra_information: holds a line break (U+000A)",
+        ),
+        (
+            {
+                "model": "monitor.group",
+                "pk": 9,
+                "fields": {"title": "\u202eevil"},
+            },
+            "[2] monitor.group pk=9: fields.title: holds a bidirectional control (U+202E)",
         ),
     ],
 )

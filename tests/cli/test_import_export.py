@@ -227,9 +227,27 @@ BAD_FILES = [
         "NUL characters",  # a team's PostgreSQL can't store them: refused on every engine
         document(group("G\0", site("A\0", "http://a/", down_message="\0"))),
         [
-            "groups[0].title: holds a NUL character (\\u0000)",
+            "groups[0].title: holds a NUL character (U+0000) at character 2",
             "groups[0].sites[0].title: holds a NUL character",
             "groups[0].sites[0].down_message: holds a NUL character",
+        ],
+    ),
+    (
+        "control and bidirectional characters",  # forged log lines, broken mail headers
+        document(
+            group(
+                "Ops\u202e",
+                site("Pay\r\nX-Evil: 1", "http://a/", down_message="tab\there"),
+                site("C1\x85", "http://b/\u2066x", down_message="ok \u2069"),
+            )
+        ),
+        [
+            "groups[0].title: holds a bidirectional control (U+202E) at character 4",
+            "groups[0].sites[0].title: holds a carriage return (U+000D) at character 4",
+            "groups[0].sites[0].down_message: holds a tab (U+0009)",
+            "groups[0].sites[1].title: holds a control character (U+0085)",
+            "groups[0].sites[1].url: 'http://b/\\u2066x' contains spaces, control or bidi",
+            "groups[0].sites[1].down_message: holds a bidirectional control (U+2069)",
         ],
     ),
     (

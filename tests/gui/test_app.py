@@ -218,7 +218,7 @@ def test_outages_list_pages_and_outage_window_edits(qtbot, make_app, load, serve
     second_oldest = queries.outage_page(2)[0][0]
     outage_window = app.windows.outage[second_oldest.id]
     assert outage_window.labels["Duration"].text() == "2 minutes"
-    outage_window.extra.setPlainText("Router replaced.")
+    outage_window.extra.setText("Router replaced.")
     outage_window.save_button.click()
     settled(qtbot, app)
     assert queries.find_outage(str(second_oldest.id)).extra_information == "Router replaced."

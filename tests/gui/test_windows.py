@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontMetricsF
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.chart import AVERAGE, FAILED, ResponseChart
@@ -370,6 +370,17 @@ def test_outage_window_says_why_each_site_failed_and_where_alerts_are(
         press(Qt.Key_S, Qt.ControlModifier)
     assert saved.args == [open_outage.id, "Card provider down."]
     assert window.saved_note.text() == "Saved"
+    # a pasted bidirectional override is refused here, with the reason; nothing is sent
+    QApplication.clipboard().setText(" \u202eevil")
+    press(Qt.Key_End)
+    press(Qt.Key_V, Qt.ControlModifier)
+    with qtbot.assertNotEmitted(window.save_extra):
+        press(Qt.Key_Return)
+    assert window.saved_note.text() == (
+        "Not saved: the text holds a bidirectional control (U+202E) at character 21; "
+        "control and bidirectional characters are not allowed"
+    )
+    shot(window, "outage-extra-refused")
 
     window.hide()
     assert not window.ticker.timer.isActive()

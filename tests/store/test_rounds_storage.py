@@ -9,6 +9,7 @@ import pytest
 
 from djamon_desktop.alerts.messages import AlertPolicy
 from djamon_desktop.core.probe import ProbeResult
+from djamon_desktop.core.problems import DocumentRefused
 from djamon_desktop.store import editing, history, queries
 from djamon_desktop.store.models import Alert, Check, Outage, OutageSite
 from djamon_desktop.store.rounds import record_round, settle_outages
@@ -162,9 +163,13 @@ def test_a_writer_holding_the_file_makes_storing_wait_not_interleave(store):
     assert Check.select().count() == 1 and site_named("Shop").down_count == 1
 
 
-def test_extra_information_keeps_the_text_but_not_a_pasted_nul(store):
+@pytest.mark.parametrize("bad", ["Disk full\0", "Disk\nfull", "\u202eDisk full", "Disk\x9bfull"])
+def test_extra_information_refuses_control_and_bidi_characters(store, bad):
     shop = add_site("Shop")
     store_round(minutes(0), {shop: FAILING}, strikes=1)
     outage = queries.find_outage("current")
-    editing.set_extra_information(outage.id, "Disk full\0 on the web server.")
+    editing.set_extra_information(outage.id, "Disk full on the web server.")
+    with pytest.raises(DocumentRefused) as refused:
+        editing.set_extra_information(outage.id, bad)
+    assert refused.value.problems[0].startswith("extra information: holds ")
     assert queries.find_outage("current").extra_information == "Disk full on the web server."

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
-    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...core.outages import OUTAGES_PER_PAGE, duration_words
 from ...core.status import answer_text, local_text, plural
+from ...core.text import text_problem
 from ...core.urls import shown_url
 from .apprise_tab import ApprisePlaces
 from .base import RememberedWindow, label_form, window_title
@@ -212,13 +213,16 @@ class OutageWindow(RememberedWindow, QWidget):
         self.alerts.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         layout.addWidget(self.alerts, 1)
         layout.addWidget(QLabel("Extra information:"))
-        self.extra = QPlainTextEdit()
+        # one line: control characters (a line break too) are refused, as in every way in
+        self.extra = QLineEdit()
         self.extra.setPlaceholderText("What happened, what was done…")
         self.extra.textChanged.connect(self._edited)
-        layout.addWidget(self.extra, 1)
+        self.extra.returnPressed.connect(self._save)
+        layout.addWidget(self.extra)
         buttons = QHBoxLayout()
         self.saved_note = QLabel()
-        buttons.addWidget(self.saved_note)
+        self.saved_note.setTextFormat(Qt.TextFormat.PlainText)
+        buttons.addWidget(self.saved_note, 1)
         buttons.addStretch()
         self.save_button = QPushButton("Save")
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
@@ -265,7 +269,7 @@ class OutageWindow(RememberedWindow, QWidget):
         if not self.save_button.isEnabled():  # never overwrite what the user is typing
             self._stored_extra = info.extra_information
             self.extra.blockSignals(True)
-            self.extra.setPlainText(info.extra_information)
+            self.extra.setText(info.extra_information)
             self.extra.blockSignals(False)
         self.ticker.follow(self, self._open_since is not None)
 
@@ -301,11 +305,17 @@ class OutageWindow(RememberedWindow, QWidget):
         super().hideEvent(event)
 
     def _edited(self) -> None:
-        self.save_button.setEnabled(self.extra.toPlainText() != self._stored_extra)
+        self.save_button.setEnabled(self.extra.text() != self._stored_extra)
         self.saved_note.setText("")
 
     def _save(self) -> None:
-        text = self.extra.toPlainText()
+        text = self.extra.text()
+        if text == self._stored_extra:
+            return
+        problem = text_problem(text)
+        if problem:  # a pasted tab or bidi control: said here, nothing sent to be stored
+            self.saved_note.setText(f"Not saved: the text {problem}")
+            return
         self.save_extra.emit(self.outage_id, text)
         self._stored_extra = text
         self.save_button.setEnabled(False)
