@@ -10,6 +10,7 @@ from typing import Any
 
 from ..core.certs import CertFacts, expiry_words, iso
 from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
+from ..core.text import one_line
 from ..core.urls import shown_url
 from . import CHANNELS
 
@@ -26,17 +27,17 @@ def _when(moment: datetime) -> str:
 def _site_block(site: SiteLine) -> str:
     role = " (primary)" if site.primary else ""
     return (
-        f"- {site.title}{role}, group {site.group}, priority {site.priority}\n"
-        f"  {shown_url(site.url)}\n"
-        f"  Last check: {site.last_answer}\n"
-        f"  Message: {site.down_message}"
+        f"- {one_line(site.title)}{role}, group {one_line(site.group)}, priority {site.priority}\n"
+        f"  {one_line(shown_url(site.url))}\n"
+        f"  Last check: {one_line(site.last_answer)}\n"
+        f"  Message: {one_line(site.down_message)}"
     )
 
 
 def opened_email(code: str, start: datetime, sites: list[SiteLine]) -> tuple[str, str]:
     primary = sites[0]
     others = f" and {len(sites) - 1} more" if len(sites) > 1 else ""
-    subject = f"[djamon] DOWN: {primary.title}{others} (outage {code})"
+    subject = f"[djamon] DOWN: {one_line(primary.title)}{others} (outage {code})"
     body = "\n".join(
         [
             f"Outage {code} started at {_when(start)}.",
@@ -56,7 +57,7 @@ def closed_email(
 ) -> tuple[str, str]:
     primary = sites[0]
     lasted = duration_words(seconds)
-    subject = f"[djamon] RECOVERED: {primary.title} after {lasted} (outage {code})"
+    subject = f"[djamon] RECOVERED: {one_line(primary.title)} after {lasted} (outage {code})"
     body = "\n".join(
         [
             f"Outage {code} is over: every site is back.",
@@ -102,22 +103,24 @@ def fit_post(message: str, suffix: str, limit: int = POST_LIMIT) -> str:
 
 def opened_post(code: str, primary: SiteLine) -> str:
     message = primary.down_message or f"{primary.title} is down."
-    return fit_post(message, f" (outage {code})")
+    return fit_post(one_line(message), f" (outage {code})")
 
 
 def closed_post(code: str, primary: SiteLine, seconds: int) -> str:
+    title = one_line(primary.title)
     return fit_post(
-        f"Resolved: {primary.title} is back after {duration_words(seconds)}.", f" (outage {code})"
+        f"Resolved: {title} is back after {duration_words(seconds)}.", f" (outage {code})"
     )
 
 
 def cert_email(facts: CertFacts) -> tuple[str, str]:
     """A certificate warning: the site, its URL (password hidden) and the expiry date."""
     left = expiry_words(facts.expires_at, facts.seen_at)
-    subject = f"[djamon] CERTIFICATE: {facts.title} {left} ({facts.expires_at:%Y-%m-%d})"
+    title = one_line(facts.title)
+    subject = f"[djamon] CERTIFICATE: {title} {left} ({facts.expires_at:%Y-%m-%d})"
     body = "\n".join(
         [
-            f"The TLS certificate of {facts.title} (group {facts.group}) {left}:",
+            f"The TLS certificate of {title} (group {one_line(facts.group)}) {left}:",
             f"  {shown_url(facts.url)}",
             f"  Expires: {_when(facts.expires_at)}",
             f"  ({iso(facts.expires_at)})",
@@ -133,7 +136,7 @@ def cert_email(facts: CertFacts) -> tuple[str, str]:
 def cert_post(facts: CertFacts) -> str:
     left = expiry_words(facts.expires_at, facts.seen_at)
     return fit_post(
-        f"The TLS certificate of {facts.title} ({shown_url(facts.url)}) {left}",
+        f"The TLS certificate of {one_line(facts.title)} ({shown_url(facts.url)}) {left}",
         f" ({facts.expires_at:%Y-%m-%d}).",
     )
 

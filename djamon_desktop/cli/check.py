@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from .. import APP_NAME
 from ..core.status import answer_text, local_text, plural
+from ..core.text import one_line
 from ..core.urls import shown_url
 from .output import iso_utc, print_json, table
 
@@ -138,7 +139,7 @@ def _print_expiring(report) -> None:
         expires = outcome.result.cert_expires_at
         if expiring(expires, days, report.started_at):
             print(
-                f"Certificate of {outcome.site.title} "
+                f"Certificate of {one_line(outcome.site.title)} "
                 f"{expiry_words(expires, report.started_at)} ({local_text(expires)})."
             )
 

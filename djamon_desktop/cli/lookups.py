@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import APP_NAME
 from ..core.certs import expiry_words
 from ..core.status import answer_text, local_text
+from ..core.text import one_line
 from ..core.urls import shown_url
 from ..errors import UserError
 from .output import EXIT_OK, iso_utc, print_json, table
@@ -83,7 +84,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
     for site in sites:
         if site.cert_expiring and site.cert_expires_at is not None:
             print(
-                f"{site.group} / {site.title}: certificate "
+                f"{one_line(site.group)} / {one_line(site.title)}: certificate "
                 f"{expiry_words(site.cert_expires_at, now)} ({local_text(site.cert_expires_at)})"
             )
     return EXIT_OK
@@ -173,12 +174,12 @@ def cmd_outage(args: argparse.Namespace) -> int:
         f"Duration: {lasted}",
         "Sites:",
         *(
-            f"  {site.title}{' (primary)' if site.primary else ''}, "
+            f"  {one_line(site.title)}{' (primary)' if site.primary else ''}, "
             f"since {local_text(site.start_time)}"
             for site in outage.sites
         ),
-        f"Content:  {outage.content}",
-        f"Extra information: {outage.extra_information or '-'}",
+        f"Content:  {one_line(outage.content)}",
+        f"Extra information: {one_line(outage.extra_information) or '-'}",
         f"Notification sent: {'yes' if outage.notification_sent else 'no'}",
     ]
     for alert in alerts_of(outage.id):

@@ -206,3 +206,23 @@ def test_two_senders_at_once_deliver_once(server, load, run, mail, name, data_di
     mail.start()
     checks_at_once(data_dir, 3)
     assert len(mail.inbox) == 1
+
+
+def test_a_stored_line_break_in_a_title_neither_breaks_nor_forges_the_mail(
+    server, load, run, mail, name, data_dir
+):
+    """Written by an older version or straight into the database, before such titles were
+    refused: the alert still goes, its header one line, no header of the title's making."""
+    import sqlite3
+
+    server.switch[name] = 503
+    setup_sites(load, server, name, mail, strikes=1)
+    with sqlite3.connect(data_dir / "djamon.sqlite3") as db:
+        db.execute("UPDATE site SET title = ? WHERE title = 'Payments'", ("Pay\r\nBcc: x@evil",))
+    result = run("check")
+    assert "Pay\ufffd\ufffdBcc: x@evil" in result.out  # the table keeps one line a site
+    assert len(mail.inbox) == 1, result.out
+    got = mail.inbox[0]
+    assert got.message["Bcc"] is None
+    assert "Pay\ufffd\ufffdBcc: x@evil" in str(got.message["Subject"])
+    assert sorted(got.rcpt_tos) == ["boss@example.com", "ops@example.com"]
