@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from .icons import STATES, state_icon
+from .plain import body_markup, tip, visible
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ class Notifier(QObject):
     def _balloon(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
         self._last_balloon = outage_id
         self.last_icon = state_icon(state)
-        self._tray.showMessage(title, body, self.last_icon, 15000)
+        # Qt's balloon shows the title as a QLabel that guesses rich text, the body as plain
+        self._tray.showMessage(tip(title), visible(body), self.last_icon, 15000)
 
     def close(self) -> None:
         if self._dbus is not None:
@@ -83,6 +85,7 @@ class _DbusSender:
         )
         self._thread.start()
         self._notifier = None
+        self._markup: bool | None = None  # whether the server reads markup in bodies
 
     def send(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
         asyncio.run_coroutine_threadsafe(
@@ -108,9 +111,11 @@ class _DbusSender:
             self._notifier = DesktopNotifier(
                 app_name="djamon-desktop", app_icon=Icon(path=icon_file("app", 64))
             )
+        if self._markup is None:
+            self._markup = "body-markup" in await _server_capabilities()
         await self._notifier.send(
-            title=title,
-            message=body,
+            title=visible(title),  # the summary: plain text, as the specification has it
+            message=body_markup(body) if self._markup else visible(body),
             urgency=Urgency.Critical if critical else Urgency.Normal,
             icon=Icon(path=icon_file(state, 64)),
             on_clicked=lambda: self._on_click(outage_id),
@@ -119,3 +124,26 @@ class _DbusSender:
     def close(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(2)
+
+
+async def _server_capabilities() -> list[str]:
+    """The notification server's GetCapabilities answer (desktop-notifier keeps the one this
+    needs, ``body-markup``, to itself)."""
+    from dbus_fast import Message, MessageType
+    from dbus_fast.aio import MessageBus
+
+    bus = await MessageBus().connect()
+    try:
+        reply = await bus.call(
+            Message(
+                destination="org.freedesktop.Notifications",
+                path="/org/freedesktop/Notifications",
+                interface="org.freedesktop.Notifications",
+                member="GetCapabilities",
+            )
+        )
+    finally:
+        bus.disconnect()
+    if reply is None or reply.message_type != MessageType.METHOD_RETURN or not reply.body:
+        return []
+    return list(reply.body[0])

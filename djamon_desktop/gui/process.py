@@ -46,6 +46,7 @@ def install_error_dialog(app: App) -> None:
                 "Unexpected error — djamon-desktop",
                 f"Something went wrong: {kind.__name__}: {value}",
             )
+            box.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote any text
             box.setInformativeText(
                 f"djamon-desktop keeps running. The details are in {app.data_dir / 'logs'}."
             )

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..core.status import DOWN, IDLE, WARNING, Overview, retry_words
 from .icons import state_icon
+from .plain import dbus_tray, menu_text, tray_tip
 
 TICK_MS = 1000  # how often the countdown to a retry is redrawn
 
@@ -32,6 +33,7 @@ class Tray(QObject):
         super().__init__()
         self.clock = clock
         self.icon = QSystemTrayIcon()
+        self._dbus_tray = dbus_tray()  # its tooltip: plain text there, escaped on XEmbed
         self.retry_at: datetime | None = None  # a failing site's next check, while there is one
         self._tick = QTimer(self.icon)  # the icon's: it goes when the icon is deleted
         self._tick.setInterval(TICK_MS)
@@ -84,7 +86,7 @@ class Tray(QObject):
         return text
 
     def _show_text(self) -> None:
-        self.icon.setToolTip(f"djamon-desktop: {self.status_text()}")
+        self.icon.setToolTip(tray_tip(f"djamon-desktop: {self.status_text()}", self._dbus_tray))
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (
@@ -96,7 +98,7 @@ class Tray(QObject):
     def rebuild_menu(self) -> None:
         menu = self.menu
         menu.clear()
-        status = menu.addAction(self.status_text())
+        status = menu.addAction(menu_text(self.status_text()))
         status.setEnabled(False)
         if self.checking:
             menu.addAction("Checking now…").setEnabled(False)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ... import secrets
 from ...core.apprise_urls import NAME, fingerprint, place, shown_apprise_url, urls_of
 from ...core.status import plural
+from .. import plain
 from .keyring_fields import CHECKING, keyring_reports, run_keyring_job
 
 AFTER = "apprise.enabled"  # the setting the URL rows follow
@@ -81,7 +82,7 @@ class AppriseUrls(QObject):
         self.field.setPlaceholderText(EXAMPLE)
         self.field.setFixedHeight(QFontMetrics(self.field.font()).lineSpacing() * 5 + 12)
         self.errors.add_row(form, "URLs:", NAME, self.field)
-        self.stored = QLabel(CHECKING)
+        self.stored = plain.label(CHECKING)
         self.stored.setWordWrap(True)
         form.addRow("", self.stored)
         row = QWidget()
@@ -96,7 +97,7 @@ class AppriseUrls(QObject):
         line.addWidget(self.test_button)
         line.addStretch(1)
         form.addRow("", row)
-        self.test_result = QLabel()
+        self.test_result = plain.label()
         self.test_result.setWordWrap(True)
         self.test_result.hide()
         form.addRow("", self.test_result)

@@ -6,13 +6,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
+from .. import plain
 from ..icons import app_icon
 
 SUFFIX = " — djamon-desktop"
 
 
 def window_title(name: str) -> str:
-    return f"{name}{SUFFIX}"
+    return f"{plain.visible(name)}{SUFFIX}"
 
 
 def label_form(keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel]]:
@@ -21,8 +22,7 @@ def label_form(keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel]]:
     form = QFormLayout()
     labels: dict[str, QLabel] = {}
     for key in keys:
-        label = QLabel()
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        label = plain.label()
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(f"{key}:", label)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.status import plural
+from ..plain import tip
 
 if TYPE_CHECKING:
     from ...store.history import HourPoint
@@ -57,7 +58,7 @@ class ResponseChart(QWidget):
     def show_points(self, points: list[HourPoint], end: datetime) -> None:
         self.points = points
         self.end = end
-        self.setToolTip(f"{self.summary()}\n{EXPLAINED}")
+        self.setToolTip(tip(f"{self.summary()}\n{EXPLAINED}"))
         self.update()
 
     def summary(self) -> str:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QStackedWidget,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ...core.sites import SiteInfo
 from ...core.status import plural
+from .. import plain
 from .base import RememberedWindow, window_title
 from .colours import RowBrushes
 from .notice import EmptyPage, NoticeBar
@@ -105,7 +105,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
             self._escape_filter,
             Qt.ShortcutContext.WidgetShortcut,
         )
-        self.filter_count = QLabel()
+        self.filter_count = plain.label()
         self.connectivity_bar = NoticeBar("connectivity", "Sandbox URLs in Settings…")
         self.connectivity_bar.button.clicked.connect(lambda *_: self.open_sandbox_settings.emit())
         self.cert_bar = NoticeBar("certificates", "Open site…")
@@ -139,8 +139,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         outer.addWidget(self.undo_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.status_label = QLabel()
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # the tray's words: titles
+        self.status_label = plain.label()  # the tray's words: titles
         self.statusBar().addPermanentWidget(self.status_label)
         self._overview = ""
         self.remember("dashboard", (1100, 600))
@@ -264,7 +263,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     def show_overview(self, text: str) -> None:
         """The tray's words, at the right of the status bar (cut to fit; all in its tooltip)."""
         self._overview = text
-        self.status_label.setToolTip(text)
+        self.status_label.setToolTip(plain.tip(text))
         self._fit_overview()
 
     def _fit_overview(self) -> None:
@@ -280,7 +279,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
 
     def show_status(self, text: str, seconds: int = 8) -> None:
         """A passing message in the status bar."""
-        self.statusBar().showMessage(text, seconds * 1000)
+        self.statusBar().showMessage(plain.visible(text), seconds * 1000)
 
     # -- filter and sort ------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
 )
@@ -26,6 +25,7 @@ from ...core.config import (
 )
 from ...core.problems import DocumentRefused
 from ...core.sites import SiteInfo
+from .. import plain
 from .base import window_title
 from .forms import FieldErrors
 from .maintenance_field import WindowsField
@@ -120,7 +120,7 @@ class SiteEditor(QDialog):
         self.errors.add_row(form, "Active:", "active", self.active)
         self.down_message = QLineEdit(site.down_message if site else DEFAULT_DOWN_MESSAGE)
         self.errors.add_row(form, "Down message:", "down_message", self.down_message)
-        self.count = QLabel()
+        self.count = plain.label()
         self.down_message.textChanged.connect(self._count)
         self._count()
         form.addRow("", self.count)

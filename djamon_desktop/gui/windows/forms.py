@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import plain
+
 
 def changed_signals(field: QWidget) -> list:
     """The signals a field sends when its value changes, typed or set."""
@@ -33,10 +35,10 @@ def changed_signals(field: QWidget) -> list:
 
 def quiet_label(text: str) -> QLabel:
     """A help text under a field, in the placeholder's colour."""
-    label = QLabel(text)
+    label = plain.label(text)
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    label.setToolTip(text)
+    label.setToolTip(plain.tip(text))
     quiet = label.palette()
     quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
     label.setPalette(quiet)
@@ -55,7 +57,7 @@ class FieldErrors:
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(field)
-        error = QLabel()
+        error = plain.label()
         error.setStyleSheet("color: #b00020;")
         error.setWordWrap(True)
         error.hide()

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ...core.maintenance import MINUTES_MAX, Window
 from ...core.schedule import line_problem
+from .. import plain
 
 
 class WindowsField(QWidget):
@@ -59,7 +59,7 @@ class WindowsField(QWidget):
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
-        self.error = QLabel()
+        self.error = plain.label()
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
         self.line.textChanged.connect(lambda *_: self.error.hide())

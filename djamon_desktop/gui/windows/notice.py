@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from .. import plain
+
 
 class NoticeBar(QFrame):
     """A line above the table: a message and one button."""
@@ -19,7 +21,7 @@ class NoticeBar(QFrame):
         self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
-        self.label = QLabel()
+        self.label = plain.label()
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.button = QPushButton(button_text)
@@ -29,7 +31,7 @@ class NoticeBar(QFrame):
 
     def show_text(self, text: str | None) -> None:
         if text:
-            self.label.setText(text)
+            plain.set_text(self.label, text)
         self.setVisible(bool(text))
 
 

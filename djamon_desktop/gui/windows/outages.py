@@ -27,6 +27,7 @@ from ...core.outages import OUTAGES_PER_PAGE, duration_words
 from ...core.status import answer_text, local_text, plural
 from ...core.text import text_problem
 from ...core.urls import shown_url
+from .. import plain
 from .apprise_tab import ApprisePlaces
 from .base import RememberedWindow, label_form, window_title
 
@@ -86,7 +87,7 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.table.cellActivated.connect(self._activated)
         self.table.cellDoubleClicked.connect(self._activated)
         layout.addWidget(self.table)
-        self.empty = QLabel("Reading the outages…")  # until a worker has read them
+        self.empty = plain.label("Reading the outages…")  # until a worker has read them
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.empty)
         pager = QHBoxLayout()
@@ -96,7 +97,7 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.next.clicked.connect(lambda: self.page_wanted.emit(self.page + 1))
         QShortcut(QKeySequence.StandardKey.MoveToPreviousPage, self, activated=self.prev.click)
         QShortcut(QKeySequence.StandardKey.MoveToNextPage, self, activated=self.next.click)
-        self.page_label = QLabel()
+        self.page_label = plain.label()
         pager.addWidget(self.prev)
         pager.addStretch()
         pager.addWidget(self.page_label)
@@ -220,8 +221,7 @@ class OutageWindow(RememberedWindow, QWidget):
         self.extra.returnPressed.connect(self._save)
         layout.addWidget(self.extra)
         buttons = QHBoxLayout()
-        self.saved_note = QLabel()
-        self.saved_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.saved_note = plain.label()
         buttons.addWidget(self.saved_note, 1)
         buttons.addStretch()
         self.save_button = QPushButton("Save")

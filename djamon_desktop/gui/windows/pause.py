@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QMenu,
     QSpinBox,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core.maintenance import MINUTES_MAX
 from ...core.sites import SiteInfo
+from .. import plain
 from .base import window_title
 
 
@@ -60,7 +60,9 @@ class PauseDialog(QDialog):
         self.setWindowTitle(window_title(f"Pause {title}"))
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(f"While paused, {title} is not checked, keeps its strikes and opens no outage.")
+            plain.label(
+                f"While paused, {title} is not checked, keeps its strikes and opens no outage."
+            )
         )
         form = QFormLayout()
         self.length = QSpinBox()

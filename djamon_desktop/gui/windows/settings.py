@@ -28,6 +28,7 @@ from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
 from ...errors import UserError
+from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
 from .forms import FieldErrors, quiet_label
@@ -76,10 +77,10 @@ class SettingsWindow(RememberedWindow, QWidget):
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
-        self.keyring_note = QLabel()
+        self.keyring_note = plain.label()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.hide()
-        self.note = QLabel()
+        self.note = plain.label()
         self.note.setWordWrap(True)
         self.secrets = SecretFields(self.errors, self.note, self.keyring_note, parent=self)
         self.apprise = AppriseUrls(self.errors, self.note, parent=self)
@@ -145,7 +146,7 @@ class SettingsWindow(RememberedWindow, QWidget):
                 form.addRow("", self.explanations[setting.key])
             if setting.key == "schedule":
                 field.widget.textChanged.connect(self.update_preview)
-                self.preview = QLabel()
+                self.preview = plain.label()
                 self.preview.setWordWrap(True)
                 form.addRow("", self.preview)
             self.secrets.add_rows_after(setting.key, form)

@@ -22,6 +22,7 @@ from ...core.outages import PRIORITY_NAMES
 from ...core.sites import SiteInfo
 from ...core.status import answer_text, failure_words, listed, local_day, local_text, plural
 from ...core.urls import shown_url
+from ..plain import tip
 from .colours import PRIORITY_COLOUR, RowBrushes, readable
 
 COLUMNS = [
@@ -231,7 +232,7 @@ def site_item(
     )
     item.setData(0, SITE_ROLE, site.site_id)
     item.setData(1, SITE_ROLE, int(site.active))  # an int: PySide6 miscounts bools here
-    item.setToolTip(0, shown_url(site.url) if "@" in site.url else site.url)
+    item.setToolTip(0, tip(shown_url(site.url) if "@" in site.url else site.url))
     background, fore, priority = brushes.row(
         site.state if site.active else "unknown", site.active, site.priority
     )
@@ -242,11 +243,11 @@ def site_item(
     if site.priority == "critical":
         item.setFont(1, bold)
     cert = COLUMNS.index("Certificate")
-    item.setToolTip(cert, cert_tip(site))
-    item.setToolTip(VANTAGES, vantages_tip(seen))
+    item.setToolTip(cert, tip(cert_tip(site)))
+    item.setToolTip(VANTAGES, tip(vantages_tip(seen)))
     if site.cert_expiring:  # a warning: the row keeps its state's colour, the cell stands out
         item.setText(cert, f"⚠ {cert_text(site)}")
-        item.setToolTip(2, cert_tip(site))
+        item.setToolTip(2, tip(cert_tip(site)))
         item.setFont(cert, bold)
         item.setForeground(cert, QBrush(readable(PRIORITY_COLOUR["high"], background.color())))
     return item

@@ -32,6 +32,7 @@ from ...paths import database_path
 from ...store import team_url
 from ...store.engine import DatabaseUnreachable
 from ...store.reach import database_in_use, try_team
+from .. import plain
 from .base import window_title
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
@@ -99,7 +100,7 @@ class TeamFields(QObject):
         self.failed_url: str | None = None  # the URL whose last test failed
 
     def add_rows(self, form: QFormLayout) -> None:
-        self.in_use = QLabel()
+        self.in_use = plain.label()
         self.in_use.setWordWrap(True)
         self.restart_button = QPushButton("Restart now")
         self.restart_button.setToolTip("Quit djamon-desktop and start it again on the choice saved")
@@ -124,7 +125,7 @@ class TeamFields(QObject):
         self.busy.setMaximumWidth(90)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.test_result = QLabel()
+        self.test_result = plain.label()
         self.test_result.setWordWrap(True)
         self.test_result.hide()
         form.addRow("", self._line(self.test_button, self.busy, self.test_result))
