@@ -22,13 +22,50 @@ CONNECT_TIMEOUT_S = 10
 HIDDEN = "***"
 #: the connection parameters libpq 17 knows (and ``ssl``, its URLs' old spelling of sslmode)
 LIBPQ_KEYWORDS = frozenset(
-    "host hostaddr port dbname user password passfile channel_binding connect_timeout "
-    "client_encoding options application_name fallback_application_name keepalives "
-    "keepalives_idle keepalives_interval keepalives_count tcp_user_timeout replication "
-    "gssencmode sslmode sslnegotiation sslcompression sslcert sslkey sslcertmode sslpassword "
-    "sslrootcert sslcrl sslcrldir sslsni requirepeer require_auth ssl_min_protocol_version "
-    "ssl_max_protocol_version krbsrvname gsslib gssdelegation service target_session_attrs "
-    "load_balance_hosts ssl".split()
+    {
+        "host",
+        "hostaddr",
+        "port",
+        "dbname",
+        "user",
+        "password",
+        "passfile",
+        "channel_binding",
+        "connect_timeout",
+        "client_encoding",
+        "options",
+        "application_name",
+        "fallback_application_name",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+        "replication",
+        "gssencmode",
+        "sslmode",
+        "sslnegotiation",
+        "sslcompression",
+        "sslcert",
+        "sslkey",
+        "sslcertmode",
+        "sslpassword",
+        "sslrootcert",
+        "sslcrl",
+        "sslcrldir",
+        "sslsni",
+        "requirepeer",
+        "require_auth",
+        "ssl_min_protocol_version",
+        "ssl_max_protocol_version",
+        "krbsrvname",
+        "gsslib",
+        "gssdelegation",
+        "service",
+        "target_session_attrs",
+        "load_balance_hosts",
+        "ssl",
+    }
 )
 
 # in a keyword=value text (not a URL): a key holding "password" and its value
@@ -135,12 +172,16 @@ def _decoded(url: str) -> tuple[str, list[int]]:
     text, origin, at = [], [], 0
     while at < len(url):
         escape = url[at + 1 : at + 3]
-        if url[at] == "%" and len(escape) == 2 and all(c in string.hexdigits for c in escape):
-            if int(escape, 16) < 0x80:
-                text.append(chr(int(escape, 16)))
-                origin.append(at)
-                at += 3
-                continue
+        if (
+            url[at] == "%"
+            and len(escape) == 2
+            and all(c in string.hexdigits for c in escape)
+            and int(escape, 16) < 0x80
+        ):
+            text.append(chr(int(escape, 16)))
+            origin.append(at)
+            at += 3
+            continue
         text.append(url[at])
         origin.append(at)
         at += 1
