@@ -268,8 +268,11 @@ def check_url(url: str) -> str:
     if not params.get("dbname"):
         raise UserError(f"database URL {shown(url)}: name the database (…/DBNAME)")
     for port in params.get("port", "").split(","):  # told here rather than by libpq
-        if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
-            reason = f"port {port!r} is not a number from 1 to 65535"
+        number = port.isascii() and port.isdigit()
+        if port and not (number and 0 < int(port) < 65536):
+            reason = (
+                f"Port out of range 1-65535: {port}" if number else f"Port {port!r} is no number"
+            )
             raise UserError(f"database URL {shown(url)}: {scrubbed(reason, url)}")
     return url
 
