@@ -109,7 +109,8 @@ def _get_ready(url: str) -> None:
             raise unreachable(url, exc) from None
         if isinstance(exc, DatabaseError):
             raise DataFolderError(
-                f"database {engine.shown(url)} can't be used: {first_line(exc)}"
+                f"database {engine.shown(url)} can't be used: "
+                f"{team_url.scrubbed(first_line(exc), url)}"
             ) from None
         raise
     _ready_for = url
@@ -162,7 +163,11 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
         exc = exc.__context__  # the reason, not the rollback's "connection already closed"
     url = db.obj.database
     reconnect()
-    log.warning("database %s can't be reached: %s", engine.shown(url), first_line(exc))
+    log.warning(
+        "database %s can't be reached: %s",
+        engine.shown(url),
+        team_url.scrubbed(first_line(exc), url),
+    )
     return unreachable(url, exc)
 
 
@@ -203,8 +208,9 @@ def connect_team(url: str) -> None:
 
 
 def unreachable(url: str, exc: Exception) -> DatabaseUnreachable:
-    """The one line that says a team database could not be used, its password as ``***``."""
-    line = first_line(exc)
+    """The one line that says a team database could not be used, its password as ``***`` (in
+    the URL and in what the driver quoted of it)."""
+    line = team_url.scrubbed(first_line(exc), url)
     return DatabaseUnreachable(f"database {team_url.shown(url)} can't be reached: {line}")
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import unquote, unquote_plus, urlsplit
+import string
+from urllib.parse import unquote, unquote_plus
 
 from ..errors import UserError
 
@@ -19,9 +20,58 @@ SCHEMES = ("postgresql://", "postgres://")
 #: libpq's connect timeout unless the URL sets its own
 CONNECT_TIMEOUT_S = 10
 HIDDEN = "***"
+#: the connection parameters libpq 17 knows (and ``ssl``, its URLs' old spelling of sslmode)
+LIBPQ_KEYWORDS = frozenset(
+    {
+        "host",
+        "hostaddr",
+        "port",
+        "dbname",
+        "user",
+        "password",
+        "passfile",
+        "channel_binding",
+        "connect_timeout",
+        "client_encoding",
+        "options",
+        "application_name",
+        "fallback_application_name",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+        "replication",
+        "gssencmode",
+        "sslmode",
+        "sslnegotiation",
+        "sslcompression",
+        "sslcert",
+        "sslkey",
+        "sslcertmode",
+        "sslpassword",
+        "sslrootcert",
+        "sslcrl",
+        "sslcrldir",
+        "sslsni",
+        "requirepeer",
+        "require_auth",
+        "ssl_min_protocol_version",
+        "ssl_max_protocol_version",
+        "krbsrvname",
+        "gsslib",
+        "gssdelegation",
+        "service",
+        "target_session_attrs",
+        "load_balance_hosts",
+        "ssl",
+    }
+)
 
 # in a keyword=value text (not a URL): a key holding "password" and its value
 _KEYWORD_PASSWORD = re.compile(r"(\b\w*password\w*\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+# a piece of a message in double or single quotes
+_QUOTED = re.compile(r"([\"'])(.*?)\1")
 
 
 def is_team_url(target: object) -> bool:
@@ -50,18 +100,134 @@ def _names_password(key: str) -> bool:
 
 def shown(url: str) -> str:
     """The URL as messages show it: the password of ``user:password@`` and the value of every
-    parameter whose name holds ``password`` (``sslpassword``, ``pass%77ord``...) as ``***``."""
+    parameter whose name holds ``password`` (``sslpassword``, ``pass%77ord``...) as ``***``.
+
+    Read as libpq reads it (no ``#fragment``: a ``#`` belongs to the value it stands in), and
+    with room for a password typed without percent-encoding: from the first ``:`` before the
+    first ``@`` to the last ``@`` is hidden (a password holding ``/``, ``?``, ``@`` or ``#``
+    shows no part of itself; an ``@`` further on, as in ``?user=a@b``, hides a little more
+    than the password), and a password parameter's value runs on over the ``&`` pieces with no
+    ``=`` that follow it (libpq refuses those, but they are likely the password's rest)."""
     if "://" not in url:
         return _KEYWORD_PASSWORD.sub(lambda m: m.group(1) + HIDDEN, url)
-    head, authority, path, query, fragment = _split(url)
-    userinfo, at, hosts = authority.rpartition("@")
-    if at and ":" in userinfo:
-        authority = f"{userinfo.partition(':')[0]}:{HIDDEN}@{hosts}"
-    pairs = []
-    for pair in query.split("&") if query else []:
-        key, eq, _ = pair.partition("=")
-        pairs.append(f"{key}={HIDDEN}" if eq and _names_password(key) else pair)
-    return _join(head, authority, path, "&".join(pairs), fragment)
+    out, at = [], 0
+    for start, end in _hidden_spans(url):
+        out += [url[at:start], HIDDEN]
+        at = end
+    return "".join([*out, url[at:]])
+
+
+def scrubbed(text: str, url: str) -> str:
+    """``text`` (a driver's message about ``url``) with what ``shown`` hides of the URL hidden
+    in it too: libpq quotes the piece it could not read (``invalid percent-encoded token:
+    "p%zz"``, ``invalid integer value "pa" for connection option "port"``). A quoted piece that
+    overlaps a hidden part where it stands in the URL (as written or decoded), holds one, is part
+    of one or holds 3 of its characters in a row becomes ``***``, and so does any hidden part of
+    4 characters or more met unquoted."""
+    if "://" in url:
+        spans = _hidden_spans(url)
+    else:
+        spans = [m.span(2) for m in _KEYWORD_PASSWORD.finditer(url)]
+    parts = {url[start:end].strip("'") for start, end in spans}
+    hidden = {form for part in parts if part for form in (part, unquote(part), unquote_plus(part))}
+    if not hidden:
+        return text
+
+    secret = [False] * (len(url) + 1)  # the URL's characters that are hidden
+    for start, end in spans:
+        secret[start:end] = [True] * (end - start)
+    # libpq quotes the URL as written and, in parameters, as decoded: both are looked in
+    readings = [(url, list(range(len(url)))), _decoded(url)]
+
+    def overlaps(token: str) -> bool:
+        for reading, origin in readings:
+            at = reading.find(token)
+            while at >= 0:
+                if any(secret[origin[i]] for i in range(at, at + len(token))):
+                    return True
+                at = reading.find(token, at + 1)
+        return any(_share(token, part) for part in hidden)
+
+    def quoted(match: re.Match) -> str:
+        token = match.group(2)
+        return match.group(1) + HIDDEN + match.group(1) if token and overlaps(token) else match[0]
+
+    text = _QUOTED.sub(quoted, text)
+    for part in sorted(hidden, key=len, reverse=True):
+        if len(part) >= 4:
+            text = text.replace(part, HIDDEN)
+    return text
+
+
+def _share(token: str, part: str) -> bool:
+    """Whether ``token`` holds ``part``, is part of it, or holds 3 characters of it in a row
+    (libpq puts pieces together again: a host list's ports, ``0,%A`` from ``0:,%A/@``)."""
+    if token in part or part in token:
+        return True
+    return any(part[at : at + 3] in token for at in range(len(part) - 2))
+
+
+def _decoded(url: str) -> tuple[str, list[int]]:
+    """``url`` with its ASCII ``%XX`` escapes decoded, and where each character came from."""
+    text, origin, at = [], [], 0
+    while at < len(url):
+        escape = url[at + 1 : at + 3]
+        if (
+            url[at] == "%"
+            and len(escape) == 2
+            and all(c in string.hexdigits for c in escape)
+            and int(escape, 16) < 0x80
+        ):
+            text.append(chr(int(escape, 16)))
+            origin.append(at)
+            at += 3
+            continue
+        text.append(url[at])
+        origin.append(at)
+        at += 1
+    return "".join(text), origin
+
+
+def _hidden_spans(url: str) -> list[tuple[int, int]]:
+    """Where the passwords of a ``scheme://`` URL stand: (start, end) pairs, merged, in order."""
+    begin = url.index("://") + 3
+    spans = []
+    first_at, last_at = url.find("@", begin), url.rfind("@")
+    colon = url.find(":", begin)
+    if url.startswith("[", begin) and 0 <= url.find("]", begin) < first_at:
+        colon = url.find(":", url.find("]", begin))  # an IPv6 literal's colons are no password's
+    if 0 <= colon < first_at:
+        spans.append((colon + 1, last_at))
+    # the parameters, read from the first "?" and from the first after the user information
+    # (a password may hold a "?"; a "?" after the last "@" is the query's)
+    for mark in {url.find("?", begin), url.find("?", max(last_at, begin))} - {-1}:
+        spans += _parameter_spans(url, mark + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _parameter_spans(url: str, at: int) -> list[tuple[int, int]]:
+    """The values of the parameters from ``at`` on whose names hold ``password``; each runs on
+    over the ``&`` pieces after it up to one libpq knows (a password typed with an unencoded
+    ``&``: libpq would refuse the pieces, and they are likely the password's rest)."""
+    spans = []
+    hiding = False  # within a password parameter's value
+    for piece in url[at:].split("&"):
+        end = at + len(piece)
+        key, eq, _ = piece.partition("=")
+        if eq and (not hiding or unquote_plus(key) in LIBPQ_KEYWORDS or _names_password(key)):
+            hiding = _names_password(key)
+            if hiding:
+                spans.append((at + len(key) + 1, end))
+        elif hiding:
+            spans.append((spans[-1][0], end))
+        at = end + 1
+    return spans
 
 
 def without_password(url: str) -> tuple[str, str | None]:
@@ -98,22 +264,28 @@ def check_url(url: str) -> str:
         params = _url_params(url)
     except ProgrammingError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "not a libpq URL"
-        raise UserError(f"database URL {shown(url)}: {reason}") from None
+        raise UserError(f"database URL {shown(url)}: {scrubbed(reason, url)}") from None
     if not params.get("dbname"):
         raise UserError(f"database URL {shown(url)}: name the database (…/DBNAME)")
-    if "," not in _split(url)[1]:  # one host: a bad port is told here rather than by libpq
-        try:
-            urlsplit(url).port  # noqa: B018 - a bad port raises here
-        except ValueError as exc:
-            raise UserError(f"database URL {shown(url)}: {exc}") from None
+    for port in params.get("port", "").split(","):  # told here rather than by libpq
+        number = port.isascii() and port.isdigit()
+        if port and not (number and 0 < int(port) < 65536):
+            reason = (
+                f"Port out of range 1-65535: {port}" if number else f"Port {port!r} is no number"
+            )
+            raise UserError(f"database URL {shown(url)}: {scrubbed(reason, url)}")
     return url
 
 
 def connect_params(url: str) -> dict:
-    """What psycopg2 is given besides the URL: a connect timeout unless the URL sets one, and
-    keepalives so a server that vanished mid-round is noticed rather than waited on forever."""
+    """What psycopg2 is given besides the URL: a connect timeout unless the URL sets one,
+    keepalives so a server that vanished mid-round is noticed rather than waited on forever,
+    and, for a host other than loopback, TLS with the certificate verified and the password
+    only through SCRAM (:func:`.team_tls.protection_params`)."""
+    from .team_tls import protection_params
+
     params = _url_params(url)
-    extra: dict = {}
+    extra: dict = protection_params(params)
     if "connect_timeout" not in params:
         extra["connect_timeout"] = CONNECT_TIMEOUT_S
     if "tcp_user_timeout" not in params:

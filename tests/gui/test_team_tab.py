@@ -16,6 +16,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from djamon_desktop import secrets, team
 from djamon_desktop.core import settings as table
@@ -322,3 +323,35 @@ def answers_show(data_dir) -> bool:
     answered = socket.waitForReadyRead(2000) and bytes(socket.readAll()).startswith(b"ok")
     socket.disconnectFromServer()
     return answered
+
+
+def test_the_tab_says_what_protects_the_url_typed(qtbot, team_tab, shot):
+    """Typed key by key, each URL's protection shows under it as plain text: TLS verified and
+    SCRAM for a name, nothing needed for loopback, unencrypted for a URL's own sslmode=disable
+    (in red), the CA file of ?sslrootcert=; the password typed never shows there."""
+    tab = team_tab()
+    assert tab.protection.text() == "This desktop's own database: nothing travels."
+    type_into(qtbot, tab.url, "postgresql://anna:Pw-1@db.team.example/team")
+    words = tab.protection.text()
+    assert words == (
+        "TLS, certificate verified against the system's authorities; password only via SCRAM."
+    )
+    assert tab.protection.isVisible() and tab.protection.styleSheet() == ""
+    shot(tab.window, "team-tab-protection-tls")
+    press(Qt.Key_End)
+    QTest.keyClicks(tab.url, "?sslmode=disable")
+    assert tab.protection.text() == "sslmode=disable: the password and data travel unencrypted."
+    assert "b00020" in tab.protection.styleSheet()
+    shot(tab.window, "team-tab-protection-disable")
+    type_into(qtbot, tab.url, "postgresql://anna@127.0.0.1:5432/team", clear=True)
+    assert tab.protection.text().startswith("Loopback: no TLS needed")
+    type_into(qtbot, tab.url, "postgresql://anna@db/team?sslrootcert=/x/<b>ca</b>.pem", clear=True)
+    assert tab.protection.text() == (
+        "TLS, certificate verified against the authorities in /x/<b>ca</b>.pem; "
+        "password only via SCRAM."
+    )
+    assert tab.protection.textFormat() == Qt.TextFormat.PlainText
+    shot(tab.window, "team-tab-protection-own-ca")
+    for password_url in ("postgresql://anna@db/team?sslpassword=Pw-2", "postgresql://a:Pw-3@db"):
+        type_into(qtbot, tab.url, password_url, clear=True)
+        assert "Pw-" not in tab.protection.text()

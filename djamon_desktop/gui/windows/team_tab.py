@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ... import secrets, team
 from ...errors import UserError
 from ...paths import database_path
-from ...store import team_url
+from ...store import team_tls, team_url
 from ...store.engine import DatabaseUnreachable
 from ...store.reach import database_in_use, try_team
 from .. import plain
@@ -57,6 +57,14 @@ VANTAGE_HELP = (
     "This desktop's name among the team's vantage points: each one checks the sites from where "
     "it is, and keeps its own failure count."
 )
+PROTECTION_HELP = (
+    "A host other than this machine is reached over TLS, its certificate verified against the "
+    "system's authorities, the password only through SCRAM; sslmode=, sslrootcert= and "
+    "require_auth= in the URL choose otherwise (?sslrootcert=/path/to/ca.pem for a server "
+    "whose certificate the team signed itself)."
+)
+#: the protection lines said in red: what travels unencrypted or to a server not checked
+UNPROTECTED = ("sslmode=disable", "sslmode=allow", "sslmode=prefer", "sslmode=require")
 TESTING = "Connecting…"
 REACH = " can't be reached: "  # what a DatabaseUnreachable's one line says before the reason
 ERROR_STYLE = "color: #b00020;"
@@ -112,6 +120,13 @@ class TeamFields(QObject):
         self.url.setPlaceholderText(URL_PLACEHOLDER)
         self.url.editingFinished.connect(self.move_password)
         self.errors.add_row(form, "Database URL:", URL_KEY, self.url)
+        self.protection = QLabel()
+        self.protection.setTextFormat(Qt.TextFormat.PlainText)  # the URL's own words in it
+        self.protection.setWordWrap(True)
+        self.protection.setToolTip(PROTECTION_HELP)
+        self.url.textChanged.connect(self.show_protection)
+        form.addRow("Protection:", self.protection)
+        self.show_protection()
         self.secrets.add_rows_after(URL_KEY, form)
         self.password = self.secrets.fields[PASSWORD]
         self.test_button = QPushButton("Test connection")
@@ -125,7 +140,7 @@ class TeamFields(QObject):
         self.busy.setMaximumWidth(90)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.test_result = plain.label()
+        self.test_result = plain.label()  # the server's words in it
         self.test_result.setWordWrap(True)
         self.test_result.hide()
         form.addRow("", self._line(self.test_button, self.busy, self.test_result))
@@ -163,6 +178,17 @@ class TeamFields(QObject):
         self.vantage.setText(self.saved_choice.vantage)
         self.test_result.hide()
         self.show_in_use()
+
+    def show_protection(self) -> None:
+        """Say what protects the connection to the URL as typed (TLS, the certificate's check,
+        SCRAM), or, for ``sslmode=disable`` and the like, what travels unprotected."""
+        url = self.url.text().strip()
+        words = team_tls.protection(url) if team_url.is_team_url(url) else ""
+        if not url:
+            words = "This desktop's own database: nothing travels."
+        self.protection.setText(words)
+        self.protection.setStyleSheet(ERROR_STYLE if words.startswith(UNPROTECTED) else "")
+        self.protection.setVisible(bool(words))
 
     def typed(self) -> tuple[str, str]:
         return self.url.text().strip(), self.vantage.text().strip()
