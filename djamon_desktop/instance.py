@@ -56,10 +56,11 @@ class Claim:
             with contextlib.suppress(OSError):
                 os.unlink(self.name, dir_fd=self.folder_fd)
         for fd in (self.folder_fd, self.lock_fd):
-            if fd is not None:
+            if fd is not None and fd >= 0:
                 with contextlib.suppress(OSError):
                     os.close(fd)
         self.listener = self.folder_fd = None
+        self.lock_fd = -1  # (a second close must not close a number reused since)
 
 
 _held: dict[Path, Claim] = {}
