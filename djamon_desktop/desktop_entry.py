@@ -9,11 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .errors import UserError
 from .resources import icon_file, resource_dir
 
 APP_ID = "djamon-desktop"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 _RESERVED = set(" \t\n\"'\\><~|&;$*?#()`")
+#: a program that starts its first argument with the rest (POSIX sh: $0 is the one after -c's)
+_BY_SHELL = ["/bin/sh", "-c", 'exec "$0" "$@"']
 
 
 def data_home() -> Path:
@@ -37,13 +40,44 @@ def launch_command(data_dir: str | None = None) -> list[str]:
     return command
 
 
+def _refuse_unwritable(arg: str) -> None:
+    """A control character can't be launched faithfully (GLib and the spec's quoting have no
+    way to write most of them), nor can a name that is not UTF-8 (a desktop entry is UTF-8)."""
+    for ch in arg:
+        if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F:
+            raise UserError(
+                f"can't write a desktop entry: the path {arg!r} holds the control character "
+                f"U+{ord(ch):04X}"
+            )
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UserError(f"can't write a desktop entry: the path {arg!r} is not UTF-8") from None
+
+
 def _exec_argument(arg: str) -> str:
-    """Quote one argument as the Desktop Entry spec asks (and escape % as %%)."""
+    """One argument quoted by the spec's Exec rules: with a reserved character, in double
+    quotes with `"`, `` ` ``, `$` and `\\` escaped by a backslash; and `%` as `%%` (a field code
+    otherwise)."""
     arg = arg.replace("%", "%%")
-    if not any(ch in _RESERVED for ch in arg):
+    if arg and not any(ch in _RESERVED for ch in arg):
         return arg
-    escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`").replace("$", "\\$")
+    escaped = "".join("\\" + ch if ch in '"`$\\' else ch for ch in arg)
     return f'"{escaped}"'
+
+
+def exec_value(command: list[str]) -> str:
+    """The Exec key's value for ``command``: each argument quoted by the Exec rules, then the
+    whole line given the string escapes of a key-value file (a backslash doubled), which a
+    reader undoes before it reads the quoting. Raises UserError for what can't be written."""
+    for arg in command:
+        _refuse_unwritable(arg)
+    if command and "%" in command[0]:
+        # GLib looks for the program before it expands %% (an entry whose program holds a %
+        # is dropped as "not installed"): a shell starts it, given as an argument
+        command = [*_BY_SHELL, *command]
+    line = " ".join(_exec_argument(a) for a in command)
+    return line.replace("\\", "\\\\")
 
 
 def entry_text(command: list[str], autostart: bool = False) -> str:
@@ -54,7 +88,7 @@ def entry_text(command: list[str], autostart: bool = False) -> str:
         "Name=djamon-desktop",
         "GenericName=Website monitor",
         "Comment=Watches the web resources your team depends on and says when one is really down",
-        "Exec=" + " ".join(_exec_argument(a) for a in command),
+        "Exec=" + exec_value(command),
         f"Icon={APP_ID}",
         "Terminal=false",
         "Categories=Network;Monitor;",
@@ -99,13 +133,15 @@ def _refresh_caches() -> None:
 
 
 def install(command: list[str]) -> list[Path]:
-    """Put the menu entry and the icons in the user's data folder; returns what was written."""
+    """Put the menu entry and the icons in the user's data folder; returns what was written
+    (nothing when the command can't be written in an entry)."""
+    text = entry_text(command)
     written = []
     for source, target in icon_paths():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         written.append(target)
-    _write(menu_entry_path(), entry_text(command))
+    _write(menu_entry_path(), text)
     written.append(menu_entry_path())
     _refresh_caches()
     return written

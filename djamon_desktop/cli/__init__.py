@@ -133,6 +133,10 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     finally:
         close_database()
         vantages.use(None)
+        if args.command is None:  # the app's lock and channel
+            from ..instance import release
+
+            release(data_dir)
 
 
 @contextlib.contextmanager

@@ -131,14 +131,28 @@ def application() -> QApplication:
 
 
 def already_running(data_dir: Path) -> bool:
-    """True when an app already runs for ``data_dir``: it was asked to bring its dashboard
-    forward (before this one opens the database: a hung team database must not delay it)."""
-    from .single import ask_running_instance
+    """True when an app already runs for ``data_dir`` (it holds the folder's lock): it was
+    asked to bring its dashboard forward. Else this process now holds the lock, before it opens
+    the database (a hung team database must not delay a second launch)."""
+    from .. import instance
 
-    application()
-    if not ask_running_instance(data_dir):
+    if instance.claim(data_dir) is not None:
         return False
-    print(
-        "djamon-desktop is already running for this data folder; its dashboard was brought forward."
-    )
+    answer = instance.ask_to_show(data_dir)
+    if answer == "shown":
+        print(
+            "djamon-desktop is already running for this data folder; "
+            "its dashboard was brought forward."
+        )
+    elif answer == "asked":
+        print(
+            "djamon-desktop is already running for this data folder and still starting; "
+            "it will bring its dashboard forward."
+        )
+    else:
+        print(
+            f"djamon-desktop is already running for this data folder, but can't be reached "
+            f"({answer}).",
+            file=sys.stderr,
+        )
     return True

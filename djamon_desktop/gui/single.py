@@ -1,31 +1,22 @@
-"""One app per data folder: a local socket named after the folder. A second launch asks the
-first to show its dashboard, then leaves."""
+"""The running app's side of the channel a second launch talks to (djamon_desktop/instance.py
+decides which launch runs and where the channel lives): "show" brings the dashboard forward."""
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import logging
+import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtNetwork import QLocalSocket
 
+from .. import instance
 
-def server_name(data_dir: Path) -> str:
-    digest = hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:16]
-    return f"djamon-desktop-{digest}"
+log = logging.getLogger(__name__)
 
-
-def ask_running_instance(data_dir: Path, timeout_ms: int = 1500) -> bool:
-    """True when an app already runs for this folder (it was asked to show its dashboard)."""
-    socket = QLocalSocket()
-    socket.connectToServer(server_name(data_dir))
-    if not socket.waitForConnected(timeout_ms):
-        return False
-    socket.write(b"show\n")
-    socket.waitForBytesWritten(timeout_ms)
-    socket.waitForReadyRead(timeout_ms)  # the first answers "ok" once it has shown it
-    socket.disconnectFromServer()
-    return True
+#: a connection that has said nothing by then is closed
+_QUIET_MS = 5000
 
 
 class InstanceServer(QObject):
@@ -33,17 +24,38 @@ class InstanceServer(QObject):
 
     def __init__(self, data_dir: Path) -> None:
         super().__init__()
-        self.server = QLocalServer(self)
-        name = server_name(data_dir)
-        if not self.server.listen(name):
-            QLocalServer.removeServer(name)  # left behind by a crash
-            self.server.listen(name)
-        self.server.newConnection.connect(self._accept)
+        held = instance.claim(data_dir)
+        self._listener = held.listener if held is not None else None
+        self._notifier: QSocketNotifier | None = None
+        if self._listener is not None:
+            self._notifier = QSocketNotifier(self._listener.fileno(), QSocketNotifier.Type.Read)
+            self._notifier.activated.connect(self._accept)
 
     def _accept(self) -> None:
-        while self.server.hasPendingConnections():
-            socket = self.server.nextPendingConnection()
+        assert self._listener is not None
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.warning("a second launch's connection failed: %s", exc)
+                return
+            try:
+                uid = instance.peer_uid(connection)
+            except OSError:
+                uid = -1
+            if uid != os.getuid():  # (only reachable at all where the folder was loosened)
+                log.warning("refused a connection from user id %s to the app's channel", uid)
+                connection.close()
+                continue
+            socket = QLocalSocket(self)
+            if not socket.setSocketDescriptor(connection.detach()):
+                socket.deleteLater()
+                continue
             socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)
+            QTimer.singleShot(_QUIET_MS, socket, socket.abort)
 
     def _read(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll()).strip() == b"show":
@@ -53,4 +65,8 @@ class InstanceServer(QObject):
         socket.disconnectFromServer()
 
     def close(self) -> None:
-        self.server.close()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            with contextlib.suppress(RuntimeError):
+                self._notifier.deleteLater()
+            self._notifier = None

@@ -1,13 +1,90 @@
-"""install-desktop / uninstall-desktop, and the autostart entry."""
+"""install-desktop / uninstall-desktop, and the autostart entry. The Exec line is read back by
+GLib itself (Debian's python3-gi: tests/glib_launch.py launches each entry) and by
+desktop-file-validate, over paths holding every character the spec reserves."""
 
 from __future__ import annotations
 
+import json
+import random
 import shutil
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from djamon_desktop import desktop_entry
+from djamon_desktop.errors import UserError
+
+GLIB_PYTHON = "/usr/bin/python3"
+GLIB_LAUNCH = Path(__file__).resolve().parent.parent / "glib_launch.py"
+#: a program that records the argv it was started with, NUL-separated, in $DJAMON_RECORD
+RECORDER = """#!/bin/sh
+printf '%s\\0' "$0" "$@" > "$DJAMON_RECORD.tmp" && mv "$DJAMON_RECORD.tmp" "$DJAMON_RECORD"
+"""
+#: file names holding what the Exec rules and the key-value file's escapes are about
+NASTY = [
+    "plain",
+    "with space",
+    "a  double  space",
+    " leading and trailing ",
+    'double"quote',
+    "single'quote",
+    "dollar$HOME",
+    "${HOME}",
+    "$(id)",
+    "back`id`tick",
+    "back\\slash",
+    "trailing\\",
+    "two\\\\backslashes",
+    '\\$ and \\" and \\`',
+    "\\s\\n\\t\\r\\\\ as text",
+    "per%cent",
+    "%%",
+    "%u %f %U %F %i %c %k %%u",
+    "%",
+    "unicode é 日本 🚀",
+    "#hash",
+    "semi;colon&amp|pipe",
+    "~tilde",
+    "glob*?[ab]",
+    "(paren)",
+    "<less>greater",
+    "=equals",
+    "no\u00a0break\u200bzero\u2028line",
+    "-dash",
+    "'",
+    '"',
+    "\\",
+    "$",
+    "`",
+]
+#: what random names are drawn from: every reserved character, the escapes' letters, others
+ALPHABET = " \"'\\><~|&;$*?#()`%=-sntr[]{}!^,.:@+aZ09é日🚀\u00a0\u2028"
+
+
+def random_names(count: int, seed: int) -> list[str]:
+    draw = random.Random(seed)
+    names = []
+    while len(names) < count:
+        name = "".join(draw.choice(ALPHABET) for _ in range(draw.randint(1, 16)))
+        if name not in (".", ".."):
+            names.append(name)
+    return names
+
+
+def glib_present() -> bool:
+    probe = "import gi; gi.require_version('Gio', '2.0'); from gi.repository import Gio"
+    try:
+        return subprocess.run([GLIB_PYTHON, "-c", probe], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+needs_glib = pytest.mark.skipif(
+    not glib_present(), reason="GLib's Python binding is missing (.ci/setup --test installs it)"
+)
 
 
 @pytest.fixture
@@ -80,4 +157,93 @@ def test_autostart_entry(homes):
 
 def test_exec_quoting():
     line = desktop_entry.entry_text(["/x/djamon-desktop", "--data-dir", '/a b/$c"d%e'])
-    assert 'Exec=/x/djamon-desktop --data-dir "/a b/\\$c\\"d%%e"' in line
+    # quoted by the Exec rules, then each backslash doubled by the key-value file's escapes
+    assert 'Exec=/x/djamon-desktop --data-dir "/a b/\\\\$c\\\\"d%%e"' in line
+
+
+def recorder_at(folder: Path, name: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / name
+    program.write_text(RECORDER)
+    program.chmod(0o755)
+    return program
+
+
+def launched(tmp_path: Path, entries: list[Path]) -> list[list[str]]:
+    """The argv each entry started its program with, launched by GLib; each entry also passes
+    desktop-file-validate without a word."""
+    if shutil.which("desktop-file-validate"):
+        check = subprocess.run(
+            ["desktop-file-validate", *map(str, entries)], capture_output=True, text=True
+        )
+        assert (check.returncode, check.stdout) == (0, ""), check.stdout
+    record = tmp_path / "record"
+    record.mkdir()
+    glib = subprocess.run(
+        [GLIB_PYTHON, str(GLIB_LAUNCH), str(record), *map(str, entries)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert glib.returncode == 0, glib.stderr
+    read = json.loads(glib.stdout)
+    refused = [str(e) for e, r in zip(entries, read, strict=True) if r["commandline"] is None]
+    assert refused == [], "GLib refused these entries"
+    deadline = time.monotonic() + 30
+    files = [record / str(i) for i in range(len(entries))]
+    while not all(f.exists() for f in files) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return [
+        f.read_bytes().decode("utf-8").split("\0")[:-1] if f.exists() else ["(not launched)"]
+        for f in files
+    ]
+
+
+@needs_glib
+def test_glib_launches_exactly_the_path_whatever_it_holds(tmp_path):
+    names = NASTY + random_names(40, seed=20240611)
+    commands, entries = [], []
+    for i, name in enumerate(names):
+        program = recorder_at(tmp_path / "bin" / f"{i} {name}", f"djamon {name}")
+        commands.append([str(program), "--data-dir", f"/data/{name}", name])
+        entry = tmp_path / "entries" / f"e{i}.desktop"
+        entry.parent.mkdir(exist_ok=True)
+        entry.write_text(desktop_entry.entry_text(commands[-1]), encoding="utf-8")
+        entries.append(entry)
+    got = launched(tmp_path, entries)
+    wrong = [(want, have) for want, have in zip(commands, got, strict=True) if want != have]
+    assert wrong == []
+
+
+@needs_glib
+def test_install_desktop_from_an_installation_at_a_nasty_path(homes, monkeypatch):
+    """The real launch_command and install: the venv's script beside sys.executable."""
+    folder = homes / 'opt $HOME `x` "q" \\ 100% é'
+    script = recorder_at(folder, "djamon-desktop")
+    monkeypatch.setattr(sys, "executable", str(folder / "python"))
+    data = homes / "my data $x 'y' %u \\"
+    desktop_entry.install(desktop_entry.launch_command(str(data)))
+    desktop_entry.set_autostart(True, desktop_entry.launch_command(str(data)))
+    entries = [desktop_entry.menu_entry_path(), desktop_entry.autostart_path()]
+    want = [str(script), "--data-dir", str(data.resolve())]
+    assert launched(homes, entries) == [want, want]
+
+
+@pytest.mark.parametrize("char", ["\n", "\t", "\x1b", "\x7f", "\x85", "\x9f"])
+def test_a_path_with_a_control_character_is_refused(run_process, homes, char):
+    folder = str(homes / f"data{char}folder")
+    result = run_process("--data-dir", folder, "install-desktop")
+    assert result.code == 2
+    assert len(result.err.splitlines()) == 1, result.err
+    assert f"U+{ord(char):04X}" in result.err and repr(folder) in result.err
+    assert not (homes / "share").exists()  # nothing written, not even the icons
+    with pytest.raises(UserError):
+        desktop_entry.set_autostart(True, ["/bin/djamon-desktop", "--data-dir", folder])
+    assert not desktop_entry.autostart_enabled()
+
+
+def test_nul_and_non_utf8_are_refused():
+    for arg in ["/a\x00b", "/a\udcffb"]:
+        with pytest.raises(UserError) as refused:
+            desktop_entry.entry_text(["/bin/djamon-desktop", "--data-dir", arg])
+        assert repr(arg) in refused.value.message

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from djamon_desktop.gui.icons import COLOURS
 from djamon_desktop.store import queries
@@ -339,6 +339,26 @@ def test_start_at_login_switch_writes_the_autostart_entry(qtbot, make_app, tmp_p
     window.start_at_login.setChecked(False)
     assert window.try_save() is True
     assert not entry.exists()
+
+
+def test_start_at_login_refuses_a_data_folder_with_a_control_character(
+    qtbot, make_app, tmp_path, monkeypatch
+):
+    from PySide6.QtTest import QTest
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = make_app(start_round=False)
+    monkeypatch.setattr(app.windows, "_explicit_data_dir", lambda: str(tmp_path / "a\nb"))
+    window = app.windows.show_settings()
+    settled(qtbot, app)
+    window.tabs.setCurrentWidget(window.pages["Desktop"])
+    box = window.start_at_login  # (the middle of its row is past its words: click them)
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))
+    assert box.isChecked()
+    QTest.mouseClick(window.save_button, Qt.MouseButton.LeftButton)
+    said = window.errors.labels["autostart"]
+    assert said.isVisible() and "control character U+000A" in said.text()
+    assert not (tmp_path / "config" / "autostart").exists()
 
 
 def test_an_unexpected_error_shows_a_dialog_and_the_tray_stays(qtbot, make_app, data_dir):

@@ -310,19 +310,9 @@ def log_text(data_dir) -> str:
 def answers_show(data_dir) -> bool:
     """Whether the app running for ``data_dir`` answers a second launch's "show" (its event
     loop runs)."""
-    from PySide6.QtNetwork import QLocalSocket
+    from djamon_desktop.instance import ask_to_show
 
-    from djamon_desktop.gui.single import server_name
-
-    socket = QLocalSocket()
-    socket.connectToServer(server_name(data_dir))
-    if not socket.waitForConnected(1000):
-        return False
-    socket.write(b"show\n")
-    socket.waitForBytesWritten(1000)
-    answered = socket.waitForReadyRead(2000) and bytes(socket.readAll()).startswith(b"ok")
-    socket.disconnectFromServer()
-    return answered
+    return ask_to_show(data_dir, timeout=2) == "shown"
 
 
 def test_the_tab_says_what_protects_the_url_typed(qtbot, team_tab, shot):

@@ -264,6 +264,8 @@ class SettingsWindow(RememberedWindow, QWidget):
                 self._autostart[1](self.start_at_login.isChecked())
             except OSError as exc:
                 self.errors.show("autostart", f"{exc.filename}: {exc.strerror}")
+            except UserError as exc:  # a path the entry can't hold (a control character)
+                self.errors.show("autostart", exc.message)
         if isinstance(stored, dict):
             self._shown = stored
         if self.team is not None:
