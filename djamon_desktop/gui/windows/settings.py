@@ -28,6 +28,7 @@ from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
 from ...errors import UserError
+from ...password_binding import DATABASE, SMTP, smtp_server
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
 from .forms import FieldErrors, quiet_label
@@ -268,11 +269,19 @@ class SettingsWindow(RememberedWindow, QWidget):
         if self.team is not None:
             self.team.save()
         self.note.setText("Saved.")
-        self.secrets.store_typed()
+        self.secrets.store_typed(self._servers(values))
         self.apprise.store_typed()
         self._baseline = self._form_state()
         self.saved.emit()
         return True
+
+    def _servers(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The servers the passwords typed are bound to: the e-mail settings saved, the team
+        database chosen (none when it is this desktop's own)."""
+        servers: dict[str, Any] = {SMTP: smtp_server(values["email"])}
+        if self.team is not None:
+            servers[DATABASE] = self.team.server()
+        return servers
 
     # -- closing ---------------------------------------------------------------------------------
 
