@@ -34,6 +34,15 @@ TWITTER_NAMES: tuple[str, ...] = (
     "twitter_access_token_secret",
 )
 NAMES: tuple[str, ...] = ("smtp_password", *TWITTER_NAMES, "apprise_urls", "database_password")
+#: the passwords bound to the server they were set for (:mod:`.password_binding`)
+BOUND: tuple[str, ...] = ("smtp_password", "database_password")
+
+
+def binding_name(name: str) -> str:
+    """The keyring entry, next to the secret ``name``, that holds the server it was set for
+    (not a secret itself: a host, a port, a user name)."""
+    return f"{name}.server"
+
 
 #: how long one call may wait for the keyring (backend choice and every read or write in it)
 TIMEOUT_S = 15
@@ -189,22 +198,62 @@ def get(name: str) -> str | None:
     return _run("be read", lambda backends: _read(backends, name))
 
 
-def put(name: str, value: str) -> None:
-    """Store ``value`` in the first OS keyring that takes it. May block up to :data:`TIMEOUT_S`."""
+def put(name: str, value: str, bound_to: str | None = None) -> None:
+    """Store ``value`` in the first OS keyring that takes it. May block up to :data:`TIMEOUT_S`.
+
+    For a name in :data:`BOUND`, ``bound_to`` is the server the value was given for (see
+    :mod:`.password_binding`), kept in a second entry next to it; without one, a binding of
+    the value this replaces is removed (it was that value's). The old binding goes first and
+    the new one is written last, so a failure half-way leaves the value bound to nothing
+    rather than to the server of the value before."""
     check_name(name)
     if not value:
         raise SecretStoreError(f"secret {name}: no value was given")
 
     def work(backends: list) -> None:
+        if name in BOUND:
+            _delete_from(backends, binding_name(name))
         for backend in backends:
             try:
                 backend.set_password(SERVICE, name, value)
-                return
             except NotImplementedError:
                 continue
+            if bound_to is not None and name in BOUND:
+                backend.set_password(SERVICE, binding_name(name), bound_to)
+            return
         raise SecretStoreError(f"no keyring backend can store secrets; {_HOW_TO_FIX}")
 
     _run("store the secret", work)
+
+
+def _delete_from(backends: list, entry: str) -> bool:
+    holding = [b for b in backends if b.get_password(SERVICE, entry) is not None]
+    for backend in holding:
+        backend.delete_password(SERVICE, entry)
+    return bool(holding)
+
+
+def get_bound(name: str) -> tuple[str | None, str | None]:
+    """The stored value of a name in :data:`BOUND` and the server it is bound to (each None
+    when not stored), read in one keyring call. May block up to :data:`TIMEOUT_S` seconds."""
+    check_name(name)
+    return _run(
+        "be read", lambda backends: (_read(backends, name), _read(backends, binding_name(name)))
+    )
+
+
+def bind(name: str, bound_to: str) -> None:
+    """Record the server a value already stored is bound to (its first use, for one stored
+    before bindings were kept). May block up to :data:`TIMEOUT_S` seconds."""
+    check_name(name)
+
+    def work(backends: list) -> None:
+        for backend in backends:
+            if backend.get_password(SERVICE, name) is not None:
+                backend.set_password(SERVICE, binding_name(name), bound_to)
+                return
+
+    _run("store the secret's server", work)
 
 
 def delete(name: str) -> bool:
@@ -213,10 +262,9 @@ def delete(name: str) -> bool:
     check_name(name)
 
     def work(backends: list) -> bool:
-        holding = [b for b in backends if b.get_password(SERVICE, name) is not None]
-        for backend in holding:
-            backend.delete_password(SERVICE, name)
-        return bool(holding)
+        if name in BOUND:
+            _delete_from(backends, binding_name(name))
+        return _delete_from(backends, name)
 
     return _run("delete the secret", work)
 

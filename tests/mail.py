@@ -1,5 +1,6 @@
 """A real SMTP server for the tests: aiosmtpd with a trustme certificate, STARTTLS (or implicit
-TLS) and AUTH required. It can be stopped and started again on the same port."""
+TLS) and AUTH required, that keeps every AUTH it is sent. It can be stopped and started again on
+the same port."""
 
 from __future__ import annotations
 
@@ -35,18 +36,27 @@ class _Handler:
         return "250 OK"
 
 
-def _authenticate(server, session, envelope, mechanism, auth_data):
-    ok = (
-        isinstance(auth_data, LoginPassword)
-        and auth_data.login.decode() == USER
-        and auth_data.password.decode() == PASSWORD
-    )
-    return AuthResult(success=ok, handled=False)  # a refusal gets its 535 answer
+def _authenticator(attempts: list[str]):
+    """Checks a login against USER and PASSWORD; each attempt's login name is kept in
+    ``attempts`` (whether it succeeded or not), so a test can tell that none was tried."""
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        login = auth_data.login.decode() if isinstance(auth_data, LoginPassword) else "?"
+        attempts.append(login)
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and login == USER
+            and auth_data.password.decode() == PASSWORD
+        )
+        return AuthResult(success=ok, handled=False)  # a refusal gets its 535 answer
+
+    return authenticate
 
 
 class MailServer:
     def __init__(self, ca: trustme.CA, implicit_tls: bool = False):
         self.inbox: list[Received] = []
+        self.auth_attempts: list[str] = []  # the login name of every AUTH it was sent
         self.port = closed_port()
         self.implicit_tls = implicit_tls
         self._context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -64,7 +74,7 @@ class MailServer:
             hostname="127.0.0.1",
             port=self.port,
             auth_required=True,
-            authenticator=_authenticate,
+            authenticator=_authenticator(self.auth_attempts),
             server_hostname="localhost",
             **tls,
         )

@@ -8,11 +8,14 @@ import logging
 import smtplib
 import socket
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from .. import secrets
+from .. import password_binding, secrets
+from ..core.loopback import is_loopback
+from ..password_binding import SMTP
 
 SEND_TIMEOUT_S = 8.0
 
@@ -65,7 +68,7 @@ def send_email(email: dict[str, Any], subject: str, body: str) -> str:
     message["Message-ID"] = make_msgid(domain="djamon-desktop")
     message.set_content(body, charset="utf-8")
     where = f"{host}:{port}"
-    password = _secret("smtp_password") if username else None
+    password = _smtp_password(email) if username else None  # before any connection is made
     context = ssl.create_default_context()  # honours SSL_CERT_FILE
     try:
         if security == "ssl":
@@ -119,6 +122,36 @@ def send_email(email: dict[str, Any], subject: str, body: str) -> str:
         log.warning("some recipients were refused: %s", ", ".join(refused))
     kept = [r for r in email["to"] if r not in refused]
     return f"sent to {', '.join(kept)} through {where} ({security})"
+
+
+def plaintext_problem(email: Mapping[str, Any]) -> str | None:
+    """Why a login with these settings would send the password unencrypted to another
+    machine (``security`` none, a ``username``, a host that is not loopback as written), or
+    None. Import and Settings refuse such settings; this keeps a login from being tried with
+    ones stored by an older version or another desktop of a team."""
+    host = str(email.get("host", "")).strip()
+    if email.get("security") != "none" or not email.get("username") or is_loopback(host):
+        return None
+    return (
+        f"settings.email.security is none: the SMTP password would go unencrypted to {host}, "
+        "which is not this machine; use starttls or ssl"
+    )
+
+
+def _smtp_password(email: Mapping[str, Any]) -> str:
+    """The keyring's smtp_password when it may go to this server; DeliveryError (no login
+    tried) when the connection would not be encrypted or the password was set for another
+    server."""
+    problem = plaintext_problem(email)
+    if problem:
+        raise DeliveryError(problem)
+    try:
+        value = password_binding.password_for(SMTP, password_binding.smtp_server(email))
+    except (secrets.SecretStoreError, password_binding.BoundElsewhere) as exc:
+        raise DeliveryError(exc.message) from None
+    if not value:
+        raise DeliveryError(f"keyring entry {SMTP} is not set (djamon-desktop secret set {SMTP})")
+    return value
 
 
 def _login(client: smtplib.SMTP, username: str, password: str) -> None:

@@ -100,6 +100,10 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         if already_running(data_dir):
             return 0
     from .. import team
+
+    if not _needs_database(args):
+        args.data_folder = data_dir
+        return command(args.command)(args)
     from ..store import vantages
 
     if args.command in (None, "check"):  # what records checks: under this vantage's name
@@ -137,6 +141,15 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
             from ..instance import release
 
             release(data_dir)
+
+
+def _needs_database(args: argparse.Namespace) -> bool:
+    """Whether a command opens the database first. ``secret`` does only to bind
+    ``smtp_password`` to the e-mail settings: ``database_password`` is set before the team
+    database it opens can be reached, and is bound to that database's URL, not read from it."""
+    if args.command != "secret":
+        return True
+    return args.action == "set" and args.name == "smtp_password"
 
 
 @contextlib.contextmanager

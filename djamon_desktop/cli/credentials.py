@@ -37,9 +37,33 @@ def cmd_secret(args: argparse.Namespace) -> int:
         found = problems(value)
         if found:  # nothing stored
             raise UserError(found[0], found[1:])
+    if name in secrets.BOUND:
+        print(f"{name}: stored in the keyring, {_store_bound(args, name, value)}")
+        return EXIT_OK
     secrets.put(name, value)
     print(f"{name}: stored in the keyring")
     return EXIT_OK
+
+
+def _store_bound(args: argparse.Namespace, name: str, value: str) -> str:
+    """Store a password bound to the server of this moment (the e-mail settings in the
+    database; the team database this command would use); what it is bound to, in words."""
+    from .. import password_binding as binding
+
+    if name == binding.SMTP:
+        from ..store.settings import load_settings
+
+        server: dict[str, str] | None = binding.smtp_server(load_settings()["email"])
+    else:
+        from .. import team
+        from ..store import team_url
+
+        target = team.database_target(getattr(args, "database", None), args.data_folder)
+        server = team_url.server_of(target) if isinstance(target, str) else None
+    binding.store(name, value, server)
+    if server is None:
+        return "for the first team database it is used with (no team database is chosen now)"
+    return f"for {binding.describe(server)} only"
 
 
 def cmd_alert_test(args: argparse.Namespace) -> int:

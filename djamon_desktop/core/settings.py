@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .loopback import is_loopback
 from .problems import (
     Problems,
     bool_problem,
@@ -288,6 +289,13 @@ def check_combined(settings: Mapping[str, Any], place: str, problems: Problems) 
             problems.add(f"{place}.email.host", "e-mail is enabled but no SMTP host is set")
         if not email.get("to"):
             problems.add(f"{place}.email.to", "e-mail is enabled but there is no recipient")
+    host = str(email.get("host", "")).strip()
+    if email.get("security") == "none" and email.get("username") and not is_loopback(host):
+        problems.add(
+            f"{place}.email.security",
+            f"none would send the SMTP password unencrypted to {host}, which is not this "
+            "machine (only localhost, 127.x.x.x or ::1 is); use starttls or ssl, or no username",
+        )
 
 
 def with_defaults(stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from psycopg2 import extensions
 
 from . import engine
 from .engine import DatabaseUnreachable
-from .team_url import connect_params, needs_password, shown
+from .team_url import connect_params, needs_password, server_of, shown
 
 
 def no_answer(url: str, seconds: float | None = None) -> DatabaseUnreachable:
@@ -178,25 +178,30 @@ class Connection(extensions.connection):
 @dataclass(frozen=True)
 class PasswordSource:
     """Where a password comes from when the server asks for one libpq does not have (not in the
-    URL, no ``PGPASSWORD``, nothing in ``~/.pgpass``): ``get`` returns it or None; ``where``
-    names the places for the message when there is none."""
+    URL, no ``PGPASSWORD``, nothing in ``~/.pgpass``): ``get(url)`` returns it or None, or
+    raises :class:`~...password_binding.BoundElsewhere` when the one it has was set for another
+    server; ``where`` names the places for the message when there is none."""
 
-    get: Callable[[], str | None]
+    get: Callable[[str], str | None]
     where: str
 
 
-def _keyring_password() -> str | None:
-    from .. import secrets
+def keyring_password(url: str) -> str | None:
+    """The keyring's ``database_password`` when it was set for the server ``url`` names (see
+    :mod:`...password_binding`), else None; BoundElsewhere when it was set for another."""
+    from .. import password_binding, secrets
 
     try:
-        return secrets.get("database_password")
-    except Exception:  # the keyring's own message would say no more than "none found"
+        return password_binding.password_for(password_binding.DATABASE, server_of(url))
+    except password_binding.BoundElsewhere:
+        raise
+    except secrets.SecretStoreError:  # the keyring's own message would say no more
         return None
 
 
 #: the command line's and the app's source: the keyring's ``database_password``
 KEYRING = PasswordSource(
-    _keyring_password, "URL, PGPASSWORD, ~/.pgpass or the keyring's database_password"
+    keyring_password, "URL, PGPASSWORD, ~/.pgpass or the keyring's database_password"
 )
 
 
@@ -205,8 +210,11 @@ def connect(url: str, password_source: PasswordSource = KEYRING, **params) -> Co
     accepted), with :func:`.team_url.connect_params` and ``params`` (they win), its calls under
     the deadline. When the server asks for a password libpq does not have, ``password_source``
     is asked and the connect tried once more. Anything that keeps it from connecting (refused,
-    no answer within the connect timeout, the login refused, no password anywhere) is
+    no answer within the connect timeout, the login refused, no password anywhere, the
+    keyring's set for another server: then it is not sent) is
     :class:`~.engine.DatabaseUnreachable` in one line, the password as ``***``."""
+    from ..password_binding import BoundElsewhere
+
     params = {**connect_params(url), **params}
     try:
         return _connected(url, params)
@@ -214,7 +222,13 @@ def connect(url: str, password_source: PasswordSource = KEYRING, **params) -> Co
         asked = "no password supplied" in str(exc)
         if not asked or "password" in params or not needs_password(url):
             raise _refused(url, exc) from None
-    given = password_source.get()
+    try:
+        given = password_source.get(url)
+    except BoundElsewhere as exc:
+        raise DatabaseUnreachable(
+            f"database {shown(url)} can't be reached: it asks for a password, and the "
+            f"keyring's is not sent: {exc.message}"
+        ) from None
     if not given:
         raise DatabaseUnreachable(
             f"database {shown(url)} can't be reached: it asks for a password and none was "

@@ -34,7 +34,7 @@ def try_team(url: str, password: Callable[[], str | None]) -> str:
     from .connection import PasswordSource, connect
 
     url = team_url.check_url(url)
-    connection = connect(url, PasswordSource(password, LOOKED_IN))
+    connection = connect(url, PasswordSource(lambda _url: password(), LOOKED_IN))
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('server_version'), current_user")

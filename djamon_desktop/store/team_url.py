@@ -7,6 +7,7 @@ Nothing here loads the PostgreSQL driver except what reads a URL as libpq does (
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import string
@@ -295,6 +296,23 @@ def connect_params(url: str) -> dict:
     if "application_name" not in params:
         extra["application_name"] = "djamon-desktop"
     return extra
+
+
+def server_of(url: str) -> dict[str, str]:
+    """The server a URL names, as a password is bound to it (:mod:`...password_binding`):
+    host (with ``hostaddr`` when one is given: libpq connects there), port, user and
+    database, each as libpq fills it in when the URL leaves it out (``PGHOST``..., the login
+    name). UserError for a URL libpq can't read."""
+    params = _url_params(check_url(url))
+    user = params.get("user") or os.environ.get("PGUSER") or getpass.getuser()
+    host = params.get("host") or os.environ.get("PGHOST", "")
+    hostaddr = params.get("hostaddr") or os.environ.get("PGHOSTADDR", "")
+    return {
+        "host": f"{host} ({hostaddr})" if hostaddr else host,
+        "port": params.get("port") or os.environ.get("PGPORT") or "5432",
+        "user": user,
+        "dbname": params.get("dbname") or os.environ.get("PGDATABASE") or user,
+    }
 
 
 def needs_password(url: str) -> bool:

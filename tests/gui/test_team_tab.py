@@ -21,6 +21,8 @@ from PySide6.QtTest import QTest
 from djamon_desktop import secrets, team
 from djamon_desktop.core import settings as table
 from djamon_desktop.gui.windows.settings import SettingsWindow
+from djamon_desktop.password_binding import DATABASE_ELSEWHERE
+from djamon_desktop.store import team_url as urls
 from djamon_desktop.store.settings import load_settings, save_settings
 
 from ..postgres import PASSWORD
@@ -345,3 +347,33 @@ def test_the_tab_says_what_protects_the_url_typed(qtbot, team_tab, shot):
     for password_url in ("postgresql://anna@db/team?sslpassword=Pw-2", "postgresql://a:Pw-3@db"):
         type_into(qtbot, tab.url, password_url, clear=True)
         assert "Pw-" not in tab.protection.text()
+
+
+def test_the_password_saved_is_bound_to_the_url_and_tested_with_it_only_there(
+    qtbot, team_tab, team_url, pg_server, keyring
+):
+    """The keyring's password goes to the database it was saved with, not to another one
+    (there the same password would log in: it is not sent)."""
+    tab = team_tab(restart=lambda: None)
+    type_into(qtbot, tab.url, team_url)  # its password moves to the Password field
+    press(Qt.Key_S, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: not tab.window.keyring_pending(), timeout=5000)
+    value, bound = secrets.get_bound("database_password")
+    assert value == PASSWORD
+    assert json.loads(bound or "null") == urls.server_of(team_url)
+
+    other = pg_server.fresh_database().replace(f":{PASSWORD}@", "@")
+    try:
+        type_into(qtbot, tab.url, other, clear=True)  # no password typed: the keyring's is not
+        click(qtbot, tab.test_button)  # sent to another database
+        qtbot.waitUntil(lambda: tab.test_button.isEnabled(), timeout=15000)
+        assert tab.test_result.text() == (
+            "Not reached: it asks for a password, and the keyring's is not sent: "
+            f"{DATABASE_ELSEWHERE}"
+        )
+        type_into(qtbot, tab.url, team_url.replace(f":{PASSWORD}@", "@"), clear=True)
+        click(qtbot, tab.test_button)  # the database it was set for: sent
+        qtbot.waitUntil(lambda: tab.test_button.isEnabled(), timeout=15000)
+        assert tab.test_result.text().startswith("Reached PostgreSQL "), tab.test_result.text()
+    finally:
+        pg_server.drop_database(other)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
-from ... import secrets
+from ... import password_binding, secrets
 from ...core.status import plural
 from .forms import FieldErrors
+
+Server = Mapping[str, str]  # what a password is bound to (password_binding)
 
 CHECKING = "checking the keyring…"
 SECRET_HELP = "Kept in the OS keyring, never in the database or an export; never shown back."
@@ -78,15 +80,19 @@ def run_keyring_job(job: Callable[[], object]) -> int:
     return job_id
 
 
-def _put_each(values: dict[str, str]) -> dict[str, str]:
-    """Store each secret; the error text of those that failed, by name."""
+def _put_each(values: dict[str, str], servers: Mapping[str, Server | None]) -> dict[str, str]:
+    """Store each secret (a password in :data:`.secrets.BOUND` bound to its server in
+    ``servers``); the error text of those that failed, by name."""
     failed: dict[str, str] = {}
     for name, value in values.items():
         if failed:  # a keyring that failed once is not asked again (it may be slow to fail)
             failed[name] = f"not stored: {next(iter(failed.values()))}"
             continue
         try:
-            secrets.put(name, value)
+            if name in secrets.BOUND:
+                password_binding.store(name, value, servers.get(name))
+            else:
+                secrets.put(name, value)
         except secrets.SecretStoreError as exc:
             failed[name] = exc.message
     return failed
@@ -138,8 +144,10 @@ class SecretFields(QObject):
                 field.clear()
         self._ask_status()
 
-    def store_typed(self) -> None:
-        """Send what was typed to the keyring, on the keyring thread."""
+    def store_typed(self, servers: Mapping[str, Server | None] | None = None) -> None:
+        """Send what was typed to the keyring, on the keyring thread; a password is bound to
+        its server in ``servers`` (what was saved with it: see :mod:`...password_binding`)."""
+        servers = dict(servers or {})
         values = {
             name: field.text()
             for name, field in self.fields.items()
@@ -150,7 +158,7 @@ class SecretFields(QObject):
         self._storing.update(values)
         for name in values:
             self.fields[name].setEnabled(False)
-        self._start(lambda: _put_each(values), self._stored)
+        self._start(lambda: _put_each(values, servers), self._stored)
 
     def _start(self, job: Callable[[], object], done: Callable[[object, str], None]) -> int:
         job_id = run_keyring_job(job)

@@ -28,6 +28,7 @@ from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
 from ...errors import UserError
+from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
@@ -35,6 +36,12 @@ from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
 from .team_tab import TEAM, TeamFields
+
+#: said on Save when the e-mail server changed and no password was typed with it
+MOVED = (
+    "The e-mail server changed: a stored SMTP password was set for the one before, so type it "
+    "again, or e-mail alerts wait."
+)
 
 
 def preview_lines(lines: list[str], now: datetime, count: int = 5) -> str:
@@ -236,6 +243,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         to the keyring afterwards, on the keyring thread."""
         self.errors.clear()
         self.note.clear()
+        before = self._shown
         try:
             values = self.values()
         except ValueError as exc:
@@ -270,12 +278,28 @@ class SettingsWindow(RememberedWindow, QWidget):
             self._shown = stored
         if self.team is not None:
             self.team.save()
-        self.note.setText("Saved.")
-        self.secrets.store_typed()
+        self.note.setText(f"Saved. {MOVED}" if self._smtp_moved(before, values) else "Saved.")
+        self.secrets.store_typed(self._servers(values))
         self.apprise.store_typed()
         self._baseline = self._form_state()
         self.saved.emit()
         return True
+
+    def _smtp_moved(self, before: dict[str, Any] | None, values: dict[str, Any]) -> bool:
+        """Whether the e-mail server changed under a stored SMTP password (none was typed)."""
+        if before is None or not values["email"].get("username"):
+            return False
+        if self.secrets.typed().get(SMTP):
+            return False
+        return smtp_server(before["email"]) != smtp_server(values["email"])
+
+    def _servers(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The servers the passwords typed are bound to: the e-mail settings saved, the team
+        database chosen (none when it is this desktop's own)."""
+        servers: dict[str, Any] = {SMTP: smtp_server(values["email"])}
+        if self.team is not None:
+            servers[DATABASE] = self.team.server()
+        return servers
 
     # -- closing ---------------------------------------------------------------------------------
 

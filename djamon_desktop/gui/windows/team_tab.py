@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import secrets, team
+from ... import team
 from ...errors import UserError
 from ...paths import database_path
 from ...store import team_tls, team_url
@@ -218,6 +218,12 @@ class TeamFields(QObject):
             ok = False
         return ok
 
+    def server(self) -> dict[str, str] | None:
+        """The server the Password field's value is bound to: the URL's (checked before), or
+        None when this desktop's own database is chosen."""
+        url = self.typed()[0]
+        return team_url.server_of(url) if url else None
+
     def save(self) -> None:
         """Write ``team.json`` (checked before); say whether a restart is needed to use it."""
         url, vantage = self.typed()
@@ -289,8 +295,10 @@ class TeamFields(QObject):
         self.test_result.show()
         reports = self._reports
 
-        def password() -> str | None:
-            return typed_password or secrets.get(PASSWORD)
+        def password() -> str | None:  # the keyring's only if it was set for this server
+            from ...store.connection import keyring_password
+
+            return typed_password or keyring_password(url)
 
         def work() -> None:
             try:
