@@ -199,9 +199,9 @@ def _hidden_spans(url: str) -> list[tuple[int, int]]:
         colon = url.find(":", url.find("]", begin))  # an IPv6 literal's colons are no password's
     if 0 <= colon < first_at:
         spans.append((colon + 1, last_at))
-    # the parameters, read from the first "?" and from the first after the user information
-    # (a password may hold a "?"; a "?" after the last "@" is the query's)
-    for mark in {url.find("?", begin), url.find("?", max(last_at, begin))} - {-1}:
+    # the parameters, read from every "?" (a password may hold a "?", and a parameter's value
+    # an "@": any of them may be where the query starts)
+    for mark in [i for i in range(begin, len(url)) if url[i] == "?"]:
         spans += _parameter_spans(url, mark + 1)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
