@@ -45,8 +45,9 @@ def missing_tools(mode: str = "xembed") -> list[str]:
 
 
 class Desktop:
-    def __init__(self, mode: str = "xembed") -> None:
+    def __init__(self, mode: str = "xembed", markup: bool = False) -> None:
         self.mode = mode
+        self.markup = markup  # whether dunst reads markup in bodies (says body-markup)
         self.dir = Path(tempfile.mkdtemp(prefix="djamon-desktop-e2e-"))
         self.procs: list[subprocess.Popen] = []
         self._logs: list = []
@@ -75,6 +76,7 @@ class Desktop:
         dunstrc.write_text(
             "[global]\n    mouse_left_click = do_action, close_current\n"
             '    geometry = "300x60-30+60"\n    origin = top-right\n    offset = 30x60\n'
+            + ("    markup = full\n" if self.markup else "")
         )
         self.procs.append(
             subprocess.Popen(

@@ -1,0 +1,122 @@
+"""Text from others on a real desktop: a dashboard full of titles written as markup opens with
+the memory of any other (a title ``<img src=/dev/zero>`` once made Qt read /dev/zero until
+memory ran out), and the notification that reaches the notification server (dunst, read off
+the session bus with dbus-monitor) carries the titles as plain text in its summary and escaped
+for the server's markup in its body."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import document, group, site
+from .desktop import Desktop
+from .test_desktop import cli, needs, rss_mib, tray_state, wait_for
+
+ZERO = "<img src=/dev/zero>"
+LINK = '<a href="file:///etc/passwd">pw</a>'
+DOWN = '<b>down</b> <a href="http://x.example/">more</a> & <img src=file:///etc/passwd>'
+
+
+def notify_calls(text: str) -> list[list[str]]:
+    """The string arguments of every Notify call dbus-monitor printed (a string holding a line
+    break goes on over several lines)."""
+    calls = []
+    for block in re.split(r"^(?=method call |method return |signal |error )", text, flags=re.M):
+        if block.startswith("method call") and "member=Notify" in block.splitlines()[0]:
+            calls.append(re.findall(r'^\s+string "(.*?)"$', block, flags=re.M | re.S))
+    return calls
+
+
+@needs("xembed")
+@pytest.mark.parametrize("markup", [True, False], ids=["markup-server", "plain-server"])
+def test_hostile_titles_show_as_written_and_notify_escaped(server, tmp_path, name, markup):
+    desktop = Desktop("xembed", markup=markup).start()
+    monitor = app = None
+    try:
+        env = {**desktop.env}
+        env.pop("PYTHON_KEYRING_BACKEND", None)
+        data_dir = tmp_path / "app-data"
+        server.switch[name] = 200
+        sites = [
+            site(ZERO, server.url(f"/switch/{name}"), priority="critical", down_message=DOWN),
+            site(LINK, server.url("/status/200")),
+        ]
+        sites += [site(f"<b>{n}</b>", server.url("/status/200")) for n in range(40)]
+        doc = tmp_path / "sites.json"
+        doc.write_text(json.dumps(document(group("<i>Ops</i>", *sites), strikes=1)))
+        assert cli(data_dir, "import", str(doc), env=env).returncode == 0
+
+        log = tmp_path / "notify.txt"
+        with log.open("w") as out:
+            monitor = subprocess.Popen(
+                ["dbus-monitor", "--session", "interface='org.freedesktop.Notifications'"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+            )
+        app = subprocess.Popen(
+            [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert wait_for(lambda: tray_state(desktop, tmp_path) == "up", 20, "a green tray icon")
+        before = rss_mib(app.pid)
+        assert cli(data_dir, env=env).returncode == 0  # a second launch: the dashboard
+        dashboard = wait_for(
+            lambda: desktop.xdotool("search", "--name", "^Dashboard — djamon-desktop$"),
+            10,
+            "the dashboard window",
+        ).splitlines()[0]
+        desktop.xdotool("windowsize", dashboard, "900", "700")
+        time.sleep(2)  # drawn, every row and tooltip made
+        after = rss_mib(app.pid)
+        print(f"RSS before the dashboard {before:.1f} MiB, with it {after:.1f} MiB")
+        assert after - before < 60 and app.poll() is None
+        shots = Path(os.environ.get("DJAMON_SHOTS") or tmp_path)
+        shots.mkdir(parents=True, exist_ok=True)
+        desktop.screenshot(shots / "e2e-hostile-dashboard.png")
+
+        server.switch[name] = 503
+        assert cli(data_dir, "check", env=env).returncode == 1
+        calls = wait_for(
+            lambda: [c for c in notify_calls(log.read_text()) if len(c) >= 4 and "down" in c[3]],
+            15,
+            "the outage's notification on the bus",
+        )
+        _app_name, _icon, summary, body = calls[-1][:4]
+        assert summary.startswith(f"{ZERO} is down — outage ")  # plain, as the spec has it
+        if markup:  # escaped for a server that reads markup in bodies
+            assert body.startswith(
+                '&lt;b&gt;down&lt;/b&gt; &lt;a href="http://x.example/"&gt;more&lt;/a&gt; '
+                "&amp; &lt;img src=file:///etc/passwd&gt;\n"
+            )
+            assert "<" not in body
+        else:  # a server that shows bodies as they are gets the characters as they are
+            assert body.startswith(DOWN + "\n")
+        time.sleep(1)
+        desktop.screenshot(shots / f"e2e-hostile-notification-{desktop.markup}.png")
+        assert app.poll() is None
+    finally:
+        if app is not None:
+            app.send_signal(signal.SIGTERM)
+            try:
+                _, err = app.communicate(timeout=10)
+                assert "Traceback" not in err
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.communicate()
+        if monitor is not None:
+            monitor.terminate()
+            monitor.wait(5)
+        desktop.close()
