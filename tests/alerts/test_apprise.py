@@ -65,6 +65,20 @@ def test_each_url_gets_the_outage_with_the_emails_title_and_body(
     assert len(hooks.delivered("/team")) == 2 and len(hooks.delivered("/ops")) == 2
 
 
+def test_markup_in_a_down_message_arrives_as_the_characters_written(
+    server, load, run, keyring, hooks, name
+):
+    """Apprise is handed plain text: a receiver gets the down message as written, neither
+    escaped nor taken as markup."""
+    message = '<b>down</b> & <a href="file:///etc/passwd">x</a> *bold* _it_'
+    keyring("apprise_urls", f"{hooks.url('/team')}\n{hooks.url('/ops', scheme='form')}\n")
+    server.switch[name] = 503
+    load(payments(server, name, message, strikes=1, apprise={"enabled": True}))
+    run("check")
+    for got in (*hooks.delivered("/team"), *hooks.delivered("/ops")):
+        assert f"  Message: {message}" in got["message"]
+
+
 @pytest.mark.usefixtures("engine")
 def test_a_failing_url_is_retried_at_later_rounds_and_holds_no_other_back(
     server, load, run, keyring, hooks, name

@@ -33,7 +33,7 @@ def test_check_says_which_vantage_it_checked_from(run, load, server, name, monke
     assert sorted(listed) == sorted(["home", "laptop", "office", socket.gethostname()])
 
 
-@pytest.mark.parametrize("bad", ["x" * 41, "two\nlines"])
+@pytest.mark.parametrize("bad", ["x" * 41, "two\nlines", "ali\u202ece", "bob\tx", "c1\x9b"])
 def test_a_bad_vantage_name_is_refused_and_nothing_is_checked(run, load, server, name, bad):
     load(payments(server, name, blog=False))
     result = run("--vantage", bad, "check")

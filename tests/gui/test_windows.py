@@ -167,6 +167,32 @@ def test_site_editor_error_goes_when_the_url_is_fixed(qtbot, db, server, shot):
     assert not editor.isVisible()
 
 
+def test_site_editor_refuses_a_pasted_bidi_control_in_the_title(qtbot, db, server, shot):
+    """A title pasted with U+202E (it would turn the words around it backwards in every window
+    of the team): the editor says which character and where, and stores nothing."""
+    saved = []
+
+    def save(group_title, fields):
+        editing.save_site(group_title, fields)
+        saved.append(fields["title"])
+
+    editor = shown(qtbot, SiteEditor([], save))
+    type_into(qtbot, editor.group, "Web")
+    click_into(qtbot, editor.title)
+    QApplication.clipboard().setText("Shop\u202egnp.exe")
+    press(Qt.Key_V, Qt.ControlModifier)
+    type_into(qtbot, editor.url, server.url("/status/200"))
+    press(Qt.Key_S, Qt.ControlModifier)
+    error = editor.errors.labels["title"]
+    assert error.isVisible() and error.text() == (
+        "holds a bidirectional control (U+202E) at character 5; control and bidirectional "
+        "characters are not allowed"
+    )
+    assert error.textFormat() == Qt.TextFormat.PlainText
+    assert editor.isVisible() and saved == [] and queries.list_sites(3) == []
+    shot(editor, "editor-title-bidi-refused")
+
+
 # -- the keyring, off the UI thread --------------------------------------------------------------
 
 
