@@ -12,18 +12,18 @@ import ipaddress
 
 
 def is_loopback(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ``::1`` literals and a Unix socket path."""
+    """True for ``localhost``, 127.0.0.0/8 and ``::1`` literals (a zone index aside) and a
+    Unix socket (a path, or an abstract one: ``@name``). An IPv4-mapped ``::ffff:127.0.0.1`` is
+    neither literal: not loopback (the safe side: TLS asked for, a plain login refused)."""
     text = host.strip()
-    if text.startswith("/"):
+    if text.startswith(("/", "@")):
         return True
     if text.lower() == "localhost":
         return True
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     try:
-        address = ipaddress.ip_address(text)
+        address = ipaddress.ip_address(text.partition("%")[0])
     except ValueError:
         return False
-    if address.version == 4:
-        return address in ipaddress.ip_network("127.0.0.0/8")
-    return address == ipaddress.IPv6Address("::1")
+    return address.is_loopback

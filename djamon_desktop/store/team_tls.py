@@ -27,10 +27,10 @@ Loads psycopg2 (to read the URL as libpq does): only a team URL's code calls it.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import ssl
 
+from ..core.loopback import is_loopback
 from .team_url import check_url
 
 VERIFYING = ("verify-ca", "verify-full")
@@ -38,20 +38,12 @@ SCRAM = "scram-sha-256"
 
 
 def is_loopback_host(host: str) -> bool:
-    """Whether one host as written (one entry of a ``host`` list) is this machine."""
-    if not host or host.startswith(("/", "@")):  # a Unix socket (a path, or an abstract one)
-        return True
-    if host.lower() == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host.strip("[]").partition("%")[0])
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return address.is_loopback or bool(mapped and mapped.is_loopback)
+    """Whether one host as written (one entry of a ``host`` list) is this machine: none at all
+    is libpq's Unix socket, the rest as every loopback judgement of the program has it."""
+    return not host or is_loopback(host)
 
 
-def is_loopback(params: dict[str, str]) -> bool:
+def all_loopback(params: dict[str, str]) -> bool:
     """Whether every host and host address libpq is given (``params``: the URL as libpq reads
     it) is loopback."""
     hosts = params.get("host") or os.environ.get("PGHOST", "")
@@ -81,7 +73,7 @@ def protection_params(params: dict[str, str], libpq: int | None = None) -> dict[
     """What libpq is given for the URL read as ``params`` (see the module): nothing for
     loopback, nothing when its own ``sslmode`` is ``disable``, else the TLS and SCRAM rules
     less what it sets itself. ``libpq``: the library's version (the loaded one's when None)."""
-    if is_loopback(params):
+    if all_loopback(params):
         return {}
     extra: dict[str, str] = {}
     mode = params.get("sslmode")
@@ -109,7 +101,7 @@ def protection(url: str) -> str:
         params = parse_dsn(check_url(url))
     except Exception:
         return ""
-    if is_loopback(params):
+    if all_loopback(params):
         return "Loopback: no TLS needed (the connection stays on this machine)."
     given = {**params, **protection_params(params)}
     mode = given["sslmode"]
