@@ -121,6 +121,13 @@ def url_problem(value: object) -> str | None:
     return None
 
 
+def has_password(url: str) -> bool:
+    """Whether ``url``'s user information holds a password (``user:password@``)."""
+    _, slashes, rest = url.partition("//")
+    userinfo, at, _ = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")
+    return bool(slashes and at and userinfo.partition(":")[2])
+
+
 def _password_hider(url: str) -> Callable[[str], str]:
     """Hides the password of ``url``'s user information (``user:***``) in a text about it.
     Works on URLs too broken for urlsplit, so no problem line ever shows the password."""
