@@ -13,9 +13,12 @@ from pathlib import Path
 START = datetime(2013, 6, 1, tzinfo=UTC)
 
 
-def write_fixture(path: Path, checks: int, sites: int = 100, groups: int = 10) -> Path:
+def write_fixture(
+    path: Path, checks: int, sites: int = 100, groups: int = 10, url: str = ""
+) -> Path:
     """``checks`` site views spread over ``sites`` sites (a check a minute each, in time order,
-    every 17th one failed), with one outage; returns ``path``."""
+    every 17th one failed), with one outage; returns ``path``. ``url``: every site's URL (by
+    default each its own on example.com)."""
 
     def line(obj: dict) -> str:
         return json.dumps(obj, separators=(", ", ": "))
@@ -29,7 +32,7 @@ def write_fixture(path: Path, checks: int, sites: int = 100, groups: int = 10) -
             fields = {
                 "group": (s - 1) % groups + 1,
                 "title": f"Site {s}",
-                "url": f"https://site{s}.example.com/health",
+                "url": url or f"https://site{s}.example.com/health",
                 "active": True,
                 "down_message": "There is a problem with the website.",
                 "last_seen": None,

@@ -7,13 +7,14 @@ import os
 import sys
 from pathlib import Path
 
+from ..core.problems import passwords_said
 from ..core.status import plural
 from ..errors import UserError
 from .output import EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ..core.import_file import open_import
+    from ..core.import_file import TOO_BIG, open_import
     from ..core.problems import DocumentRefused
     from ..store.repo import import_file
 
@@ -30,10 +31,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise UserError(f"import: {name}: {TOO_BIG}; nothing was imported") from None
     print(f"Imported {name}: {what}.")
     return EXIT_OK
-
-
-#: what is said of a file whose reading ran out of memory
-TOO_BIG = "it does not fit in this computer's memory"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -63,11 +60,3 @@ def _warn(passwords: int) -> None:
     """One line on stderr when the export holds passwords of site URLs (never the passwords)."""
     if passwords:
         print(f"export: warning: {passwords_said(passwords)}", file=sys.stderr)
-
-
-def passwords_said(count: int) -> str:
-    sites = plural(count, "site")
-    return (
-        f"the URLs of {sites} hold a password (user:password@), and the export holds them as "
-        "written: keep the file private"
-    )

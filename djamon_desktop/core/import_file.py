@@ -21,6 +21,8 @@ from ..errors import UserError
 #: the largest file an import reads
 MAX_BYTES = 1 << 30
 LIMIT_TEXT = "1 GiB"
+#: what is said of a file whose reading ran out of memory
+TOO_BIG = "it does not fit in this computer's memory"
 
 
 class Unreadable(UserError):

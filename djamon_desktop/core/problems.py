@@ -128,6 +128,14 @@ def has_password(url: str) -> bool:
     return bool(slashes and at and userinfo.partition(":")[2])
 
 
+def passwords_said(count: int) -> str:
+    """The warning of an export whose site URLs hold passwords (never the passwords)."""
+    return (
+        f"the URLs of {plural(count, 'site')} hold a password (user:password@), and the "
+        "export holds them as written: keep the file private"
+    )
+
+
 def _password_hider(url: str) -> Callable[[str], str]:
     """Hides the password of ``url``'s user information (``user:***``) in a text about it.
     Works on URLs too broken for urlsplit, so no problem line ever shows the password."""
