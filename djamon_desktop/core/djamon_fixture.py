@@ -32,6 +32,11 @@ from .djamon_columns import Columns, choose_fields
 from .jsonfile import duplicate_keys, given_twice
 from .problems import DocumentRefused
 
+
+class FileChanged(UserError):
+    """The fixture's file no longer holds what was validated: what came before is stored."""
+
+
 #: a fixture's elements, as often as asked: (index, element, whether it gave a key twice)
 Elements = Iterable[tuple[int, Any, bool]]
 
@@ -63,7 +68,7 @@ class Fixture:
             obj.chosen = self.check_fields
             check = Readers.siteview(obj)
             if check is None or check.site not in sites:
-                raise UserError(
+                raise FileChanged(
                     f"the file changed while it was imported (at {obj.where}); what came "
                     "before was stored: import it again to bring the rest"
                 )

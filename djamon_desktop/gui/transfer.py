@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from ..core.djamon_fixture import FileChanged
 from ..core.import_file import TOO_BIG, Unreadable, open_import
 from ..core.problems import DocumentRefused, passwords_said
 from ..core.status import plural
@@ -52,6 +53,8 @@ def import_job(path: str) -> Outcome:
     except DocumentRefused as refused:
         problem = f"Nothing was imported from {path}:"
         return Outcome("Import", path, problem=problem, details="\n".join(refused.problems))
+    except FileChanged as exc:  # not "nothing": what came before it is stored
+        return Outcome("Import", path, problem=f"{path}: {exc.message}")
     except UserError as exc:
         return Outcome("Import", path, problem=f"Nothing was imported from {path}: {exc.message}")
     except MemoryError:
