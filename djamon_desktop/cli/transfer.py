@@ -7,27 +7,28 @@ import os
 import sys
 from pathlib import Path
 
+from ..core.problems import passwords_said
 from ..core.status import plural
 from ..errors import UserError
 from .output import EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from ..core.import_file import TOO_BIG, open_import
     from ..core.problems import DocumentRefused
-    from ..store.repo import import_data
+    from ..store.repo import import_file
 
     name = "stdin" if args.file == "-" else args.file
     try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as exc:
-        raise UserError(f"import: {name}: can't read it: {exc.strerror or exc}") from None
-    try:
-        what = import_data(data)
+        with open_import(args.file) as file:
+            what = import_file(file)
     except DocumentRefused as refused:
         raise UserError(
             f"import: {name}: {plural(len(refused.problems), 'problem')}; nothing was imported",
             details=[f"{name}: {p}" for p in refused.problems],
         ) from None
+    except MemoryError:
+        raise UserError(f"import: {name}: {TOO_BIG}; nothing was imported") from None
     print(f"Imported {name}: {what}.")
     return EXIT_OK
 
@@ -35,11 +36,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import tempfile
 
-    from ..store.repo import export_text
+    from ..store.repo import export_document
 
-    text = export_text()
+    text, passwords = export_document()
     if not args.file or args.file == "-":
         sys.stdout.write(text)
+        _warn(passwords)
         return EXIT_OK
     target = Path(args.file)
     try:
@@ -50,4 +52,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UserError(f"export: {target}: can't write it: {exc.strerror or exc}") from None
     print(f"Exported to {target}.")
+    _warn(passwords)
     return EXIT_OK
+
+
+def _warn(passwords: int) -> None:
+    """One line on stderr when the export holds passwords of site URLs (never the passwords)."""
+    if passwords:
+        print(f"export: warning: {passwords_said(passwords)}", file=sys.stderr)

@@ -9,12 +9,13 @@ checks of single values are in :mod:`.problems`.
 from __future__ import annotations
 
 import copy
+import io
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .jsonfile import read_document
 from .maintenance import windows_problems
 from .problems import DocumentRefused, Problems, bool_problem, json_type, url_problem
 from .settings import check_settings, with_defaults
@@ -102,55 +103,9 @@ def maintenance_checked(value: object, place: str, problems: Problems) -> bool:
 
 
 def decode_json(data: bytes) -> Any:
-    """JSON from bytes, or DocumentRefused with the line and column of what broke it."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentRefused(
-            [f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}"]
-        ) from None
-    try:
-        return _loads_in_turns(text)
-    except json.JSONDecodeError as exc:
-        raise DocumentRefused(
-            [f"line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}"]
-        ) from None
-    except RecursionError:
-        raise DocumentRefused(["not valid JSON: nested too deeply"]) from None
-
-
-_BLANK = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
-
-
-def _loads_in_turns(text: str) -> Any:
-    """``json.loads(text)``, but a top-level array (a Djamon fixture) is read an element at a
-    time. json.loads holds the interpreter for the whole text (170 ms for a 10 MB fixture), so
-    an import on a worker thread would stop the UI thread that long; between elements, other
-    threads get their turns. Errors are json.loads's, at the same places."""
-    pos = _BLANK.match(text).end()
-    if not text.startswith("[", pos):
-        return json.loads(text)
-    items: list[Any] = []
-    pos = _BLANK.match(text, pos + 1).end()
-    if text.startswith("]", pos):
-        pos += 1
-    else:
-        while True:
-            item, pos = _DECODER.raw_decode(text, pos)
-            items.append(item)
-            pos = _BLANK.match(text, pos).end()
-            if text.startswith(",", pos):
-                pos = _BLANK.match(text, pos + 1).end()
-            elif text.startswith("]", pos):
-                pos += 1
-                break
-            else:
-                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
-    pos = _BLANK.match(text, pos).end()
-    if pos != len(text):
-        raise json.JSONDecodeError("Extra data", text, pos)
-    return items
+    """JSON from bytes as import reads it (:func:`.jsonfile.read_document`), or
+    DocumentRefused with the line and column of what broke it, or each key given twice."""
+    return read_document(io.BytesIO(data))
 
 
 def parse_document(raw: object) -> Document:

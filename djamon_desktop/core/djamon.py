@@ -2,8 +2,9 @@
 
 The fixture is a JSON list of ``{"model", "pk", "fields"}`` objects of the models
 ``monitor.group``, ``monitor.site``, ``monitor.siteview``, ``monitor.outage`` and
-``monitor.outagesites``. Everything is validated first, with each problem naming the object's
-model and pk; references to objects missing from the file are refused. Pure: no database.
+``monitor.outagesites``. Here each object is read, with each problem naming its model and pk;
+the fixture as a whole (references to objects missing from the file are refused) is read by
+:mod:`.djamon_fixture`. Pure: no database.
 
 Djamon's field names varied between versions and forks: how each field is recognised, under
 its known names or another, is in :mod:`.djamon_roles`.
@@ -11,11 +12,11 @@ its known names or another, is in :mod:`.djamon_roles`.
 
 from __future__ import annotations
 
-import re
+import math
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import (
     DEFAULT_DOWN_MESSAGE,
@@ -23,13 +24,18 @@ from .config import (
     down_message_problem,
     title_problem,
 )
-from .djamon_roles import AMBIGUOUS, ROLES, Role, choose_fields, parse_time
+from .djamon_columns import AMBIGUOUS
+from .djamon_roles import ROLES, Role, parse_time
 from .probe import ERROR_KINDS
-from .problems import DocumentRefused, url_problem
+from .problems import url_problem
 from .text import text_problem
+
+if TYPE_CHECKING:
+    from .djamon_fixture import Fixture
 
 #: the largest number an INTEGER column holds on PostgreSQL
 INTEGER_MAX = 2**31 - 1
+SITEVIEW = "monitor.siteview"
 
 MODELS = (
     "monitor.group",
@@ -90,22 +96,6 @@ class DjOutageSite:
     start_time: datetime
 
 
-@dataclass
-class Fixture:
-    groups: list[DjGroup] = field(default_factory=list)
-    sites: list[DjSite] = field(default_factory=list)
-    checks: list[DjCheck] = field(default_factory=list)
-    outages: list[DjOutage] = field(default_factory=list)
-    outage_sites: list[DjOutageSite] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=dict)
-    # 'monitor.siteview: time read from "attempt_time"', once per model and field
-    readings: list[str] = field(default_factory=list)
-
-
-def looks_like_fixture(raw: object) -> bool:
-    return isinstance(raw, list)
-
-
 class FixtureObject:
     """One fixture object being read: records problems under ``model pk=...``."""
 
@@ -124,7 +114,7 @@ class FixtureObject:
         return f"[{self.index}] {self.model} pk={self.pk}"
 
     def problem(self, name: str, message: str) -> None:
-        self.problems.append(f"{self.where}: {name}: {message}")
+        self.problems.append(f"{self.where}: {name + ': ' if name else ''}{message}")
         self.ok = False
 
     def read(self, role: Role) -> tuple[str, Any]:
@@ -201,40 +191,7 @@ class FixtureObject:
         return value
 
 
-def parse_fixture(raw: list) -> Fixture:
-    """Validate the whole fixture; DocumentRefused lists every problem, each naming its
-    object's model and pk."""
-    problems: list[str] = []
-    out = Fixture()
-    by_model: dict[str, list[FixtureObject]] = {model: [] for model in MODELS}
-    for index, item in enumerate(raw):
-        if not isinstance(item, dict) or not isinstance(item.get("model"), str):
-            problems.append(f"[{index}]: not a fixture object (it needs a model, pk and fields)")
-            continue
-        if item["model"] not in MODELS:
-            out.skipped[item["model"]] = out.skipped.get(item["model"], 0) + 1
-            continue
-        by_model[item["model"]].append(FixtureObject(index, item, problems))
-    for model, objects in by_model.items():
-        chosen = choose_fields(model, objects, problems, out.readings)
-        for obj in objects:
-            obj.chosen = chosen
-            if obj.pk is None:
-                obj.problem("pk", "is missing")
-            getattr(_Readers, model.split(".")[1])(obj, out)
-    _check_references(out, problems)
-    if problems:
-        raise DocumentRefused(sorted(problems, key=_file_order))
-    return out
-
-
-def _file_order(problem: str) -> int:
-    """Problems in the order of their objects in the file (``[12] monitor...``)."""
-    found = re.match(r"\[(\d+)\]", problem)
-    return int(found.group(1)) if found else 1 << 62
-
-
-class _Readers:
+class Readers:
     @staticmethod
     def group(obj: FixtureObject, out: Fixture) -> None:
         title = obj.text(ROLES["monitor.group"]["title"], title_problem)
@@ -272,8 +229,8 @@ class _Readers:
             out.sites.append(site)
 
     @staticmethod
-    def siteview(obj: FixtureObject, out: Fixture) -> None:
-        role = ROLES["monitor.siteview"]
+    def siteview(obj: FixtureObject) -> DjCheck | None:
+        role = ROLES[SITEVIEW]
         try:
             check_id = uuid.UUID(str(obj.pk))
         except ValueError:
@@ -281,18 +238,17 @@ class _Readers:
             check_id = uuid.UUID(int=0)
         site = obj.reference(role["site"])
         when = obj.time(role["time"])
-        status = obj.number(role["status"])
-        elapsed = obj.number(role["response time"], 0.0)
+        status = _ranged(obj, role["status"], -INTEGER_MAX - 1)
+        elapsed = _ranged(obj, role["response time"], 0, 0.0)
         error_name, error = obj.read(role["error"])
         if error is not None and error not in ERROR_KINDS:
             obj.problem(f"fields.{error_name}", f"{error!r} is not one of {', '.join(ERROR_KINDS)}")
         code = int(status) if isinstance(status, int | float) and 100 <= status <= 599 else None
         if code is None and error is None:
             error = "connection"  # Djamon kept no reason for a check that got no answer
-        if obj.ok:
-            out.checks.append(
-                DjCheck(check_id, site, when, code, None if code else error, float(elapsed or 0.0))
-            )
+        if not obj.ok:
+            return None
+        return DjCheck(check_id, site, when, code, None if code else error, float(elapsed or 0.0))
 
     @staticmethod
     def outage(obj: FixtureObject, out: Fixture) -> None:
@@ -338,10 +294,16 @@ class _Readers:
 def _count(obj: FixtureObject, role: Role, default: float | None = None) -> float | None:
     """A count (strikes, seconds): 0 up to what an INTEGER column holds on PostgreSQL (SQLite's
     would take more, so a team database would be the one to refuse it, and less clearly)."""
+    return _ranged(obj, role, 0, default)
+
+
+def _ranged(obj: FixtureObject, role: Role, low: int, default: float | None = None):
+    """A number from ``low`` up to what an INTEGER column holds (a status code, a response
+    time: a value beyond it, however many digits, did not come from Djamon's columns)."""
     value = obj.number(role, default)
-    if value is not None and not 0 <= value <= INTEGER_MAX:
+    if value is not None and not (low <= value <= INTEGER_MAX and math.isfinite(value)):
         obj.problem(
-            f"fields.{obj.read(role)[0]}", f"{value!r} is out of range (0 to {INTEGER_MAX})"
+            f"fields.{obj.read(role)[0]}", f"{value!r} is out of range ({low} to {INTEGER_MAX})"
         )
         return default
     return value
@@ -356,26 +318,3 @@ def _notes(obj: FixtureObject, role: Role) -> str:
     if problem:
         obj.problem(f"fields.{name}", problem)
     return value or ""
-
-
-def _check_references(out: Fixture, problems: list[str]) -> None:
-    groups = {g.pk for g in out.groups}
-    sites = {s.pk for s in out.sites}
-    outages = {o.pk: o for o in out.outages}
-    for s in out.sites:
-        if s.group not in groups:
-            problems.append(f"monitor.site pk={s.pk}: its group {s.group!r} is not in the file")
-    for c in out.checks:
-        if c.site not in sites:
-            problems.append(f"monitor.siteview pk={c.id}: its site {c.site!r} is not in the file")
-    for link in out.outage_sites:
-        if link.outage not in outages:
-            problems.append(
-                f"monitor.outagesites pk={link.pk}: its outage {link.outage!r} is not in the file"
-            )
-        if link.site not in sites:
-            problems.append(
-                f"monitor.outagesites pk={link.pk}: its site {link.site!r} is not in the file"
-            )
-        elif link.start_time == datetime.fromtimestamp(0, UTC) and link.outage in outages:
-            link.start_time = outages[link.outage].start_time

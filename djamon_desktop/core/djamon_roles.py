@@ -2,8 +2,8 @@
 
 Djamon's field names varied between versions and forks, so each field is a :class:`Role`: its
 known names are read first; failing those, the one field of that model whose name and values fit
-the role is read instead (:func:`choose_fields`) and said in the summary, and two fitting fields
-are refused as ambiguous. Pure: no database.
+the role is read instead (:func:`.djamon_columns.choose_fields`) and said in the summary, and
+two fitting fields are refused as ambiguous. Pure: no database.
 """
 
 from __future__ import annotations
@@ -13,14 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import PRIORITIES
 from .probe import ERROR_KINDS
 from .problems import url_problem
-
-if TYPE_CHECKING:
-    from .djamon import FixtureObject
 
 # Djamon's field names, with the spellings seen in forks accepted too.
 TIME_FIELDS = ("datetime", "time", "date", "created", "timestamp", "checked_at", "when")
@@ -326,58 +323,3 @@ ROLES: dict[str, dict[str, Role]] = {
         ),
     ),
 }
-
-AMBIGUOUS = object()  # a role two or more fields fit: said once, read from none
-
-
-def choose_fields(
-    model: str, objects: list[FixtureObject], problems: list[str], readings: list[str]
-) -> dict[str, Any]:
-    """Where each role of the model is read from: the known names its objects use, in order;
-    failing those, the one other field whose every non-null value fits the role. Two or more
-    that fit are a problem, said once. Each field read under another name, and each field not
-    read at all, is said in ``readings``."""
-    roles = ROLES[model].values()
-    reserved = {name for role in roles for name in role.known}
-    columns: dict[str, list] = {}  # each field's non-null values; names in the order first seen
-    for obj in objects:
-        for name, value in obj.fields.items():
-            column = columns.setdefault(name, [])
-            if value is not None:
-                column.append(value)
-    taken: set[str] = set()
-    chosen: dict[str, Any] = {}
-    for role in roles:
-        chosen[role.label] = tuple(name for name in role.known if name in columns)
-        if chosen[role.label]:
-            continue
-        fitting = [
-            name
-            for name, values in columns.items()
-            if name not in reserved
-            and name not in taken
-            and values
-            and all(role.fits(name, value) for value in values)
-        ]
-        if len(fitting) == 1:
-            chosen[role.label] = (fitting[0],)
-            taken.add(fitting[0])
-            readings.append(
-                f'{model}: {role.label} read from "{fitting[0]}"{role.note(fitting[0])}'
-            )
-        elif fitting:
-            chosen[role.label] = AMBIGUOUS
-            taken.update(fitting)
-            obj = next(
-                (o for o in objects if sum(o.fields.get(n) is not None for n in fitting) > 1),
-                next(o for o in objects if any(o.fields.get(n) is not None for n in fitting)),
-            )
-            listed = ", ".join(f"fields.{name}" for name in fitting)
-            problems.append(
-                f"{obj.where}: {listed}: each could be its {role.label} ({role.hint}); "
-                f'rename the right one to "{role.known[0]}"'
-            )
-    for name in columns:
-        if name not in reserved and name not in taken:
-            readings.append(f'{model}: "{name}" not read')
-    return chosen

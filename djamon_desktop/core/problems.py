@@ -122,6 +122,21 @@ def url_problem(value: object) -> str | None:
     return None
 
 
+def has_password(url: str) -> bool:
+    """Whether ``url``'s user information holds a password (``user:password@``)."""
+    _, slashes, rest = url.partition("//")
+    userinfo, at, _ = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")
+    return bool(slashes and at and userinfo.partition(":")[2])
+
+
+def passwords_said(count: int) -> str:
+    """The warning of an export whose site URLs hold passwords (never the passwords)."""
+    return (
+        f"the URLs of {plural(count, 'site')} hold a password (user:password@), and the "
+        "export holds them as written: keep the file private"
+    )
+
+
 def _password_hider(url: str) -> Callable[[str], str]:
     """Hides the password of ``url``'s user information (``user:***``) in a text about it.
     Works on URLs too broken for urlsplit, so no problem line ever shows the password."""

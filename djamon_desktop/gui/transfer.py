@@ -16,7 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from ..core.problems import DocumentRefused
+from ..core.djamon_fixture import FileChanged
+from ..core.import_file import TOO_BIG, Unreadable, open_import
+from ..core.problems import DocumentRefused, passwords_said
 from ..core.status import plural
 from ..errors import UserError
 from ..store import repo
@@ -38,24 +40,38 @@ class Outcome:
     summary: str | None = None  # what was done (several lines for a Djamon fixture)
     problem: str | None = None  # what went wrong, one line
     details: str = ""  # the problems, one a line
+    pending: str | None = None  # an export's text, not written until confirmed
+    passwords: int = 0  # the sites whose URLs in ``pending`` hold a password
 
 
 def import_job(path: str) -> Outcome:
     try:
-        what = repo.import_data(Path(path).read_bytes())
-    except OSError as exc:
-        return Outcome("Import", path, problem=f"{path} can't be read: {exc.strerror}")
+        with open_import(path) as file:
+            what = repo.import_file(file)
+    except Unreadable as exc:
+        return Outcome("Import", path, problem=f"Nothing was imported from {path}: {exc.reason}")
     except DocumentRefused as refused:
         problem = f"Nothing was imported from {path}:"
         return Outcome("Import", path, problem=problem, details="\n".join(refused.problems))
+    except FileChanged as exc:  # not "nothing": what came before it is stored
+        return Outcome("Import", path, problem=f"{path}: {exc.message}")
     except UserError as exc:
         return Outcome("Import", path, problem=f"Nothing was imported from {path}: {exc.message}")
+    except MemoryError:
+        return Outcome("Import", path, problem=f"Nothing was imported from {path}: {TOO_BIG}")
     return Outcome("Import", path, summary=what)
 
 
-def export_job(path: str) -> Outcome:
+def export_job(path: str, confirmed: str | None = None) -> Outcome:
+    """Export to ``path``; when site URLs hold passwords, only what is to be written, for the
+    person to confirm first (``confirmed``: that text, confirmed)."""
+    text = confirmed
+    if text is None:
+        text, passwords = repo.export_document()
+        if passwords:
+            return Outcome("Export", path, pending=text, passwords=passwords)
     try:
-        Path(path).write_text(repo.export_text(), encoding="utf-8")
+        Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
         return Outcome("Export", path, problem=f"{path} can't be written: {exc.strerror}")
     return Outcome("Export", path, summary=f"Exported to {path}.")
@@ -79,6 +95,7 @@ class Transfer(QObject):
         self._imported = imported
         self._thread: threading.Thread | None = None
         self.busy: QProgressDialog | None = None
+        self.export_box: QMessageBox | None = None  # the last confirmation asked
         self._done.connect(self._show_outcome)
 
     # -- dialogs ---------------------------------------------------------------------------------
@@ -117,9 +134,10 @@ class Transfer(QObject):
         if self._thread is not None:
             self._status("An import or export is running already.")
             return False
+        kind = "Import" if job is import_job else "Export"
         self._status(label)
         busy = QProgressDialog(label, None, 0, 0, self._window())
-        busy.setWindowTitle(f"{'Import' if job is import_job else 'Export'} — djamon-desktop")
+        busy.setWindowTitle(f"{kind} — djamon-desktop")
         busy.setMinimumWidth(360)
         busy.setWindowModality(Qt.WindowModality.ApplicationModal)  # no edits meanwhile
         busy.setMinimumDuration(0)
@@ -133,8 +151,7 @@ class Transfer(QObject):
             try:
                 outcome = job(path)
             except Exception as exc:  # a bug, not the user's file: logged, said in the box
-                log.exception("%s of %s failed", job.__name__, path)
-                kind = "Import" if job is import_job else "Export"
+                log.exception("%s of %s failed", kind, path)
                 outcome = Outcome(kind, path, problem=f"{kind} failed: {type(exc).__name__}: {exc}")
             finally:
                 close_database()  # this thread's own connection
@@ -152,7 +169,9 @@ class Transfer(QObject):
             self.busy.close()
             self.busy.deleteLater()
             self.busy = None
-        if outcome.problem is not None:
+        if outcome.pending is not None:
+            self.confirm_export(outcome)
+        elif outcome.problem is not None:
             self._status(f"{outcome.kind} failed.")
             self._box(QMessageBox.Icon.Warning, outcome.kind, outcome.problem, outcome.details)
         elif outcome.kind == "Import":
@@ -160,6 +179,35 @@ class Transfer(QObject):
             self._show_import_summary(Path(outcome.path).name, outcome.summary or "")
         else:
             self._status(outcome.summary or "")
+
+    def confirm_export(self, outcome: Outcome) -> QMessageBox:
+        """Say that the export writes site URLs' passwords into the file; write it only once
+        the person chose Export (Cancel writes nothing)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Export — djamon-desktop",
+            f"In {Path(outcome.path).name}, {passwords_said(outcome.passwords)}.",
+            QMessageBox.StandardButton.Cancel,
+            self._window(),
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText("Anyone who can read the file can read those passwords.")
+        export = box.addButton("Export", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        text = outcome.pending
+
+        def chosen() -> None:
+            if box.clickedButton() is export:
+                label = f"Exporting to {Path(outcome.path).name}…"
+                self._start(lambda path: export_job(path, text), outcome.path, label)
+            else:
+                self._status("Export cancelled: nothing was written.")
+
+        box.finished.connect(chosen)
+        box.open()
+        self.export_box = box
+        return box
 
     def _show_import_summary(self, name: str, summary: str) -> None:
         """One line in the status bar; the lines a Djamon fixture adds in a box."""

@@ -161,7 +161,8 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
     (:mod:`.changes`): the notice is delivered at commit, dropped on rollback, and the notices of
     one transaction arrive as one."""
     if not is_team():
-        with db.atomic("IMMEDIATE"):
+        with contextlib.ExitStack() as turn:
+            _sqlite_turn(turn)
             yield
         return
     with db.atomic():
@@ -170,6 +171,21 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
         take_lock(WRITE_LOCK)
         yield
         db.execute_sql(NOTIFY)
+
+
+def _sqlite_turn(turn: contextlib.ExitStack) -> None:
+    """``BEGIN IMMEDIATE`` (a savepoint inside another transaction), waiting as long as another
+    writer holds the turn: the busy timeout is one try's wait, tried again as often as it runs
+    out, so a round that meets a long import stores its round once the import lets it in,
+    never failing with "database is locked"."""
+    while True:
+        try:
+            turn.enter_context(db.atomic("IMMEDIATE"))
+            return
+        except OperationalError as exc:
+            if db.in_transaction() or "database is locked" not in str(exc):
+                raise
+            log.info("database: another writer holds its turn; waiting on")
 
 
 def take_lock(key: int, session: bool = False) -> None:

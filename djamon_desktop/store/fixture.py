@@ -1,18 +1,41 @@
-"""Bringing a Djamon fixture into the database: all in one transaction, adding only what is
-not there yet, so importing the same fixture again changes nothing."""
+"""Bringing a Djamon fixture into the database, adding only what is not there yet, so importing
+the same fixture again changes nothing.
+
+It is all or nothing as a person sees it: nothing is written until the whole file was read and
+found valid. The writing itself is not one transaction, though: a million checks would hold the
+writers' turn for a minute, and a round meeting the import would wait that long. The groups,
+sites and outages go in one transaction, then the checks in batches, each a short transaction
+of its own with a pause after it (SQLite), so a round waits one batch at most. A batch stored
+twice changes nothing (the same check is not stored again), so an import cut short (the power
+went) is completed by importing the file again.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from peewee import fn
 
-from ..core.djamon import Fixture
+from ..core.djamon import DjCheck
+from ..core.djamon_fixture import Fixture
 from ..core.status import plural
 from . import history
-from .engine import writing
-from .models import Check, Outage, OutageSite, Site, SiteGroup
+from .bulk import unnest
+from .engine import is_team, writing
+from .models import Check, Outage, OutageSite, Site, SiteGroup, db
+
+#: checks stored in one transaction: on SQLite about 0.1 s of the writers' turn
+BATCH = 10_000
+#: seconds an import leaves SQLite's writers' turn free after each batch: longer than the
+#: 100 ms a waiting writer's busy handler sleeps between its tries, so a round meeting the
+#: import gets its turn after the batch being written
+GAP_S = 0.12
+#: rows in one multi-row INSERT on SQLite (six values each, within its 32,766 parameters)
+_SQLITE_ROWS = 5000
+_CHECK_TYPES = ("integer", "bigint", "bytea", "smallint", "text", "real")
 
 
 @dataclass
@@ -44,110 +67,169 @@ class FixtureSummary:
 
 
 def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
+    """Store a fixture that was validated whole (:func:`.core.djamon_fixture.read_fixture`):
+    its groups, sites and outages in one transaction, then its checks, read from the file
+    again, in batches of their own short transactions (see :data:`BATCH`)."""
     summary = FixtureSummary(skipped=fixture.skipped or None, readings=fixture.readings or None)
     with writing():
-        group_ids: dict[Any, int] = {}
-        next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
-        for g in fixture.groups:
-            row = SiteGroup.get_or_none(SiteGroup.title == g.title)
-            if row is None:
-                row = SiteGroup.create(title=g.title, position=next_group)
-                next_group += 1
-                summary.groups += 1
-            group_ids[g.pk] = row.id
-
-        site_ids: dict[Any, int] = {}
-        for s in fixture.sites:
-            group_id = group_ids[s.group]
-            row = Site.get_or_none(Site.group == group_id, Site.title == s.title)
-            if row is None:
-                position = (
-                    Site.select(fn.MAX(Site.position)).where(Site.group == group_id).scalar() or 0
-                ) + 1
-                row = Site.create(
-                    group=group_id,
-                    title=s.title,
-                    url=s.url,
-                    active=s.active,
-                    down_message=s.down_message,
-                    priority=s.priority,
-                    position=position,
-                    last_seen=s.last_seen,
-                    down_count=s.down_count,
-                )
-                summary.sites += 1
-            site_ids[s.pk] = row.id
-
-        wanted = {c.id: c for c in fixture.checks}
-        by_site: dict[int, list] = {}
-        for c in fixture.checks:
-            by_site.setdefault(site_ids[c.site], []).append(c)
-        for site_id, checks in by_site.items():  # read along the (site, time) key
-            first, last = min(c.time for c in checks), max(c.time for c in checks)
-            present = Check.select(Check.id).where(
-                Check.site == site_id, Check.time.between(first, last)
-            )
-            for existing in present:
-                wanted.pop(existing.id, None)
-        new_checks = list(wanted.values())
-        rows = [
-            {
-                "id": c.id,
-                "site": site_ids[c.site],
-                "time": c.time,
-                "status_code": c.status_code,
-                "error": c.error,
-                "elapsed_ms": c.elapsed_ms,
-            }
-            for c in new_checks
-        ]
-        for start in range(0, len(rows), 500):
-            Check.insert_many(rows[start : start + 500]).execute()
-        history.add_to_hours(
-            [(site_ids[c.site], c.time, c.status_code, c.error, c.elapsed_ms) for c in new_checks],
-            good_codes,
-        )
-        summary.checks = len(new_checks)
-        _latest_checks(site_ids.values())
-
-        outage_ids: dict[Any, int] = {}
-        fresh: set[int] = set()
-        for o in fixture.outages:
-            row = Outage.get_or_none(Outage.code == o.code)
-            if row is None:
-                row = Outage.create(
-                    code=o.code,
-                    start_time=o.start_time,
-                    end_time=o.end_time,
-                    seconds_down=o.seconds_down,
-                    content=o.content,
-                    extra_information=o.extra_information,
-                    notification_sent=o.notification_sent,
-                )
-                fresh.add(row.id)
-                summary.outages += 1
-            outage_ids[o.pk] = row.id
-        titles = {s.pk: s.title for s in fixture.sites}
-        for link in fixture.outage_sites:
-            outage_id = outage_ids[link.outage]
-            if outage_id not in fresh:
-                continue  # that outage was there already, with its sites
-            OutageSite.insert(
-                outage=outage_id,
-                site=site_ids[link.site],
-                title=titles[link.site],
-                primary=link.primary,
-                start_time=link.start_time,
-            ).on_conflict_ignore().execute()
-            summary.outage_sites += 1
+        site_ids = _groups_and_sites(fixture, summary)
+        _outages(fixture, site_ids, summary)
+    if fixture.check_count:
+        good = set(good_codes)
+        batch: list[DjCheck] = []
+        for check in fixture.checks():
+            batch.append(check)
+            if len(batch) == BATCH:
+                summary.checks += _store_checks(batch, site_ids, good)
+                batch.clear()
+        summary.checks += _store_checks(batch, site_ids, good)
+        with writing():
+            _latest_checks(site_ids.values())
     return summary
+
+
+def _groups_and_sites(fixture: Fixture, summary: FixtureSummary) -> dict[Any, int]:
+    """Each fixture site's id in the database, added where it is not there yet."""
+    group_ids: dict[Any, int] = {}
+    next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
+    for g in fixture.groups:
+        row = SiteGroup.get_or_none(SiteGroup.title == g.title)
+        if row is None:
+            row = SiteGroup.create(title=g.title, position=next_group)
+            next_group += 1
+            summary.groups += 1
+        group_ids[g.pk] = row.id
+
+    site_ids: dict[Any, int] = {}
+    for s in fixture.sites:
+        group_id = group_ids[s.group]
+        row = Site.get_or_none(Site.group == group_id, Site.title == s.title)
+        if row is None:
+            position = (
+                Site.select(fn.MAX(Site.position)).where(Site.group == group_id).scalar() or 0
+            ) + 1
+            row = Site.create(
+                group=group_id,
+                title=s.title,
+                url=s.url,
+                active=s.active,
+                down_message=s.down_message,
+                priority=s.priority,
+                position=position,
+                last_seen=s.last_seen,
+                down_count=s.down_count,
+            )
+            summary.sites += 1
+        site_ids[s.pk] = row.id
+    return site_ids
+
+
+def _outages(fixture: Fixture, site_ids: dict[Any, int], summary: FixtureSummary) -> None:
+    outage_ids: dict[Any, int] = {}
+    fresh: set[int] = set()
+    for o in fixture.outages:
+        row = Outage.get_or_none(Outage.code == o.code)
+        if row is None:
+            row = Outage.create(
+                code=o.code,
+                start_time=o.start_time,
+                end_time=o.end_time,
+                seconds_down=o.seconds_down,
+                content=o.content,
+                extra_information=o.extra_information,
+                notification_sent=o.notification_sent,
+            )
+            fresh.add(row.id)
+            summary.outages += 1
+        outage_ids[o.pk] = row.id
+    titles = {s.pk: s.title for s in fixture.sites}
+    for link in fixture.outage_sites:
+        outage_id = outage_ids[link.outage]
+        if outage_id not in fresh:
+            continue  # that outage was there already, with its sites
+        OutageSite.insert(
+            outage=outage_id,
+            site=site_ids[link.site],
+            title=titles[link.site],
+            primary=link.primary,
+            start_time=link.start_time,
+        ).on_conflict_ignore().execute()
+        summary.outage_sites += 1
+
+
+def _store_checks(batch: list[DjCheck], site_ids: dict[Any, int], good: set[int]) -> int:
+    """One batch of checks in a transaction of its own: those not stored yet (the same site,
+    time and id: a fixture imported again), of sites still there (one may have been deleted
+    since the import began), and their share of the hour summary. Then, on SQLite, a pause
+    that leaves the database to a round waiting for its turn (:data:`GAP_S`). The number
+    stored."""
+    if not batch:
+        return 0
+    rows = [
+        (
+            site_ids[c.site],
+            round(c.time.timestamp() * 1000),
+            c.id.bytes,
+            c.status_code,
+            c.error,
+            c.elapsed_ms,
+        )
+        for c in batch
+    ]
+    with writing():
+        wanted = set(site_ids[c.site] for c in batch)
+        there = {
+            row[0]
+            for row in db.execute_sql(
+                f"SELECT id FROM site WHERE id IN ({', '.join('?' * len(wanted))})", list(wanted)
+            )
+        }
+        if len(there) < len(wanted):
+            rows = [row for row in rows if row[0] in there]
+        stored = _insert_new(rows)
+        by_id = {row[2]: row for row in rows}
+        history.add_hour_rows(
+            [
+                history.hour_row(site_id, _moment(when), status, error, elapsed, good)
+                for site_id, when, _id, status, error, elapsed in (by_id[i] for i in stored)
+            ]
+        )
+    if not is_team():
+        time.sleep(GAP_S)
+    return len(stored)
+
+
+def _insert_new(rows: list[tuple]) -> list[bytes]:
+    """Insert the rows that are not there yet; the ids of those inserted."""
+    stored: list[bytes] = []
+    columns = '"check" (site_id, time, id, status_code, error, elapsed_ms)'
+    if is_team():
+        source, params = unnest(_CHECK_TYPES, rows)
+        cursor = db.execute_sql(
+            f"INSERT INTO {columns} SELECT * FROM {source} ON CONFLICT DO NOTHING RETURNING id",
+            params,
+        )
+        return [bytes(row[0]) for row in cursor.fetchall()]
+    for start in range(0, len(rows), _SQLITE_ROWS):
+        part = rows[start : start + _SQLITE_ROWS]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(part))
+        cursor = db.execute_sql(
+            f"INSERT INTO {columns} VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
+            [value for row in part for value in row],
+        )
+        stored += [bytes(row[0]) for row in cursor.fetchall()]
+    return stored
+
+
+def _moment(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def _latest_checks(site_ids) -> None:
     """A site brought over with history shows its last check as its last answer."""
     for site_id in set(site_ids):
-        site = Site.get_by_id(site_id)
-        if site.last_checked is not None:
+        site = Site.get_or_none(Site.id == site_id)  # one may have been deleted meanwhile
+        if site is None or site.last_checked is not None:
             continue
         last = Check.select().where(Check.site == site_id).order_by(Check.time.desc()).first()
         if last is not None:

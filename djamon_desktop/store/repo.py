@@ -4,14 +4,16 @@ by hand in :mod:`.editing`.)"""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from peewee import fn
 
-from ..core import config
+from ..core import config, jsonfile
 from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
-from ..core.problems import DocumentRefused, Problems
+from ..core.problems import DocumentRefused, Problems, has_password
 from ..core.settings import check_combined, merge_settings
 from ..core.status import plural
 from .engine import writing
@@ -103,6 +105,12 @@ def apply_document(document: config.Document) -> ImportSummary:
 
 
 def export_text() -> str:
+    return export_document()[0]
+
+
+def export_document() -> tuple[str, int]:
+    """The export's text, and how many sites' URLs in it hold a password (the export keeps
+    ``user:password@`` as written, so a round trip is exact)."""
     settings = load_settings()
     groups = []
     for group in SiteGroup.select().order_by(SiteGroup.position, SiteGroup.id):
@@ -124,7 +132,8 @@ def export_text() -> str:
                 ],
             }
         )
-    return config.render_document(settings, groups)
+    passwords = sum(has_password(s["url"]) for g in groups for s in g["sites"])
+    return config.render_document(settings, groups), passwords
 
 
 def _windows(text: str) -> list[dict]:
@@ -132,17 +141,22 @@ def _windows(text: str) -> list[dict]:
 
 
 def import_data(data: bytes) -> str:
-    """Import a djamon-desktop/1 file or a Djamon dumpdata fixture, all or nothing; return a
-    line saying what was done. DocumentRefused lists every problem."""
-    from ..core import djamon
+    """:func:`import_file` of bytes in memory."""
+    return import_file(io.BytesIO(data))
+
+
+def import_file(file: BinaryIO) -> str:
+    """Import a djamon-desktop/1 file or a Djamon dumpdata fixture, all or nothing (a fixture
+    is read as a stream, see :mod:`.fixture`); return a line saying what was done.
+    DocumentRefused lists every problem."""
+    from ..core.djamon_fixture import read_fixture
     from .fixture import apply_fixture
 
-    raw = config.decode_json(data)
-    if djamon.looks_like_fixture(raw):
-        fixture = djamon.parse_fixture(raw)
+    if jsonfile.first_char(file) == "[":
+        fixture = read_fixture(jsonfile.JsonArray(file))
         summary = apply_fixture(fixture, load_settings()["good_codes"])
         return f"Djamon fixture: {summary.text()}"
-    result = apply_document(config.parse_document(raw))
+    result = apply_document(config.parse_document(jsonfile.read_document(file)))
     changed = ", ".join(result.settings_changed) or "none"
     return (
         f"{plural(result.groups_added, 'new group')}, {result.groups_matched} matched; "

@@ -5,13 +5,14 @@ problem box). The work runs on a worker thread: the UI keeps turning during a la
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from djamon_desktop.store import history, queries
 
@@ -184,3 +185,52 @@ def test_a_long_list_of_problems_shows_its_first_lines_and_all_under_details(
     assert "pk: 100 is not a UUID" in box.detailedText()
     assert queries.list_groups() == []
     box.close()
+
+
+def test_a_named_pipe_is_refused_in_the_problem_box(qtbot, make_app, tmp_path):
+    """The import opens no pipe for reading (it would wait for a writer): the box says why."""
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, fifo)
+    box = message_box(qtbot, "Import — djamon-desktop")
+    assert box.text() == (
+        f"Nothing was imported from {fifo}: it is a named pipe (FIFO), not a regular file;"
+        " only a file is imported"
+    )
+    assert status(dashboard) == "Import failed."
+    box.close()
+
+
+def test_export_asks_before_writing_passwords_of_site_urls(qtbot, make_app, tmp_path, server):
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    url = server.url("/").replace("://", "://bob:s3cret@")
+    given = tmp_path / "in.json"
+    given.write_text(json.dumps(document(group("G", site("A", url)))))
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, given)
+    qtbot.waitUntil(lambda: titles(dashboard) == ["A"])
+
+    out = tmp_path / "out.json"
+    press(qtbot, dashboard, Qt.Key.Key_E, CTRL)
+    choose_file(qtbot, out)
+    box = message_box(qtbot, "Export — djamon-desktop")
+    assert box.text() == (
+        "In out.json, the URLs of 1 site hold a password (user:password@), and the export"
+        " holds them as written: keep the file private."
+    )
+    assert "s3cret" not in box.text() + box.informativeText()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status(dashboard) == "Export cancelled: nothing was written.")
+    assert not out.exists()
+
+    press(qtbot, dashboard, Qt.Key.Key_E, CTRL)
+    choose_file(qtbot, out)
+    box = message_box(qtbot, "Export — djamon-desktop")
+    [export] = [b for b in box.buttons() if b.text() == "Export"]
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: status(dashboard) == f"Exported to {out}.")
+    assert json.loads(out.read_text())["groups"][0]["sites"][0]["url"] == url
