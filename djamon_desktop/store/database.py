@@ -27,7 +27,7 @@ PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "normal",  # safe with WAL: a power cut may lose the last round, never corrupt
 }
-BUSY_TIMEOUT_S = 15
+BUSY_TIMEOUT_S = engine.BUSY_TIMEOUT_MS / 1000
 
 #: the team database whose schema this process has brought up to date
 _ready_for: str | None = None

@@ -173,17 +173,24 @@ def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
         db.execute_sql(NOTIFY)
 
 
+#: SQLite's busy timeout as the program sets it: one try's wait for the writers' turn
+BUSY_TIMEOUT_MS = 15_000
+
+
 def _sqlite_turn(turn: contextlib.ExitStack) -> None:
     """``BEGIN IMMEDIATE`` (a savepoint inside another transaction), waiting as long as another
     writer holds the turn: the busy timeout is one try's wait, tried again as often as it runs
     out, so a round that meets a long import stores its round once the import lets it in,
-    never failing with "database is locked"."""
+    never failing with "database is locked". A busy timeout the connection set itself (other
+    than the program's) is kept to, as a team database's own ``lock_timeout`` is."""
     while True:
         try:
             turn.enter_context(db.atomic("IMMEDIATE"))
             return
         except OperationalError as exc:
             if db.in_transaction() or "database is locked" not in str(exc):
+                raise
+            if db.execute_sql("PRAGMA busy_timeout").fetchone()[0] != BUSY_TIMEOUT_MS:
                 raise
             log.info("database: another writer holds its turn; waiting on")
 
