@@ -222,6 +222,7 @@ class OutageWindow(RememberedWindow, QWidget):
         layout.addWidget(self.extra)
         buttons = QHBoxLayout()
         self.saved_note = plain.label()
+        self.saved_note.setWordWrap(True)  # a refusal says which character, and where
         buttons.addWidget(self.saved_note, 1)
         buttons.addStretch()
         self.save_button = QPushButton("Save")
