@@ -120,3 +120,33 @@ def test_hostile_titles_show_as_written_and_notify_escaped(server, tmp_path, nam
             monitor.terminate()
             monitor.wait(5)
         desktop.close()
+
+
+@pytest.mark.parametrize(
+    "mode, sni",
+    [
+        pytest.param("xembed", False, marks=needs("xembed")),
+        pytest.param("sni", True, marks=needs("sni")),
+    ],
+)
+def test_the_tray_tooltip_is_escaped_only_where_qt_shows_it_as_a_qt_tooltip(mode, sni):
+    """On an XEmbed tray Qt shows the icon's tooltip itself (rich text guessed: escaped); with a
+    StatusNotifierItem host on the bus the tooltip goes as the item's plain-text title."""
+    desktop = Desktop(mode).start()
+    try:
+        probe = (
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from djamon_desktop.gui.plain import dbus_tray\n"
+            "print(dbus_tray())\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            env=desktop.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.stdout.strip() == str(sni), result.stderr
+    finally:
+        desktop.close()

@@ -203,3 +203,15 @@ def settled(qtbot, app, timeout: int = 5000) -> None:
     """Wait until the app shows what it last asked for: the reads thread has no reading or
     change left (windows are filled from a picture a worker read, never on the UI thread)."""
     qtbot.waitUntil(lambda: not app.reads.busy, timeout=timeout)
+
+
+def tip_text(tooltip: str) -> str:
+    """A tooltip as a person reads it: Qt shows one that looks like HTML (as every tooltip of
+    text from others is, escaped) as rich text, rendered."""
+    from PySide6 import QtGui
+
+    if not QtGui.Qt.mightBeRichText(tooltip):
+        return tooltip
+    doc = QtGui.QTextDocument()
+    doc.setHtml(tooltip)
+    return doc.toPlainText()

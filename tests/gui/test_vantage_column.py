@@ -20,7 +20,7 @@ from djamon_desktop.store.models import db as store_db
 from djamon_desktop.store.rounds import record_round
 
 from ..store.helpers import BOTH, FAILING, UP, add_site, rows_of
-from .screen import dashboard_shown, site_rows
+from .screen import dashboard_shown, site_rows, tip_text
 
 STRIKES = 3  # the default setting
 
@@ -72,7 +72,7 @@ def test_each_site_shows_how_each_vantage_sees_it(qtbot, make_app, shot):
     assert rows["Shop"]["State"] == "down"  # confirmations 1: office's three failures
     assert rows["Shop"]["Vantages"] == "1 up, 1 failing, 1 down"
     assert rows["Blog"]["Vantages"] == "3 up"
-    tip = item_of(dashboard, "Shop").toolTip(VANTAGES).splitlines()
+    tip = tip_text(item_of(dashboard, "Shop").toolTip(VANTAGES)).splitlines()
     assert [line.split(", last check ")[0] for line in tip] == [
         "home: up",
         "laptop: failing (1st failure in a row)",
