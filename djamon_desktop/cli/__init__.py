@@ -99,6 +99,17 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
 
         if already_running(data_dir):
             return 0
+        try:  # this process holds the data folder's lock and channel: let them go however it ends
+            return _run_here(args, data_dir)
+        finally:
+            from ..instance import release
+
+            release(data_dir)
+    return _run_here(args, data_dir)
+
+
+def _run_here(args: argparse.Namespace, data_dir: Path) -> int:
+    """The command, or the tray app once this process holds the data folder."""
     from .. import team
 
     if not _needs_database(args):
@@ -137,10 +148,6 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     finally:
         close_database()
         vantages.use(None)
-        if args.command is None:  # the app's lock and channel
-            from ..instance import release
-
-            release(data_dir)
 
 
 def _needs_database(args: argparse.Namespace) -> bool:
