@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from .icons import STATES, state_icon
-from .plain import body_markup, tip, visible
+from .plain import body_markup, visible
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,8 @@ class Notifier(QObject):
     def _balloon(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
         self._last_balloon = outage_id
         self.last_icon = state_icon(state)
-        # Qt's balloon shows the title as a QLabel that guesses rich text, the body as plain
-        self._tray.showMessage(tip(title), visible(body), self.last_icon, 15000)
+        # Qt's balloon shows title and body as plain text (its labels say so themselves)
+        self._tray.showMessage(visible(title), visible(body), self.last_icon, 15000)
 
     def close(self) -> None:
         if self._dbus is not None:

@@ -36,6 +36,15 @@ def notify_calls(text: str) -> list[list[str]]:
     return calls
 
 
+def probe(env: dict[str, str], code: str) -> list[str]:
+    """Run ``code`` with the app's Python on the test desktop; the lines it printed."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
 @needs("xembed")
 @pytest.mark.parametrize("markup", [True, False], ids=["markup-server", "plain-server"])
 def test_hostile_titles_show_as_written_and_notify_escaped(server, tmp_path, name, markup):
@@ -134,19 +143,103 @@ def test_the_tray_tooltip_is_escaped_only_where_qt_shows_it_as_a_qt_tooltip(mode
     StatusNotifierItem host on the bus the tooltip goes as the item's plain-text title."""
     desktop = Desktop(mode).start()
     try:
-        probe = (
+        code = (
             "from PySide6.QtWidgets import QApplication\n"
             "app = QApplication([])\n"
             "from djamon_desktop.gui.plain import dbus_tray\n"
             "print(dbus_tray())\n"
         )
-        result = subprocess.run(
-            [sys.executable, "-c", probe],
-            env=desktop.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.stdout.strip() == str(sni), result.stderr
+        assert probe(desktop.env, code) == [str(sni)]
+    finally:
+        desktop.close()
+
+
+BALLOON_PROBE = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon
+from djamon_desktop.gui.notify import Notifier
+from djamon_desktop.gui.icons import state_icon
+
+app = QApplication([])
+tray = QSystemTrayIcon(state_icon("up"))
+tray.show()
+notifier = Notifier(tray, use_dbus=False)
+
+def look():
+    for window in app.topLevelWidgets():
+        if window.isVisible():
+            for label in window.findChildren(QLabel):
+                if label.text():
+                    print(repr(label.text()), label.textFormat().name)
+    app.quit()
+
+QTimer.singleShot(1000, lambda: notifier.notify(TITLE, BODY, 1, critical=True))
+QTimer.singleShot(2500, look)
+app.exec()
+"""
+
+
+@needs("xembed")
+def test_qts_own_balloon_shows_the_words_as_written():
+    """No notification server: Qt's balloon beside an XEmbed tray shows title and body as the
+    characters written (its labels are plain text: nothing escaped, nothing taken as markup)."""
+    desktop = Desktop("xembed").start()
+    try:
+        env = {**desktop.env}
+        env.pop("DBUS_SESSION_BUS_ADDRESS")
+        title, body = f"{ZERO} is down — outage AB12CD34", DOWN
+        shown = probe(env, f"TITLE = {title!r}\nBODY = {body!r}\n" + BALLOON_PROBE)
+        assert f"{title!r} PlainText" in shown and f"{body!r} PlainText" in shown, shown
+    finally:
+        desktop.close()
+
+
+TOOLTIP_PROBE = """
+import subprocess
+from PySide6 import QtGui
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+from djamon_desktop.core.status import Overview
+from djamon_desktop.gui.tray import Tray
+
+app = QApplication([])
+tray = Tray()
+tray.show()
+tray.show_overview(Overview("down", WORDS))
+
+def hover():  # a real pointer over the icon: Qt shows the tooltip itself
+    box = tray.icon.geometry()
+    x, y = box.x() + box.width() // 2, box.y() + box.height() // 2
+    subprocess.run(["xdotool", "mousemove", str(x), str(y)], check=True)
+    subprocess.run(["xdotool", "mousemove_relative", "1", "1"], check=True)
+    QTimer.singleShot(2500, look)
+
+def look():
+    for label in app.topLevelWidgets():
+        if label.isVisible() and isinstance(label, QLabel):
+            text = label.text()
+            if label.textFormat() != QtGui.Qt.TextFormat.PlainText and (
+                QtGui.Qt.mightBeRichText(text)
+            ):
+                document = QtGui.QTextDocument()
+                document.setHtml(text)
+                text = document.toPlainText()
+            print(repr(text))
+    app.quit()
+
+QTimer.singleShot(1500, hover)
+app.exec()
+"""
+
+
+@needs("xembed")
+def test_the_xembed_tray_tooltip_shows_the_words_as_written():
+    """The pointer over the icon on an XEmbed tray: the tooltip Qt shows (a label that guesses
+    rich text) reads as the words written, markup and all."""
+    desktop = Desktop("xembed").start()
+    try:
+        words = f"{ZERO} & <b>Pay</b> down since 05:35"
+        shown = probe(desktop.env, f"WORDS = {words!r}\n" + TOOLTIP_PROBE)
+        assert repr(f"djamon-desktop: {words}") in shown, shown
     finally:
         desktop.close()
