@@ -62,6 +62,14 @@ def box(
     return made
 
 
+def inform(target: QMessageBox, text: str) -> None:
+    """Set a message box's informative text, shown as plain text: Qt gives its label the
+    box's own text format, so ``target`` is a plain-text box (:func:`box`, or one set so)."""
+    if target.textFormat() != PLAIN:
+        raise ValueError("the box's text format is not plain text")
+    target.setInformativeText(visible(text))
+
+
 def body_markup(text: str) -> str:
     """A notification body for a server that reads markup in bodies (the freedesktop
     specification's ``<b>``, ``<i>``, ``<a href>``, ``<img>``): the characters as they are."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import QSocketNotifier, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
+from . import plain
 from .icons import app_icon
 
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ def install_error_dialog(app: App) -> None:
                 f"Something went wrong: {kind.__name__}: {value}",
             )
             box.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote any text
-            box.setInformativeText(
-                f"djamon-desktop keeps running. The details are in {app.data_dir / 'logs'}."
+            plain.inform(
+                box, f"djamon-desktop keeps running. The details are in {app.data_dir / 'logs'}."
             )
             box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
             box.setModal(False)
@@ -109,9 +110,8 @@ def refuse(title: str, message: str) -> int:
     print(f"djamon-desktop: {message}", file=sys.stderr)
     qapp = QApplication.instance() or QApplication(["djamon-desktop"])
     qapp.setWindowIcon(app_icon())
-    box = QMessageBox(QMessageBox.Icon.Critical, window_title(title), f"{title}.")
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setInformativeText(message)
+    box = plain.box(QMessageBox.Icon.Critical, window_title(title), f"{title}.")
+    plain.inform(box, message)  # the database's URL and the versions
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.exec()
     return 2

@@ -23,6 +23,7 @@ from ..core.status import plural
 from ..errors import UserError
 from ..store import repo
 from ..store.database import close_database
+from . import plain
 
 log = logging.getLogger(__name__)
 
@@ -226,10 +227,10 @@ class Transfer(QObject):
         lines = details.splitlines()
         if len(lines) > SHOWN_LINES:  # the first ones in view, all of them under Show Details
             more = plural(len(lines) - SHOWN_LINES, "more line")
-            box.setInformativeText("\n".join([*lines[:SHOWN_LINES], f"… and {more}."]))
+            plain.inform(box, "\n".join([*lines[:SHOWN_LINES], f"… and {more}."]))
             box.setDetailedText(details)
         elif details:
-            box.setInformativeText(details)
+            plain.inform(box, details)  # the problems quote titles from the file
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

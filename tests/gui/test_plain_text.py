@@ -208,3 +208,27 @@ def test_the_one_helper_shows_every_character():
     assert visible("Pay\u202e ok\u0007\nnext") == "Pay\ufffd ok\ufffd\nnext"
     # a notification body, for a server that reads markup: the characters as they are
     assert body_markup(DOWN) == "&lt;b&gt;down&lt;/b&gt; &lt;img src=file:///etc/passwd&gt;"
+
+
+def test_an_import_refused_quotes_the_files_titles_as_written(qtbot, make_app, tmp_path, shot):
+    """The problem box of an import (Ctrl+I, the file chosen in the dialog) quotes the file's
+    titles: as the characters written, in the box's text and its informative lines."""
+    import json
+
+    from .screen import choose_file, message_box
+
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    bad = tmp_path / "bad.json"
+    sites = [site(ZERO, "http://a.example/"), site(ZERO, "http://b.example/")]
+    bad.write_text(json.dumps(document(group(GROUP, *sites))))
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.window() is dashboard
+    qtbot.keyClick(focused, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    choose_file(qtbot, bad)
+    box = message_box(qtbot, "Import — djamon-desktop")
+    bad_places, seen = walk(box)
+    assert bad_places == []
+    assert f"'{ZERO}' is already used by groups[0].sites[0]" in seen
+    shot(box, "hostile-import-refused")
+    box.close()

@@ -325,15 +325,16 @@ class TeamFields(QObject):
         url = self.url.text().strip()
         if not url or url != self.failed_url or same_target(url, self.saved_choice.database):
             return True
-        answer = QMessageBox.question(
-            parent,
+        box = plain.box(
+            QMessageBox.Icon.Question,
             window_title("Save an unreached database?"),
             f"{team_url.shown(url)} was not reached when tested. Save it anyway? It is used from "
             "the next start, and nothing can be shown until it answers.",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            parent,
         )
-        return answer == QMessageBox.StandardButton.Save
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Save
 
     def _tested(self, reached: bool, line: str) -> None:
         self.failed_url = None if reached else self.url.text().strip()
