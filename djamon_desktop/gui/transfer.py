@@ -138,6 +138,7 @@ class Transfer(QObject):
         kind = "Import" if job is import_job else "Export"
         self._status(label)
         busy = QProgressDialog(label, None, 0, 0, self._window())
+        busy.setLabel(plain.label(label))  # the file's name: Qt's own label guesses rich text
         busy.setWindowTitle(f"{kind} — djamon-desktop")
         busy.setMinimumWidth(360)
         busy.setWindowModality(Qt.WindowModality.ApplicationModal)  # no edits meanwhile

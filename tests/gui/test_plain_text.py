@@ -28,7 +28,7 @@ ZERO = "<img src=/dev/zero>"  # read on the UI thread until memory ran out
 LINK = '<a href="file:///etc/passwd">pw</a>'
 AMP = "R&D <i>x</i> &amp;"
 DOWN = "<b>down</b> <img src=file:///etc/passwd>"
-MARKUP = ("<b>", "<img", "<a href", "<i>")
+MARKUP = ("<b>", "<img", "<a href", "<i>")  # each hostile text holds one
 
 
 def shows_markup(text: str, fmt: Qt.TextFormat = Qt.TextFormat.AutoText) -> bool:
@@ -219,16 +219,19 @@ def test_an_import_refused_quotes_the_files_titles_as_written(qtbot, make_app, t
 
     app = make_app(start_round=False)
     dashboard = dashboard_shown(qtbot, app)
-    bad = tmp_path / "bad.json"
+    bad = tmp_path / "<b>bad.json"  # a colleague's file, named as they liked
     sites = [site(ZERO, "http://a.example/"), site(ZERO, "http://b.example/")]
     bad.write_text(json.dumps(document(group(GROUP, *sites))))
     focused = QApplication.focusWidget()
     assert focused is not None and focused.window() is dashboard
     qtbot.keyClick(focused, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     choose_file(qtbot, bad)
+    busy = app.transfer.busy  # "Importing <b>bad.json…", shown if it takes a while
+    bad_places, seen = walk(busy)
+    assert bad_places == [] and "Importing <b>bad.json…" in seen
     box = message_box(qtbot, "Import — djamon-desktop")
     bad_places, seen = walk(box)
-    assert bad_places == []
+    assert bad_places == [] and "<b>bad.json" in box.text()
     assert f"'{ZERO}' is already used by groups[0].sites[0]" in seen
     shot(box, "hostile-import-refused")
     box.close()
