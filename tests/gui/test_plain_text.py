@@ -10,8 +10,10 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QTableWidget,
     QTreeWidget,
     QWidget,
@@ -83,6 +85,10 @@ def walk(window: QWidget) -> tuple[list[str], str]:
             if shows_markup(widget.text(), widget.textFormat()):
                 bad.append(f"{name}: {widget.text()!r}")
             seen.append(as_seen(widget.text(), widget.textFormat()))
+        if isinstance(widget, QLineEdit):  # editors hold plain text: what a person reads
+            seen.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            seen.append(widget.toPlainText())
         if shows_markup(widget.toolTip()):
             bad.append(f"{name} tooltip: {widget.toolTip()!r}")
         seen.append(as_seen(widget.toolTip()))
@@ -94,6 +100,7 @@ def walk(window: QWidget) -> tuple[list[str], str]:
 
 
 def test_every_window_shows_markup_as_the_text_it_is(qtbot, make_app, load, server, name, shot):
+    sandbox = server.url("/status/200") + "?q=<b>sandbox</b><img%20src=x>"  # it answers 200
     server.switch[name] = 503
     load(
         document(
@@ -105,6 +112,7 @@ def test_every_window_shows_markup_as_the_text_it_is(qtbot, make_app, load, serv
             ),
             strikes=1,
             retry_seconds=0,
+            sandbox_urls=[sandbox],
         )
     )
     app = make_app()  # its first round opens an outage of two sites
@@ -191,6 +199,13 @@ def test_every_window_shows_markup_as_the_text_it_is(qtbot, make_app, load, serv
     assert bad == []
     assert ZERO in seen  # the undo line says what was deleted
     shot(dashboard, "hostile-dashboard-undo")
+
+    # Settings (Ctrl+,), its tabs holding the document's sandbox URL and e-mail words
+    qtbot.keyClick(tree, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: app.windows.settings is not None and app.windows.settings.isVisible())
+    settled(qtbot, app)
+    bad, seen = walk(app.windows.settings)
+    assert bad == [] and sandbox in seen
 
 
 def test_the_one_helper_shows_every_character():
