@@ -20,6 +20,15 @@ from .mail import PASSWORD, MailServer
 from .postgres import PostgresServer
 from .servers import MisbehavingServer
 
+
+def pytest_addoption(parser, pluginmanager):
+    """In the Qt-free run (the command line installed without the gui extra, pytest-qt left
+    out) the settings pytest-qt reads are still known, so the configuration stays valid."""
+    if not pluginmanager.has_plugin("pytest-qt"):
+        parser.addini("qt_log_level_fail", "pytest-qt's: not loaded in this run")
+        parser.addini("qt_log_ignore", "pytest-qt's: not loaded in this run", type="linelist")
+
+
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 

@@ -61,7 +61,9 @@ def _check_display() -> None:
     try:
         import PySide6  # noqa: F401
     except ImportError:
-        raise UserError("the tray app needs PySide6 (pip install PySide6-Essentials)") from None
+        raise UserError(
+            "the tray app needs the gui extra (PySide6): pip install 'djamon-desktop[gui]'"
+        ) from None
     if sys.platform.startswith("linux") and not (
         os.environ.get("QT_QPA_PLATFORM")
         or os.environ.get("DISPLAY")

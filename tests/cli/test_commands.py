@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -219,6 +220,10 @@ def test_a_file_that_is_not_a_database(run_process, data_dir):
     assert "can't be used" in result.err and "Traceback" not in result.err
 
 
+HAS_QT = importlib.util.find_spec("PySide6") is not None
+
+
+@pytest.mark.skipif(not HAS_QT, reason="the command line alone: no gui extra installed")
 def test_no_display_is_one_clear_line(run_process, monkeypatch):
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
@@ -226,3 +231,19 @@ def test_no_display_is_one_clear_line(run_process, monkeypatch):
     assert result.code == 2
     assert result.err.startswith("djamon-desktop: no display to show the tray app on")
     assert len(result.err.splitlines()) == 1
+
+
+@pytest.mark.skipif(HAS_QT, reason="the gui extra is installed (the Qt-free run tries this)")
+def test_the_app_without_the_gui_extra_says_to_install_it(run_process, server, data_dir):
+    """Installed without the gui extra: the command line works, the tray app says what to
+    install (exit 2, one line), and a check runs with no Qt anywhere."""
+    result = run_process()
+    assert result.code == 2
+    assert result.err == (
+        "djamon-desktop: the tray app needs the gui extra (PySide6): "
+        "pip install 'djamon-desktop[gui]'\n"
+    )
+    doc = data_dir.parent / "one.json"
+    doc.write_text(json.dumps(document(group("G", site("A", server.url("/status/200"))))))
+    assert run_process("import", str(doc)).code == 0
+    assert run_process("check").code == 0
