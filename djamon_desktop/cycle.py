@@ -30,9 +30,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .alerts.messages import AlertPolicy
-from .core.maintenance import MAINTENANCE
 from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
+from .core.states import State
 from .store import history, outbox, vantages
 from .store.maintenance import UNREAD
 from .store.queries import list_sites
@@ -126,7 +126,7 @@ def run_round(
     pause = start.pause if start is not None else UNREAD
     sites = list_sites(strikes, only_active=True, now=started, pause=pause)
     # in maintenance (a window or a pause): not checked, and opens, joins or closes nothing
-    quiet = frozenset(s.site_id for s in sites if s.state == MAINTENANCE)
+    quiet = frozenset(s.site_id for s in sites if s.state == State.MAINTENANCE)
     sites = [s for s in sites if s.site_id not in quiet]
     if only is not None:
         wanted = set(only)

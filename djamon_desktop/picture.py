@@ -23,6 +23,7 @@ from typing import Any
 from .core.fastlane import failing
 from .core.maintenance import Pause
 from .core.sites import SiteInfo
+from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
 from .core.vantage_words import vantage_failure_words
 from .store import history, maintenance, outbox, queries, vantages
@@ -218,7 +219,7 @@ def overview_of(
         paused_forever=pause is not None and pause.until is None,
         sandbox_urls=unanswered,
     )
-    if last_error and ov.state != "down":
+    if last_error and ov.state != State.DOWN:
         ov = Overview(ov.state, f"{ov.text} (last round: {last_error})")
     return ov
 

@@ -47,7 +47,7 @@ class Outbox(Protocol):
     """Where alerts wait: ``djamon_desktop.store.outbox`` (passed in, so alerts/ needs no store)."""
 
     def claim_next(
-        self, now: datetime, skip: Iterable[int], channels: Sequence[str]
+        self, now: datetime, skip: Iterable[int], channels: Sequence[str], known: Sequence[str]
     ) -> Job | None: ...
 
     def mark_delivered(self, alert_id: int, now: datetime) -> None: ...
@@ -57,13 +57,39 @@ class Outbox(Protocol):
     def fan_out(self, alert_id: int, targets: Sequence[str], now: datetime) -> None: ...
 
 
-def _send(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
-    if job.channel == "email":
-        return channels.send_email(settings["email"], job.subject, job.body)
-    if job.channel == "apprise":
-        url = urls.by_fingerprint(job.target)
-        return apprise_channel.send(url, job.subject, job.body, job.event)
+def _email(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
+    return channels.send_email(settings["email"], job.subject, job.body)
+
+
+def _twitter(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
     return channels.post_on_x(job.body)
+
+
+def _apprise(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
+    return apprise_channel.send(urls.by_fingerprint(job.target), job.subject, job.body, job.event)
+
+
+#: how each channel sends a queued alert; a channel missing here is refused, never guessed at
+SENDERS: dict[str, Callable[[dict[str, Any], Job, apprise_channel.KeyringUrls], str]] = {
+    "email": _email,
+    "twitter": _twitter,
+    "apprise": _apprise,
+}
+
+
+def unknown_channel(channel: str) -> channels.DeliveryError:
+    """The refusal of a channel no sender has (an alert row written by hand, or by a newer
+    version): said in words, so the alert stays queued with its reason."""
+    return channels.DeliveryError(
+        f"unknown channel {channel!r}: no way to send it (channels: {', '.join(CHANNELS)})"
+    )
+
+
+def _send(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
+    sender = SENDERS.get(job.channel)
+    if sender is None:
+        raise unknown_channel(job.channel)
+    return sender(settings, job, urls)
 
 
 def deliver_pending(
@@ -81,7 +107,7 @@ def deliver_pending(
     done: list[Delivery] = []
     urls = apprise_channel.KeyringUrls()  # read from the keyring once, if an Apprise alert waits
     while time.monotonic() - started < budget_s:
-        job = outbox.claim_next(clock(), tried, enabled)
+        job = outbox.claim_next(clock(), tried, enabled, CHANNELS)
         if job is None:
             break
         tried.append(job.id)
@@ -134,17 +160,37 @@ def _test_body() -> str:
     )
 
 
-def send_test(settings: dict[str, Any], channel: str) -> str:
-    """Send one test message now through ``channel``; DeliveryError says why not."""
-    if channel == "email":
-        return channels.send_email(settings["email"], TEST_SUBJECT, _test_body())
-    if channel == "apprise":
-        outcomes = send_test_apprise()
-        failed = [o for o in outcomes if not o.ok]
-        if failed:
-            raise channels.DeliveryError("; ".join(o.what for o in failed))
-        return "; ".join(o.what for o in outcomes)
+def _test_email(settings: dict[str, Any]) -> str:
+    return channels.send_email(settings["email"], TEST_SUBJECT, _test_body())
+
+
+def _test_twitter(settings: dict[str, Any]) -> str:
     return channels.post_on_x(f"Test message from djamon-desktop, sent at {_stamp()}.")
+
+
+def _test_apprise(settings: dict[str, Any]) -> str:
+    outcomes = send_test_apprise()
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise channels.DeliveryError("; ".join(o.what for o in failed))
+    return "; ".join(o.what for o in outcomes)
+
+
+#: how each channel sends its test message (the same channels as SENDERS)
+TEST_SENDERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "email": _test_email,
+    "twitter": _test_twitter,
+    "apprise": _test_apprise,
+}
+
+
+def send_test(settings: dict[str, Any], channel: str) -> str:
+    """Send one test message now through ``channel``; DeliveryError says why not (an unknown
+    channel among the reasons)."""
+    sender = TEST_SENDERS.get(channel)
+    if sender is None:
+        raise unknown_channel(channel)
+    return sender(settings)
 
 
 def send_test_apprise(urls: list[str] | None = None) -> list[apprise_channel.UrlOutcome]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from .. import APP_NAME
+from ..core.states import State
 from ..core.status import answer_text, local_text, plural
 from ..core.text import one_line
 from ..core.urls import shown_url
@@ -203,7 +204,7 @@ def _nothing_checked() -> str:
     """Why a round checked nothing: no active site, or every one in maintenance."""
     from ..store.queries import list_sites
 
-    quiet = sum(1 for s in list_sites(1, only_active=True) if s.state == "maintenance")
+    quiet = sum(1 for s in list_sites(1, only_active=True) if s.state == State.MAINTENANCE)
     if quiet:
         return f"No site checked: {plural(quiet, 'active site')} in maintenance (see 'sites')."
     return "No active site to check."

@@ -54,7 +54,7 @@ def cmd_pause(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
-    from ..core.maintenance import MAINTENANCE
+    from ..core.states import State
     from ..store import maintenance
     from ..store.queries import list_sites
 
@@ -70,7 +70,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     print(f"Resumed {site.name}." if before else f"{site.name} was not paused; nothing changed.")
     now = datetime.now(UTC)
     info = next((s for s in list_sites(1, now=now) if s.site_id == site.site_id), None)
-    if info is not None and info.state == MAINTENANCE:
+    if info is not None and info.state == State.MAINTENANCE:
         everything = maintenance.global_pause()
         if everything is not None and everything.active(now):
             print(f"All monitoring is still paused: '{APP_NAME} resume' resumes it.")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .sites import SiteInfo
+from .states import State
 
 #: how close a retry and another check of the same site may come before they merge into one
 MERGE = timedelta(seconds=1)
@@ -40,7 +41,7 @@ def failing(sites: Iterable[SiteInfo]) -> list[SiteInfo]:
         if site.active
         and site.down_count > 0
         and site.last_checked is not None
-        and site.state != "maintenance"
+        and site.state != State.MAINTENANCE
     ]
 
 

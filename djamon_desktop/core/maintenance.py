@@ -21,7 +21,6 @@ from cronsim import CronSim, CronSimError
 from .problems import json_type
 from .schedule import line_problem
 
-MAINTENANCE = "maintenance"  # the state of a site in a window or paused
 MINUTES_MAX = 10080  # a week
 WINDOW_KEYS = ("schedule", "minutes")
 _CHAIN_LIMIT = 50  # windows that follow on are merged up to this many times

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .states import State
+
 PRIORITY_NAMES = ("critical", "high", "normal", "low")
 
 #: a vantage point counts while its last round is less than this old
@@ -87,14 +89,14 @@ def team_strikes(counts: Iterable[int], confirmations: int, strikes: int) -> tup
     return (min(ranked[0], strikes - 1) if ranked else 0), failing
 
 
-def state_of(down_count: int, ever_checked: bool, strikes: int, failing: bool = False) -> str:
+def state_of(down_count: int, ever_checked: bool, strikes: int, failing: bool = False) -> State:
     """``up``, ``warning`` (1 to strikes-1 failures in a row, or ``failing``: some vantage sees
     it failing, not enough to call it down), ``down`` or ``unknown``."""
     if not ever_checked:
-        return "unknown"
+        return State.UNKNOWN
     if down_count == 0:
-        return "warning" if failing else "up"
-    return "down" if down_count >= strikes else "warning"
+        return State.WARNING if failing else State.UP
+    return State.DOWN if down_count >= strikes else State.WARNING
 
 
 def duration_words(seconds: float) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from .outages import state_of
 from .probe import ProbeResult, Session, any_good, probe_all
 from .sites import SiteInfo
+from .states import State
 from .status import answer_text
 from .urls import shown_url
 
@@ -27,7 +28,7 @@ class SiteOutcome:
     result: ProbeResult
     ok: bool
     down_count: int  # the team's (the site row's: the ``confirmations`` rule over live vantages)
-    state: str
+    state: State  # up | warning | down (unknown: never checked)
     vantage_down_count: int = 0  # this vantage's own failures in a row
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from .certs import notice
 from .maintenance import Window
+from .states import State
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class SiteInfo:
     active: bool
     down_message: str
     down_count: int
-    state: str
+    state: State  # any of SITE_STATES
     last_seen: datetime | None
     last_checked: datetime | None
     last_status_code: int | None

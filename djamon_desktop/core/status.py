@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .states import FAILING, State
 from .urls import shown_url
-
-UP, WARNING, DOWN, IDLE = "up", "warning", "down", "idle"
-QUIET = "maintenance"  # a site's state in a maintenance window or paused (core.maintenance)
 
 
 def ordinal(n: int) -> str:
@@ -80,7 +78,7 @@ class SiteAtGlance:
 
     title: str
     active: bool
-    state: str  # up | warning | down | unknown
+    state: State  # any of SITE_STATES
     down_count: int
     cert_expires_at: datetime | None = None  # only when its certificate is due a warning
     site_id: int | None = None
@@ -101,7 +99,7 @@ class OpenOutage:
 
 @dataclass(frozen=True)
 class Overview:
-    state: str  # up (green) | warning (amber) | down (red) | idle (grey)
+    state: State  # up (green) | warning (amber) | down (red) | idle (grey)
     text: str  # the tooltip and the menu's status line
 
 
@@ -164,44 +162,43 @@ def _overview(
 ) -> Overview:
     active = [s for s in sites if s.active]
     if paused_forever:
-        return Overview(IDLE, "Monitoring paused until you resume it")
+        return Overview(State.IDLE, "Monitoring paused until you resume it")
     if paused_until is not None:
-        return Overview(IDLE, f"Monitoring paused until {_clock(paused_until)}")
+        return Overview(State.IDLE, f"Monitoring paused until {_clock(paused_until)}")
     if not active:
-        return Overview(IDLE, "No site to monitor: add one from the dashboard")
+        return Overview(State.IDLE, "No site to monitor: add one from the dashboard")
     if not connectivity:
         return Overview(
-            IDLE,
+            State.IDLE,
             f"Connectivity lost ({unanswered_text(sandbox_urls)}): "
             "no site is blamed until it is back",
         )
     # In maintenance (a window or a pause) a site never turns the tray red: the others decide,
     # and with every site in maintenance the tray is grey and says until when.
-    quiet = [s for s in active if s.state == QUIET]
+    quiet = [s for s in active if s.state == State.MAINTENANCE]
     if quiet and (outage is None or not _blames(outage, quiet)):
         words = maintenance_words(quiet, outage)
-        watched = [s for s in active if s.state != QUIET]
+        watched = [s for s in active if s.state != State.MAINTENANCE]
         if not watched:
-            return Overview(IDLE, f"Maintenance: {words}")
+            return Overview(State.IDLE, f"Maintenance: {words}")
         ov = _overview(watched, None, True, None, False, ())
         return Overview(ov.state, f"{ov.text}; maintenance: {words}")
     if outage is not None:
         first = outage.titles[0] if outage.titles else "A site"
         more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""
-        return Overview(
-            DOWN, f"{first}{more} down since {_clock(outage.start_time)} — outage {outage.code}"
-        )
-    failing = [s for s in active if s.state in ("warning", "down")]
+        since = _clock(outage.start_time)
+        return Overview(State.DOWN, f"{first}{more} down since {since} — outage {outage.code}")
+    failing = [s for s in active if s.state in FAILING]
     if failing:
         worst = max(failing, key=lambda s: (s.down_count, s.most_failures))
         more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
         # a count of 0 while failing: some vantage sees it fail, too few to call it down
         words = failure_words(worst.down_count) if worst.down_count else "not confirmed yet"
         words = worst.failures or words
-        return Overview(WARNING, f"{worst.title} failing: {words}{more}")
-    checked = [s for s in active if s.state == "up"]
+        return Overview(State.WARNING, f"{worst.title} failing: {words}{more}")
+    checked = [s for s in active if s.state == State.UP]
     if not checked:
-        return Overview(IDLE, "Waiting for the first round")
+        return Overview(State.IDLE, "Waiting for the first round")
     if len(checked) == 1:
-        return Overview(UP, f"{checked[0].title} is up (the only active site)")
-    return Overview(UP, f"All {len(checked)} sites up")
+        return Overview(State.UP, f"{checked[0].title} is up (the only active site)")
+    return Overview(State.UP, f"All {len(checked)} sites up")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.schedule import Schedule, local_zone
 from ..core.settings import with_defaults
+from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, overview_of
 from . import pausing
@@ -253,10 +254,12 @@ class App(QObject):
                 "Connectivity lost",
                 f"{unanswered_text(self.sandbox_failed).capitalize()}. "
                 "No site is blamed until the connection is back.",
-                state="idle",
+                state=State.IDLE,
             )
         elif report.connectivity and not was:
-            self.notifier.notify("Connectivity back", "Sites are being checked again.", state="up")
+            self.notifier.notify(
+                "Connectivity back", "Sites are being checked again.", state=State.UP
+            )
         failed = [d for d in deliveries if not d.ok]
         if failed:
             self._status(f"{plural(len(failed), 'alert')} kept queued: {failed[0].what}")
@@ -314,7 +317,7 @@ class App(QObject):
             self.poller.arm()
         for news in picture.announcements:
             if news.up:
-                self.notifier.notify(*back_message(news.outage), news.outage.id, state="up")
+                self.notifier.notify(*back_message(news.outage), news.outage.id, state=State.UP)
             else:
                 texts = down_message(news.outage, picture.sites)
                 self.notifier.notify(*texts, news.outage.id, critical=True)

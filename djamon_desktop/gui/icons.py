@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QIcon
 
+from ..core.states import State
 from ..resources import icon_file
 
 #: the main colour of each state's shape (what a screenshot of the tray shows)
 COLOURS = {
-    "up": QColor(46, 160, 67),
-    "warning": QColor(230, 162, 20),
-    "down": QColor(207, 34, 46),
-    "idle": QColor(133, 133, 133),
+    State.UP: QColor(46, 160, 67),
+    State.WARNING: QColor(230, 162, 20),
+    State.DOWN: QColor(207, 34, 46),
+    State.IDLE: QColor(133, 133, 133),
 }
 STATES = tuple(COLOURS)
 TRAY_SIZES = (16, 22, 24, 32, 48, 64)
@@ -34,7 +35,7 @@ def _load(name: str, sizes: tuple[int, ...]) -> QIcon:
     return _cache[name]
 
 
-def state_icon(state: str) -> QIcon:
+def state_icon(state: State) -> QIcon:
     return _load(state, TRAY_SIZES)
 
 

@@ -16,6 +16,7 @@ import threading
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from ..core.states import State
 from .icons import STATES, state_icon
 from .plain import body_markup, visible
 
@@ -47,12 +48,12 @@ class Notifier(QObject):
         body: str,
         outage_id: int = NO_OUTAGE,
         critical: bool = False,
-        state: str | None = None,
+        state: State | None = None,
     ) -> None:
         """Never waits: a D-Bus message is handed to its thread; a failure falls back.
         ``state`` picks the icon; by default down for a critical message, else up."""
         if state is None:
-            state = "down" if critical else "up"
+            state = State.DOWN if critical else State.UP
         if state not in STATES:
             raise ValueError(f"no icon for state {state!r}")
         self.last = (title, body, state)
@@ -61,7 +62,7 @@ class Notifier(QObject):
         else:
             self._balloon(title, body, outage_id, critical, state)
 
-    def _balloon(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
+    def _balloon(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> None:
         self._last_balloon = outage_id
         self.last_icon = state_icon(state)
         # Qt's balloon shows title and body as plain text (its labels say so themselves)
@@ -87,12 +88,12 @@ class _DbusSender:
         self._notifier = None
         self._markup: bool | None = None  # whether the server reads markup in bodies
 
-    def send(self, title: str, body: str, outage_id: int, critical: bool, state: str) -> None:
+    def send(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> None:
         asyncio.run_coroutine_threadsafe(
             self._send(title, body, outage_id, critical, state), self._loop
         )
 
-    async def _send(self, title: str, body: str, outage_id: int, critical: bool, state: str):
+    async def _send(self, title: str, body: str, outage_id: int, critical: bool, state: State):
         try:
             await asyncio.wait_for(self._deliver(title, body, outage_id, critical, state), 5)
         except Exception as exc:  # no server after all: the balloon, from now on
@@ -101,7 +102,7 @@ class _DbusSender:
             self._on_failure(title, body, outage_id, critical, state)
 
     async def _deliver(
-        self, title: str, body: str, outage_id: int, critical: bool, state: str
+        self, title: str, body: str, outage_id: int, critical: bool, state: State
     ) -> None:
         from desktop_notifier import DesktopNotifier, Icon, Urgency
 

@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from ..core.status import DOWN, IDLE, WARNING, Overview, retry_words
+from ..core.states import FAILING, State
+from ..core.status import Overview, retry_words
 from .icons import state_icon
 from .plain import dbus_tray, menu_text, tray_tip
 
@@ -42,7 +43,7 @@ class Tray(QObject):
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.overview = Overview("idle", "Starting")
+        self.overview = Overview(State.IDLE, "Starting")
         self.paused = False
         self.checking = False
         self.connectivity_lost = False
@@ -59,7 +60,7 @@ class Tray(QObject):
 
     def show_overview(self, overview: Overview) -> None:
         self.overview = overview
-        self.icon.setIcon(state_icon(IDLE if self.unreachable else overview.state))
+        self.icon.setIcon(state_icon(State.IDLE if self.unreachable else overview.state))
         self._show_text()
 
     def show_unreachable(self, shown_url: str | None) -> None:
@@ -81,7 +82,7 @@ class Tray(QObject):
         if self.unreachable:
             return f"database unreachable: {self.unreachable}"
         text = self.overview.text
-        if self.retry_at is not None and self.overview.state in (WARNING, DOWN):
+        if self.retry_at is not None and self.overview.state in FAILING:
             text += f" — {retry_words((self.retry_at - self.clock()).total_seconds())}"
         return text
 

@@ -9,9 +9,10 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..core.maintenance import MAINTENANCE, Pause, Quiet, Window, quiet, windows_from_json
+from ..core.maintenance import Pause, Quiet, Window, quiet, windows_from_json
 from ..core.schedule import local_zone
 from ..core.sites import SiteInfo
+from ..core.states import State
 from .engine import writing
 from .history import meta_get, meta_set
 from .models import Site, SiteGroup, UtcField, db
@@ -143,7 +144,7 @@ def with_maintenance(
                     site,
                     maintenance=own,
                     paused=paused,
-                    state=MAINTENANCE,
+                    state=State.MAINTENANCE,
                     quiet_until=found.until,
                 )
             )

@@ -151,7 +151,7 @@ class Alert(BaseModel):
     site = ForeignKeyField(Site, null=True, on_delete="CASCADE")  # kind cert: whose certificate
     cert_expires_at = UtcField(null=True)  # kind cert: the expiry it warns of
     event = CharField(max_length=8)  # opened | closed | cert
-    channel = CharField(max_length=16)  # email | twitter | apprise
+    channel = CharField(max_length=16)  # email | twitter | apprise (alerts.sender.SENDERS)
     target = CharField(max_length=64, default="")  # apprise: a fingerprint of the URL
     subject = TextField()
     body = TextField()

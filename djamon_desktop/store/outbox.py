@@ -115,15 +115,24 @@ def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None
         ).on_conflict_ignore().execute()
 
 
-def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
+def claim_next(
+    now: datetime, skip: Iterable[int], channels: Sequence[str], known: Sequence[str] = ()
+) -> AlertJob | None:
     """Take the undelivered alert no other sender holds that was tried the fewest times (the
     oldest of those), for one attempt: one that keeps failing slowly never starves the rest.
+
+    ``channels`` are the ones to send on now. With ``known`` (every channel a sender has), an
+    alert on a channel outside it is taken too, so the sender can keep it with the reason it
+    cannot go (rather than it waiting unseen, or going somewhere else).
 
     On a team's PostgreSQL the claim locks its row (``FOR UPDATE OF alert SKIP LOCKED``, in a
     transaction of its own): two senders, on any desktops, never take the same alert, and none
     waits for the writers' turn a round holds while it stores. SQLite takes the writers' turn."""
     if is_team():
-        return _claim_team(now, skip, channels)
+        return _claim_team(now, skip, channels, known)
+    wanted = Alert.channel.in_(list(channels))
+    if known:
+        wanted |= Alert.channel.not_in(list(known))
     with writing():
         query = (
             Alert.select(Alert, Outage, Site)
@@ -132,7 +141,7 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
             .join(Site, JOIN.LEFT_OUTER)
             .where(
                 Alert.delivered_at.is_null(),
-                Alert.channel.in_(list(channels)),
+                wanted,
                 Alert.id.not_in(list(skip)),
                 Alert.claimed_until.is_null() | (Alert.claimed_until < now),
             )
@@ -167,7 +176,8 @@ def claim_next(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> A
 
 #: the claim on PostgreSQL, one statement in a transaction of its own (autocommit)
 _CLAIM = """WITH next AS (
-        SELECT id FROM alert WHERE delivered_at IS NULL AND channel = ANY(%(channels)s)
+        SELECT id FROM alert WHERE delivered_at IS NULL AND (channel = ANY(%(channels)s)
+            OR (%(strays)s AND NOT channel = ANY(%(known)s)))
             AND NOT id = ANY(%(skip)s) AND (claimed_until IS NULL OR claimed_until < %(now)s)
         ORDER BY attempts, id LIMIT 1 FOR UPDATE SKIP LOCKED),
     claimed AS (
@@ -180,7 +190,9 @@ _CLAIM = """WITH next AS (
         LEFT JOIN site ON site.id = claimed.site_id"""
 
 
-def _claim_team(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> AlertJob | None:
+def _claim_team(
+    now: datetime, skip: Iterable[int], channels: Sequence[str], known: Sequence[str]
+) -> AlertJob | None:
     """:func:`claim_next` on a team's PostgreSQL in one round trip: the row is locked (``FOR
     UPDATE OF alert SKIP LOCKED``) and claimed in one statement, its own transaction: two
     senders, on any desktops, never take the same alert, and none waits for the writers' turn
@@ -191,6 +203,8 @@ def _claim_team(now: datetime, skip: Iterable[int], channels: Sequence[str]) -> 
         _CLAIM,
         {
             "channels": list(channels),
+            "strays": bool(known),
+            "known": list(known),
             "skip": list(skip),
             "now": ms(now),
             "until": ms(now + LEASE),

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from peewee import JOIN
 
 from ..core.certs import expiring
-from ..core.maintenance import MAINTENANCE, Window, windows_from_json
+from ..core.maintenance import Window, windows_from_json
 from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
+from ..core.states import State
 from .maintenance import UNREAD, MaintenanceRow, with_maintenance
 from .models import Check, Outage, OutageSite, Site, SiteGroup, SiteVantage, UtcField, Vantage
 
@@ -130,7 +131,7 @@ def _with_cert(rows):
 class VantageState:
     """What one vantage sees of one site: its own failures in a row and last answers."""
 
-    state: str  # up | warning | down | unknown | maintenance (as the site is)
+    state: State  # up | warning | down | unknown | maintenance (as the site is)
     down_count: int
     last_seen: datetime | None
     last_checked: datetime | None
@@ -144,7 +145,7 @@ def vantage_states(
     ``down`` at ``strikes`` failures in a row, ``warning`` below, else ``up``; a site in
     maintenance is in maintenance for every vantage."""
     out: dict[int, dict[str, VantageState]] = {site.site_id: {} for site in sites}
-    quiet = {site.site_id for site in sites if site.state == MAINTENANCE}
+    quiet = {site.site_id for site in sites if site.state == State.MAINTENANCE}
     query = (
         SiteVantage.select(
             SiteVantage.site,
@@ -161,7 +162,10 @@ def vantage_states(
         if site_id in out:
             state = state_of(down_count, last_checked is not None, strikes)
             out[site_id][name] = VantageState(
-                MAINTENANCE if site_id in quiet else state, down_count, last_seen, last_checked
+                State.MAINTENANCE if site_id in quiet else state,
+                down_count,
+                last_seen,
+                last_checked,
             )
     return out
 

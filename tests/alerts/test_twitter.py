@@ -13,7 +13,7 @@ from oauthlib.oauth1.rfc5849 import signature
 
 from djamon_desktop.alerts.messages import post_length
 
-from ..conftest import document, group, site
+from ..conftest import document, group, opened, site
 from ..xapi import CREDENTIALS
 
 
@@ -101,6 +101,47 @@ def test_503_stays_queued_then_goes_once(server, load, run, xapi, name):
     assert texts[1].startswith("Resolved: Front page is back after ")
     assert texts[1].endswith(f"(outage {code})")
     assert len(xapi.posts) == 2
+
+
+@pytest.mark.usefixtures("engine")
+def test_an_unknown_channel_is_refused_not_posted(server, load, run, xapi, name, data_dir):
+    """An alert row on a channel no sender has (written straight into the outbox) goes nowhere,
+    X least of all: it stays queued with the reason, while the X alert beside it is posted."""
+    from djamon_desktop.store.models import Alert
+
+    server.switch[name] = 500
+    setup(load, server, name)
+    run("check")
+    code = run("outage", "current", "--json").json()["code"]
+    assert len(xapi.posts) == 1  # the opening, on X
+    with opened(data_dir):
+        opening = Alert.get(Alert.channel == "twitter")
+        Alert.insert(
+            outage=opening.outage_id,
+            event="closed",
+            channel="sms",
+            subject="stray",
+            body="A stray alert that must not be posted",
+            created_at=opening.created_at,
+        ).execute()
+    out = run("check").out
+    assert len(xapi.posts) == 1 and len(xapi.requests) == 1
+    why = "unknown channel 'sms': no way to send it (channels: email, twitter, apprise)"
+    assert f"Alert (sms, outage {code} closed) kept queued: {why}" in out
+    assert "Alert sms (closed): queued after 1 attempt" in run("outage", code).out
+    with opened(data_dir):
+        stray = Alert.get(Alert.channel == "sms")
+        assert (stray.delivered_at, stray.last_error) == (None, why)
+
+
+def test_every_channel_has_a_sender_and_no_other_is_guessed():
+    from djamon_desktop.alerts import CHANNELS
+    from djamon_desktop.alerts.channels import DeliveryError
+    from djamon_desktop.alerts.sender import SENDERS, TEST_SENDERS, send_test
+
+    assert tuple(SENDERS) == tuple(TEST_SENDERS) == CHANNELS
+    with pytest.raises(DeliveryError, match="unknown channel 'sms': no way to send it"):
+        send_test({}, "sms")
 
 
 def test_429_stays_queued(server, load, run, xapi, name):

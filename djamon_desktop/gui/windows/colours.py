@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
 
+from ...core.states import State
+
 #: the hue of each state's row; its strength over the base colour depends on the palette
 STATE_TINT = {
-    "up": QColor(46, 160, 67),
-    "warning": QColor(230, 162, 20),
-    "down": QColor(207, 34, 46),
-    "unknown": QColor(128, 128, 128),
-    "maintenance": QColor(70, 110, 200),  # a window or a pause: not checked, never blamed
+    State.UP: QColor(46, 160, 67),
+    State.WARNING: QColor(230, 162, 20),
+    State.DOWN: QColor(207, 34, 46),
+    State.UNKNOWN: QColor(128, 128, 128),
+    State.MAINTENANCE: QColor(70, 110, 200),  # a window or a pause: not checked, never blamed
 }
-TINT_ALPHA = {"up": 0.16, "warning": 0.27, "down": 0.27, "unknown": 0.12, "maintenance": 0.16}
+TINT_ALPHA = {
+    State.UP: 0.16,
+    State.WARNING: 0.27,
+    State.DOWN: 0.27,
+    State.UNKNOWN: 0.12,
+    State.MAINTENANCE: 0.16,
+}
 PRIORITY_COLOUR = {
     "critical": QColor(176, 0, 32),
     "high": QColor(200, 90, 0),
@@ -56,7 +64,7 @@ def is_dark(base: QColor) -> bool:
     return luminance(base) < 0.2
 
 
-def tint(state: str, base: QColor) -> QColor:
+def tint(state: State, base: QColor) -> QColor:
     """A state's row colour over ``base`` (stronger on a dark base, where tints fade)."""
     strength = TINT_ALPHA[state] * (1.6 if is_dark(base) else 1.0)
     return mix(base, STATE_TINT[state], strength)
@@ -84,13 +92,13 @@ class RowBrushes:
         self.base = base
         self.text = QBrush(text)
         self._text_colour = text
-        self._cache: dict[tuple[str, bool, str], tuple[QBrush, QBrush, QBrush]] = {}
+        self._cache: dict[tuple[State, bool, str], tuple[QBrush, QBrush, QBrush]] = {}
 
     def error_count(self) -> QBrush:
         """A group's "N errors" when it has any: red, readable on the base colour."""
         return QBrush(readable(PRIORITY_COLOUR["critical"], self.base))
 
-    def row(self, state: str, active: bool, priority: str) -> tuple[QBrush, QBrush, QBrush]:
+    def row(self, state: State, active: bool, priority: str) -> tuple[QBrush, QBrush, QBrush]:
         """A site row's background, text and priority brushes."""
         key = (state, active, priority)
         if key not in self._cache:

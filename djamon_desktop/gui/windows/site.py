@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ...core.certs import expiry_words
 from ...core.sites import SiteInfo
+from ...core.states import State
 from ...core.status import answer_text, failure_words, local_text
 from ...core.urls import shown_url
 from ...core.vantage_words import vantage_failure_words
@@ -74,7 +75,7 @@ class SiteWindow(RememberedWindow, QWidget):
             state += f", {vantage_failure_words(counts)}"
         elif site.down_count:
             state += f", {failure_words(site.down_count)}"
-        if site.state == "maintenance":  # a window or a pause: strikes kept, not checked
+        if site.state == State.MAINTENANCE:  # a window or a pause: strikes kept, not checked
             state += f", until {local_text(site.quiet_until) if site.quiet_until else 'resumed'}"
         values = {
             "Group": site.group,

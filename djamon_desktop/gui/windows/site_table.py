@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from ...core.certs import expiry_words
 from ...core.outages import PRIORITY_NAMES
 from ...core.sites import SiteInfo
+from ...core.states import State
 from ...core.status import answer_text, failure_words, listed, local_day, local_text, plural
 from ...core.urls import shown_url
 from ..plain import tip
@@ -39,15 +40,23 @@ COLUMNS = [
 ]
 SITE_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_ORDER = {"down": 0, "warning": 1, "up": 2, "maintenance": 3, "unknown": 3, "inactive": 4}
+INACTIVE = "inactive"  # the State column of a site not monitored (a row's word, not a State)
+STATE_ORDER = {
+    State.DOWN: 0,
+    State.WARNING: 1,
+    State.UP: 2,
+    State.MAINTENANCE: 3,
+    State.UNKNOWN: 3,
+    INACTIVE: 4,
+}
 VANTAGES = COLUMNS.index("Vantages")
 #: how the Vantages cell counts each vantage's state, in this order
 VANTAGE_WORDS = {
-    "up": "up",
-    "warning": "failing",
-    "down": "down",
-    "maintenance": "in maintenance",
-    "unknown": "not checked",
+    State.UP: "up",
+    State.WARNING: "failing",
+    State.DOWN: "down",
+    State.MAINTENANCE: "in maintenance",
+    State.UNKNOWN: "not checked",
 }
 
 
@@ -85,7 +94,7 @@ def response_text(site: SiteInfo) -> str:
 class VantageView(Protocol):
     """What one vantage sees of a site (``queries.VantageState``)."""
 
-    state: str
+    state: State
     down_count: int
     last_checked: datetime | None
 
@@ -158,8 +167,8 @@ def group_counts(sites: list[SiteInfo]) -> tuple[int, int]:
     """(warnings, errors) among a group's active sites."""
     active = [s for s in sites if s.active]
     return (
-        sum(1 for s in active if s.state == "warning"),
-        sum(1 for s in active if s.state == "down"),
+        sum(1 for s in active if s.state == State.WARNING),
+        sum(1 for s in active if s.state == State.DOWN),
     )
 
 
@@ -199,7 +208,7 @@ def site_item(
     ``seen`` each live vantage's view of it by name."""
     seen = seen or {}
     views = Counter(view.state for view in seen.values())
-    state = site.state if site.active else "inactive"
+    state = site.state if site.active else INACTIVE
     last = "-" if site.last_checked is None else answer_text(site.last_status_code, site.last_error)
     item = SortableItem(
         [
@@ -222,7 +231,8 @@ def site_item(
         site.title.casefold(),
         PRIORITY_NAMES.index(site.priority),
         STATE_ORDER.get(state, 3),
-        (-views["down"], -views["warning"], -views["up"]),  # most vantages seeing it fail first
+        # most vantages seeing it fail first
+        (-views[State.DOWN], -views[State.WARNING], -views[State.UP]),
         math.inf if percent is None else percent,
         site.last_seen.timestamp() if site.last_seen else -math.inf,
         last,
@@ -234,7 +244,7 @@ def site_item(
     item.setData(1, SITE_ROLE, int(site.active))  # an int: PySide6 miscounts bools here
     item.setToolTip(0, tip(shown_url(site.url) if "@" in site.url else site.url))
     background, fore, priority = brushes.row(
-        site.state if site.active else "unknown", site.active, site.priority
+        site.state if site.active else State.UNKNOWN, site.active, site.priority
     )
     for column in range(len(COLUMNS)):
         item.setBackground(column, background)
