@@ -15,7 +15,7 @@ from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDataba
 
 from ..errors import DataFolderError, NewerDatabase
 from ..paths import create_private
-from . import engine, team_url
+from . import engine, team_tls, team_url
 from .engine import DatabaseUnreachable, TeamDatabase
 from .migrations import LATEST, STEPS
 from .models import db
@@ -82,7 +82,7 @@ def _open_team(url: str) -> None:
     global _ready_for
     url = team_url.check_url(url)
     _ready_for = None
-    db.initialize(TeamDatabase(url, **team_url.connect_params(url)))
+    db.initialize(TeamDatabase(url, **team_tls.connect_params(url)))
     _get_ready(url)
 
 

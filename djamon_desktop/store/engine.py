@@ -22,12 +22,12 @@ from ..errors import UserError
 from .models import db
 
 # the team URL's helpers, under the names the store has always used
+from .team_tls import connect_params  # noqa: F401 - kept for the modules that use it from here
 from .team_url import (  # noqa: F401 - names kept for the modules that use them from here
     CONNECT_TIMEOUT_S,
     ENV_URL,
     SCHEMES,
     check_url,
-    connect_params,
     is_team_url,
     needs_password,
     shown,
