@@ -33,7 +33,7 @@ import psycopg2
 from psycopg2 import extensions
 
 from . import engine
-from .engine import DatabaseUnreachable
+from .engine import DatabaseUnreachable, unreachable
 from .team_tls import connect_params
 from .team_url import needs_password, server_of, shown
 
@@ -160,7 +160,7 @@ class Connection(extensions.connection):
     its cursors. ``url`` is what messages name (shown with its password as ``***``);
     ``password`` the one a password source gave (None when libpq found its own);
     ``session_locks`` how many session-level advisory locks statements may have taken on it
-    (see :meth:`.engine.TeamDatabase.execute_sql`)."""
+    (see :meth:`.team_database.TeamDatabase.execute_sql`)."""
 
     url = ""
     password: str | None = None
@@ -252,6 +252,4 @@ def _connected(url: str, params: dict) -> Connection:
 
 
 def _refused(url: str, exc: Exception) -> DatabaseUnreachable:
-    from .database import unreachable
-
     return unreachable(url, exc)
