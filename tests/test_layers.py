@@ -157,3 +157,85 @@ def test_the_ui_rule_sees_lazy_imports_and_ignores_type_only_ones():
     names = runtime_imports(PACKAGE / "gui" / "app.py", source)
     assert "djamon_desktop.store.editing" in names
     assert "djamon_desktop.store.queries" not in names
+
+
+def module_name(path: Path) -> str:
+    """``path``'s module as ``imported`` names ours: ``djamon_desktop.store.rounds``, a
+    package by its folder (``djamon_desktop.gui``)."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which of our modules each of our modules imports: every import, those under ``if
+    TYPE_CHECKING:`` and those inside functions included (a circle one of them closes is a
+    circle a reader still has to follow). ``from .pkg import name`` counts as importing
+    ``pkg.name`` when that is a module, else ``pkg`` itself."""
+    modules = {module_name(path): path for path in sources()}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = {n for n in imported(path, tree) if n in modules}
+        for node in ast.walk(tree):  # ``from . import x``: ``imported`` already names x
+            if isinstance(node, ast.ImportFrom) and node.level and node.module:
+                base = module_name(path).split(".")
+                if path.name != "__init__.py":
+                    base = base[:-1]
+                package = ".".join([*base[: len(base) - node.level + 1], node.module])
+                subs = {f"{package}.{alias.name}" for alias in node.names}
+                if subs & modules.keys():
+                    found.discard(package)
+                    found |= subs & modules.keys()
+        graph[name] = found - {name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import circle of ``graph``, as the modules in order with the first again at the end;
+    None when there is none (a depth-first walk: a module met again while still on the path
+    closes a circle)."""
+    done: set[str] = set()
+    path: list[str] = []
+    on_path: set[str] = set()
+
+    def walk(module: str) -> list[str] | None:
+        path.append(module)
+        on_path.add(module)
+        for target in sorted(graph.get(module, ())):
+            if target in on_path:
+                return [*path[path.index(target) :], target]
+            if target not in done and (cycle := walk(target)):
+                return cycle
+        path.pop()
+        on_path.discard(module)
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        if module not in done and (cycle := walk(module)):
+            return cycle
+    return None
+
+
+def test_no_import_circle_among_the_modules():
+    """No module imports, however late or for annotations only, one that imports it back: each
+    can be read (and changed) knowing only what is below it."""
+    cycle = find_cycle(import_graph())
+    assert cycle is None, "import circle: " + " -> ".join(cycle or ())
+
+
+def test_the_circle_finder_sees_late_and_type_only_imports(tmp_path):
+    """The finder is shown circles closed only by a function-level import or a TYPE_CHECKING
+    one, and the import graph reads both kinds from source as it reads the package's."""
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) is None
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"a2"}, "a2": set(), "b": {"b"}}) == ["b", "b"]
+    late = ast.parse("def f():\n    from .djamon import Readers\n")
+    typed = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .app import App\n"
+    )
+    assert "djamon_desktop.core.djamon" in imported(PACKAGE / "core" / "djamon_object.py", late)
+    assert "djamon_desktop.gui.app" in imported(PACKAGE / "gui" / "registry.py", typed)
+    graph = import_graph()
+    assert "djamon_desktop.store.round_rules" in graph["djamon_desktop.store.team_rounds"]
+    assert "djamon_desktop.store.connection" in graph["djamon_desktop.store.team_database"]

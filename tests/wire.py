@@ -1,6 +1,6 @@
 """Counting what the program sends to a team's PostgreSQL, at the client: every statement psycopg2
 sends on the connections it makes while installed (a cursor and a connection class of our own,
-given through ``team_url.connect_params``; nothing of the program is replaced), a COPY as the two
+given through ``team_tls.connect_params``; nothing of the program is replaced), a COPY as the two
 round trips it takes (its statement, then its rows), and each connection made. Used by
 tests/cli/test_round_trips.py and tests/bench/team.py."""
 
@@ -58,10 +58,10 @@ class Wire:
 @contextlib.contextmanager
 def counting() -> Iterator[Wire]:
     """A :class:`Wire` counting what the store's team connections made meanwhile send."""
-    from djamon_desktop.store import team_url
+    from djamon_desktop.store import team_tls
 
     wire = Wire()
-    original = team_url.connect_params
+    original = team_tls.connect_params
 
     def connect_params(url: str) -> dict:
         return {
@@ -70,8 +70,8 @@ def counting() -> Iterator[Wire]:
             "connection_factory": wire.connection_class(),
         }
 
-    team_url.connect_params = connect_params  # what the store gives each team connection
+    team_tls.connect_params = connect_params  # what the store gives each team connection
     try:
         yield wire
     finally:
-        team_url.connect_params = original
+        team_tls.connect_params = original

@@ -7,7 +7,8 @@ the fixture as a whole (references to objects missing from the file are refused)
 :mod:`.djamon_fixture`. Pure: no database.
 
 Djamon's field names varied between versions and forks: how each field is recognised, under
-its known names or another, is in :mod:`.djamon_roles`.
+its known names or another, is in :mod:`.djamon_roles`; one object as it is read is a
+:class:`.djamon_object.FixtureObject`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .config import (
     DEFAULT_DOWN_MESSAGE,
@@ -24,14 +25,11 @@ from .config import (
     down_message_problem,
     title_problem,
 )
-from .djamon_columns import AMBIGUOUS
-from .djamon_roles import ROLES, Role, parse_time
+from .djamon_object import FixtureObject
+from .djamon_roles import ROLES, Role
 from .probe import ERROR_KINDS
 from .problems import url_problem
 from .text import text_problem
-
-if TYPE_CHECKING:
-    from .djamon_fixture import Fixture
 
 #: the largest number an INTEGER column holds on PostgreSQL
 INTEGER_MAX = 2**31 - 1
@@ -96,110 +94,18 @@ class DjOutageSite:
     start_time: datetime
 
 
-class FixtureObject:
-    """One fixture object being read: records problems under ``model pk=...``."""
-
-    def __init__(self, index: int, raw: dict, problems: list[str]):
-        self.index = index
-        self.model = raw["model"]
-        self.pk = raw.get("pk")
-        self.fields = raw.get("fields") if isinstance(raw.get("fields"), dict) else {}
-        self.problems = problems
-        self.ok = True
-        # role label -> the names to read it from, in order (see choose_fields)
-        self.chosen: dict[str, Any] = {}
-
-    @property
-    def where(self) -> str:
-        return f"[{self.index}] {self.model} pk={self.pk}"
-
-    def problem(self, name: str, message: str) -> None:
-        self.problems.append(f"{self.where}: {name + ': ' if name else ''}{message}")
-        self.ok = False
-
-    def read(self, role: Role) -> tuple[str, Any]:
-        """The field's name and value: the first known name this object has, else the field
-        chosen for the role; ``(name, None)`` when there is neither, ``("", None)`` when the
-        role is ambiguous."""
-        names = self.chosen.get(role.label, role.known)
-        if names is AMBIGUOUS:
-            self.ok = False  # said once for the model
-            return "", None
-        for name in names:
-            if name in self.fields:
-                value = self.fields[name]
-                return name, value if name in role.known else role.adapt(name, value)
-        return (names[0] if names and names[0] not in role.known else role.known[0]), None
-
-    def missing(self, name: str, role: Role) -> None:
-        if not name:
-            self.ok = False  # ambiguous, said once for the model
-        elif name in self.fields or name not in role.known or len(self.fields) <= 1:
-            self.problem(f"fields.{name}", "is missing")
-        else:
-            self.problem(f"fields.{name}", f"is missing, and no other field fits ({role.hint})")
-
-    def text(self, role: Role, check=None, default: str | None = None) -> str:
-        name, value = self.read(role)
-        if value is None and name not in self.fields:
-            value = default
-        if value is None:
-            self.missing(name, role)
-            return ""
-        if not isinstance(value, str):
-            self.problem(f"fields.{name}", "must be a string")
-            return ""
-        problem = check(value) if check else None
-        if problem:
-            self.problem(f"fields.{name}", problem)
-        return value
-
-    def time(self, role: Role, required: bool = True) -> datetime | None:
-        name, value = self.read(role)
-        if value is None:
-            if required:
-                self.missing(name, role)
-            return None
-        try:
-            return parse_time(value)
-        except ValueError as exc:
-            self.problem(f"fields.{name}", str(exc))
-            return None
-
-    def flag(self, role: Role, default: bool) -> bool:
-        name, value = self.read(role)
-        if value is None and name not in self.fields:
-            return default
-        if not isinstance(value, bool):
-            self.problem(f"fields.{name}", "must be true or false")
-            return default
-        return value
-
-    def number(self, role: Role, default: float | None = None):
-        name, value = self.read(role)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(f"fields.{name}", f"{value!r} is not a number")
-            return default
-        return value
-
-    def reference(self, role: Role) -> Any:
-        name, value = self.read(role)
-        if value is None:
-            self.missing(name, role)
-        return value
-
-
 class Readers:
-    @staticmethod
-    def group(obj: FixtureObject, out: Fixture) -> None:
-        title = obj.text(ROLES["monitor.group"]["title"], title_problem)
-        if obj.ok:
-            out.groups.append(DjGroup(obj.pk, title))
+    """One reader a model: the object's record when it is valid, else None (its problems are
+    on the object). The caller keeps the record where it belongs, so the readers need nothing
+    of the fixture being read."""
 
     @staticmethod
-    def site(obj: FixtureObject, out: Fixture) -> None:
+    def group(obj: FixtureObject) -> DjGroup | None:
+        title = obj.text(ROLES["monitor.group"]["title"], title_problem)
+        return DjGroup(obj.pk, title) if obj.ok else None
+
+    @staticmethod
+    def site(obj: FixtureObject) -> DjSite | None:
         role = ROLES["monitor.site"]
         group = obj.reference(role["group"])
         title = obj.text(role["title"], title_problem)
@@ -225,8 +131,7 @@ class Readers:
             obj.time(role["last seen"], required=False),
             int(down or 0),
         )
-        if obj.ok:
-            out.sites.append(site)
+        return site if obj.ok else None
 
     @staticmethod
     def siteview(obj: FixtureObject) -> DjCheck | None:
@@ -251,7 +156,7 @@ class Readers:
         return DjCheck(check_id, site, when, code, None if code else error, float(elapsed or 0.0))
 
     @staticmethod
-    def outage(obj: FixtureObject, out: Fixture) -> None:
+    def outage(obj: FixtureObject) -> DjOutage | None:
         role = ROLES["monitor.outage"]
         code_name, code = obj.read(role["code"])
         if code_name and (not isinstance(code, str) or not 1 <= len(code) <= 8 or code.isdigit()):
@@ -271,11 +176,10 @@ class Readers:
             _notes(obj, role["extra information"]),
             obj.flag(role["notification sent"], False),
         )
-        if obj.ok:
-            out.outages.append(outage)
+        return outage if obj.ok else None
 
     @staticmethod
-    def outagesites(obj: FixtureObject, out: Fixture) -> None:
+    def outagesites(obj: FixtureObject) -> DjOutageSite | None:
         role = ROLES["monitor.outagesites"]
         outage = obj.reference(role["outage"])
         site = obj.reference(role["site"])
@@ -287,8 +191,7 @@ class Readers:
             obj.flag(role["primary"], False),
             start or datetime.fromtimestamp(0, UTC),
         )
-        if obj.ok:
-            out.outage_sites.append(link)
+        return link if obj.ok else None
 
 
 def _count(obj: FixtureObject, role: Role, default: float | None = None) -> float | None:

@@ -5,14 +5,10 @@ never held whole to decide it. Pure: no database.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .djamon_object import AMBIGUOUS, FixtureObject
 from .djamon_roles import ROLES
-
-if TYPE_CHECKING:
-    from .djamon import FixtureObject
-
-AMBIGUOUS = object()  # a role two or more fields fit: said once, read from none
 
 
 class Columns:

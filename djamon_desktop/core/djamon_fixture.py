@@ -25,10 +25,10 @@ from .djamon import (
     DjOutage,
     DjOutageSite,
     DjSite,
-    FixtureObject,
     Readers,
 )
 from .djamon_columns import Columns, choose_fields
+from .djamon_object import FixtureObject
 from .jsonfile import duplicate_keys, given_twice
 from .problems import DocumentRefused
 
@@ -56,6 +56,15 @@ class Fixture:
     check_count: int = 0  # the site views in the file (valid ones: all of them, once read)
     source: Elements = ()
     check_fields: dict[str, Any] = field(default_factory=dict)  # chosen for monitor.siteview
+
+    def kept(self, model: str) -> list:
+        """Where a valid object of ``model`` (not a check: those are read again) is kept."""
+        return {
+            "monitor.group": self.groups,
+            "monitor.site": self.sites,
+            "monitor.outage": self.outages,
+            "monitor.outagesites": self.outage_sites,
+        }[model]
 
     def checks(self) -> Iterator[DjCheck]:
         """The file's checks, read from it again. They were all found valid; a check that is
@@ -113,7 +122,9 @@ def read_fixture(elements: Elements) -> Fixture:
             obj.chosen = chosen
             if obj.pk is None:
                 obj.problem("pk", "is missing")
-            getattr(Readers, model.split(".")[1])(obj, out)
+            record = getattr(Readers, model.split(".")[1])(obj)
+            if record is not None:
+                out.kept(model).append(record)
     site_refs, link_refs = _check_references(out)
     check_refs = _check_checks(out, problems) if out.check_count else []
     if problems or site_refs or check_refs or link_refs:

@@ -372,8 +372,8 @@ def run(data_dir: Path, unreachable: str | None = None, target: str | None = Non
     if unreachable:
         app.poller.lost(unreachable)
     instance.show_requested.connect(app.windows.show_dashboard)
-    install_error_dialog(app)
-    keep = quit_on_sigterm(app)  # noqa: F841 - must live as long as the loop
+    install_error_dialog(data_dir / "logs", app.poller.lost)
+    keep = quit_on_sigterm(app.quit)  # noqa: F841 - must live as long as the loop
     app.start()
     code = qapp.exec()
     instance.close()

@@ -10,8 +10,8 @@ import socket
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSocketNotifier, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -20,23 +20,24 @@ from .. import __version__
 from . import plain
 from .icons import app_icon
 
-if TYPE_CHECKING:
-    from .app import App
-
 log = logging.getLogger(__name__)
 
+#: the unexpected-error boxes on screen: held here, not by the App, until each is closed
+_open_boxes: set[QMessageBox] = set()
 
-def install_error_dialog(app: App) -> None:
-    """An unexpected exception becomes a readable dialog and a log entry; the tray stays."""
+
+def install_error_dialog(logs: Path, lost: Callable[[str], None]) -> None:
+    """An unexpected exception becomes a readable dialog and a log entry (in ``logs``); the
+    tray stays. A lost team database is no error: the UI thread's is handed to ``lost`` (why)."""
 
     def show(kind, value, tb) -> None:
         if value is not None:
             from ..store.database import lost_connection
 
-            lost = lost_connection(value)  # the team database went: grey, not an error
-            if lost is not None:
+            gone = lost_connection(value)  # the team database went: grey, not an error
+            if gone is not None:
                 if threading.current_thread() is threading.main_thread():
-                    app.poller.lost(lost.message)
+                    lost(gone.message)
                 # on a worker (psycopg2 prints an error cut off mid-COPY as well as raising
                 # it): the worker's own flow reports it; lost_connection has logged it
                 return
@@ -48,13 +49,12 @@ def install_error_dialog(app: App) -> None:
                 f"Something went wrong: {kind.__name__}: {value}",
             )
             box.setTextFormat(Qt.TextFormat.PlainText)  # an error may quote any text
-            plain.inform(
-                box, f"djamon-desktop keeps running. The details are in {app.data_dir / 'logs'}."
-            )
+            plain.inform(box, f"djamon-desktop keeps running. The details are in {logs}.")
             box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
             box.setModal(False)
             box.show()
-            app._error_box = box
+            _open_boxes.add(box)  # kept alive while it is open (it has no parent)
+            box.finished.connect(lambda *_: _open_boxes.discard(box))
         except Exception:  # never let the handler itself take the app down
             pass
 
@@ -62,7 +62,7 @@ def install_error_dialog(app: App) -> None:
     threading.excepthook = lambda args: show(args.exc_type, args.exc_value, args.exc_traceback)
 
 
-def quit_on_sigterm(app: App) -> QSocketNotifier | None:
+def quit_on_sigterm(quit: Callable[[], None]) -> QSocketNotifier | None:
     """SIGTERM and SIGINT end the app cleanly: a wake-up pipe lets Qt's loop notice them."""
     try:
         reader, writer = socket.socketpair()
@@ -76,7 +76,7 @@ def quit_on_sigterm(app: App) -> QSocketNotifier | None:
 
     def woke() -> None:
         reader.recv(64)
-        app.quit()
+        quit()
 
     notifier.activated.connect(woke)
     notifier._keep = (reader, writer)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
@@ -27,7 +27,20 @@ from .windows.settings import SettingsWindow
 from .windows.site import SiteWindow
 
 if TYPE_CHECKING:
-    from .app import App
+    from .poller import Poller
+    from .reader import Reads
+
+
+class Owner(Protocol):
+    """What the windows need of the app that owns them (the App is one): the picture shown,
+    whether the database is away, the reads thread, and an edit that is then shown. Declared
+    here, so this module needs nothing of the App's."""
+
+    picture: Picture | None
+    poller: Poller
+    reads: Reads
+
+    def edit_then_show(self, job: Callable[[], Any]) -> None: ...
 
 
 def raise_window(window: QWidget) -> None:
@@ -50,7 +63,7 @@ class WindowRegistry:
         wire_dashboard: Callable[[DashboardWindow], None],
         settings_saved: Callable[[], None],
         restart: Callable[[], None] | None = None,
-        app: App | None = None,
+        app: Owner | None = None,
     ) -> None:
         self.app = app
         self.data_dir = data_dir

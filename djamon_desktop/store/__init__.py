@@ -2,7 +2,7 @@
 
 peewee imports psycopg2 at its own import whenever it is installed (40-80 ms and some MiB that a
 check on the SQLite file never uses): it is imported here without it. A team database loads
-psycopg2 when it is opened (``engine.TeamDatabase``, ``connection``)."""
+psycopg2 when it is opened (``team_database.TeamDatabase``, ``connection``)."""
 
 import sys
 

@@ -12,7 +12,7 @@ is then dead, as it would be after the server went away. Watching costs a dictio
 uncontended lock per call (about 1.5 µs); the watchdog thread sleeps until the earliest deadline
 (about one wake-up per deadline period while calls are made, none while idle).
 
-Connecting keeps libpq's own ``connect_timeout`` (:func:`.team_url.connect_params`).
+Connecting keeps libpq's own ``connect_timeout`` (:func:`.team_tls.connect_params`).
 
 This module loads psycopg2: only a team database's code imports it.
 """
@@ -33,8 +33,9 @@ import psycopg2
 from psycopg2 import extensions
 
 from . import engine
-from .engine import DatabaseUnreachable
-from .team_url import connect_params, needs_password, server_of, shown
+from .engine import DatabaseUnreachable, unreachable
+from .team_tls import connect_params
+from .team_url import needs_password, server_of, shown
 
 
 def no_answer(url: str, seconds: float | None = None) -> DatabaseUnreachable:
@@ -159,7 +160,7 @@ class Connection(extensions.connection):
     its cursors. ``url`` is what messages name (shown with its password as ``***``);
     ``password`` the one a password source gave (None when libpq found its own);
     ``session_locks`` how many session-level advisory locks statements may have taken on it
-    (see :meth:`.engine.TeamDatabase.execute_sql`)."""
+    (see :meth:`.team_database.TeamDatabase.execute_sql`)."""
 
     url = ""
     password: str | None = None
@@ -207,7 +208,7 @@ KEYRING = PasswordSource(
 
 def connect(url: str, password_source: PasswordSource = KEYRING, **params) -> Connection:
     """A connection to the team database at ``url`` (a URL :func:`.team_url.check_url`
-    accepted), with :func:`.team_url.connect_params` and ``params`` (they win), its calls under
+    accepted), with :func:`.team_tls.connect_params` and ``params`` (they win), its calls under
     the deadline. When the server asks for a password libpq does not have, ``password_source``
     is asked and the connect tried once more. Anything that keeps it from connecting (refused,
     no answer within the connect timeout, the login refused, no password anywhere, the
@@ -251,6 +252,4 @@ def _connected(url: str, params: dict) -> Connection:
 
 
 def _refused(url: str, exc: Exception) -> DatabaseUnreachable:
-    from .database import unreachable
-
     return unreachable(url, exc)

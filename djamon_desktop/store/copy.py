@@ -26,8 +26,8 @@ from ..errors import UserError
 from . import engine
 from .bulk import copy_lines
 from .database import close_database, connect_team, open_database, unreachable
-from .engine import TeamDatabase
 from .models import db
+from .team_database import TeamDatabase
 
 #: rows read and written at a time
 BATCH = 5000

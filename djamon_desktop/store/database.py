@@ -15,10 +15,11 @@ from peewee import DatabaseError, InterfaceError, OperationalError, SqliteDataba
 
 from ..errors import DataFolderError, NewerDatabase
 from ..paths import create_private
-from . import engine, team_url
-from .engine import DatabaseUnreachable, TeamDatabase
+from . import engine, team_tls, team_url
+from .engine import DatabaseUnreachable, first_line, unreachable
 from .migrations import LATEST, STEPS
 from .models import db
+from .team_database import TeamDatabase
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def _open_team(url: str) -> None:
     global _ready_for
     url = team_url.check_url(url)
     _ready_for = None
-    db.initialize(TeamDatabase(url, **team_url.connect_params(url)))
+    db.initialize(TeamDatabase(url, **team_tls.connect_params(url)))
     _get_ready(url)
 
 
@@ -205,19 +206,6 @@ def connect_team(url: str) -> None:
         db.connect(reuse_if_open=True)
     except (OperationalError, InterfaceError) as exc:
         raise unreachable(url, exc) from None
-
-
-def unreachable(url: str, exc: Exception) -> DatabaseUnreachable:
-    """The one line that says a team database could not be used, its password as ``***`` (in
-    the URL and in what the driver quoted of it)."""
-    line = team_url.scrubbed(first_line(exc), url)
-    return DatabaseUnreachable(f"database {team_url.shown(url)} can't be reached: {line}")
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    line = text.splitlines()[0] if text else type(exc).__name__
-    return line.removeprefix("connection to server at ").strip()
 
 
 #: the schema version on PostgreSQL in one round trip, 0 before the table exists: the table is

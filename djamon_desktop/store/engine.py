@@ -1,7 +1,8 @@
 """The two engines behind the one ``db``: SQLite in the data folder (the default) and a team's
 PostgreSQL. Everything that differs between them lives here and in the store's own modules:
-how a writer takes its turn, how placeholders are written; a team URL is read and shown by
-:mod:`.team_url`, and a team connection made (with its deadline) by :mod:`.connection`.
+how a writer takes its turn; a team URL is read and shown by :mod:`.team_url`, the team's
+database itself (placeholders, a connection lost while idle) is :mod:`.team_database`'s, and a
+team connection is made (with its deadline) by :mod:`.connection`.
 
 Writers take turns on both engines. SQLite does it with ``BEGIN IMMEDIATE``; on PostgreSQL a
 write transaction first takes one transaction-scoped advisory lock, so the read-then-write rules
@@ -14,28 +15,32 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from peewee import InterfaceError, OperationalError, PostgresqlDatabase, Psycopg2Adapter
+from peewee import OperationalError, PostgresqlDatabase
 
 from ..errors import UserError
 from .models import db
 
 # the team URL's helpers, under the names the store has always used
+from .team_tls import connect_params  # noqa: F401 - kept for the modules that use it from here
 from .team_url import (  # noqa: F401 - names kept for the modules that use them from here
     CONNECT_TIMEOUT_S,
     ENV_URL,
     SCHEMES,
     check_url,
-    connect_params,
     is_team_url,
     needs_password,
+    scrubbed,
     shown,
 )
 
-if TYPE_CHECKING:
-    from .bulk import Staged
-    from .connection import Connection, PasswordSource
+
+class Stages(Protocol):
+    """Rows handed to the database before the writers' turn (:class:`.bulk.Staged`)."""
+
+    def stage(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -59,88 +64,17 @@ class DatabaseUnreachable(UserError):
     exit_code = 4
 
 
-class _Adapter(Psycopg2Adapter):
-    """peewee's psycopg2 adapter, with psycopg2 loaded only when a team database is opened
-    (peewee is imported without it, see the store's ``__init__``) and connections made by
-    :func:`.connection.connect`: the deadline on every call, the password source."""
-
-    def __init__(self) -> None:
-        from psycopg2 import extensions
-
-        self.txn_idle = extensions.TRANSACTION_STATUS_IDLE
-        self.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
-        self.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
-        super().__init__()
-
-    def check_driver(self) -> None:
-        pass  # loaded in __init__
-
-    def get_binary_type(self):
-        import psycopg2
-
-        return psycopg2.Binary
-
-    def connect(self, db, **params):
-        from .connection import KEYRING, connect
-
-        conn = connect(db.database, db.password_source or KEYRING, **params)
-        if conn.password is not None:  # the next connections need not ask for it again
-            db.connect_params["password"] = conn.password
-        return conn
+def unreachable(url: str, exc: Exception) -> DatabaseUnreachable:
+    """The one line that says a team database could not be used, its password as ``***`` (in
+    the URL and in what the driver quoted of it)."""
+    line = scrubbed(first_line(exc), url)
+    return DatabaseUnreachable(f"database {shown(url)} can't be reached: {line}")
 
 
-class TeamDatabase(PostgresqlDatabase):
-    """PostgreSQL through psycopg2. The store's own SQL is written with ``?`` placeholders (as
-    SQLite takes them); they are turned into psycopg's ``%s`` here.
-
-    A connection that was lost while idle (the server restarted between two rounds) is made
-    afresh, silently, when the first statement of a transaction fails on it: nothing of a
-    transaction can be lost then. Not while its session holds an advisory lock of its own (the
-    lock would be gone on the new one)."""
-
-    psycopg2_adapter = _Adapter
-    #: asked for a password libpq does not have (None: the keyring's ``database_password``)
-    password_source: PasswordSource | None = None
-
-    def execute_sql(self, sql, params=None, *args, **kwargs):
-        if params and "?" in sql:
-            sql = sql.replace("%", "%%").replace("?", "%s")
-        cursor = self._once_more_if_lost(super().execute_sql, sql, params, *args, **kwargs)
-        if "advisory_" in sql:
-            _count_session_locks(self._state.conn, sql)
-        return cursor
-
-    def begin(self, *args, **kwargs):
-        return self._once_more_if_lost(super().begin, *args, **kwargs)
-
-    def _once_more_if_lost(self, call, *args, **kwargs):
-        conn = None if self._state.closed else self._state.conn
-        idle = self._adapter.txn_idle  # outside any transaction
-        if conn is None or conn.session_locks or conn.get_transaction_status() != idle:
-            return call(*args, **kwargs)
-        try:
-            return call(*args, **kwargs)
-        except (OperationalError, InterfaceError) as exc:
-            if not conn.closed:
-                raise  # the server's own refusal (a lock timeout...): the connection is fine
-            why = str(exc).strip().partition("\n")[0]
-            log.info("database %s lost while idle (%s): connecting anew", shown(self.database), why)
-        with contextlib.suppress(Exception):
-            conn.close()
-        self._state.reset()
-        return call(*args, **kwargs)
-
-
-def _count_session_locks(conn: Connection | None, sql: str) -> None:
-    """Keep count of the session-level advisory locks statements took on ``conn`` (a
-    ``pg_try_advisory_lock`` counts whatever it answered: a connection is then only less
-    often made afresh)."""
-    if conn is None:
-        return
-    if "pg_advisory_lock(" in sql or "pg_try_advisory_lock(" in sql:
-        conn.session_locks += 1
-    elif "pg_advisory_unlock(" in sql:
-        conn.session_locks = max(0, conn.session_locks - 1)
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line.removeprefix("connection to server at ").strip()
 
 
 def is_team() -> bool:
@@ -149,7 +83,7 @@ def is_team() -> bool:
 
 
 @contextlib.contextmanager
-def writing(staged: Sequence[Staged] = ()) -> Iterator[None]:
+def writing(staged: Sequence[Stages] = ()) -> Iterator[None]:
     """One write transaction, taken in turn with every other writer (any process, any desktop).
     Nested inside another it is a savepoint of it.
 

@@ -5,105 +5,34 @@ The rows are built while the round still waits for its slowest sites (:class:`Ro
 :func:`record_round` then re-reads the counts and commits in one ``BEGIN IMMEDIATE``, so a
 round stored by another process meanwhile is built upon, and a killed round stores nothing.
 On a team's PostgreSQL the same steps go in two round trips (:mod:`.team_rounds`), with the
-same rules (:func:`site_rows`, :func:`outage_plan`, ``vantages.count_rows``).
+same rules (:mod:`.round_rules`: ``site_rows``, ``outage_plan``, ``vantages.count_rows``).
 """
 
 from __future__ import annotations
 
-import secrets
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..core.outages import OutagePlan, SiteStrikes, plan_outage
-from ..core.probe import ProbeResult
-from . import history, vantages
+from . import history, round_rules, vantages
 from .bulk import Staged, update_many
 from .engine import is_team, writing
-from .models import Outage, OutageSite, Site, UtcField, db
-from .round_alerts import Render, queue_cert_warnings, queue_outage_alerts
+from .models import db
+from .round_alerts import Render, queue_cert_warnings
+from .round_rules import (
+    SITE_SET,
+    SITE_VALUES,
+    RoundRecord,
+    RoundRows,
+    read_standing,
+    site_rows,
+)
+from .team_rounds import record_team_round
 
-__all__ = ["Render"]  # re-exported: what the cycle hands record_round
-
-#: an argument the caller has not read (the function reads it then)
-UNREAD = object()
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-
+__all__ = ["Render", "RoundRecord", "RoundRows"]  # re-exported: what the cycle uses
 
 _CHECK_INSERT = (
     'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-#: a round's values for each site's row (:func:`.bulk.update_many`), its id last
-_SITE_VALUES = (
-    ("down_count", "integer"),
-    ("failing", "boolean"),
-    ("seen", "bigint"),
-    ("checked", "bigint"),
-    ("status_code", "smallint"),
-    ("error", "text"),
-    ("elapsed_ms", "double precision"),
-    ("keep_cert", "boolean"),
-    ("cert", "bigint"),
-    ("id", "integer"),
-)
-_SITE_SET = (
-    "down_count = v.down_count, failing = v.failing,"
-    " last_seen = coalesce(v.seen, site.last_seen), last_checked = v.checked,"
-    " last_status_code = v.status_code, last_error = v.error, last_elapsed_ms = v.elapsed_ms,"
-    # the certificate this check saw; one that got no answer (an error) keeps the last seen
-    " cert_expires_at = CASE WHEN v.keep_cert THEN site.cert_expires_at ELSE v.cert END"
-)
-
-
-class RoundRows:
-    """A round's check rows and hour-summary shares, built one result at a time (as each
-    check ends), ready to be stored by :func:`record_round`. Touches no database."""
-
-    def __init__(self, when: datetime, good_codes: Sequence[int]) -> None:
-        self.when = when
-        self.good_codes = list(good_codes)
-        self._good = set(good_codes)
-        self._when_ms = UtcField().db_value(when)
-        self.results: dict[int, ProbeResult] = {}
-        self.check_rows: list[tuple] = []
-        self.hour_rows: list[history.HourRow] = []
-
-    def add(self, site_id: int, result: ProbeResult) -> None:
-        self.results[site_id] = result
-        self.check_rows.append(
-            (
-                site_id,
-                self._when_ms,
-                uuid.uuid4().bytes,
-                result.status_code,
-                result.error,
-                result.elapsed_ms,
-            )
-        )
-        self.hour_rows.append(
-            history.hour_row(
-                site_id,
-                self.when,
-                result.status_code,
-                result.error,
-                result.elapsed_ms,
-                self._good,
-            )
-        )
-
-
-@dataclass(frozen=True)
-class RoundRecord:
-    down_counts: dict[int, int]  # the team's, as the site rows now hold them
-    opened: list[int]
-    closed: list[int]
-    own_counts: dict[int, int] = field(default_factory=dict)  # this vantage's own
-    failing: frozenset[int] = frozenset()  # the sites some live vantage sees failing
-    #: whether an alert waits in the outbox now (None: not known, look)
-    alerts_waiting: bool | None = None
-    codes: dict[int, str] = field(default_factory=dict)  # of the outages opened or closed
 
 
 def record_round(
@@ -129,8 +58,6 @@ def record_round(
     overwritten. Sites deleted while the round ran are skipped.
     """
     if is_team() and not db.in_transaction():
-        from .team_rounds import record_team_round
-
         return record_team_round(rows, strikes, render, cert_warning_days, quiet, confirmations)
     when, when_ms = rows.when, rows._when_ms
     name = vantages.current()
@@ -143,7 +70,7 @@ def record_round(
     hours = history.staged_hour_rows(rows.hour_rows)
     codes: dict[int, str] = {}
     with writing(staged=(checks, hours)):
-        standing = _standing()
+        standing = read_standing()
         vantage_id = vantages.enter(name, when, known)
         results = {i: result for i, result in rows.results.items() if i in standing}
         counted = vantages.count_round(
@@ -157,48 +84,14 @@ def record_round(
         )
         down_counts = counted.team
         site_updates = site_rows(results, counted, standing, rows.good_codes, when_ms)
-        update_many("site", _SITE_VALUES, _SITE_SET, site_updates)
+        update_many("site", SITE_VALUES, SITE_SET, site_updates)
         checks.insert(down_counts, vantage_id)
         hours.insert(down_counts)
-        opened, closed = _apply_outage_rules(when, standing, strikes, render, quiet, codes=codes)
+        opened, closed = round_rules.apply_outage_rules(
+            when, standing, strikes, render, quiet, codes=codes
+        )
         queue_cert_warnings(rows, down_counts, cert_warning_days, render)
     return RoundRecord(down_counts, opened, closed, counted.own, counted.failing, codes=codes)
-
-
-def site_rows(
-    results: dict[int, ProbeResult],
-    counted: vantages.Counted,
-    standing: dict[int, SiteStrikes],
-    good_codes: Sequence[int],
-    when_ms: int,
-) -> list[tuple]:
-    """Each checked site's row of values (``_SITE_VALUES``), its new counts put in
-    ``standing`` as well (what the outage rules then read)."""
-    out = []
-    for site_id, result in results.items():
-        good = result.is_good(good_codes)
-        count, failing = counted.team[site_id], site_id in counted.failing
-        standing[site_id] = replace(standing[site_id], down_count=count, failing=failing)
-        out.append(
-            (
-                count,
-                failing,
-                when_ms if good else None,  # last seen: kept unless this answer was good
-                when_ms,
-                result.status_code,
-                result.error,
-                result.elapsed_ms,
-                result.error is not None and result.cert_expires_at is None,
-                _ms(result.cert_expires_at),
-                site_id,
-            )
-        )
-    return out
-
-
-def _ms(moment: datetime | None) -> int | None:
-    """A moment as the database keeps it (``UtcField``): whole milliseconds since the epoch."""
-    return None if moment is None else round(moment.timestamp() * 1000)
 
 
 def settle_outages(
@@ -207,133 +100,7 @@ def settle_outages(
     """Close an open outage whose sites are all up or inactive (for rounds that check nothing;
     a site in maintenance, ``quiet``, is not up by that: it keeps the strikes it had)."""
     with writing():
-        _opened, closed = _apply_outage_rules(when, _standing(), strikes, render, quiet)
+        _opened, closed = round_rules.apply_outage_rules(
+            when, read_standing(), strikes, render, quiet
+        )
     return closed
-
-
-def _standing() -> dict[int, SiteStrikes]:
-    """What the outage rules read of every site, as stored now (plain tuples: a round of
-    thousands of sites reads this inside its transaction)."""
-    cursor = db.execute_sql(
-        "SELECT site.id, site.active, site.priority, site_group.position, site.position,"
-        " site.down_count, site.failing FROM site"
-        " JOIN site_group ON site_group.id = site.group_id"
-    )
-    return {
-        site_id: SiteStrikes(
-            site_id, bool(active), priority, (group_at, at), down_count, bool(failing)
-        )
-        for site_id, active, priority, group_at, at, down_count, failing in cursor
-    }
-
-
-def _new_code() -> str:
-    while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        if code.isdigit():  # all digits would read as an outage ID
-            continue
-        if not Outage.select().where(Outage.code == code).exists():
-            return code
-
-
-def outage_plan(
-    standing: dict[int, SiteStrikes],
-    members: frozenset[int] | None,
-    strikes: int,
-    quiet: frozenset[int] = frozenset(),
-) -> OutagePlan:
-    """What the rules say of the open outage (``members``: its sites, None when none is open).
-    A site in maintenance (``quiet``) opens and joins nothing, and one in the open outage keeps
-    it open with the strikes it had until it is checked up again."""
-    if quiet:
-        standing = {
-            site_id: replace(site, down_count=0, failing=False)
-            if site_id in quiet and (members is None or site_id not in members)
-            else site
-            for site_id, site in standing.items()
-        }
-    return plan_outage(standing, members, strikes)
-
-
-def changes_nothing(plan: OutagePlan) -> bool:
-    return not (plan.opens or plan.joining or plan.closes)
-
-
-def _apply_outage_rules(
-    when: datetime,
-    standing: dict[int, SiteStrikes],
-    strikes: int,
-    render: Render,
-    quiet: frozenset[int] = frozenset(),
-    found: tuple[int, frozenset[int]] | None | object = UNREAD,
-    codes: dict[int, str] | None = None,
-) -> tuple[list[int], list[int]]:
-    """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
-    ``found``: the open outage's id and sites as the caller read them in this transaction
-    (None: none is open; by default they are read here). ``codes``: filled with the code of
-    each outage opened or closed.
-
-    A site joining an open outage queues nothing: the closing alert lists every site."""
-    open_outage = None
-    members = None
-    if found is UNREAD:
-        open_outage = (
-            Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
-        )
-        if open_outage is not None:
-            members = frozenset(
-                link.site_id
-                for link in OutageSite.select(OutageSite.site).where(
-                    OutageSite.outage == open_outage
-                )
-                if link.site_id is not None
-            )
-    elif isinstance(found, tuple):
-        members = found[1]
-    plan = outage_plan(standing, members, strikes, quiet)
-    if changes_nothing(plan):
-        return [], []
-    if isinstance(found, tuple):
-        open_outage = Outage.get_by_id(found[0])
-    opened: list[int] = []
-    closed: list[int] = []
-    if plan.joining:
-        titles = dict(
-            Site.select(Site.id, Site.title).where(Site.id.in_(list(plan.joining))).tuples()
-        )
-    if plan.opens:
-        primary = Site.get_by_id(plan.joining[0])
-        open_outage = Outage.create(
-            code=_new_code(),
-            start_time=when,
-            content=primary.down_message,
-            extra_information="",
-            notification_sent=False,
-        )
-        opened.append(open_outage.id)
-        if codes is not None:
-            codes[open_outage.id] = open_outage.code
-    if plan.joining:
-        OutageSite.insert_many(
-            [
-                {
-                    "outage": open_outage.id,
-                    "site": site_id,
-                    "title": titles[site_id],
-                    "primary": plan.opens and index == 0,
-                    "start_time": when,
-                }
-                for index, site_id in enumerate(plan.joining)
-            ]
-        ).execute()
-    if plan.opens:
-        queue_outage_alerts(open_outage, "opened", when, render)
-    if plan.closes and open_outage is not None:
-        open_outage.end_time = when
-        open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
-        open_outage.save()
-        closed.append(open_outage.id)
-        if codes is not None:
-            codes[open_outage.id] = open_outage.code
-        queue_outage_alerts(open_outage, "closed", when, render)
-    return opened, closed

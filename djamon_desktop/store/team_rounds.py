@@ -26,12 +26,12 @@ import contextlib
 from collections.abc import Collection
 
 from ..core.outages import SiteStrikes
-from . import rounds, vantages
+from . import history, round_rules, vantages
 from .bulk import unnest
 from .engine import NOTIFY, in_turn
 from .models import db
 from .round_alerts import Render, certs_due, queue_cert_warnings
-from .rounds import RoundRecord, RoundRows
+from .round_rules import RoundRecord, RoundRows
 
 # as engine.writing ends a turn: only a transaction that changed a row tells the desktops
 
@@ -120,19 +120,19 @@ def _record(
         confirmations,
         strikes,
     )
-    site_values = rounds.site_rows(results, counted, standing, rows.good_codes, when_ms)
+    site_values = round_rules.site_rows(results, counted, standing, rows.good_codes, when_ms)
     writes, values = _writes(rows, ready, results, upserts, site_values, vantage_id, when_ms)
     found = None if open_outage is None else (open_outage[0], frozenset(open_outage[1] or ()))
-    plan = rounds.outage_plan(standing, found[1] if found else None, strikes, quiet)
+    plan = round_rules.outage_plan(standing, found[1] if found else None, strikes, quiet)
     cert_due = certs_due(results, counted.team, cert_warning_days, when)
     opened: list[int] = []
     closed: list[int] = []
     codes: dict[int, str] = {}
-    if rounds.changes_nothing(plan) and not cert_due:
+    if round_rules.changes_nothing(plan) and not cert_due:
         cursor.execute(f"{writes}; {NOTIFY}; COMMIT", values)
     else:
         cursor.execute(writes, values)
-        opened, closed = rounds._apply_outage_rules(
+        opened, closed = round_rules.apply_outage_rules(
             when, standing, strikes, render, quiet, found, codes
         )
         queue_cert_warnings(rows, counted.team, cert_warning_days, render)
@@ -148,7 +148,7 @@ def _handed_over(rows: RoundRows, keep: Collection[int]) -> tuple[Source, Source
     """The round's checks and hour shares of the sites in ``keep``, as arrays: what no other
     writer's work decides, written before the turn is taken."""
     checks = [(row[0], *row[2:]) for row in rows.check_rows if row[0] in keep]
-    hours = [row for row in rounds.history._by_hour(rows.hour_rows) if row[0] in keep]
+    hours = [row for row in history._by_hour(rows.hour_rows) if row[0] in keep]
     return unnest(_CHECK_TYPES, checks), unnest(_HOUR_TYPES, hours)
 
 
@@ -176,10 +176,10 @@ def _writes(
         )
         values += [vantage_id, *columns]
     if site_values:
-        names = [column for column, _type in rounds._SITE_VALUES]
-        source, columns = unnest([t for _c, t in rounds._SITE_VALUES], site_values)
+        names = [column for column, _type in round_rules.SITE_VALUES]
+        source, columns = unnest([t for _c, t in round_rules.SITE_VALUES], site_values)
         statements.append(
-            f"UPDATE site SET {rounds._SITE_SET} FROM {source} AS v ({', '.join(names)})"
+            f"UPDATE site SET {round_rules.SITE_SET} FROM {source} AS v ({', '.join(names)})"
             " WHERE site.id = v.id"
         )
         values += columns
@@ -196,7 +196,7 @@ def _writes(
         values += [when_ms, vantage_id, *columns]
     if hours[1]:
         source, columns = hours
-        insert = rounds.history._HOUR_UPSERT
+        insert = history._HOUR_UPSERT
         head, tail = insert.split("VALUES", 1)
         statements.append(f"{head} SELECT * FROM {source} {tail.split(')', 1)[1]}")
         values += columns

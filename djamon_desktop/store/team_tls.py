@@ -22,6 +22,9 @@ the password and data travel unencrypted). Another ``sslmode`` of its own (``req
 ``prefer``...) keeps the SCRAM rule; ``verify-ca`` and ``verify-full`` keep the system's
 authorities unless ``sslrootcert`` is given (how a self-signed server is used).
 
+What psycopg2 is given besides a URL (:func:`connect_params`) is decided here: the TLS rules
+above, a connect timeout and keepalives.
+
 Loads psycopg2 (to read the URL as libpq does): only a team URL's code calls it.
 """
 
@@ -31,7 +34,7 @@ import os
 import ssl
 
 from ..core.loopback import is_loopback
-from .team_url import check_url
+from .team_url import CONNECT_TIMEOUT_S, check_url, url_params
 
 VERIFYING = ("verify-ca", "verify-full")
 SCRAM = "scram-sha-256"
@@ -89,6 +92,24 @@ def protection_params(params: dict[str, str], libpq: int | None = None) -> dict[
             extra["require_auth"] = SCRAM
         elif "channel_binding" not in params:
             extra["channel_binding"] = "require"
+    return extra
+
+
+def connect_params(url: str) -> dict:
+    """What psycopg2 is given besides the URL: a connect timeout unless the URL sets one,
+    keepalives so a server that vanished mid-round is noticed rather than waited on forever,
+    and, for a host other than loopback, TLS with the certificate verified and the password
+    only through SCRAM (:func:`protection_params`)."""
+    params = url_params(url)
+    extra: dict = protection_params(params)
+    if "connect_timeout" not in params:
+        extra["connect_timeout"] = CONNECT_TIMEOUT_S
+    if "tcp_user_timeout" not in params:
+        extra["tcp_user_timeout"] = CONNECT_TIMEOUT_S * 1000
+    if "keepalives_idle" not in params:
+        extra.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=2)
+    if "application_name" not in params:
+        extra["application_name"] = "djamon-desktop"
     return extra
 
 

@@ -1,8 +1,9 @@
 """A team database's URL: how it is recognised, checked, shown in messages (passwords as
-``***``), stripped of its password for ``team.json``, and what psycopg2 is given besides it.
+``***``), stripped of its password for ``team.json``. What psycopg2 is given besides it is
+:func:`.team_tls.connect_params`'s.
 
 Nothing here loads the PostgreSQL driver except what reads a URL as libpq does (``check_url``,
-``connect_params``, ``needs_password``), and those run only for a team URL.
+``url_params``, ``needs_password``), and those run only for a team URL.
 """
 
 from __future__ import annotations
@@ -262,7 +263,7 @@ def check_url(url: str) -> str:
     from psycopg2 import ProgrammingError
 
     try:
-        params = _url_params(url)
+        params = url_params(url)
     except ProgrammingError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "not a libpq URL"
         raise UserError(f"database URL {shown(url)}: {scrubbed(reason, url)}") from None
@@ -278,32 +279,12 @@ def check_url(url: str) -> str:
     return url
 
 
-def connect_params(url: str) -> dict:
-    """What psycopg2 is given besides the URL: a connect timeout unless the URL sets one,
-    keepalives so a server that vanished mid-round is noticed rather than waited on forever,
-    and, for a host other than loopback, TLS with the certificate verified and the password
-    only through SCRAM (:func:`.team_tls.protection_params`)."""
-    from .team_tls import protection_params
-
-    params = _url_params(url)
-    extra: dict = protection_params(params)
-    if "connect_timeout" not in params:
-        extra["connect_timeout"] = CONNECT_TIMEOUT_S
-    if "tcp_user_timeout" not in params:
-        extra["tcp_user_timeout"] = CONNECT_TIMEOUT_S * 1000
-    if "keepalives_idle" not in params:
-        extra.update(keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=2)
-    if "application_name" not in params:
-        extra["application_name"] = "djamon-desktop"
-    return extra
-
-
 def server_of(url: str) -> dict[str, str]:
     """The server a URL names, as a password is bound to it (:mod:`...password_binding`):
     host (with ``hostaddr`` when one is given: libpq connects there), port, user and
     database, each as libpq fills it in when the URL leaves it out (``PGHOST``..., the login
     name). UserError for a URL libpq can't read."""
-    params = _url_params(check_url(url))
+    params = url_params(check_url(url))
     user = params.get("user") or os.environ.get("PGUSER") or getpass.getuser()
     host = params.get("host") or os.environ.get("PGHOST", "")
     hostaddr = params.get("hostaddr") or os.environ.get("PGHOSTADDR", "")
@@ -318,10 +299,11 @@ def server_of(url: str) -> dict[str, str]:
 def needs_password(url: str) -> bool:
     """Whether libpq would have no password of its own for this URL (none in the URL, no
     ``PGPASSWORD``); ``~/.pgpass`` is left to libpq and tried first."""
-    return "password" not in _url_params(url) and not os.environ.get("PGPASSWORD")
+    return "password" not in url_params(url) and not os.environ.get("PGPASSWORD")
 
 
-def _url_params(url: str) -> dict[str, str]:
+def url_params(url: str) -> dict[str, str]:
+    """The URL's parameters as libpq reads them."""
     from psycopg2.extensions import parse_dsn
 
     return parse_dsn(url)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from djamon_desktop.store import queries, rounds
+from djamon_desktop.store import queries, round_rules
 from djamon_desktop.store.models import Check, Outage
 
 from ..conftest import checks_at_once, document, group, opened, site
@@ -279,7 +279,7 @@ def test_a_failed_store_leaves_nothing_half_written(server, load, run, monkeypat
         raise RuntimeError("power cut")
 
     with monkeypatch.context() as patch:
-        patch.setattr(rounds, "_apply_outage_rules", boom)
+        patch.setattr(round_rules, "apply_outage_rules", boom)
         result = run("check")
     assert result.code == 70 and "Traceback" not in result.err
     assert "power cut" in result.err

@@ -12,7 +12,7 @@ import pytest
 import trustme
 
 from djamon_desktop.store import team_tls
-from djamon_desktop.store.team_url import connect_params
+from djamon_desktop.store.team_tls import connect_params
 
 from ..fakepg import NAME, SYSTEM_BUNDLE, in_namespace, namespace_problem
 

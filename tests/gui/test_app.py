@@ -370,7 +370,7 @@ def test_an_unexpected_error_shows_a_dialog_and_the_tray_stays(qtbot, make_app, 
     app = make_app(start_round=False)
     saved = sys.excepthook, threading.excepthook
     try:
-        install_error_dialog(app)
+        install_error_dialog(app.data_dir / "logs", app.poller.lost)
         try:
             raise ValueError("the disk said no")
         except ValueError:

@@ -15,8 +15,9 @@ import pytest
 from djamon_desktop.gui.icons import COLOURS
 from djamon_desktop.gui.watch import DEBOUNCE_S, RETRY_MAX_S, DatabaseWatch
 from djamon_desktop.store import editing
-from djamon_desktop.store.engine import TeamDatabase, connect_params
+from djamon_desktop.store.engine import connect_params
 from djamon_desktop.store.models import db as store_db
+from djamon_desktop.store.team_database import TeamDatabase
 
 from ..conftest import document, group, payments, site
 from ..postgres import PASSWORD
