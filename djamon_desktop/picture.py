@@ -14,12 +14,13 @@ Layers: like ``cycle``, this module sits above ``store`` and ``core``; it knows 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from .core.clock import Clock
 from .core.fastlane import failing
 from .core.maintenance import Pause
 from .core.sites import SiteInfo
@@ -92,7 +93,7 @@ class Reading:
     """The worker's side of the pictures: remembers which outage was open at its last reading,
     so that each picture carries the notifications its change brings (once each)."""
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self._open: int | None = None
         self._first = True

@@ -7,10 +7,11 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from .. import secrets
+from ..core.clock import Clock, utc_now
 from . import CHANNELS, apprise_channel, channels
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def _send(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls)
 def deliver_pending(
     settings: dict[str, Any],
     outbox: Outbox,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Clock = utc_now,
     budget_s: float = BUDGET_S,
 ) -> list[Delivery]:
     """Try every queued alert of the enabled channels once, oldest first."""
@@ -150,7 +151,7 @@ TEST_SUBJECT = "[djamon] Test message"
 
 def _stamp() -> str:
     """Now, local, with the zone: when a test message was sent."""
-    return datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
+    return utc_now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def _test_body() -> str:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from .. import APP_NAME
+from ..core.clock import Clock, utc_now
 from ..core.states import State
 from ..core.status import answer_text, local_text, plural
 from ..core.text import one_line
@@ -21,24 +23,22 @@ if TYPE_CHECKING:
     from ..cycle import CycleReport
 
 
-# The time ``check`` goes by and the wait between ``--confirm``'s retries. A test-only hook:
-# tests that call ``main`` in-process put a fake clock here whose ``sleep`` moves it.
-def clock() -> datetime:
-    return datetime.now(UTC)
+#: waits a number of seconds (``time.sleep``; a test's moves its own clock instead)
+Sleep = Callable[[float], None]
 
 
-sleep = time.sleep
-
-
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace, clock: Clock = utc_now, sleep: Sleep = time.sleep) -> int:
     """Exit 4 (the team database lost) only while nothing of the round is stored: once it is,
-    losing the database is one warning line on stderr and the exit code is the results'."""
+    losing the database is one warning line on stderr and the exit code is the results'.
+
+    ``clock`` is the time the rounds go by and ``sleep`` the wait between ``--confirm``'s
+    retries: the real ones from the command line, a test's own that waits for nothing."""
     from ..cycle import run_cycle
 
     report = run_cycle(clock, report_lost=True)
     retries = 0
     if args.confirm:
-        report, retries = confirm(report)
+        report, retries = confirm(report, clock, sleep)
     lost = report.database_lost
     try:
         if args.json:
@@ -145,10 +145,11 @@ def _print_expiring(report) -> None:
             )
 
 
-def confirm(first: CycleReport) -> tuple[CycleReport, int]:
+def confirm(first: CycleReport, clock: Clock, sleep: Sleep) -> tuple[CycleReport, int]:
     """After ``first``, re-check its failing sites every ``retry_seconds`` until each is up or
-    down (or connectivity is lost). Returns one report of it all (each site's last check, every
-    outage opened or closed, every alert tried) and the number of retries."""
+    down (or connectivity is lost), reading the time from ``clock`` and waiting with ``sleep``.
+    Returns one report of it all (each site's last check, every outage opened or closed, every
+    alert tried) and the number of retries."""
     from ..core.fastlane import unsettled
     from ..cycle import CycleReport, after_the_round, run_cycle
 

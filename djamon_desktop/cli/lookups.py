@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import APP_NAME
 from ..core.certs import expiry_words
+from ..core.clock import utc_now
 from ..core.status import answer_text, local_text
 from ..core.text import one_line
 from ..core.urls import shown_url
@@ -24,7 +24,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
     from ..store.settings import load_settings
 
     settings = load_settings()
-    now = datetime.now(UTC)
+    now = utc_now()
     sites = list_sites(
         settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=now
     )
@@ -163,7 +163,7 @@ def cmd_outage(args: argparse.Namespace) -> int:
         print_json(_outage_json(outage))
         return EXIT_OK
     if outage.end_time is None:
-        since = (datetime.now(UTC) - outage.start_time).total_seconds()
+        since = (utc_now() - outage.start_time).total_seconds()
         lasted = f"still open, down for {duration_words(since)} so far"
     else:
         lasted = duration_words(outage.seconds_down or 0)

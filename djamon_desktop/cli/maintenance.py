@@ -4,9 +4,10 @@ windows that recur are set in the import file and the editors; see ``core.mainte
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from .. import APP_NAME
+from ..core.clock import utc_now
 from ..core.status import local_text
 from ..errors import UserError
 from .output import EXIT_OK
@@ -29,7 +30,7 @@ def _site(key: str):
 def _until(args: argparse.Namespace) -> datetime | None:
     if args.minutes is None:
         return None
-    return datetime.now(UTC) + timedelta(minutes=args.minutes)
+    return utc_now() + timedelta(minutes=args.minutes)
 
 
 def _how_long(until: datetime | None) -> str:
@@ -68,7 +69,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
     before = maintenance.find_paused(site.site_id)
     maintenance.resume_site(site.site_id)
     print(f"Resumed {site.name}." if before else f"{site.name} was not paused; nothing changed.")
-    now = datetime.now(UTC)
+    now = utc_now()
     info = next((s for s in list_sites(1, now=now) if s.site_id == site.site_id), None)
     if info is not None and info.state == State.MAINTENANCE:
         everything = maintenance.global_pause()

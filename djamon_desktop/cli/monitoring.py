@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
+from ..core.clock import utc_now
 from ..core.status import plural
 from ..errors import UserError
 from .output import EXIT_OK, print_json
@@ -16,7 +17,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
     zone = local_zone()
     if args.after is None:
-        after = datetime.now(zone)
+        after = utc_now().astimezone(zone)
     else:
         try:
             after = datetime.fromisoformat(args.after)
@@ -41,6 +42,6 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from ..store.settings import load_settings
 
     days = args.older_than or load_settings()["retention_days"]
-    removed = purge(days, datetime.now(UTC))
+    removed = purge(days, utc_now())
     print(f"Removed {plural(removed, 'check')} older than {days} days.")
     return EXIT_OK

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from ..core.clock import Clock, utc_now
 from ..core.schedule import Schedule, local_zone
 from ..core.settings import with_defaults
 from ..core.states import State
@@ -29,7 +30,7 @@ from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
 from .notify import Notifier
-from .poller import Poller, RoundWorker, utc_now
+from .poller import Poller, RoundWorker
 from .process import (
     already_running,
     application,
@@ -55,7 +56,7 @@ class App(QObject):
         self,
         data_dir: Path,
         use_dbus: bool | None = None,
-        clock=utc_now,
+        clock: Clock = utc_now,
         target: str | None = None,
     ) -> None:
         super().__init__()
@@ -264,7 +265,7 @@ class App(QObject):
         if failed:
             self._status(f"{plural(len(failed), 'alert')} kept queued: {failed[0].what}")
         else:
-            self._status(f"Round done at {datetime.now():%H:%M:%S}")
+            self._status(f"Round done at {self.clock().astimezone():%H:%M:%S}")
         if report.picture is not None:
             self.show(report.picture)
         else:

@@ -5,8 +5,9 @@ from the last picture; the pause itself is stored on the reads thread (``change`
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from ..core.clock import Clock
 from . import jobs as maintenance  # each runs on the reads thread
 from .windows.pause import PauseDialog
 
@@ -14,7 +15,7 @@ Change = Callable[[Callable[[], object]], None]  # makes a change off the UI thr
 
 
 def ask_pause_site(
-    site_id: int, picture, parent, clock: Callable[[], datetime], change: Change
+    site_id: int, picture, parent, clock: Clock, change: Change
 ) -> PauseDialog | None:
     """Ask how long, then pause the site."""
     site = picture.site(site_id) if picture is not None else None

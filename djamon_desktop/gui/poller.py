@@ -28,9 +28,10 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ..core import fastlane
+from ..core.clock import Clock, utc_now
 from ..core.maintenance import Pause
 from ..core.sites import SiteInfo
-from ..cycle import run_cycle, utc_now
+from ..cycle import run_cycle
 from ..errors import UserError
 from ..store.database import reach, reaching
 from ..store.engine import DatabaseUnreachable
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 MAX_WAIT = timedelta(minutes=1)
 RETRY_UNREACHABLE_MS = 2000  # while the team database can't be reached: how often to try it
 
-__all__ = ["Poller", "RoundWorker", "utc_now"]  # utc_now: the one real clock, the App's default
+__all__ = ["Poller", "RoundWorker"]
 
 
 class RoundWorker(QObject):
@@ -52,7 +53,7 @@ class RoundWorker(QObject):
     finished = Signal(object, object)  # CycleReport, its list[Delivery]
     failed = Signal(str, bool)  # the one line saying why; True: the team database can't be reached
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now, reading=None) -> None:
+    def __init__(self, clock: Clock = utc_now, reading=None) -> None:
         super().__init__()
         self._clock = clock
         self.reading = reading
@@ -117,7 +118,7 @@ class Poller(QObject):
     def __init__(
         self,
         next_after: Callable[[datetime], datetime | None],
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         worker: RoundWorker | None = None,
     ):
         super().__init__()

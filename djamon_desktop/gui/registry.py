@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import desktop_entry
+from ..core.clock import Clock, utc_now
 from ..core.settings import with_defaults
 from ..errors import UserError
 from ..picture import Picture, Wants, vantage_counts
@@ -66,6 +67,8 @@ class WindowRegistry:
         app: Owner | None = None,
     ) -> None:
         self.app = app
+        #: what the windows show the time by: the app's clock
+        self._clock: Clock = app.clock if app is not None else utc_now
         self.data_dir = data_dir
         self._refresh = refresh
         self._wire_dashboard = wire_dashboard
@@ -99,7 +102,7 @@ class WindowRegistry:
     def show_site(self, site_id: int) -> SiteWindow:
         window = self.sites.get(site_id)
         if window is None:
-            window = SiteWindow(site_id)
+            window = SiteWindow(site_id, self._clock)
             window.destroyed.connect(lambda *_: self.sites.pop(site_id, None))
             self.sites[site_id] = window
             known = self.app.picture.site(site_id) if self.app and self.app.picture else None
@@ -117,7 +120,7 @@ class WindowRegistry:
 
     def show_outages(self) -> OutagesWindow:
         if self.outages is None:
-            self.outages = OutagesWindow()
+            self.outages = OutagesWindow(self._clock)
             self.outages.open_outage.connect(self.show_outage)
             self.outages.page_wanted.connect(self.show_outage_page)
         raise_window(self.outages)
@@ -135,7 +138,7 @@ class WindowRegistry:
         and the dashboard shows instead)."""
         window = self.outage.get(outage_id)
         if window is None:
-            window = OutageWindow(outage_id)
+            window = OutageWindow(outage_id, self._clock)
             window.save_extra.connect(self._save_extra)
             window.destroyed.connect(lambda *_: self.outage.pop(outage_id, None))
             self.outage[outage_id] = window
@@ -151,6 +154,7 @@ class WindowRegistry:
             command = desktop_entry.launch_command(self._explicit_data_dir())
             self.settings = SettingsWindow(
                 self._save_settings,
+                self._clock,
                 autostart=(
                     desktop_entry.autostart_enabled,
                     lambda on: desktop_entry.set_autostart(on, command),

@@ -5,13 +5,13 @@ database can't be reached the icon is grey and both say so, whatever was last re
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from ..core.clock import Clock, utc_now
 from ..core.states import FAILING, State
 from ..core.status import Overview, retry_words
 from .icons import state_icon
@@ -30,7 +30,7 @@ class Tray(QObject):
     resume = Signal()
     quit = Signal()
 
-    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, clock: Clock = utc_now) -> None:
         super().__init__()
         self.clock = clock
         self.icon = QSystemTrayIcon()

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from peewee import fn
 
+from ..core.clock import from_ms, to_ms
 from ..core.djamon import DjCheck
 from ..core.djamon_fixture import Fixture
 from ..core.status import plural
@@ -168,7 +168,7 @@ def _store_checks(batch: list[DjCheck], site_ids: dict[Any, int], good: set[int]
     rows = [
         (
             site_ids[c.site],
-            round(c.time.timestamp() * 1000),
+            to_ms(c.time),
             c.id.bytes,
             c.status_code,
             c.error,
@@ -190,7 +190,7 @@ def _store_checks(batch: list[DjCheck], site_ids: dict[Any, int], good: set[int]
         by_id = {row[2]: row for row in rows}
         history.add_hour_rows(
             [
-                history.hour_row(site_id, _moment(when), status, error, elapsed, good)
+                history.hour_row(site_id, from_ms(when), status, error, elapsed, good)
                 for site_id, when, _id, status, error, elapsed in (by_id[i] for i in stored)
             ]
         )
@@ -219,10 +219,6 @@ def _insert_new(rows: list[tuple]) -> list[bytes]:
         )
         stored += [bytes(row[0]) for row in cursor.fetchall()]
     return stored
-
-
-def _moment(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def _latest_checks(site_ids) -> None:

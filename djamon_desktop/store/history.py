@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from ..core.clock import from_ms, to_ms
 from .bulk import Staged, executemany
 from .engine import PURGE_LOCK, is_team, take_lock, writing
 from .models import db
@@ -25,7 +26,7 @@ SUMMARY_MIN_DAYS = 31
 
 
 def hour_of(when: datetime) -> int:
-    return int(when.timestamp() * 1000) // HOUR_MS
+    return to_ms(when) // HOUR_MS
 
 
 HourRow = tuple[int, int, int, float, float]  # site id, hour, good (0/1), elapsed sum, max
@@ -142,7 +143,7 @@ def hourly(site_id: int, now: datetime, hours: int) -> list[HourPoint]:
     ).fetchall()
     return [
         HourPoint(
-            datetime.fromtimestamp(hour * 3600, tz=UTC),
+            from_ms(hour * HOUR_MS),
             checks,
             good,
             (total / good) if good else None,
@@ -184,7 +185,7 @@ def _one_purge(wait: bool) -> Iterator[bool]:
 
 def _limits(older_than_days: int, now: datetime) -> tuple[int, int]:
     """The purge's cutoffs: checks before this (ms), hour summaries before this hour."""
-    cutoff_ms = int((now - timedelta(days=older_than_days)).timestamp() * 1000)
+    cutoff_ms = to_ms(now - timedelta(days=older_than_days))
     keep_days = max(older_than_days, SUMMARY_MIN_DAYS)
     return cutoff_ms, hour_of(now - timedelta(days=keep_days))
 

@@ -9,7 +9,7 @@ never from these classes, so that old steps keep meaning what they meant.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from peewee import (
     BigIntegerField,
@@ -26,26 +26,27 @@ from peewee import (
     TextField,
 )
 
+from ..core.clock import from_ms, to_ms
+
 #: the open database: SQLite or a team's PostgreSQL (:mod:`.engine`), set by :mod:`.database`
 db = DatabaseProxy()
 
 
 class UtcField(BigIntegerField):
-    """An aware datetime kept as integer milliseconds since the epoch, UTC."""
+    """An aware datetime kept as integer milliseconds since the epoch, UTC, by the one rule of
+    ``core.clock`` (a naive one is refused there)."""
 
     def db_value(self, value):
         if value is None:
             return None
         if isinstance(value, datetime):
-            if value.tzinfo is None:
-                raise ValueError("naive datetimes are not stored; pass an aware one")
-            return round(value.timestamp() * 1000)
+            return to_ms(value)
         return value
 
     def python_value(self, value):
         if value is None:
             return None
-        return datetime.fromtimestamp(value / 1000, tz=UTC)
+        return from_ms(value)
 
 
 class BaseModel(Model):

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from peewee import JOIN
 
 from ..core.certs import expiring
+from ..core.clock import utc_now
 from ..core.maintenance import Window, windows_from_json
 from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
@@ -38,7 +39,7 @@ def list_sites(
 
     With ``cert_warning_days``, a site whose certificate expires within that many days of
     ``now`` (default: the current time) is ``cert_expiring``; an ``http`` site has no expiry."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     query = (
         Site.select(
             Site.id,

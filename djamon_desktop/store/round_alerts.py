@@ -9,6 +9,7 @@ from datetime import datetime
 from peewee import JOIN
 
 from ..core.certs import CertFacts, expiring
+from ..core.clock import to_ms
 from ..core.outages import PRIORITY_NAMES, AlertText, OutageFacts, SiteLine
 from . import outbox
 from .models import Outage, OutageSite, Site, SiteGroup, db
@@ -16,11 +17,6 @@ from .models import Outage, OutageSite, Site, SiteGroup, db
 #: writes the alerts of an outage opened or closed, or of a certificate about to expire
 #: (``AlertPolicy.texts``); [] queues none
 Render = Callable[[OutageFacts | CertFacts], Sequence[AlertText]]
-
-
-def _ms(moment: datetime | None) -> int | None:
-    """A moment as the database keeps it (``UtcField``): whole milliseconds since the epoch."""
-    return None if moment is None else round(moment.timestamp() * 1000)
 
 
 def certs_due(results, stored, warning_days: int, when: datetime) -> dict[int, datetime]:
@@ -49,12 +45,12 @@ def queue_cert_warnings(rows, stored: dict[int, int], warning_days: int, render:
     channels = {text.channel for text in written(first, *_site_words([first])[first])}
     # a site already warned of on every channel writes nothing: a round of 1,000 sites behind
     # one expiring certificate renders and writes no alert again and again
-    need = [i for i in due if not channels <= warned.get((i, _ms(due[i])), set())]
+    need = [i for i in due if not channels <= warned.get((i, to_ms(due[i])), set())]
     if not need:
         return
     warnings = []
     for site_id, words in _site_words(need).items():
-        have = warned.get((site_id, _ms(due[site_id])), set())
+        have = warned.get((site_id, to_ms(due[site_id])), set())
         todo = [text for text in written(site_id, *words) if text.channel not in have]
         if todo:
             warnings.append((site_id, due[site_id], todo))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from ..core.clock import to_ms
 from ..core.outages import OutagePlan, SiteStrikes, plan_outage
 from ..core.probe import ProbeResult
 from . import history, vantages
@@ -119,16 +120,11 @@ def site_rows(
                 result.error,
                 result.elapsed_ms,
                 result.error is not None and result.cert_expires_at is None,
-                _ms(result.cert_expires_at),
+                None if result.cert_expires_at is None else to_ms(result.cert_expires_at),
                 site_id,
             )
         )
     return out
-
-
-def _ms(moment: datetime | None) -> int | None:
-    """A moment as the database keeps it (``UtcField``): whole milliseconds since the epoch."""
-    return None if moment is None else round(moment.timestamp() * 1000)
 
 
 def read_standing() -> dict[int, SiteStrikes]:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..core.clock import to_ms
 from ..core.outages import LIVE, next_down_count, team_strikes
 from ..core.probe import ProbeResult
 from ..core.sites import SiteInfo
@@ -51,10 +52,6 @@ def default_name() -> str:
     return default_vantage()
 
 
-def _ms(moment: datetime | None) -> int | None:
-    return UtcField().db_value(moment)
-
-
 def find(name: str) -> int | None:
     """The vantage's id, None before its first round. Vantages are never deleted, so a round
     looks its own up before its write turn."""
@@ -65,7 +62,7 @@ def find(name: str) -> int | None:
 def enter(name: str, when: datetime, known: int | None = None) -> int:
     """The vantage's id (added at its first round), its last round marked ``when``. Inside the
     round's write transaction; ``known``: its id as :func:`find` gave it, if it had one."""
-    when_ms = _ms(when)
+    when_ms = to_ms(when)
     vantage_id = known if known is not None else find(name)
     if vantage_id is None:
         return Vantage.insert(name=name, last_round_at=when_ms).execute()
@@ -100,7 +97,7 @@ def count_round(
     team summary from the live vantages' rows. ``stored`` is each site's down count as the
     site row has it: a vantage's first count of a site no vantage has counted yet starts there,
     so an upgraded single desktop keeps its strikes."""
-    when_ms = _ms(when)
+    when_ms = to_ms(when)
     sql = (
         "SELECT sv.site_id, sv.vantage_id, sv.down_count, sv.last_seen FROM site_vantage sv"
         " JOIN vantage v ON v.id = sv.vantage_id WHERE (v.last_round_at > ? OR v.id = ?)"

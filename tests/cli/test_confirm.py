@@ -1,10 +1,12 @@
 """`check --confirm` and the `retry_seconds` setting: after its round, `check` re-checks the
-failing sites every retry_seconds until each is up or down. In-process tests put a fake clock
-in `cli.check` (the test-only hook) whose sleep moves it, so they wait for nothing; one test
-runs the real program with retry_seconds 1 against the loopback server."""
+failing sites every retry_seconds until each is up or down. In-process tests give the command
+line's `check` a fake clock and a sleep that moves it (its `clock` and `sleep` parameters), so
+they wait for nothing; one test runs the real program with retry_seconds 1 against the loopback
+server."""
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -44,9 +46,11 @@ class FakeTime:
 
 @pytest.fixture
 def fake_time(monkeypatch):
+    """The command line runs `check` with this clock and sleep (``run`` calls ``main``, which
+    looks the command up as it runs)."""
     fake = FakeTime(T)
-    monkeypatch.setattr(check, "clock", fake.clock)
-    monkeypatch.setattr(check, "sleep", fake.sleep)
+    with_fake = functools.partial(check.cmd_check, clock=fake.clock, sleep=fake.sleep)
+    monkeypatch.setattr(check, "cmd_check", with_fake)
     return fake
 
 

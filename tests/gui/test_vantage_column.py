@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from djamon_desktop.gui.poller import utc_now
+from djamon_desktop.core.clock import utc_now
 from djamon_desktop.gui.windows.site_table import COLUMNS, VANTAGES, site_items
 from djamon_desktop.paths import database_path, ensure_data_dir
 from djamon_desktop.store import vantages

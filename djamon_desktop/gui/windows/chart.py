@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ...core.clock import Clock, utc_now
 from ...core.status import plural
 from ..plain import tip
 
@@ -47,11 +48,11 @@ def ms_text(value: float) -> str:
 
 
 class ResponseChart(QWidget):
-    def __init__(self, hours: int) -> None:
+    def __init__(self, hours: int, clock: Clock = utc_now) -> None:
         super().__init__()
         self.hours = hours
         self.points: list[HourPoint] = []
-        self.end = datetime.now().astimezone()
+        self.end = clock().astimezone()  # until the first points come with their own end
         self.setMinimumHeight(170)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 

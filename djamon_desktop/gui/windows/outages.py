@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.clock import Clock, utc_now
 from ...core.outages import OUTAGES_PER_PAGE, duration_words
 from ...core.status import answer_text, local_text, plural
 from ...core.text import text_problem
@@ -39,10 +40,6 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 DURATION_COLUMN = 3
 CHANNELS = {"email": "E-mail", "twitter": "X", "apprise": "Apprise"}
 EVENTS = {"opened": "outage opened", "closed": "outage ended"}
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def open_duration(start: datetime, now: datetime) -> str:
@@ -70,7 +67,7 @@ class OutagesWindow(RememberedWindow, QWidget):
     open_outage = Signal(int)
     page_wanted = Signal(int)
 
-    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, clock: Clock = utc_now) -> None:
         super().__init__()
         self.clock = clock
         self.setWindowTitle(window_title("Outages"))
@@ -191,7 +188,7 @@ def alert_text(a: AlertInfo, places: dict[str, str] | None = None) -> str:
 class OutageWindow(RememberedWindow, QWidget):
     save_extra = Signal(int, str)
 
-    def __init__(self, outage_id: int, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, outage_id: int, clock: Clock = utc_now) -> None:
         super().__init__()
         self.outage_id = outage_id
         self.clock = clock

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import settings as table
+from ...core.clock import Clock, utc_now
 from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
@@ -65,7 +66,7 @@ class SettingsWindow(RememberedWindow, QWidget):
     def __init__(
         self,
         save: Callable[[dict[str, Any]], object],
-        clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        clock: Clock = utc_now,
         autostart: tuple[Callable[[], bool], Callable[[bool], None]] | None = None,
         data_dir: Path | None = None,
         restart: Callable[[], None] | None = None,
@@ -211,7 +212,9 @@ class SettingsWindow(RememberedWindow, QWidget):
     # -- saving ----------------------------------------------------------------------------------
 
     def update_preview(self) -> None:
-        self.preview.setText(preview_lines(self._setting_fields["schedule"].value(), self._clock()))
+        self.preview.setText(
+            preview_lines(self._setting_fields["schedule"].value(), self._clock().astimezone())
+        )
 
     def values(self) -> dict[str, Any]:
         """The form as a settings object, in the table's order (raises ValueError naming a field

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.certs import expiry_words
+from ...core.clock import Clock, utc_now
 from ...core.sites import SiteInfo
 from ...core.states import State
 from ...core.status import answer_text, failure_words, local_text
@@ -33,15 +34,16 @@ def certificate_text(site: SiteInfo, now: datetime | None = None) -> str:
     """When the site's certificate expires, and whether it is due a warning."""
     if site.cert_expires_at is None:
         return "none seen" if site.url.lower().startswith("https:") else "none (http)"
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     text = f"{expiry_words(site.cert_expires_at, now)}: {local_text(site.cert_expires_at)}"
     return f"⚠ {text} (renew it soon)" if site.cert_expiring else text
 
 
 class SiteWindow(RememberedWindow, QWidget):
-    def __init__(self, site_id: int) -> None:
+    def __init__(self, site_id: int, clock: Clock = utc_now) -> None:
         super().__init__()
         self.site_id = site_id
+        self.clock = clock
         layout = QVBoxLayout(self)
         form, self.labels = label_form(
             ("Group", "URL", "Priority", "State", "Last seen", "Certificate", "Down message")
@@ -50,8 +52,8 @@ class SiteWindow(RememberedWindow, QWidget):
         self.uptime = QLabel()
         layout.addWidget(self.uptime)
         self.charts = QTabWidget()
-        self.day_chart = ResponseChart(24)
-        self.week_chart = ResponseChart(24 * 7)
+        self.day_chart = ResponseChart(24, clock)
+        self.week_chart = ResponseChart(24 * 7, clock)
         self.charts.addTab(self.day_chart, "Response time, last day")
         self.charts.addTab(self.week_chart, "Last week")
         layout.addWidget(self.charts, 2)
@@ -83,7 +85,7 @@ class SiteWindow(RememberedWindow, QWidget):
             "Priority": site.priority,
             "State": state,
             "Last seen": local_text(site.last_seen),
-            "Certificate": certificate_text(site),
+            "Certificate": certificate_text(site, self.clock()),
             "Down message": site.down_message,
         }
         for key, value in values.items():
@@ -103,6 +105,6 @@ class SiteWindow(RememberedWindow, QWidget):
             f"Uptime: {history.day.text()} over 24 hours, {history.week.text()} over 7 days, "
             f"{history.month.text()} over 30 days"
         )
-        now = datetime.now().astimezone()
+        now = self.clock().astimezone()
         self.day_chart.show_points(history.last_day, now)
         self.week_chart.show_points(history.last_week, now)

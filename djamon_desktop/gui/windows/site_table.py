@@ -9,7 +9,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 from typing import Protocol
 
@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from ...core.certs import expiry_words
+from ...core.clock import utc_now
 from ...core.outages import PRIORITY_NAMES
 from ...core.sites import SiteInfo
 from ...core.states import State
@@ -145,7 +146,7 @@ def cert_notice(
 ) -> tuple[str | None, int | None, str]:
     """The dashboard's line about the active sites' certificates due a warning, soonest first:
     (its text or None, the soonest site's id, its title)."""
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     due = sorted(
         (s.cert_expires_at, s.site_id, s.title)
         for s in sites
