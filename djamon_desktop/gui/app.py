@@ -344,7 +344,7 @@ class App(QObject):
         if self.connectivity:
             return None
         return (
-            f"<b>Connectivity lost</b>: {unanswered_text(self.sandbox_failed)}. "
+            f"Connectivity lost: {unanswered_text(self.sandbox_failed)}. "
             "No site is blamed until one answers again."
         )
 

@@ -375,6 +375,7 @@ def test_connectivity_lost_names_the_sandbox_urls_and_leads_to_settings(
     hidden = sandbox[1].replace("s3cret", "***")
     assert dashboard.connectivity_bar.isVisible()
     text = dashboard.connectivity_bar.label.text()
+    assert text.startswith("Connectivity lost: no answer from ")  # words, no markup shown
     assert sandbox[0] in text and hidden in text and "s3cret" not in text
     assert sandbox[0] in app.tray.icon.toolTip() and "s3cret" not in app.tray.icon.toolTip()
     assert "Sandbox URLs in Settings…" in menu_texts(open_menu(qtbot, app.tray.menu))

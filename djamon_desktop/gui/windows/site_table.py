@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import escape
 from typing import Protocol
 
 from PySide6.QtCore import Qt
@@ -155,12 +154,9 @@ def cert_notice(
     if not due:
         return None, None, ""
     expires, site_id, title = due[0]
-    text = (
-        f"<b>Certificate</b> of {escape(title)} {expiry_words(expires, now)} "
-        f"({local_text(expires)})"
-    )
-    if len(due) > 1:
-        text += f"; also due: {escape(listed([t for _, _, t in due[1:]], 3))}"
+    text = f"Certificate of {title} {expiry_words(expires, now)} ({local_text(expires)})"
+    if len(due) > 1:  # (plain text: the notice bar shows titles as they are written)
+        text += f"; also due: {listed([t for _, _, t in due[1:]], 3)}"
     return text + ".", site_id, title
 
 
