@@ -1,6 +1,7 @@
 """File > Import… and Export…: the file dialog, the work itself on a worker thread (a Djamon
-fixture of 200,000 checks takes seconds) behind a busy dialog, and what came of it: a line in
-the status bar, a summary box when the import says more than one line, or the problems.
+fixture of 200,000 checks takes seconds) behind a busy dialog, and what came of it: a short line
+in the status bar, a box with the rest when a Djamon fixture held objects that were skipped or
+fields under other names, or the problems.
 
 An import is one transaction, so it has no Cancel: it is stored whole or not at all.
 """
@@ -20,15 +21,18 @@ from ..core.djamon_fixture import FileChanged
 from ..core.import_file import TOO_BIG, Unreadable, open_import
 from ..core.problems import DocumentRefused, passwords_said
 from ..core.status import plural
+from ..core.text import one_line
 from ..errors import UserError
 from ..store import repo
 from ..store.database import close_database
+from ..store.fixture import FixtureSummary
 from . import plain
 
 log = logging.getLogger(__name__)
 
 BUSY_AFTER_MS = 300  # a quick import or export shows no busy dialog at all
 SHOWN_LINES = 30  # of a summary's or a refusal's details, in the box itself
+MODEL_CHARS = 60  # of a skipped model's name (the file's own text), in the box
 JSON_FILTER = "JSON files (*.json);;All files (*)"
 
 
@@ -38,7 +42,8 @@ class Outcome:
 
     kind: str  # "Import" or "Export"
     path: str
-    summary: str | None = None  # what was done (several lines for a Djamon fixture)
+    summary: str | None = None  # what was done, one line
+    fixture: FixtureSummary | None = None  # what a Djamon fixture brought, in parts
     problem: str | None = None  # what went wrong, one line
     details: str = ""  # the problems, one a line
     pending: str | None = None  # an export's text, not written until confirmed
@@ -48,7 +53,7 @@ class Outcome:
 def import_job(path: str) -> Outcome:
     try:
         with open_import(path) as file:
-            what = repo.import_file(file)
+            what = repo.import_file_summary(file)
     except Unreadable as exc:
         return Outcome("Import", path, problem=f"Nothing was imported from {path}: {exc.reason}")
     except DocumentRefused as refused:
@@ -60,6 +65,8 @@ def import_job(path: str) -> Outcome:
         return Outcome("Import", path, problem=f"Nothing was imported from {path}: {exc.message}")
     except MemoryError:
         return Outcome("Import", path, problem=f"Nothing was imported from {path}: {TOO_BIG}")
+    if isinstance(what, FixtureSummary):
+        return Outcome("Import", path, fixture=what)
     return Outcome("Import", path, summary=what)
 
 
@@ -76,6 +83,23 @@ def export_job(path: str, confirmed: str | None = None) -> Outcome:
     except OSError as exc:
         return Outcome("Export", path, problem=f"{path} can't be written: {exc.strerror}")
     return Outcome("Export", path, summary=f"Exported to {path}.")
+
+
+def fixture_details(fixture: FixtureSummary) -> str:
+    """What the box says beside a fixture's counts, one item a line: the objects skipped (of
+    other apps, or models that are not Djamon's), then the fields read under other names."""
+    parts = []
+    if fixture.skipped:
+        parts.append("Skipped (objects of other apps or of models this program does not know):")
+        for model, count in sorted(fixture.skipped.items()):
+            shown = model if len(model) <= MODEL_CHARS else model[: MODEL_CHARS - 1] + "…"
+            parts.append(f"{count} {one_line(shown)}")
+    if fixture.readings:
+        if parts:
+            parts.append("")
+        parts.append("Fields under other names:")
+        parts += [one_line(reading) for reading in fixture.readings]  # they quote the file
+    return "\n".join(parts)
 
 
 class Transfer(QObject):
@@ -178,7 +202,7 @@ class Transfer(QObject):
             self._box(QMessageBox.Icon.Warning, outcome.kind, outcome.problem, outcome.details)
         elif outcome.kind == "Import":
             self._imported()
-            self._show_import_summary(Path(outcome.path).name, outcome.summary or "")
+            self._show_import_summary(Path(outcome.path).name, outcome)
         else:
             self._status(outcome.summary or "")
 
@@ -211,16 +235,19 @@ class Transfer(QObject):
         self.export_box = box
         return box
 
-    def _show_import_summary(self, name: str, summary: str) -> None:
-        """One line in the status bar; the lines a Djamon fixture adds in a box."""
-        first, *more = summary.splitlines()
-        if not more:
-            self._status(f"Imported {name}: {first}.")
+    def _show_import_summary(self, name: str, outcome: Outcome) -> None:
+        """One short line in the status bar; what a Djamon fixture skipped or read under other
+        names in a box (a status bar cuts off all but its start)."""
+        fixture = outcome.fixture
+        if fixture is None:
+            self._status(f"Imported {name}: {outcome.summary}.")
             return
-        counts = first.rstrip(":").rsplit(";", 1)[0].removeprefix("Djamon fixture: ")
-        self._status(f"Imported {name}: {counts}.")  # the box beside it says the rest
-        lines = "\n".join(line.strip() for line in more) + "."
-        self._box(QMessageBox.Icon.Information, "Import", f"Imported {name}: {first}", lines)
+        counts = fixture.counts()
+        self._status(f"Imported {name}: {counts}.")
+        details = fixture_details(fixture)
+        if details:
+            text = f"Imported {name}, a Djamon fixture: {counts}."
+            self._box(QMessageBox.Icon.Information, "Import", text, details)
 
     def _box(self, icon: QMessageBox.Icon, title: str, text: str, details: str = "") -> None:
         box = QMessageBox(icon, f"{title} — djamon-desktop", text, parent=self._window())

@@ -48,9 +48,8 @@ class FixtureSummary:
     skipped: dict[str, int] | None = None
     readings: list[str] | None = None  # fields under a name that is not a known one
 
-    def text(self) -> str:
-        """One line of counts; then, one a line, each field under a name that is not a known one:
-        what it was read as, or that it was not read."""
+    def counts(self) -> str:
+        """What was added: ``added 2 groups, 3 sites, 6 checks, 2 outages, 3 outage sites``."""
         parts = [
             plural(self.groups, "group"),
             plural(self.sites, "site"),
@@ -58,7 +57,12 @@ class FixtureSummary:
             plural(self.outages, "outage"),
             plural(self.outage_sites, "outage site"),
         ]
-        line = "added " + ", ".join(parts)
+        return "added " + ", ".join(parts)
+
+    def text(self) -> str:
+        """One line of counts; then, one a line, each field under a name that is not a known one:
+        what it was read as, or that it was not read."""
+        line = self.counts()
         if self.skipped:
             line += "; skipped " + ", ".join(f"{n} {m}" for m, n in sorted(self.skipped.items()))
         if self.readings:

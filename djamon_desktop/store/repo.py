@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from peewee import fn
 
@@ -19,6 +19,9 @@ from ..core.status import plural
 from .engine import writing
 from .models import Site, SiteGroup
 from .settings import load_settings, write_settings
+
+if TYPE_CHECKING:
+    from .fixture import FixtureSummary
 
 # -- import / export ----------------------------------------------------------------------------
 
@@ -149,13 +152,19 @@ def import_file(file: BinaryIO) -> str:
     """Import a djamon-desktop/1 file or a Djamon dumpdata fixture, all or nothing (a fixture
     is read as a stream, see :mod:`.fixture`); return a line saying what was done.
     DocumentRefused lists every problem."""
+    done = import_file_summary(file)
+    return done if isinstance(done, str) else f"Djamon fixture: {done.text()}"
+
+
+def import_file_summary(file: BinaryIO) -> str | FixtureSummary:
+    """:func:`import_file`, saying what a Djamon fixture brought as its parts (the app shows
+    the counts in a line and what was skipped or read under other names in a box)."""
     from ..core.djamon_fixture import read_fixture
     from .fixture import apply_fixture
 
     if jsonfile.first_char(file) == "[":
         fixture = read_fixture(jsonfile.JsonArray(file))
-        summary = apply_fixture(fixture, load_settings()["good_codes"])
-        return f"Djamon fixture: {summary.text()}"
+        return apply_fixture(fixture, load_settings()["good_codes"])
     result = apply_document(config.parse_document(jsonfile.read_document(file)))
     changed = ", ".join(result.settings_changed) or "none"
     return (

@@ -23,6 +23,7 @@ from .screen import (
     click_menu,
     dashboard_shown,
     message_box,
+    settled,
     site_rows,
     titles,
 )
@@ -79,14 +80,15 @@ def test_a_djamon_fixture_summary_shows_in_a_box_and_one_status_line(qtbot, make
     choose_file(qtbot, FIXTURES / "djamon_variant.json")
     box = message_box(qtbot, "Import — djamon-desktop")
     assert box.text() == (
-        "Imported djamon_variant.json: Djamon fixture: added 2 groups, 3 sites, 6 checks, "
-        "2 outages, 3 outage sites; fields under other names:"
+        "Imported djamon_variant.json, a Djamon fixture: added 2 groups, 3 sites, 6 checks, "
+        "2 outages, 3 outage sites."
     )
     lines = box.informativeText().splitlines()
-    assert 'monitor.site: active flag read from "is_active";' in lines
-    assert 'monitor.siteview: "day" not read;' in lines
-    assert lines[-1] == 'monitor.outagesites: start time read from "since".'
-    assert len(lines) == 24 and not box.detailedText()  # all of them in view
+    assert lines[0] == "Fields under other names:"
+    assert 'monitor.site: active flag read from "is_active"' in lines
+    assert 'monitor.siteview: "day" not read' in lines
+    assert lines[-1] == 'monitor.outagesites: start time read from "since"'
+    assert len(lines) == 25 and not box.detailedText()  # all of them in view
     assert not box.isModal()
     line = status(dashboard)
     assert "\n" not in line
@@ -103,6 +105,78 @@ def test_a_djamon_fixture_summary_shows_in_a_box_and_one_status_line(qtbot, make
     shot(dashboard, "dashboard-after-import")
     shot(box, "import-summary")
     box.close()
+
+
+def with_other_apps(path: Path) -> None:
+    """The 2013 fixture as ``manage.py dumpdata`` of a whole project writes it: with users,
+    content types, sessions and a model of the monitor app this program does not know."""
+    objects = json.loads((FIXTURES / "djamon_2013.json").read_text())
+    others = [("auth.user", 3), ("auth.group", 1), ("contenttypes.contenttype", 12)]
+    others += [("sessions.session", 40), ("admin.logentry", 250), ("monitor.sitecomment", 2)]
+    pk = 0
+    for model, count in others:
+        for _ in range(count):
+            pk += 1
+            objects.append({"model": model, "pk": pk, "fields": {"name": f"object {pk}"}})
+    path.write_text(json.dumps(objects))
+
+
+def test_what_a_fixture_skipped_shows_whole_in_the_box_and_the_status_line_fits(
+    qtbot, make_app, tmp_path, shot
+):
+    """The objects of other apps used to be said in the status bar alone, cut off there under
+    the overview at its right."""
+    path = tmp_path / "old-server.json"
+    with_other_apps(path)
+    app = make_app(start_round=False)
+    # no round after the import: its "Round done" would replace the line looked at here
+    click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
+    dashboard = dashboard_shown(qtbot, app)
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, path)
+    box = message_box(qtbot, "Import — djamon-desktop")
+    settled(qtbot, app)  # the picture read after the import shown: now a long overview
+    dashboard.show_overview("Shop failing: 2nd failure in a row; " * 20)
+    assert box.text() == (
+        f"Imported {path.name}, a Djamon fixture: added 2 groups, 3 sites, 6 checks, "
+        "2 outages, 3 outage sites."
+    )
+    assert box.informativeText().splitlines() == [
+        "Skipped (objects of other apps or of models this program does not know):",
+        "250 admin.logentry",
+        "1 auth.group",
+        "3 auth.user",
+        "12 contenttypes.contenttype",
+        "2 monitor.sitecomment",
+        "40 sessions.session",
+    ]
+    line = status(dashboard)
+    assert line == (
+        f"Imported {path.name}: added 2 groups, 3 sites, 6 checks, 2 outages, 3 outage sites."
+    )
+    # the line is whole and beside the overview, which gave way for it
+    bar = dashboard.statusBar()
+    overview = dashboard.status_label
+    qtbot.waitUntil(lambda: overview.geometry().width() == overview.sizeHint().width())
+    assert overview.text().endswith("…")
+    assert bar.fontMetrics().horizontalAdvance(line) + 6 < overview.geometry().left()
+    shot(dashboard, "dashboard-after-skipping-import")
+    shot(box, "import-skipped")
+    box.close()
+
+
+def test_a_status_line_longer_than_the_room_is_cut_before_the_overview(qtbot, make_app):
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    dashboard.show_overview("Shop failing: 2nd failure in a row; " * 20)
+    dashboard.show_status("Imported " + "a very long file name " * 40)
+    line = status(dashboard)
+    assert line.startswith("Imported a very long file name") and line.endswith("…")
+    overview = dashboard.status_label
+    qtbot.waitUntil(lambda: overview.geometry().width() == overview.sizeHint().width())
+    width = dashboard.statusBar().fontMetrics().horizontalAdvance(line)
+    assert width + 6 < overview.geometry().left()
+    assert overview.geometry().width() >= dashboard.width() // 3 - 20  # the overview stays
 
 
 def big_fixture(path: Path, checks: int) -> None:
@@ -154,7 +228,7 @@ def test_the_ui_keeps_turning_during_a_large_import(qtbot, make_app, tmp_path, s
         lambda: not [w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog)],
         timeout=2000,
     )
-    assert box.text().startswith("Imported big.json: Djamon fixture: added 1 group, 10 sites, ")
+    assert box.text().startswith("Imported big.json, a Djamon fixture: added 1 group, 10 sites, ")
     assert "60,000 checks" in box.text() or "60000 checks" in box.text()
     assert history.check_count() == 60_000
     stall = ticks.longest()
@@ -234,3 +308,32 @@ def test_export_asks_before_writing_passwords_of_site_urls(qtbot, make_app, tmp_
     qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status(dashboard) == f"Exported to {out}.")
     assert json.loads(out.read_text())["groups"][0]["sites"][0]["url"] == url
+
+
+def test_an_imported_sites_window_shows_the_last_seen_of_sites_json(qtbot, make_app, run):
+    """The fixture's ``last_seen`` (with a fraction of a second) as its window says it, and as
+    ``sites --json`` does."""
+    app = make_app(start_round=False)
+    click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
+    dashboard = dashboard_shown(qtbot, app)
+    press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
+    choose_file(qtbot, FIXTURES / "djamon_2013.json")
+    qtbot.waitUntil(lambda: "Shop" in titles(dashboard))
+    settled(qtbot, app)
+    tree = dashboard.tree
+    shop = next(
+        tree.topLevelItem(g).child(c)
+        for g in range(tree.topLevelItemCount())
+        for c in range(tree.topLevelItem(g).childCount())
+        if tree.topLevelItem(g).child(c).text(0) == "Shop"
+    )
+    tree.setCurrentItem(shop)
+    press(qtbot, dashboard, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in app.windows.sites.values()))
+    settled(qtbot, app)
+    (window,) = app.windows.sites.values()
+    assert window.windowTitle() == "Shop — djamon-desktop"
+    listed = {s["title"]: s for s in json.loads(run("sites", "--json").out)}
+    assert listed["Shop"]["last_seen"] == "2013-06-03T10:14:00+00:00"
+    seen = datetime.fromisoformat(listed["Shop"]["last_seen"])
+    assert window.labels["Last seen"].text() == seen.astimezone().strftime("%Y-%m-%d %H:%M:%S")
