@@ -82,6 +82,15 @@ def is_team() -> bool:
     return isinstance(db.obj, PostgresqlDatabase)
 
 
+def marks(count: int = 1) -> str:
+    """``count`` placeholders of the open database, comma-separated: peewee's ``param``, ``?``
+    for SQLite and ``%s`` for psycopg2. Hand-written SQL with parameters is written with these,
+    so it reaches the driver as written: a ``?`` that is no placeholder (in a string literal,
+    PostgreSQL's jsonb ``?`` operator) stays what it is. psycopg2 reads a literal ``%`` in a
+    statement sent with parameters as ``%%``: such a statement says it per engine."""
+    return ", ".join([db.param] * count)
+
+
 @contextlib.contextmanager
 def writing(staged: Sequence[Stages] = ()) -> Iterator[None]:
     """One write transaction, taken in turn with every other writer (any process, any desktop).

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from . import history, round_rules, vantages
 from .bulk import Staged, update_many
-from .engine import is_team, writing
+from .engine import is_team, marks, writing
 from .models import db
 from .round_alerts import Render, queue_cert_warnings
 from .round_rules import (
@@ -29,10 +29,13 @@ from .team_rounds import record_team_round
 
 __all__ = ["Render", "RoundRecord", "RoundRows"]  # re-exported: what the cycle uses
 
-_CHECK_INSERT = (
-    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+
+def _check_insert() -> str:
+    """A check's row, with the open database's placeholders."""
+    return (
+        'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
+        f" VALUES ({marks(7)})"
+    )
 
 
 def record_round(
@@ -66,7 +69,7 @@ def record_round(
     # added inside it); inserting the checks themselves stays inside: their foreign key locks
     # each site's row, and a writer deleting a site in its turn would wait for this round while
     # this round waits for that turn (a deadlock PostgreSQL ends by failing one of them)
-    checks = Staged(_CHECK_INSERT, rows.check_rows)
+    checks = Staged(_check_insert(), rows.check_rows)
     hours = history.staged_hour_rows(rows.hour_rows)
     codes: dict[int, str] = {}
     with writing(staged=(checks, hours)):

@@ -14,7 +14,7 @@ from peewee import EXCLUDED
 
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, check_settings, merge_settings, with_defaults
-from .engine import writing
+from .engine import marks, writing
 from .models import Setting, db
 
 
@@ -35,11 +35,13 @@ class RoundStart:
     vantage_id: int | None  # None before the vantage's first round
 
 
-_ROUND_START = (
-    "SELECT 's', key, value FROM setting"
-    " UNION ALL SELECT 'm', key, value FROM meta WHERE key IN ('pause', 'last_purge')"
-    " UNION ALL SELECT 'v', name, CAST(id AS TEXT) FROM vantage WHERE name = ?"
-)
+def _round_start() -> str:
+    """:func:`round_start`'s one query, the vantage's name its one parameter."""
+    return (
+        "SELECT 's', key, value FROM setting"
+        " UNION ALL SELECT 'm', key, value FROM meta WHERE key IN ('pause', 'last_purge')"
+        f" UNION ALL SELECT 'v', name, CAST(id AS TEXT) FROM vantage WHERE name = {marks()}"
+    )
 
 
 def round_start(vantage: str) -> RoundStart:
@@ -47,7 +49,7 @@ def round_start(vantage: str) -> RoundStart:
     stored: dict[str, Any] = {}
     marks: dict[str, str] = {}
     vantage_id = None
-    for kind, key, value in db.execute_sql(_ROUND_START, (vantage,)):
+    for kind, key, value in db.execute_sql(_round_start(), (vantage,)):
         if kind == "s":
             stored[key] = json.loads(value)
         elif kind == "m":

@@ -1,6 +1,6 @@
-"""The team's PostgreSQL as peewee sees it (:class:`TeamDatabase`): placeholders as SQLite
-takes them, a connection lost while idle made afresh, and connections made by
-:func:`.connection.connect` (the deadline on every call, the password source).
+"""The team's PostgreSQL as peewee sees it (:class:`TeamDatabase`): a connection lost while
+idle made afresh (and, for a while, ``?`` placeholders turned into psycopg2's), and
+connections made by :func:`.connection.connect` (the deadline on every call, the password source).
 
 Apart from :mod:`.engine`, which only asks whether the open database is a team's and never
 makes one, so it needs nothing of this module's nor of :mod:`.connection`'s. psycopg2 (loaded by
@@ -54,8 +54,9 @@ class _Adapter(Psycopg2Adapter):
 
 
 class TeamDatabase(PostgresqlDatabase):
-    """PostgreSQL through psycopg2. The store's own SQL is written with ``?`` placeholders (as
-    SQLite takes them); they are turned into psycopg's ``%s`` here.
+    """PostgreSQL through psycopg2. The store's hand-written SQL uses the database's own
+    placeholder (``engine.marks``: peewee's ``param``, ``%s`` here) and reaches psycopg2 as
+    written.
 
     A connection that was lost while idle (the server restarted between two rounds) is made
     afresh, silently, when the first statement of a transaction fails on it: nothing of a
@@ -65,14 +66,26 @@ class TeamDatabase(PostgresqlDatabase):
     psycopg2_adapter = _Adapter
     #: asked for a password libpq does not have (None: the keyring's ``database_password``)
     password_source: PasswordSource | None = None
+    #: TEMPORARY, until the store's last modules written with SQLite's ``?`` (``repo``,
+    #: ``fixture``, ``editing``, ``queries``) use ``engine.marks`` too, then removed with
+    #: :meth:`_old_marks`: a statement with parameters and ``?`` but no ``%s`` has each ``?``
+    #: turned into ``%s`` (and each ``%`` into ``%%``). False: every statement as written.
+    rewrite_old_marks = True
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
-        if params and "?" in sql:
+        if self.rewrite_old_marks and params and self._old_marks(sql):
             sql = sql.replace("%", "%%").replace("?", "%s")
         cursor = self._once_more_if_lost(super().execute_sql, sql, params, *args, **kwargs)
         if "advisory_" in sql:
             _count_session_locks(self._state.conn, sql)
         return cursor
+
+    @staticmethod
+    def _old_marks(sql: str) -> bool:
+        """Whether ``sql`` is written with SQLite's ``?`` placeholders: it has a ``?`` and none
+        of psycopg2's own (a statement written with ``engine.marks`` has ``%s`` wherever it
+        has parameters, so a ``?`` in it is a literal or PostgreSQL's jsonb operator)."""
+        return "?" in sql and "%s" not in sql and "%(" not in sql
 
     def begin(self, *args, **kwargs):
         return self._once_more_if_lost(super().begin, *args, **kwargs)

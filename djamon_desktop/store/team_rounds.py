@@ -56,7 +56,6 @@ _READ = """SELECT
         FROM outage WHERE outage.end_time IS NULL ORDER BY outage.id DESC LIMIT 1),
     EXISTS (SELECT 1 FROM alert WHERE delivered_at IS NULL)"""
 
-_UPSERT_TAIL = vantages._UPSERT.split("VALUES (?, ?, ?, ?, ?, ?, ?, ?)", 1)[1]
 _VANTAGE_TYPES = ("integer", "integer", "bigint", "bigint", "smallint", "text", "real")
 _CHECK_TYPES = ("integer", "bytea", "smallint", "text", "real")
 _HOUR_TYPES = ("integer", "integer", "integer", "integer", "real", "real")
@@ -172,7 +171,7 @@ def _writes(
             " last_status_code, last_error, last_elapsed_ms) SELECT v.site_id, %s, v.down_count,"
             " v.last_seen, v.last_checked, v.status_code, v.error, v.elapsed_ms FROM"
             f" {source} AS v (site_id, down_count, last_seen, last_checked, status_code, error,"
-            f" elapsed_ms) {_UPSERT_TAIL}"
+            f" elapsed_ms) {vantages.UPSERT_CONFLICT}"
         )
         values += [vantage_id, *columns]
     if site_values:
@@ -196,9 +195,7 @@ def _writes(
         values += [when_ms, vantage_id, *columns]
     if hours[1]:
         source, columns = hours
-        insert = history._HOUR_UPSERT
-        head, tail = insert.split("VALUES", 1)
-        statements.append(f"{head} SELECT * FROM {source} {tail.split(')', 1)[1]}")
+        statements.append(f"{history.HOUR_INSERT} SELECT * FROM {source} {history.HOUR_CONFLICT}")
         values += columns
     if not statements:
         statements.append("SELECT 1")

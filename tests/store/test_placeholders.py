@@ -1,0 +1,74 @@
+"""Hand-written SQL reaches the database as written, with the open database's own placeholders
+(``engine.marks``), on both engines: a ``?`` that is no placeholder (PostgreSQL's jsonb ``?``
+operator, a string literal) stays what it is. The store's modules still written with SQLite's
+``?`` are served meanwhile by the team database's rewrite (``rewrite_old_marks``); with it off,
+what was converted works all the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from peewee import ProgrammingError
+
+from djamon_desktop.core.clock import to_ms
+from djamon_desktop.core.probe import ProbeResult
+from djamon_desktop.store import engine, history, maintenance, outbox, settings, vantages
+from djamon_desktop.store.models import db
+from djamon_desktop.store.rounds import record_round
+from djamon_desktop.store.team_database import TeamDatabase
+
+from .helpers import BOTH, HUNG, UP, add_site, rows_of, store_round
+
+WHEN = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("rewrite", [True, False], ids=["rewrite on", "rewrite off"])
+def test_a_literal_question_mark_in_a_statement_with_parameters_is_only_itself(
+    store, monkeypatch, rewrite
+):
+    monkeypatch.setattr(TeamDatabase, "rewrite_old_marks", rewrite)
+    p = engine.marks()
+    assert p == ("%s" if engine.is_team() else "?")
+    row = db.execute_sql(f"SELECT 'who?', {p} || '?'", ("what",)).fetchone()
+    assert tuple(row) == ("who?", "what?")
+    if engine.is_team():  # jsonb's "has this key" operator
+        has = f"SELECT CAST({p} AS jsonb) ? 'shop', CAST({p} AS jsonb) ? 'files'"
+        row = db.execute_sql(has, ('{"shop": 1}', '{"shop": 1}')).fetchone()
+        assert tuple(row) == (True, False)
+
+
+def test_the_old_marks_are_rewritten_only_while_the_rewrite_is_on(store, monkeypatch):
+    """What keeps the modules not yet converted working, and what turns it off."""
+    if not engine.is_team():
+        pytest.skip("SQLite takes ? as it is")
+    assert db.execute_sql("SELECT ? || '%'", ("50",)).fetchone()[0] == "50%"
+    monkeypatch.setattr(TeamDatabase, "rewrite_old_marks", False)
+    with pytest.raises(ProgrammingError, match=r"\? \|\|"):  # a ? PostgreSQL can't read
+        db.execute_sql("SELECT ? || '%%'", ("50",))
+
+
+def test_with_the_rewrite_off_rounds_history_purge_and_settings_work(store, monkeypatch):
+    shop, files = add_site("Shop"), add_site("Files")  # (the editor's SQL: not converted yet)
+    monkeypatch.setattr(TeamDatabase, "rewrite_old_marks", False)
+    store_round(WHEN, {shop: UP, files: UP})
+    expires = WHEN + timedelta(days=3)
+    with engine.writing():  # a nested round: on PostgreSQL too, a statement at a time
+        record = store_round(WHEN + timedelta(minutes=1), {shop: UP, files: HUNG})
+        seen = ProbeResult(200, None, 40.0, cert_expires_at=expires)
+        rows = rows_of(WHEN + timedelta(minutes=2), {shop: seen})
+        record_round(rows, 2, BOTH.texts, cert_warning_days=14)
+    assert record.down_counts == {shop: 0, files: 1}
+    assert outbox.cert_channels([shop, files]) == {(shop, to_ms(expires)): {"email", "twitter"}}
+    uptimes = history.uptimes(WHEN, 1)
+    assert uptimes == {shop: history.Uptime(3, 3), files: history.Uptime(1, 2)}
+    assert [point.checks for point in history.hourly(shop, WHEN, 1)] == [3]
+    history.meta_set("note", "who? 100%")
+    assert history.meta_get("note") == "who? 100%"
+    start = settings.round_start(vantages.current())
+    assert start.vantage_id == vantages.find(vantages.current()) is not None
+    maintenance.pause_everything(None)
+    assert maintenance.resume_everything() is True
+    assert history.purge(1, WHEN + timedelta(days=2)) == 5
+    assert history.purge_if_due(1, WHEN + timedelta(days=3)) == 0
+    assert history.meta_get("last_purge") == (WHEN + timedelta(days=3)).isoformat()
