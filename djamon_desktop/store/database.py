@@ -17,7 +17,7 @@ from ..errors import DataFolderError, NewerDatabase
 from ..paths import create_private
 from . import engine, team_tls, team_url
 from .engine import DatabaseUnreachable, first_line, unreachable
-from .migrations import LATEST, STEPS
+from .migrations import LATEST, STEPS, check_steps
 from .models import db
 from .team_database import TeamDatabase
 
@@ -245,7 +245,7 @@ def _migrate(path: Path | str, found: int | None = None) -> None:
         return  # up to date: no writer's turn taken (every command opens the database)
     if 0 < found < LATEST and not team:
         _backup(Path(path), found)
-    for version, step in STEPS:
+    for version, step in check_steps(STEPS):
         with engine.writing():
             current = schema_version()  # another process may have migrated meanwhile
             if current >= version:
@@ -253,7 +253,9 @@ def _migrate(path: Path | str, found: int | None = None) -> None:
             log.info("migrating %s to schema %d", shown, version)
             step(db)
             db.execute_sql("DELETE FROM schema_version")
-            db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            db.execute_sql(
+                f"INSERT INTO schema_version (version) VALUES ({engine.marks()})", (version,)
+            )
 
 
 def _backup(path: Path, version: int) -> None:
