@@ -219,18 +219,19 @@ def _site_at_schema_5(down_count: int, last_seen: datetime) -> int:
     """A group, a site with ``down_count`` failures in a row and a check, as schema 5 stored
     them (plain SQL: the models describe the latest schema)."""
     with engine.writing():
-        db.execute_sql("INSERT INTO site_group (title, position) VALUES (?, ?)", ("G", 0))
+        marks = engine.marks
+        db.execute_sql(f"INSERT INTO site_group (title, position) VALUES ({marks(2)})", ("G", 0))
         group_id = db.execute_sql("SELECT id FROM site_group").fetchone()[0]
         db.execute_sql(
             "INSERT INTO site (group_id, title, url, active, down_message, priority, position,"
-            " down_count, last_seen, last_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" down_count, last_seen, last_checked) VALUES ({marks(10)})",
             (group_id, "Shop", "https://shop.example/", True, "", 2, 0, down_count,
              round(last_seen.timestamp() * 1000), round(last_seen.timestamp() * 1000)),
         )  # fmt: skip
         site_id = db.execute_sql("SELECT id FROM site").fetchone()[0]
         db.execute_sql(
             'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms)'
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            f" VALUES ({marks(6)})",
             (site_id, round(last_seen.timestamp() * 1000), uuid.uuid4().bytes, 500, None, 9.0),
         )
     return site_id
