@@ -4,7 +4,7 @@ The real app runs in a process of its own on a private desktop (Xvfb, a session 
 StatusNotifierItem tray), its team database on a PostgreSQL cluster of this module's own,
 reached through a loopback relay (tests/relay.py). Its dashboard is open; tests/uistall.py
 pings it (``_NET_WM_PING``) every 30 ms throughout, and the tray's colour and tooltip are read
-over D-Bus (tests/e2e/stalls.py). The contract ("The app never waits on the database"): no
+over D-Bus (tests/e2e/stalls.py). docs/contract.md ("When the database is slow, hung or gone"): no
 ping waits more than 100 ms while the database hangs (a relay that holds its traffic, a
 server SIGSTOPped), restarts, or answers 300 ms a round trip; the tray is grey saying
 "database unreachable" within 15 s of a hang and shows the real state within 5 s of the
