@@ -128,7 +128,7 @@ def run_round(
         wanted = set(only)
         sites = [s for s in sites if s.site_id in wanted]
     if not sites:
-        closed = settle_outages(started, strikes, render, quiet)
+        closed = settle_outages(started, settings, render, quiet)
         return CycleReport(started, clock(), True, outages_closed=closed)
 
     ordered = start_order(sites)
@@ -147,7 +147,7 @@ def run_round(
         )
     )
     if results is None:
-        closed = settle_outages(started, strikes, render, quiet)
+        closed = settle_outages(started, settings, render, quiet)
         report = CycleReport(
             started,
             clock(),
@@ -163,11 +163,9 @@ def run_round(
             rows.add(site.site_id, result)
     record = record_round(
         rows,
-        strikes,
+        settings,
         render,
-        settings.cert_warning_days,
         quiet=quiet,
-        confirmations=settings.confirmations,
         known_vantage=start.vantage_id if start is not None else None,
     )
     outcomes = outcomes_of(
