@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.clock import Clock, utc_now
 from ..core.schedule import Schedule, local_zone
-from ..core.settings import with_defaults
+from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, overview_of
@@ -217,12 +217,12 @@ class App(QObject):
 
     # -- rounds ----------------------------------------------------------------------------------
 
-    def settings(self) -> dict:
+    def settings(self) -> Settings:
         """The settings as last read (the defaults before the first picture)."""
-        return dict(self.picture.settings) if self.picture else with_defaults({})
+        return self.picture.settings if self.picture else Settings.defaults()
 
     def _next_after(self, now: datetime) -> datetime | None:
-        return Schedule(self.settings()["schedule"], local_zone()).next_after(now)
+        return Schedule(self.settings().schedule, local_zone()).next_after(now)
 
     def _rearm(self) -> None:
         """The schedule or the sites may have changed (Settings saved, a file imported)."""
@@ -313,8 +313,8 @@ class App(QObject):
         before, self.picture = self.picture, picture
         settings = picture.settings
         self.poller.shown(picture.pause)
-        self.poller.track(picture.retrying, settings["retry_seconds"], settings["timeout_seconds"])
-        if before is not None and before.settings["schedule"] != settings["schedule"]:
+        self.poller.track(picture.retrying, settings.retry_seconds, settings.timeout_seconds)
+        if before is not None and before.settings.schedule != settings.schedule:
             self.poller.arm()
         for news in picture.announcements:
             if news.up:

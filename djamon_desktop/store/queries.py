@@ -284,7 +284,7 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
     if good_codes is None:
         from .settings import load_settings
 
-        good_codes = load_settings()["good_codes"]
+        good_codes = load_settings().good_codes
     good = list(good_codes)
     links = list(
         OutageSite.select(OutageSite, Site)

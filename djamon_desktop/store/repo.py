@@ -13,12 +13,11 @@ from peewee import fn
 from ..core import config, jsonfile
 from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
-from ..core.problems import DocumentRefused, Problems, has_password
-from ..core.settings import check_combined, merge_settings
+from ..core.problems import has_password
 from ..core.status import plural
 from .engine import writing
 from .models import Site, SiteGroup
-from .settings import load_settings, write_settings
+from .settings import change_settings, load_settings, stored_settings
 
 if TYPE_CHECKING:
     from .fixture import FixtureSummary
@@ -40,14 +39,8 @@ def apply_document(document: config.Document) -> ImportSummary:
     checked inside it; any problem raises DocumentRefused and nothing is written."""
     summary = ImportSummary()
     with writing():
-        current = load_settings()
-        merged = merge_settings(current, document.settings)
-        problems = Problems()
-        check_combined(merged, "settings", problems)
-        if problems:
-            raise DocumentRefused(problems.lines)
+        current, merged = change_settings(document.settings)
         summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
-        write_settings(merged)
 
         groups = {g.title: g for g in SiteGroup.select()}
         next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
@@ -114,7 +107,7 @@ def export_text() -> str:
 def export_document() -> tuple[str, int]:
     """The export's text, and how many sites' URLs in it hold a password (the export keeps
     ``user:password@`` as written, so a round trip is exact)."""
-    settings = load_settings()
+    settings = stored_settings()
     groups = []
     for group in SiteGroup.select().order_by(SiteGroup.position, SiteGroup.id):
         sites = Site.select().where(Site.group == group).order_by(Site.position, Site.id)
@@ -164,7 +157,7 @@ def import_file_summary(file: BinaryIO) -> str | FixtureSummary:
 
     if jsonfile.first_char(file) == "[":
         fixture = read_fixture(jsonfile.JsonArray(file))
-        return apply_fixture(fixture, load_settings()["good_codes"])
+        return apply_fixture(fixture, list(load_settings().good_codes))
     result = apply_document(config.parse_document(jsonfile.read_document(file)))
     changed = ", ".join(result.settings_changed) or "none"
     return (

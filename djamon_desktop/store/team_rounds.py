@@ -26,6 +26,7 @@ import contextlib
 from collections.abc import Collection
 
 from ..core.outages import SiteStrikes
+from ..core.settings_value import Settings
 from . import history, round_rules, vantages
 from .bulk import unnest
 from .engine import NOTIFY, in_turn
@@ -62,17 +63,12 @@ _HOUR_TYPES = ("integer", "integer", "integer", "integer", "real", "real")
 
 
 def record_team_round(
-    rows: RoundRows,
-    strikes: int,
-    render: Render,
-    cert_warning_days: int,
-    quiet: frozenset[int],
-    confirmations: int,
+    rows: RoundRows, settings: Settings, render: Render, quiet: frozenset[int]
 ) -> RoundRecord:
     """``rounds.record_round`` on a team's PostgreSQL (outside any transaction)."""
     cursor = db.cursor()
     try:
-        record = _record(cursor, rows, strikes, render, cert_warning_days, quiet, confirmations)
+        record = _record(cursor, rows, settings, render, quiet)
     except BaseException:
         with contextlib.suppress(Exception):  # the connection may be gone: the server rolls back
             cursor.execute("ROLLBACK")
@@ -81,14 +77,9 @@ def record_team_round(
 
 
 def _record(
-    cursor,
-    rows: RoundRows,
-    strikes: int,
-    render: Render,
-    cert_warning_days: int,
-    quiet: frozenset[int],
-    confirmations: int,
+    cursor, rows: RoundRows, settings: Settings, render: Render, quiet: frozenset[int]
 ) -> RoundRecord:
+    strikes, cert_warning_days = settings.strikes, settings.cert_warning_days
     when, when_ms = rows.when, rows._when_ms
     name = vantages.current()
     params: dict = {"name": name, "when": when_ms, "since": vantages.live_since(when_ms)}
@@ -116,7 +107,7 @@ def _record(
         rows.good_codes,
         counts or (),
         first,
-        confirmations,
+        settings.confirmations,
         strikes,
     )
     site_values = round_rules.site_rows(results, counted, standing, rows.good_codes, when_ms)

@@ -236,7 +236,7 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     assert window.preview.text().startswith("Line 2: '61 * * * *': bad minute")
     assert window.try_save() is False
     assert "bad minute" in window.errors.labels["schedule"].text()
-    assert load_settings()["schedule"][0] == "*/1 9-16 * * 1-5"  # nothing saved
+    assert load_settings().schedule[0] == "*/1 9-16 * * 1-5"  # nothing saved
 
     window.schedule.setPlainText("*/15 * * * *")
     window.fields["email.enabled"].setChecked(True)
@@ -253,7 +253,7 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     assert secrets.get("smtp_password") == "hunter2-secret"
     assert window.smtp_password.text() == ""  # a stored secret is never shown back
     assert window.smtp_password.placeholderText().startswith("stored in the keyring")
-    assert load_settings()["schedule"] == ["*/15 * * * *"]
+    assert load_settings().schedule == ("*/15 * * * *",)
 
 
 def test_a_command_line_import_shows_within_5_seconds(qtbot, make_app, tmp_path, server, db):

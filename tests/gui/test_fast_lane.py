@@ -201,7 +201,7 @@ def test_retry_seconds_typed_in_settings_applies_at_once(qtbot, lane_app):
     type_into(qtbot, field, "5", clear=True)
     press(Qt.Key_S, Qt.ControlModifier)
     assert window.note.text() == "Saved."
-    assert load_settings()["retry_seconds"] == 5
+    assert load_settings().retry_seconds == 5
     settled(qtbot, app)
     assert tooltip(app).endswith("retrying in 5 s")
     assert [o.site.title for o in fire_round(qtbot, app, T + s(5)).outcomes] == ["Payments"]

@@ -191,7 +191,7 @@ def test_the_team_settings_are_on_the_team_tab(qtbot, team_tab):
         assert page.isAncestorOf(tab.window.fields[key])
     type_into(qtbot, tab.window.fields["confirmations"], "2", clear=True)
     press(Qt.Key_S, Qt.ControlModifier)
-    assert load_settings()["confirmations"] == 2
+    assert load_settings().confirmations == 2
 
 
 def test_a_database_chosen_by_the_environment_is_said_so(

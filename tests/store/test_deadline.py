@@ -77,7 +77,7 @@ def test_a_statement_held_by_the_network_is_given_up_on_then_made_afresh(
 
     given_up_on_time(query)
     relay.release()
-    assert load_settings()["strikes"] >= 1  # a new connection, at once
+    assert load_settings().strikes >= 1  # a new connection, at once
     assert relay.connections == 2
 
 
@@ -236,7 +236,7 @@ def test_a_connection_the_server_s_restart_left_dead_is_made_afresh_silently(pg_
         pg_server.start()
         with reaching():  # no error: the first statement is tried once more on a new connection
             after = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-            assert load_settings()["strikes"] >= 1
+            assert load_settings().strikes >= 1
         assert after != before
         pg_server.stop()
         pg_server.start()
@@ -276,7 +276,7 @@ def test_a_connection_down_for_good_is_unreachable_as_before(pg_server, team_url
             assert PASSWORD not in caught.value.message
         finally:
             pg_server.start()
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
     finally:
         close_database()
 

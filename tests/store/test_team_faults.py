@@ -66,7 +66,7 @@ def test_a_lost_connection_is_one_line_with_the_password_hidden_then_made_afresh
     assert PASSWORD not in message
     assert shown_target() in message
     # the broken connection was let go: the next query connects again by itself
-    assert load_settings()["strikes"] >= 1
+    assert load_settings().strikes >= 1
 
 
 def test_a_lost_connection_mid_transaction_stores_nothing_of_it(pg_server, team):
@@ -102,7 +102,7 @@ def test_reach_connects_again_once_the_server_is_back(pg_server, team):
     finally:
         pg_server.start()
     reach()
-    assert load_settings()["strikes"] >= 1
+    assert load_settings().strikes >= 1
 
 
 def test_a_database_that_could_not_be_reached_at_first_is_set_up_when_it_is(pg_server):
@@ -117,7 +117,7 @@ def test_a_database_that_could_not_be_reached_at_first_is_set_up_when_it_is(pg_s
             pg_server.start()
         reach()
         assert "schema_version" in db.get_tables()
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
     finally:
         close_database()
         pg_server.drop_database(url)
@@ -298,9 +298,9 @@ def test_the_keyrings_password_is_used_when_libpq_has_none(pg_server, team_url, 
     url = team_url.replace(f":{PASSWORD}@", "@")
     open_database(url)
     try:
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
         reconnect()  # a new connection later (after the server restarted) has it too
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
     finally:
         close_database()
 

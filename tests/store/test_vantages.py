@@ -14,7 +14,7 @@ from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import Alert, Check, Outage, Site, SiteVantage, Vantage, db
 from djamon_desktop.store.rounds import record_round
 
-from .helpers import BOTH, FAILING, UP, add_site, rows_of
+from .helpers import BOTH, FAILING, UP, add_site, rows_of, rules
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -33,9 +33,7 @@ def round_as(vantage, when, results, strikes=2, confirmations=1):
     """One round stored by the vantage named ``vantage``, as its process would store it."""
     vantages.use(vantage)
     try:
-        return record_round(
-            rows_of(when, results), strikes, BOTH.texts, confirmations=confirmations
-        )
+        return record_round(rows_of(when, results), rules(strikes, confirmations), BOTH.texts)
     finally:
         vantages.use(None)
 
@@ -129,7 +127,7 @@ def test_a_round_whose_sites_were_all_deleted_stores_nothing(store):
     rows = rows_of(m(0), {shop: FAILING})
     editing.delete_site(shop)
     vantages.use("office")
-    record = record_round(rows, 2, BOTH.texts)
+    record = record_round(rows, rules(2), BOTH.texts)
     assert record.down_counts == {} and record.own_counts == {}
     assert Check.select().count() == 0 and SiteVantage.select().count() == 0
 
@@ -206,10 +204,10 @@ def test_deleting_a_site_deletes_its_vantage_rows_and_purge_keeps_working(store)
 def test_a_process_records_under_the_name_it_was_given_else_the_host_name(store):
     shop = add_site("Shop")
     assert vantages.current() == vantages.default_name()
-    record_round(rows_of(m(0), {shop: UP}), 2, BOTH.texts)
+    record_round(rows_of(m(0), {shop: UP}), rules(2), BOTH.texts)
     vantages.use("office")
     assert vantages.current() == "office"
-    record_round(rows_of(m(1), {shop: UP}), 2, BOTH.texts)
+    record_round(rows_of(m(1), {shop: UP}), rules(2), BOTH.texts)
     assert sorted(Vantage.select(Vantage.name).tuples()) == sorted(
         [(vantages.default_name(),), ("office",)]
     )
