@@ -6,6 +6,7 @@ what was converted works all the same."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from djamon_desktop.store.models import db
 from djamon_desktop.store.rounds import record_round
 from djamon_desktop.store.team_database import TeamDatabase
 
-from .helpers import BOTH, HUNG, UP, add_site, rows_of, store_round
+from .helpers import BOTH, HUNG, UP, add_site, rows_of, rules, store_round
 
 WHEN = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
@@ -57,7 +58,7 @@ def test_with_the_rewrite_off_rounds_history_purge_and_settings_work(store, monk
         record = store_round(WHEN + timedelta(minutes=1), {shop: UP, files: HUNG})
         seen = ProbeResult(200, None, 40.0, cert_expires_at=expires)
         rows = rows_of(WHEN + timedelta(minutes=2), {shop: seen})
-        record_round(rows, 2, BOTH.texts, cert_warning_days=14)
+        record_round(rows, replace(rules(2), cert_warning_days=14), BOTH.texts)
     assert record.down_counts == {shop: 0, files: 1}
     assert outbox.cert_channels([shop, files]) == {(shop, to_ms(expires)): {"email", "twitter"}}
     uptimes = history.uptimes(WHEN, 1)
