@@ -127,7 +127,9 @@ def run_round(
         sites = [s for s in sites if s.site_id in wanted]
     if not sites:
         closed = settle_outages(started, strikes, render, quiet)
-        return CycleReport(started, clock(), True, outages_closed=closed)
+        return CycleReport(
+            started_at=started, finished_at=clock(), connectivity=True, outages_closed=closed
+        )
 
     ordered = start_order(sites)
     rows = RoundRows(started, good_codes)
@@ -135,6 +137,9 @@ def run_round(
     def arrived(index: int, result: ProbeResult) -> None:
         rows.add(ordered[index].site_id, result)  # while the slower sites still wait
 
+    # every check's result reaches ``rows`` through ``arrived`` as it ends (``probe_all`` calls
+    # back for each one, or the round fails); what probe_round returns says only whether the
+    # sandbox answered (None: connectivity lost)
     results = asyncio.run(
         probe_round(
             settings["sandbox_urls"],
@@ -147,18 +152,15 @@ def run_round(
     if results is None:
         closed = settle_outages(started, strikes, render, quiet)
         report = CycleReport(
-            started,
-            clock(),
-            False,
+            started_at=started,
+            finished_at=clock(),
+            connectivity=False,
             outages_closed=closed,
             unanswered=tuple(settings["sandbox_urls"]),
         )
         log_round(report)
         return report
 
-    for site, result in zip(ordered, results, strict=True):
-        if site.site_id not in rows.results:  # every check calls back; this is a safety net
-            rows.add(site.site_id, result)
     record = record_round(
         rows,
         strikes,
@@ -177,7 +179,14 @@ def run_round(
         record.failing,
         record.own_counts,
     )
-    report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
+    report = CycleReport(
+        started_at=started,
+        finished_at=clock(),
+        connectivity=True,
+        outcomes=outcomes,
+        outages_opened=list(record.opened),
+        outages_closed=list(record.closed),
+    )
     report.alerts_waiting = record.alerts_waiting
     report.outage_codes = dict(record.codes)
     log_round(report)

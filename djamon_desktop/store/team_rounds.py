@@ -90,7 +90,7 @@ def _record(
     quiet: frozenset[int],
     confirmations: int,
 ) -> RoundRecord:
-    when, when_ms = rows.when, rows._when_ms
+    when, when_ms = rows.when, rows.when_ms
     name = vantages.current()
     params: dict = {"name": name, "when": when_ms, "since": vantages.live_since(when_ms)}
     ready = _handed_over(rows, rows.results)  # (before the turn: nothing waits on it)
