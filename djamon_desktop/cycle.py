@@ -129,7 +129,9 @@ def run_round(
         sites = [s for s in sites if s.site_id in wanted]
     if not sites:
         closed = settle_outages(started, settings, render, quiet)
-        return CycleReport(started, clock(), True, outages_closed=closed)
+        return CycleReport(
+            started_at=started, finished_at=clock(), connectivity=True, outages_closed=closed
+        )
 
     ordered = start_order(sites)
     rows = RoundRows(started, good_codes)
@@ -137,6 +139,9 @@ def run_round(
     def arrived(index: int, result: ProbeResult) -> None:
         rows.add(ordered[index].site_id, result)  # while the slower sites still wait
 
+    # every check's result reaches ``rows`` through ``arrived`` as it ends (``probe_all`` calls
+    # back for each one, or the round fails); what probe_round returns says only whether the
+    # sandbox answered (None: connectivity lost)
     results = asyncio.run(
         probe_round(
             list(settings.sandbox_urls),
@@ -149,18 +154,15 @@ def run_round(
     if results is None:
         closed = settle_outages(started, settings, render, quiet)
         report = CycleReport(
-            started,
-            clock(),
-            False,
+            started_at=started,
+            finished_at=clock(),
+            connectivity=False,
             outages_closed=closed,
             unanswered=settings.sandbox_urls,
         )
         log_round(report)
         return report
 
-    for site, result in zip(ordered, results, strict=True):
-        if site.site_id not in rows.results:  # every check calls back; this is a safety net
-            rows.add(site.site_id, result)
     record = record_round(
         rows,
         settings,
@@ -177,7 +179,14 @@ def run_round(
         record.failing,
         record.own_counts,
     )
-    report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
+    report = CycleReport(
+        started_at=started,
+        finished_at=clock(),
+        connectivity=True,
+        outcomes=outcomes,
+        outages_opened=list(record.opened),
+        outages_closed=list(record.closed),
+    )
     report.alerts_waiting = record.alerts_waiting
     report.outage_codes = dict(record.codes)
     log_round(report)

@@ -93,7 +93,7 @@ class WindowRegistry:
 
     def show_dashboard(self) -> DashboardWindow:
         if self.dashboard is None:
-            self.dashboard = DashboardWindow()
+            self.dashboard = DashboardWindow(self._clock)
             self._wire_dashboard(self.dashboard)
             self._refresh()
         raise_window(self.dashboard)

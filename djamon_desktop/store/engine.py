@@ -26,7 +26,6 @@ from .models import db
 from .team_tls import connect_params  # noqa: F401 - kept for the modules that use it from here
 from .team_url import (  # noqa: F401 - names kept for the modules that use them from here
     CONNECT_TIMEOUT_S,
-    ENV_URL,
     SCHEMES,
     check_url,
     is_team_url,

@@ -8,13 +8,12 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from peewee import fn
-
 from ..core import config, jsonfile
 from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import has_password
 from ..core.status import plural
+from .adding import Adding
 from .engine import writing
 from .models import Site, SiteGroup
 from .settings import change_settings, load_settings, stored_settings
@@ -42,53 +41,45 @@ def apply_document(document: config.Document) -> ImportSummary:
         current, merged = change_settings(document.settings)
         summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
 
+        adding = Adding()
         groups = {g.title: g for g in SiteGroup.select()}
-        next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
         for spec in document.groups:
             group = groups.get(spec.title)
             windows = (
                 None if spec.maintenance is None else windows_json(windows_of(spec.maintenance))
             )
             if group is None:
-                group = SiteGroup.create(
-                    title=spec.title, position=next_group, maintenance=windows or "[]"
-                )
-                next_group += 1
+                group_id = adding.group(spec.title, windows)
                 summary.groups_added += 1
             else:
+                group_id = group.id
                 if windows is not None:
                     group.maintenance = windows
                     group.save()
                 summary.groups_matched += 1
-            existing = {s.title: s for s in Site.select().where(Site.group == group)}
-            next_site = max((s.position for s in existing.values()), default=0) + 1
+            existing = {s.title: s for s in Site.select().where(Site.group == group_id)}
             for site_spec in spec.sites:
                 site = existing.get(site_spec.title)
                 own = site_spec.maintenance
                 own_json = None if own is None else windows_json(windows_of(own))
+                priority = (
+                    None if site_spec.priority is None else PRIORITY_NAMES.index(site_spec.priority)
+                )
                 if site is None:
-                    Site.create(
-                        group=group,
-                        title=site_spec.title,
-                        url=site_spec.url,
-                        priority=PRIORITY_NAMES.index(
-                            site_spec.priority or config.DEFAULT_PRIORITY
-                        ),
-                        active=True if site_spec.active is None else site_spec.active,
-                        down_message=(
-                            config.DEFAULT_DOWN_MESSAGE
-                            if site_spec.down_message is None
-                            else site_spec.down_message
-                        ),
-                        position=next_site,
-                        maintenance=own_json or "[]",
+                    adding.site(
+                        group_id,
+                        site_spec.title,
+                        site_spec.url,
+                        priority=priority,
+                        active=site_spec.active,
+                        down_message=site_spec.down_message,
+                        maintenance=own_json,
                     )
-                    next_site += 1
                     summary.sites_added += 1
                     continue
                 site.url = site_spec.url
-                if site_spec.priority is not None:
-                    site.priority = PRIORITY_NAMES.index(site_spec.priority)
+                if priority is not None:
+                    site.priority = priority
                 if site_spec.active is not None:
                     site.active = site_spec.active
                 if site_spec.down_message is not None:

@@ -63,7 +63,7 @@ def record_round(
     if is_team() and not db.in_transaction():
         return record_team_round(rows, settings, render, quiet)
     strikes = settings.strikes
-    when, when_ms = rows.when, rows._when_ms
+    when, when_ms = rows.when, rows.when_ms
     name = vantages.current()
     known = known_vantage if known_vantage is not None else vantages.find(name)
     # what no other writer decides goes to the database before the turn (the vantage's id is

@@ -80,7 +80,7 @@ def _record(
     cursor, rows: RoundRows, settings: Settings, render: Render, quiet: frozenset[int]
 ) -> RoundRecord:
     strikes, cert_warning_days = settings.strikes, settings.cert_warning_days
-    when, when_ms = rows.when, rows._when_ms
+    when, when_ms = rows.when, rows.when_ms
     name = vantages.current()
     params: dict = {"name": name, "when": when_ms, "since": vantages.live_since(when_ms)}
     ready = _handed_over(rows, rows.results)  # (before the turn: nothing waits on it)

@@ -20,7 +20,6 @@ from djamon_desktop.store.database import (
     open_database,
     reach,
     reaching,
-    reconnect,
     shown_target,
 )
 from djamon_desktop.store.engine import DatabaseUnreachable
@@ -299,7 +298,7 @@ def test_the_keyrings_password_is_used_when_libpq_has_none(pg_server, team_url, 
     open_database(url)
     try:
         assert load_settings().strikes >= 1
-        reconnect()  # a new connection later (after the server restarted) has it too
+        close_database()  # a new connection later (after the server restarted) has it too
         assert load_settings().strikes >= 1
     finally:
         close_database()
