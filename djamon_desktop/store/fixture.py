@@ -23,7 +23,7 @@ from ..core.status import plural
 from . import history
 from .adding import Adding
 from .bulk import unnest
-from .engine import is_team, writing
+from .engine import is_team, marks, writing
 from .models import Check, Outage, OutageSite, Site, SiteGroup, db
 
 #: checks stored in one transaction: on SQLite about 0.1 s of the writers' turn
@@ -204,7 +204,7 @@ def _store_checks(batch: list[DjCheck], site_ids: dict[Any, int], good: set[int]
         there = {
             row[0]
             for row in db.execute_sql(
-                f"SELECT id FROM site WHERE id IN ({', '.join('?' * len(wanted))})", list(wanted)
+                f"SELECT id FROM site WHERE id IN ({marks(len(wanted))})", list(wanted)
             )
         }
         if len(there) < len(wanted):
@@ -235,7 +235,7 @@ def _insert_new(rows: list[tuple]) -> list[bytes]:
         return [bytes(row[0]) for row in cursor.fetchall()]
     for start in range(0, len(rows), _SQLITE_ROWS):
         part = rows[start : start + _SQLITE_ROWS]
-        values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(part))
+        values = ", ".join([f"({marks(6)})"] * len(part))
         cursor = db.execute_sql(
             f"INSERT INTO {columns} VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
             [value for row in part for value in row],

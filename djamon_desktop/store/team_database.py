@@ -66,26 +66,12 @@ class TeamDatabase(PostgresqlDatabase):
     psycopg2_adapter = _Adapter
     #: asked for a password libpq does not have (None: the keyring's ``database_password``)
     password_source: PasswordSource | None = None
-    #: TEMPORARY, until the store's last modules written with SQLite's ``?`` (``repo``,
-    #: ``fixture``, ``editing``, ``queries``) use ``engine.marks`` too, then removed with
-    #: :meth:`_old_marks`: a statement with parameters and ``?`` but no ``%s`` has each ``?``
-    #: turned into ``%s`` (and each ``%`` into ``%%``). False: every statement as written.
-    rewrite_old_marks = True
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
-        if self.rewrite_old_marks and params and self._old_marks(sql):
-            sql = sql.replace("%", "%%").replace("?", "%s")
         cursor = self._once_more_if_lost(super().execute_sql, sql, params, *args, **kwargs)
         if "advisory_" in sql:
             _count_session_locks(self._state.conn, sql)
         return cursor
-
-    @staticmethod
-    def _old_marks(sql: str) -> bool:
-        """Whether ``sql`` is written with SQLite's ``?`` placeholders: it has a ``?`` and none
-        of psycopg2's own (a statement written with ``engine.marks`` has ``%s`` wherever it
-        has parameters, so a ``?`` in it is a literal or PostgreSQL's jsonb operator)."""
-        return "?" in sql and "%s" not in sql and "%(" not in sql
 
     def begin(self, *args, **kwargs):
         return self._once_more_if_lost(super().begin, *args, **kwargs)

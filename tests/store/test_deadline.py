@@ -172,7 +172,7 @@ def test_a_writer_waits_for_another_s_turn_longer_than_the_deadline(deadline, te
         engine.take_lock(engine.PURGE_LOCK, session=True)  # outside a transaction
         assert 2.4 < time.monotonic() - started < 2.5 + 2 * DEADLINE
         assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
-        db.execute_sql("SELECT pg_advisory_unlock(?)", (engine.PURGE_LOCK,))
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (engine.PURGE_LOCK,))
     finally:
         close_database()
 
@@ -286,7 +286,7 @@ def test_a_connection_holding_a_session_lock_is_not_made_afresh_silently(pg_serv
     told, as before, and the next use connects afresh."""
     open_database(team_url)
     try:
-        db.execute_sql("SELECT pg_advisory_lock(?)", (engine.PURGE_LOCK,))
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
         pg_server.stop()
         pg_server.start()
         with pytest.raises(DatabaseUnreachable), reaching():

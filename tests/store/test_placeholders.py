@@ -1,8 +1,6 @@
 """Hand-written SQL reaches the database as written, with the open database's own placeholders
 (``engine.marks``), on both engines: a ``?`` that is no placeholder (PostgreSQL's jsonb ``?``
-operator, a string literal) stays what it is. The store's modules still written with SQLite's
-``?`` are served meanwhile by the team database's rewrite (``rewrite_old_marks``); with it off,
-what was converted works all the same."""
+operator, a string literal) stays what it is."""
 
 from __future__ import annotations
 
@@ -17,18 +15,13 @@ from djamon_desktop.core.probe import ProbeResult
 from djamon_desktop.store import engine, history, maintenance, outbox, settings, vantages
 from djamon_desktop.store.models import db
 from djamon_desktop.store.rounds import record_round
-from djamon_desktop.store.team_database import TeamDatabase
 
 from .helpers import BOTH, HUNG, UP, add_site, rows_of, rules, store_round
 
 WHEN = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("rewrite", [True, False], ids=["rewrite on", "rewrite off"])
-def test_a_literal_question_mark_in_a_statement_with_parameters_is_only_itself(
-    store, monkeypatch, rewrite
-):
-    monkeypatch.setattr(TeamDatabase, "rewrite_old_marks", rewrite)
+def test_a_literal_question_mark_in_a_statement_with_parameters_is_only_itself(store):
     p = engine.marks()
     assert p == ("%s" if engine.is_team() else "?")
     row = db.execute_sql(f"SELECT 'who?', {p} || '?'", ("what",)).fetchone()
@@ -39,19 +32,18 @@ def test_a_literal_question_mark_in_a_statement_with_parameters_is_only_itself(
         assert tuple(row) == (True, False)
 
 
-def test_the_old_marks_are_rewritten_only_while_the_rewrite_is_on(store, monkeypatch):
-    """What keeps the modules not yet converted working, and what turns it off."""
+def test_a_statement_goes_to_postgresql_as_written(store):
+    """Nothing rewrites SQLite's ``?`` any more: a statement reaches psycopg2 as it is."""
     if not engine.is_team():
         pytest.skip("SQLite takes ? as it is")
-    assert db.execute_sql("SELECT ? || '%'", ("50",)).fetchone()[0] == "50%"
-    monkeypatch.setattr(TeamDatabase, "rewrite_old_marks", False)
     with pytest.raises(ProgrammingError, match=r"\? \|\|"):  # a ? PostgreSQL can't read
         db.execute_sql("SELECT ? || '%%'", ("50",))
+    db.rollback()
+    assert db.execute_sql("SELECT %s || '%%'", ("50",)).fetchone()[0] == "50%"
 
 
-def test_with_the_rewrite_off_rounds_history_purge_and_settings_work(store, monkeypatch):
-    shop, files = add_site("Shop"), add_site("Files")  # (the editor's SQL: not converted yet)
-    monkeypatch.setattr(TeamDatabase, "rewrite_old_marks", False)
+def test_rounds_history_purge_and_settings_work_with_the_engines_own_marks(store):
+    shop, files = add_site("Shop"), add_site("Files")
     store_round(WHEN, {shop: UP, files: UP})
     expires = WHEN + timedelta(days=3)
     with engine.writing():  # a nested round: on PostgreSQL too, a statement at a time

@@ -72,9 +72,9 @@ def test_a_lost_connection_mid_transaction_stores_nothing_of_it(pg_server, team)
     site = add_site("Shop")
     pid = backend_pid()
     with pytest.raises(DatabaseUnreachable), reaching(), engine.writing():
-        db.execute_sql("UPDATE site SET down_count = 7 WHERE id = ?", (site,))
+        db.execute_sql(f"UPDATE site SET down_count = 7 WHERE id = {engine.marks()}", (site,))
         terminate(pg_server, pid)
-        db.execute_sql("UPDATE site SET title = 'Half' WHERE id = ?", (site,))
+        db.execute_sql(f"UPDATE site SET title = 'Half' WHERE id = {engine.marks()}", (site,))
     assert db.execute_sql("SELECT title, down_count FROM site").fetchall() == [("Shop", 0)]
 
 
@@ -257,7 +257,7 @@ def test_the_daily_purge_skips_while_another_desktop_purges(team):
     finally:
         other.close()  # its purge ends (the lock goes with the connection)
     # the server lets the lock go once it has seen the connection close: not at once
-    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ?"
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
     wait_until(
         lambda: db.execute_sql(held, (engine.PURGE_LOCK,)).fetchone()[0] == 0,
         10,

@@ -196,7 +196,7 @@ def test_a_round_waits_out_another_writer_s_long_turn(team, monkeypatch):
         outbox.mark_delivered(alert_id, T0)
         assert 2.4 < time.monotonic() - started < 2.5 + 2.0
         assert db.execute_sql(
-            "SELECT delivered_at IS NOT NULL FROM alert WHERE id = ?", (alert_id,)
+            "SELECT delivered_at IS NOT NULL FROM alert WHERE id = %s", (alert_id,)
         ).fetchone() == (True,)
     finally:
         other.close()
