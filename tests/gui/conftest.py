@@ -12,6 +12,8 @@ import pytest  # noqa: E402
 from djamon_desktop.paths import database_path, ensure_data_dir  # noqa: E402
 from djamon_desktop.store.database import close_database, open_database  # noqa: E402
 
+from .timers import HeldTimers  # noqa: E402
+
 
 @pytest.fixture
 def db(data_dir):
@@ -36,14 +38,22 @@ def team_db(data_dir, team_url, monkeypatch):
 
 
 @pytest.fixture
-def make_app(qtbot, db):
-    """An App on the test's data folder (no D-Bus: notifications go to the tray balloon)."""
+def undo_timers() -> HeldTimers:
+    """The deadlines of the apps' Undo offers, held: they run out when the test fires them."""
+    return HeldTimers()
+
+
+@pytest.fixture
+def make_app(qtbot, db, undo_timers):
+    """An App on the test's data folder (no D-Bus: notifications go to the tray balloon). Its
+    Undo deadlines are ``undo_timers``: no Undo runs out while a slow machine runs a test."""
     from djamon_desktop.gui.app import App
 
     made = []
 
     def make(start_round: bool = True) -> App:
         app = App(db, use_dbus=False)
+        app.editing.new_timer = undo_timers
         made.append(app)
         if start_round:
             with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
