@@ -144,12 +144,12 @@ def test_deactivate_and_a_group_delete_are_undone_by_ctrl_z(qtbot, make_app, two
     assert titles(dashboard) == ["A", "B"]
 
 
-def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites, undo_timers):
+def test_a_delete_happens_at_the_deadline_and_on_quit(qtbot, make_app, two_sites, held_timers):
     app = make_app(start_round=False)
     dashboard = dashboard_shown(qtbot, app)
     click_row(qtbot, dashboard, "A")
     press(qtbot, Qt.Key.Key_Delete)
-    (deadline,) = undo_timers.running()
+    (deadline,) = held_timers.running()
     assert deadline.started_ms == 8_000  # the Undo is offered for 8 seconds
     assert [s.title for s in queries.list_sites(3)] == ["A", "B"]  # not before the deadline
     deadline.fire()
