@@ -122,7 +122,8 @@ def test_a_waiting_listener_is_woken_at_once(team):
         assert found.connect()
         os.write(wake_w, b"x")
         count, waited = heard_within(found, None)
-        assert count == 0 and waited < 0.2
+        # at once, not never (no timeout given): the bound is slack for a loaded machine
+        assert count == 0 and waited < 1.0
         found.close()
     finally:
         os.close(wake_r)

@@ -181,6 +181,7 @@ def test_a_round_waits_out_another_writer_s_long_turn(team, monkeypatch):
         started = time.monotonic()
         record = store_round(T0 + timedelta(minutes=1), {sites[0]: FAILING})
         waited = time.monotonic() - started
+        # its turn after the import's 2.5 s, not cut short: slack for a loaded machine
         assert 2.4 < waited < 2.5 + 2.0, waited
         assert record.down_counts[sites[0]] == 1
         assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
