@@ -61,8 +61,9 @@ class App(QObject):
         target: str | None = None,
         new_timer: Callable[[QObject], QTimer] = QTimer,
     ) -> None:
-        """``new_timer`` makes the timers of deadlines (an Undo's, a pause's end): a test gives
-        one whose timers it fires itself, with ``clock`` set to the moment they stand for."""
+        """``new_timer`` makes the timers of deadlines (an Undo's, a pause's end) and of the
+        tray's countdown: a test gives one whose timers it fires itself, with ``clock`` set to
+        the moment they stand for."""
         super().__init__()
         self.data_dir = data_dir
         self.clock = clock
@@ -84,7 +85,7 @@ class App(QObject):
             new_timer=new_timer,
         )
         self.transfer = Transfer(lambda: self.windows.dashboard, self._status, self._rearm)
-        self.tray = Tray(clock)
+        self.tray = Tray(clock, new_timer)
         self.notifier = Notifier(self.tray.icon, use_dbus)
         self.poller = Poller(self._next_after, clock=clock, worker=RoundWorker(clock, self.reading))
         self.poller.change = self.reads.call

@@ -28,6 +28,9 @@ class HeldTimer(QTimer):
         self.held = False
         super().stop()
 
+    def isActive(self) -> bool:  # noqa: N802 (Qt's name)
+        return self.held
+
     def fire(self) -> None:
         """Time's up, now: what a running timer does at the end of its interval."""
         assert self.held, "fired a timer that is not running"
