@@ -95,6 +95,7 @@ def test_check_of_1000_sites_at_300_ms_a_round_trip_ends_within_10_s(
             assert proc.returncode == 0, proc.stderr
             assert sum(r["ok"] for r in json.loads(proc.stdout)["results"]) == SITES
     print(f"check of {SITES} sites at 300 ms a round trip: {walls}")
+    # the round trips are counted above; this only says each check ended, with slack for load
     assert max(walls) < 10, walls
 
 

@@ -127,8 +127,9 @@ def test_a_second_launch_while_the_database_hangs_brings_the_dashboard_at_once(r
     finally:
         rig.relay.release()
     print(f"second launch, database hung: {said(hung_shown, hung_ended)} [{stalls}]")
-    # about a second: what starting a Python process takes here, and no wait on the database
-    assert hung_shown is not None and hung_shown <= max(1.2, shown + 0.5), said(
+    # about a second: what starting a Python process takes here, and no wait on the database;
+    # the slack is for a loaded machine, short of the connect timeout (10 s) a wait would take
+    assert hung_shown is not None and hung_shown <= max(2.0, shown + 1.5), said(
         hung_shown, hung_ended
     )
 

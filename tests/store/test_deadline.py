@@ -57,7 +57,7 @@ def given_up_on_time(call) -> str:
     with pytest.raises(DatabaseUnreachable) as caught:
         call()
     took = time.monotonic() - started
-    assert DEADLINE * 0.9 < took < DEADLINE + 3, took
+    assert DEADLINE * 0.9 < took < DEADLINE + 3, took  # the deadline, slack for a loaded machine
     message = caught.value.message
     assert caught.value.exit_code == 4
     assert f"no answer within {DEADLINE:g} s" in message and "\n" not in message
@@ -161,6 +161,7 @@ def test_a_writer_waits_for_another_s_turn_longer_than_the_deadline(deadline, te
             waited = time.monotonic() - started
             assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
             db.execute_sql("INSERT INTO meta (key, value) VALUES ('waited', 'its turn')")
+        # its turn after the import's 2.5 s, not cut at a deadline: slack for a loaded machine
         assert 2.4 < waited < 2.5 + 2 * DEADLINE, waited
         assert db.execute_sql("SELECT value FROM meta WHERE key = 'waited'").fetchone()
         other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
@@ -170,6 +171,7 @@ def test_a_writer_waits_for_another_s_turn_longer_than_the_deadline(deadline, te
         ).start()
         started = time.monotonic()
         engine.take_lock(engine.PURGE_LOCK, session=True)  # outside a transaction
+        # waited for the other's 2.5 s hold, not given up at a statement's deadline: slack for load
         assert 2.4 < time.monotonic() - started < 2.5 + 2 * DEADLINE
         assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
         db.execute_sql("SELECT pg_advisory_unlock(%s)", (engine.PURGE_LOCK,))

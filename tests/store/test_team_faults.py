@@ -141,7 +141,7 @@ def test_a_claim_skips_an_alert_another_sender_holds(team):
         db.execute_sql("SET lock_timeout = '2s'")  # waiting would fail the test, not hang it
         started = time.monotonic()
         job = outbox.claim_next(T0, [], ["email"])
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 2  # at once, not after the 2 s lock_timeout
         assert job.id == second  # the held one was skipped, not waited for
     finally:
         other.rollback()
@@ -251,7 +251,7 @@ def test_the_daily_purge_skips_while_another_desktop_purges(team):
         other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
         started = time.monotonic()
         assert history.purge_if_due(30, T0) is None  # at once, not after the other
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 2  # the other holds it for good: slack for load
         assert history.meta_get("last_purge") is None
         assert history.check_count() == 3
     finally:
