@@ -32,6 +32,7 @@ def no_capital(text: str) -> None:
     max_examples=25,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(secret, st.lists(apprise_line, min_size=1, max_size=3), words, words, st.data())

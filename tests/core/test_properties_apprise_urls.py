@@ -22,7 +22,7 @@ from djamon_desktop.core.apprise_urls import (
     urls_of,
 )
 
-FAST = settings(max_examples=150, deadline=None, derandomize=True)
+FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 
 token = st.text(st.sampled_from("ABCDEFGHKLMNPQRSTUVWXYZ0123456789_-."), min_size=3, max_size=24)
 token = token.filter(lambda t: re.search("[A-Z]", t) is not None)
@@ -94,7 +94,7 @@ def test_showing_any_text_never_raises_and_hides_all_but_the_scheme_and_host(tex
     place(text)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.one_of(apprise_urls(), st.sampled_from(["", "   ", "# a note", "\t#x"]))))
 def test_the_keyrings_lines_read_back_as_written(lines):
     text = "\n".join(f" {line} " for line in lines)

@@ -18,7 +18,7 @@ from djamon_desktop.core.heads import (
     request,
 )
 
-FAST = settings(max_examples=200, deadline=None, derandomize=True)
+FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
 
 def status_of(data: bytes) -> int:

@@ -30,7 +30,7 @@ from djamon_desktop.core.urls import shown_url
 
 from ..servers import MisbehavingServer, closed_port
 
-FAST = settings(max_examples=300, deadline=None, derandomize=True)
+FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 password = st.text(
     st.sampled_from("ABCDEFGHKLMNPQRSTUVWXYZ@/:?#&=%+ !$,;[]'"), min_size=1, max_size=12
 ).filter(lambda p: re.search("[A-Z]", p) is not None)
@@ -117,6 +117,7 @@ def log_lines(report: RoundReport) -> str:
     max_examples=40,
     deadline=None,
     derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(user, password, st.lists(st.sampled_from(["refused", "500", "200", "badname"]), min_size=1))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from djamon_desktop.core.urls import HIDDEN, hide_passwords, shown_url
 
-FAST = settings(max_examples=300, deadline=None, derandomize=True)
+FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 
 lower = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-._~"), max_size=10)
 password = st.text(st.sampled_from("ABCDEFGHKLMNPQRSTUVWXYZ@/:?#&=%+ !$,;[]é"), min_size=1).filter(

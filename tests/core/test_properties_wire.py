@@ -25,7 +25,7 @@ from djamon_desktop.core.wire import (
     target_of,
 )
 
-FAST = settings(max_examples=200, deadline=None, derandomize=True)
+FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)
 
 # printable ASCII, spaces and controls, Latin, Greek, CJK and an emoji
 anything = st.text(
