@@ -111,7 +111,10 @@ def url_problem(value: object) -> str | None:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as exc:
-        return f"{shown} is not a valid URL ({hide(str(exc))})"
+        reason = hide(str(exc))
+        if shown != repr(value):  # urlsplit quotes pieces of the host part: the password's too
+            reason = re.sub(r"'[^']*'|\"[^\"]*\"", "'***'", reason)
+        return f"{shown} is not a valid URL ({reason})"
     if parts.scheme not in ("http", "https"):
         return f"{shown} is not an http or https URL"
     if not parts.hostname:
@@ -142,7 +145,16 @@ def _password_hider(url: str) -> Callable[[str], str]:
     """Hides the password of ``url``'s user information (``user:***``) in a text about it.
     Works on URLs too broken for urlsplit, so no problem line ever shows the password."""
     _, slashes, rest = url.partition("//")
-    userinfo, at, _ = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    userinfo, at, _ = authority.rpartition("@")
+    host, colon, port = authority.partition(":")
+    broken = not at and colon and not host.startswith("[") and not port.isdigit()
+    if "@" in rest[len(authority) :] and (broken or ":" in userinfo):
+        # A password holding a raw "/", "?" or "#" ends the host part there (urlsplit reads
+        # the user as the host and the password's start as the port, and quotes that port):
+        # the user information is taken to run to the last "@", so all of it is hidden (with
+        # a path holding "@" as well, more is hidden than the password: never less).
+        userinfo, at = rest.rpartition("@")[0], "@"
     if not slashes or not at or ":" not in userinfo:
         return lambda text: text
     hidden = userinfo.split(":", 1)[0] + ":***"
