@@ -10,11 +10,11 @@ The real app runs in its own process with 206 sites in 8 groups, all on a loopba
 sandbox URLs point at the same server before its first round: nothing leaves this machine.
 Windows are opened and closed by real key presses (xdotool) and a second launch ("show"): the
 dashboard, a site's window, the outages list, an outage's window, Settings, About, README (a
-browser that is a no-op), File > Import and File > Export (their file dialogs, cancelled). The keyring
-is keyring's "fail" backend (a keyring daemon's password prompt would take the keyboard). Each
-figure is read from /proc: RSS (VmRSS of /proc/PID/status) and PSS (/proc/PID/smaps_rollup),
-in MiB, 3 s after the last step (a round ran meanwhile). The goal: RSS <= 120 MiB after every
-window was opened and closed.
+browser that is a no-op), File > Import and File > Export (their file dialogs, cancelled).
+The keyring is keyring's "fail" backend (a keyring daemon's password prompt would take the
+keyboard). Each figure is read from /proc: RSS (VmRSS of /proc/PID/status) and PSS
+(/proc/PID/smaps_rollup), in MiB, 3 s after the last step (a round ran meanwhile). The goal:
+RSS <= 120 MiB after every window was opened and closed.
 
     .venv/bin/python tests/bench/memory.py [--sites 206] [--modes sni xembed-bare] [--cycles 2]
 """
