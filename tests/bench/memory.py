@@ -2,8 +2,9 @@
 closed, on two private desktops (tests/e2e/desktop.py), side by side:
 
 - ``sni``: a StatusNotifierItem tray (xfce4-panel) with a notification server (dunst);
-- ``xembed-bare``: an XEmbed tray (trayer) with a session bus but no notification server (dunst
-  is stopped before the app starts), so notifications fall back to Qt's balloon.
+- ``xembed-bare``: an XEmbed tray (trayer) with a session bus but no notification server (the
+  app's bus starts no service on demand: tests/bare_bus.py), so notifications fall back to
+  Qt's balloon.
 
 The real app runs in its own process with 206 sites in 8 groups, all on a loopback HTTP server
 (one always answers 500, so an outage is open and notified), and its connectivity guard's
@@ -31,6 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository, for tests/
+from tests.bare_bus import start_bare_bus  # noqa: E402
 from tests.e2e.desktop import Desktop, missing_tools  # noqa: E402
 from tests.servers import MisbehavingServer  # noqa: E402
 
@@ -178,11 +180,8 @@ def measure(mode: str, server: MisbehavingServer, sites: int, cycles: int) -> di
             "BROWSER": "true",
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
-        if mode == "xembed-bare":  # a bus, but nobody owns org.freedesktop.Notifications
-            for proc in desktop.procs:
-                if Path(str(proc.args[0])).name == "dunst":
-                    proc.terminate()
-                    proc.wait(5)
+        if mode == "xembed-bare":  # a bus, but nobody serves org.freedesktop.Notifications
+            env["DBUS_SESSION_BUS_ADDRESS"] = start_bare_bus(desktop.procs, folder)
         run = Run(desktop, folder / "data", env)
         doc = folder / "sites.json"
         doc.write_text(json.dumps(document(server, sites)))
