@@ -32,6 +32,7 @@ from .alerts.messages import AlertPolicy
 from .core.clock import Clock, utc_now
 from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
+from .core.settings_value import Settings
 from .core.states import State
 from .store import history, outbox, vantages
 from .store.maintenance import UNREAD
@@ -57,7 +58,7 @@ class CycleReport(RoundReport):
     database_lost: str | None = None
     alerts_waiting: bool | None = None  # whether an alert waited after the round (None: look)
     outage_codes: dict[int, str] = field(default_factory=dict)  # of those it opened or closed
-    settings: dict[str, Any] = field(default_factory=dict)  # as the cycle read them
+    settings: Settings = field(default_factory=Settings.defaults)  # as the cycle read them
 
 
 def run_cycle(
@@ -81,8 +82,9 @@ def run_cycle(
         if report.alerts_waiting is not False:
             report.deliveries = deliver(settings, clock)
         step = "the daily purge"
-        retention = settings["retention_days"]
-        report.purged = history.purge_if_due(retention, clock(), last=start.last_purge)
+        report.purged = history.purge_if_due(
+            settings.retention_days, clock(), last=start.last_purge
+        )
     except Exception as exc:
         if not report_lost:
             raise
@@ -105,7 +107,7 @@ def after_the_round(exc: Exception, step: str) -> str:
 
 def run_round(
     clock: Clock = utc_now,
-    settings: dict[str, Any] | None = None,
+    settings: Settings | None = None,
     only: Collection[int] | None = None,
     start: RoundStart | None = None,
 ) -> CycleReport:
@@ -113,8 +115,8 @@ def run_round(
     ``only``, of just those of the active sites. ``start``: what ``round_start`` read for it."""
     if settings is None:
         settings = load_settings()
-    strikes: int = settings["strikes"]
-    good_codes: list[int] = settings["good_codes"]
+    strikes = settings.strikes
+    good_codes = list(settings.good_codes)
     render = AlertPolicy.from_settings(settings).texts
     started = clock()
     pause = start.pause if start is not None else UNREAD
@@ -126,8 +128,10 @@ def run_round(
         wanted = set(only)
         sites = [s for s in sites if s.site_id in wanted]
     if not sites:
-        closed = settle_outages(started, strikes, render, quiet)
-        return CycleReport(started, clock(), True, outages_closed=closed)
+        closed = settle_outages(started, settings, render, quiet)
+        return CycleReport(
+            started_at=started, finished_at=clock(), connectivity=True, outages_closed=closed
+        )
 
     ordered = start_order(sites)
     rows = RoundRows(started, good_codes)
@@ -135,37 +139,35 @@ def run_round(
     def arrived(index: int, result: ProbeResult) -> None:
         rows.add(ordered[index].site_id, result)  # while the slower sites still wait
 
+    # every check's result reaches ``rows`` through ``arrived`` as it ends (``probe_all`` calls
+    # back for each one, or the round fails); what probe_round returns says only whether the
+    # sandbox answered (None: connectivity lost)
     results = asyncio.run(
         probe_round(
-            settings["sandbox_urls"],
+            list(settings.sandbox_urls),
             [s.url for s in ordered],
-            float(settings["timeout_seconds"]),
+            float(settings.timeout_seconds),
             good_codes,
             on_result=arrived,
         )
     )
     if results is None:
-        closed = settle_outages(started, strikes, render, quiet)
+        closed = settle_outages(started, settings, render, quiet)
         report = CycleReport(
-            started,
-            clock(),
-            False,
+            started_at=started,
+            finished_at=clock(),
+            connectivity=False,
             outages_closed=closed,
-            unanswered=tuple(settings["sandbox_urls"]),
+            unanswered=settings.sandbox_urls,
         )
         log_round(report)
         return report
 
-    for site, result in zip(ordered, results, strict=True):
-        if site.site_id not in rows.results:  # every check calls back; this is a safety net
-            rows.add(site.site_id, result)
     record = record_round(
         rows,
-        strikes,
+        settings,
         render,
-        settings["cert_warning_days"],
         quiet=quiet,
-        confirmations=settings["confirmations"],
         known_vantage=start.vantage_id if start is not None else None,
     )
     outcomes = outcomes_of(
@@ -177,14 +179,21 @@ def run_round(
         record.failing,
         record.own_counts,
     )
-    report = CycleReport(started, clock(), True, outcomes, list(record.opened), list(record.closed))
+    report = CycleReport(
+        started_at=started,
+        finished_at=clock(),
+        connectivity=True,
+        outcomes=outcomes,
+        outages_opened=list(record.opened),
+        outages_closed=list(record.closed),
+    )
     report.alerts_waiting = record.alerts_waiting
     report.outage_codes = dict(record.codes)
     log_round(report)
     return report
 
 
-def deliver(settings: dict[str, Any], clock: Clock = utc_now) -> list[Delivery]:
+def deliver(settings: Settings, clock: Clock = utc_now) -> list[Delivery]:
     """Step 3: try the queued alerts of the enabled channels (nothing loaded when none is)."""
     if not AlertPolicy.from_settings(settings).channels:
         return []

@@ -23,6 +23,7 @@ from typing import Any
 from .core.clock import Clock
 from .core.fastlane import failing
 from .core.maintenance import Pause
+from .core.settings_value import Settings
 from .core.sites import SiteInfo
 from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
@@ -66,7 +67,7 @@ class Announcement:
 @dataclass(frozen=True)
 class Picture:
     read_at: datetime
-    settings: Mapping[str, Any]
+    settings: Settings
     sites: tuple[SiteInfo, ...]
     current: queries.OutageInfo | None
     pause: Pause | None  # all monitoring's pause, only while it runs (one that ran out: None)
@@ -102,10 +103,8 @@ class Reading:
     def read(self, wants: Wants) -> Picture:
         now = self.clock()
         settings = load_settings()
-        strikes = settings["strikes"]
-        sites = queries.list_sites(
-            strikes, cert_warning_days=settings["cert_warning_days"], now=now
-        )
+        strikes = settings.strikes
+        sites = queries.list_sites(strikes, cert_warning_days=settings.cert_warning_days, now=now)
         current = queries.find_outage("current")
         pause = maintenance.global_pause()
         if pause is not None and not pause.active(now):
@@ -129,7 +128,7 @@ class Reading:
                 outages[outage_id] = OutageDetail(
                     info,
                     tuple(outbox.alerts_of(outage_id)),
-                    tuple(queries.outage_failures(outage_id, settings["good_codes"])),
+                    tuple(queries.outage_failures(outage_id, settings.good_codes)),
                 )
         page = None
         if wants.outage_page is not None:
@@ -137,7 +136,7 @@ class Reading:
         dashboard = wants.dashboard
         return Picture(
             read_at=now,
-            settings=MappingProxyType(settings),
+            settings=settings,
             sites=tuple(sites),
             current=current,
             pause=pause,

@@ -20,9 +20,10 @@ from pathlib import Path
 from . import paths
 from .core.text import text_problem
 from .errors import DataFolderError
-from .store.team_url import ENV_URL as ENV_DATABASE
 from .store.team_url import SCHEMES, without_password
 
+#: the environment variables naming the team database and the vantage (after the options)
+ENV_DATABASE = "DJAMON_DATABASE_URL"
 ENV_VANTAGE = "DJAMON_VANTAGE"
 VANTAGE_MAX = 40
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ..core.certs import CertFacts, expiry_words, iso
 from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
+from ..core.settings_value import Settings
 from ..core.text import one_line
 from ..core.urls import shown_url
 from . import CHANNELS
@@ -149,9 +148,9 @@ class AlertPolicy:
     notify_recovery: bool = True
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any]) -> AlertPolicy:
-        channels = tuple(c for c in CHANNELS if settings[c].get("enabled"))
-        return cls(channels, bool(settings["notify_recovery"]))
+    def from_settings(cls, settings: Settings) -> AlertPolicy:
+        channels = tuple(c for c in CHANNELS if settings.enabled(c))
+        return cls(channels, settings.notify_recovery)
 
     def texts(self, facts: OutageFacts | CertFacts) -> list[AlertText]:
         """The alerts to queue for an outage opened or closed, or for a certificate about to

@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from .. import secrets
 from ..core.clock import Clock, utc_now
+from ..core.settings_value import Settings
 from . import CHANNELS, apprise_channel, channels
 
 log = logging.getLogger(__name__)
@@ -58,20 +59,20 @@ class Outbox(Protocol):
     def fan_out(self, alert_id: int, targets: Sequence[str], now: datetime) -> None: ...
 
 
-def _email(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
-    return channels.send_email(settings["email"], job.subject, job.body)
+def _email(settings: Settings, job: Job, urls: apprise_channel.KeyringUrls) -> str:
+    return channels.send_email(settings.part("email"), job.subject, job.body)
 
 
-def _twitter(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
+def _twitter(settings: Settings, job: Job, urls: apprise_channel.KeyringUrls) -> str:
     return channels.post_on_x(job.body)
 
 
-def _apprise(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
+def _apprise(settings: Settings, job: Job, urls: apprise_channel.KeyringUrls) -> str:
     return apprise_channel.send(urls.by_fingerprint(job.target), job.subject, job.body, job.event)
 
 
 #: how each channel sends a queued alert; a channel missing here is refused, never guessed at
-SENDERS: dict[str, Callable[[dict[str, Any], Job, apprise_channel.KeyringUrls], str]] = {
+SENDERS: dict[str, Callable[[Settings, Job, apprise_channel.KeyringUrls], str]] = {
     "email": _email,
     "twitter": _twitter,
     "apprise": _apprise,
@@ -86,7 +87,7 @@ def unknown_channel(channel: str) -> channels.DeliveryError:
     )
 
 
-def _send(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls) -> str:
+def _send(settings: Settings, job: Job, urls: apprise_channel.KeyringUrls) -> str:
     sender = SENDERS.get(job.channel)
     if sender is None:
         raise unknown_channel(job.channel)
@@ -94,13 +95,13 @@ def _send(settings: dict[str, Any], job: Job, urls: apprise_channel.KeyringUrls)
 
 
 def deliver_pending(
-    settings: dict[str, Any],
+    settings: Settings,
     outbox: Outbox,
     clock: Clock = utc_now,
     budget_s: float = BUDGET_S,
 ) -> list[Delivery]:
     """Try every queued alert of the enabled channels once, oldest first."""
-    enabled = [c for c in CHANNELS if settings[c].get("enabled")]
+    enabled = [c for c in CHANNELS if settings.enabled(c)]
     if not enabled:
         return []
     started = time.monotonic()
@@ -161,15 +162,15 @@ def _test_body() -> str:
     )
 
 
-def _test_email(settings: dict[str, Any]) -> str:
-    return channels.send_email(settings["email"], TEST_SUBJECT, _test_body())
+def _test_email(settings: Settings) -> str:
+    return channels.send_email(settings.part("email"), TEST_SUBJECT, _test_body())
 
 
-def _test_twitter(settings: dict[str, Any]) -> str:
+def _test_twitter(settings: Settings) -> str:
     return channels.post_on_x(f"Test message from djamon-desktop, sent at {_stamp()}.")
 
 
-def _test_apprise(settings: dict[str, Any]) -> str:
+def _test_apprise(settings: Settings) -> str:
     outcomes = send_test_apprise()
     failed = [o for o in outcomes if not o.ok]
     if failed:
@@ -178,14 +179,14 @@ def _test_apprise(settings: dict[str, Any]) -> str:
 
 
 #: how each channel sends its test message (the same channels as SENDERS)
-TEST_SENDERS: dict[str, Callable[[dict[str, Any]], str]] = {
+TEST_SENDERS: dict[str, Callable[[Settings], str]] = {
     "email": _test_email,
     "twitter": _test_twitter,
     "apprise": _test_apprise,
 }
 
 
-def send_test(settings: dict[str, Any], channel: str) -> str:
+def send_test(settings: Settings, channel: str) -> str:
     """Send one test message now through ``channel``; DeliveryError says why not (an unknown
     channel among the reasons)."""
     sender = TEST_SENDERS.get(channel)

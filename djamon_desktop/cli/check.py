@@ -135,7 +135,7 @@ def _print_expiring(report) -> None:
     """A line for each certificate this round saw expire within ``cert_warning_days``."""
     from ..core.certs import expiring, expiry_words
 
-    days = report.settings["cert_warning_days"]
+    days = report.settings.cert_warning_days
     for outcome in report.outcomes:
         expires = outcome.result.cert_expires_at
         if expiring(expires, days, report.started_at):
@@ -156,7 +156,7 @@ def confirm(first: CycleReport, clock: Clock, sleep: Sleep) -> tuple[CycleReport
     if first.database_lost:
         return first, 0
     settings = first.settings
-    step, strikes = timedelta(seconds=settings["retry_seconds"]), settings["strikes"]
+    step, strikes = timedelta(seconds=settings.retry_seconds), settings.strikes
     if not step:
         return first, 0  # the fast lane is off: --confirm is just check
     last = {o.site.site_id: o for o in first.outcomes}

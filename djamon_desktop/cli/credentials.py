@@ -53,7 +53,7 @@ def _store_bound(args: argparse.Namespace, name: str, value: str) -> str:
     if name == binding.SMTP:
         from ..store.settings import load_settings
 
-        server: dict[str, str] | None = binding.smtp_server(load_settings()["email"])
+        server: dict[str, str] | None = binding.smtp_server(load_settings().part("email"))
     else:
         from .. import team
         from ..store import team_url

@@ -25,11 +25,9 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     now = utc_now()
-    sites = list_sites(
-        settings["strikes"], cert_warning_days=settings["cert_warning_days"], now=now
-    )
+    sites = list_sites(settings.strikes, cert_warning_days=settings.cert_warning_days, now=now)
     if args.json:
-        seen = vantage_states(sites, settings["strikes"], now)
+        seen = vantage_states(sites, settings.strikes, now)
         print_json(
             [
                 {

@@ -25,7 +25,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
             raise UserError(
                 f"--from: {args.after!r} is not an ISO 8601 date-time (e.g. 2026-11-27T16:59)"
             ) from None
-    schedule = Schedule(load_settings()["schedule"], zone)
+    schedule = Schedule(load_settings().schedule, zone)
     times = [
         t.replace(tzinfo=None).isoformat(timespec="seconds")
         for t in schedule.upcoming(after, args.count)
@@ -41,7 +41,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from ..store.history import purge
     from ..store.settings import load_settings
 
-    days = args.older_than or load_settings()["retention_days"]
+    days = args.older_than or load_settings().retention_days
     removed = purge(days, utc_now())
     print(f"Removed {plural(removed, 'check')} older than {days} days.")
     return EXIT_OK

@@ -1,7 +1,8 @@
 """Problems in what a person gave, each as ``place: what is wrong``, and the checks of single
 values that find them. Pure: each check takes a value and gives its problem or None.
 
-The messages are part of the command line's contract (``import`` prints them): keep them."""
+The messages are part of the command line's contract (docs/contract.md; ``import`` prints
+them): keep them."""
 
 from __future__ import annotations
 

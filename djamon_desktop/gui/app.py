@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.clock import Clock, utc_now
 from ..core.schedule import Schedule, local_zone
-from ..core.settings import with_defaults
+from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, overview_of
@@ -58,7 +59,11 @@ class App(QObject):
         use_dbus: bool | None = None,
         clock: Clock = utc_now,
         target: str | None = None,
+        new_timer: Callable[[QObject], QTimer] = QTimer,
     ) -> None:
+        """``new_timer`` makes the timers of deadlines (an Undo's, a pause's end) and of the
+        tray's countdown: a test gives one whose timers it fires itself, with ``clock`` set to
+        the moment they stand for."""
         super().__init__()
         self.data_dir = data_dir
         self.clock = clock
@@ -77,9 +82,10 @@ class App(QObject):
             self.windows.close_site,
             self.reads,
             lambda: self.picture,
+            new_timer=new_timer,
         )
         self.transfer = Transfer(lambda: self.windows.dashboard, self._status, self._rearm)
-        self.tray = Tray(clock)
+        self.tray = Tray(clock, new_timer)
         self.notifier = Notifier(self.tray.icon, use_dbus)
         self.poller = Poller(self._next_after, clock=clock, worker=RoundWorker(clock, self.reading))
         self.poller.change = self.reads.call
@@ -91,7 +97,7 @@ class App(QObject):
         self._looked = False  # the first picture was shown
         self.restarting = False  # quit to start again (the Team tab's Restart)
         self._disposed = False
-        self._pause_ends = QTimer(self)  # a pause's end is shown when it comes, not later
+        self._pause_ends = new_timer(self)  # a pause's end is shown when it comes, not later
         self._pause_ends.setSingleShot(True)
         self._pause_ends.timeout.connect(self.redisplay)
 
@@ -217,12 +223,12 @@ class App(QObject):
 
     # -- rounds ----------------------------------------------------------------------------------
 
-    def settings(self) -> dict:
+    def settings(self) -> Settings:
         """The settings as last read (the defaults before the first picture)."""
-        return dict(self.picture.settings) if self.picture else with_defaults({})
+        return self.picture.settings if self.picture else Settings.defaults()
 
     def _next_after(self, now: datetime) -> datetime | None:
-        return Schedule(self.settings()["schedule"], local_zone()).next_after(now)
+        return Schedule(self.settings().schedule, local_zone()).next_after(now)
 
     def _rearm(self) -> None:
         """The schedule or the sites may have changed (Settings saved, a file imported)."""
@@ -313,8 +319,8 @@ class App(QObject):
         before, self.picture = self.picture, picture
         settings = picture.settings
         self.poller.shown(picture.pause)
-        self.poller.track(picture.retrying, settings["retry_seconds"], settings["timeout_seconds"])
-        if before is not None and before.settings["schedule"] != settings["schedule"]:
+        self.poller.track(picture.retrying, settings.retry_seconds, settings.timeout_seconds)
+        if before is not None and before.settings.schedule != settings.schedule:
             self.poller.arm()
         for news in picture.announcements:
             if news.up:

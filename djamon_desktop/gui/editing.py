@@ -53,8 +53,13 @@ class Editing(QObject):
         deleted_site: Callable[[int], None],
         reads: Reads,
         picture: Callable[[], Picture | None],
+        *,
+        new_timer: Callable[[QObject], QTimer] = QTimer,
     ) -> None:
         super().__init__()
+        #: makes each Undo's deadline timer (parented to this object); a test gives one whose
+        #: timers it fires itself, so it neither sleeps out the window nor races it
+        self.new_timer = new_timer
         self._reads = reads
         self._picture = picture
         self._refresh = refresh
@@ -150,7 +155,7 @@ class Editing(QObject):
 
     def offer_undo(self, text: str, what: str, undo, finish) -> Undoable:
         """Show ``text`` with an Undo button (and Ctrl+Z) for ``UNDO_SECONDS``."""
-        timer = QTimer(self)
+        timer = self.new_timer(self)
         timer.setSingleShot(True)
         entry = Undoable(text, what, undo, finish, timer)
         timer.timeout.connect(lambda: self._finish(entry))

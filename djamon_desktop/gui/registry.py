@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import desktop_entry
 from ..core.clock import Clock, utc_now
-from ..core.settings import with_defaults
+from ..core.settings_value import Settings
 from ..errors import UserError
 from ..picture import Picture, Wants, vantage_counts
 from . import jobs  # each runs on the reads thread
@@ -94,7 +94,7 @@ class WindowRegistry:
 
     def show_dashboard(self) -> DashboardWindow:
         if self.dashboard is None:
-            self.dashboard = DashboardWindow()
+            self.dashboard = DashboardWindow(self._clock)
             self._wire_dashboard(self.dashboard)
             self._refresh()
         raise_window(self.dashboard)
@@ -186,7 +186,7 @@ class WindowRegistry:
             self._deleted_on_close(self.settings, self._forget_settings)
         picture = self.app.picture if self.app else None
         unreachable = self.app.poller.unreachable if self.app else None
-        self.settings.show_settings(dict(picture.settings) if picture else with_defaults({}))
+        self.settings.show_settings(picture.settings if picture else Settings.defaults())
         self._settings_unread = picture is None
         if unreachable is not None or picture is None:
             self.settings.show_database_away(unreachable or "the database was not read yet")
@@ -197,7 +197,7 @@ class WindowRegistry:
         if self.settings is window:
             self.settings = None
 
-    def _save_settings(self, partial: dict[str, Any]) -> dict[str, Any]:
+    def _save_settings(self, partial: dict[str, Any]) -> Settings:
         if self._settings_unread:  # the form holds defaults, not what is stored
             raise UserError("the settings were not read from the database yet")
         return self.app.reads.wait(lambda: jobs.save_settings(partial))
@@ -258,7 +258,7 @@ class WindowRegistry:
                 self.show_dashboard()
         if self.settings is not None and self._settings_unread:
             self._settings_unread = False
-            self.settings.show_settings(dict(picture.settings))  # (edits made meanwhile stay)
+            self.settings.show_settings(picture.settings)  # (edits made meanwhile stay)
         asked = picture.wants.outage_page
         if (
             picture.outage_page is not None

@@ -5,6 +5,7 @@ database can't be reached the icon is grey and both say so, whatever was last re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -30,13 +31,16 @@ class Tray(QObject):
     resume = Signal()
     quit = Signal()
 
-    def __init__(self, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, clock: Clock = utc_now, new_timer: Callable[[QObject], QTimer] = QTimer
+    ) -> None:
+        """``new_timer`` makes the countdown's timer: a test fires it itself (see App)."""
         super().__init__()
         self.clock = clock
         self.icon = QSystemTrayIcon()
         self._dbus_tray = dbus_tray()  # its tooltip: plain text there, escaped on XEmbed
         self.retry_at: datetime | None = None  # a failing site's next check, while there is one
-        self._tick = QTimer(self.icon)  # the icon's: it goes when the icon is deleted
+        self._tick = new_timer(self.icon)  # the icon's: it goes when the icon is deleted
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._show_text)
         self.menu = QMenu()

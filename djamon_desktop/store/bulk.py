@@ -28,12 +28,15 @@ from .engine import is_team
 from .models import db
 
 _prepared = itertools.count(1)
-#: an INSERT of one row of ``?`` (``rest``: what follows its VALUES, such as ON CONFLICT)
+#: an INSERT of one row of placeholders, the open database's own (``engine.marks``: ``?`` on
+#: SQLite, ``%s`` on PostgreSQL); ``rest``: what follows its VALUES, such as ON CONFLICT
 _INSERT = re.compile(
     r'\s*INSERT\s+INTO\s+(?P<table>"?\w+"?)\s*\((?P<columns>[^()]*)\)'
-    r"\s*VALUES\s*\(\s*\?(?:\s*,\s*\?)*\s*\)(?P<rest>[^?]*)\Z",
+    r"\s*VALUES\s*\(\s*(?P<mark>\?|%s)(?:\s*,\s*(?P=mark))*\s*\)(?P<rest>.*)\Z",
     re.IGNORECASE | re.DOTALL,
 )
+#: what psycopg2 reads in a statement sent with parameters: a placeholder, or a literal ``%``
+_PSYCOPG_MARK = re.compile(r"%%|%s")
 #: rows a multi-row VALUES statement carries (without temporary tables)
 PAGE = 1000
 #: whether each connection may make temporary tables (asked once a connection)
@@ -42,19 +45,34 @@ _may_stage: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
-def executemany(sql: str, rows: Sequence[Sequence]) -> None:
-    """One statement for many rows (``?`` placeholders), in as few round trips as the engine
-    allows.
+def _insert(sql: str) -> re.Match[str] | None:
+    """``sql`` as an INSERT of one row of placeholders with none after its VALUES, or None."""
+    insert = _INSERT.match(sql)
+    if insert is None or (insert["mark"] == "?" and "?" in insert["rest"]):
+        return None
+    if insert["mark"] == "%s" and "%s" in _PSYCOPG_MARK.sub(_unmark, insert["rest"]):
+        return None
+    return insert
 
-    On PostgreSQL an INSERT of one row of ``?`` goes as COPY: straight into its table, or, one
-    with more to say (``ON CONFLICT``), into a temporary table that one ``INSERT … SELECT``
-    then takes the rows from, so an upsert must not meet the same key twice among them."""
+
+def _unmark(match: re.Match[str]) -> str:
+    return "%s" if match[0] == "%s" else ""
+
+
+def executemany(sql: str, rows: Sequence[Sequence]) -> None:
+    """One statement for many rows, written with the open database's placeholders
+    (``engine.marks``), in as few round trips as the engine allows.
+
+    On PostgreSQL an INSERT of one row of placeholders goes as COPY: straight into its table,
+    or, one with more to say (``ON CONFLICT``), into a temporary table that one
+    ``INSERT … SELECT`` then takes the rows from, so an upsert must not meet the same key
+    twice among them."""
     if not rows:
         return
     if not is_team():
         db.cursor().executemany(sql, rows)
         return
-    insert = _INSERT.match(sql)
+    insert = _insert(sql)
     cursor = db.cursor()
     if insert:
         table, columns, rest = insert["table"], insert["columns"], insert["rest"].strip()
@@ -65,14 +83,15 @@ def executemany(sql: str, rows: Sequence[Sequence]) -> None:
             from psycopg2.extras import execute_values
 
             values = "(" + ", ".join(["%s"] * len(rows[0])) + ")"
-            statement = f"INSERT INTO {table} ({columns}) VALUES %s {_literal(rest)}"
+            statement = f"INSERT INTO {table} ({columns}) VALUES %s {rest}"
             execute_values(cursor, statement, rows, template=values, page_size=PAGE)
             return
         staged, make = _staging(f"{table}({columns})", query=f"SELECT {columns} FROM {table}")
         _copy(cursor, staged, columns, rows, make)
-        cursor.execute(
+        cursor.execute(  # with parameters (none): ``rest`` is written as psycopg2 reads them
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staged} {rest};"
-            f" DELETE FROM {staged}"
+            f" DELETE FROM {staged}",
+            (),
         )
         return
     from psycopg2.extras import execute_batch
@@ -81,27 +100,30 @@ def executemany(sql: str, rows: Sequence[Sequence]) -> None:
     # outlives a rolled-back transaction: each gets a name of its own, let go of once it has
     # done its work.
     name = f"djamon_many_{next(_prepared)}"
-    numbers = iter(range(1, sql.count("?") + 1))
-    cursor.execute(f"PREPARE {name} AS " + re.sub(r"\?", lambda _: f"${next(numbers)}", sql))
+    numbers = itertools.count(1)
+    prepared = _PSYCOPG_MARK.sub(lambda m: "%" if m[0] == "%%" else f"${next(numbers)}", sql)
+    cursor.execute(f"PREPARE {name} AS {prepared}")
     marks = ", ".join(["%s"] * len(rows[0]))
     execute_batch(cursor, f"EXECUTE {name} ({marks})", rows, page_size=200)
     cursor.execute(f"DEALLOCATE {name}")
 
 
 class Staged:
-    """An INSERT's rows (``sql`` as :func:`executemany` takes it, an INSERT of one row of ``?``)
+    """An INSERT's rows (``sql`` as :func:`executemany` takes it, an INSERT of one row of
+    placeholders)
     that no other writer's work decides, handed to the database before the writers' turn is
     taken (``engine.writing(staged=...)``) and stored inside it by :meth:`insert`. The last
-    ``?`` may be left out of the rows: values every row shares, known only inside the turn.
+    placeholders' values may be left out of the rows: values every row shares, known only
+    inside the turn.
 
     On PostgreSQL :meth:`stage` copies the rows into a temporary table of the connection, in
     the write transaction, before its turn: only the INSERT … SELECT is left for the turn.
     SQLite keeps them here (its writers take turns for the whole transaction anyway)."""
 
     def __init__(self, sql: str, rows: Sequence[Sequence]) -> None:
-        insert = _INSERT.match(sql)
+        insert = _insert(sql)
         if insert is None:
-            raise ValueError(f"not an INSERT of one row of ?: {sql}")
+            raise ValueError(f"not an INSERT of one row of placeholders: {sql}")
         self.sql, self.rows = sql, rows
         self._table, self._rest = insert["table"], insert["rest"].strip()
         self._columns = [column.strip() for column in insert["columns"].split(",")]
@@ -133,7 +155,7 @@ class Staged:
             where, params = f"WHERE {given[0]} = ANY(%s)", [*params, list(keep)]
         db.cursor().execute(
             f"INSERT INTO {self._table} ({', '.join(self._columns)}) SELECT {values}"
-            f" FROM {self._staged} {where} {_literal(self._rest)}; DELETE FROM {self._staged}",
+            f" FROM {self._staged} {where} {self._rest}; DELETE FROM {self._staged}",
             params,
         )
         self._staged = None

@@ -234,7 +234,7 @@ def _advance_sequences(target: Database) -> None:
         for column in target.get_columns(table):
             if (column.default or "").startswith("nextval("):
                 target.execute_sql(
-                    "SELECT setval(pg_get_serial_sequence(?, ?), "
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), "
                     f'COALESCE((SELECT max("{column.name}") FROM "{table}"), 0) + 1, false)',
                     (f'"{table}"', column.name),
                 )

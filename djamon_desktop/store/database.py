@@ -17,7 +17,7 @@ from ..errors import DataFolderError, NewerDatabase
 from ..paths import create_private
 from . import engine, team_tls, team_url
 from .engine import DatabaseUnreachable, first_line, unreachable
-from .migrations import LATEST, STEPS
+from .migrations import LATEST, STEPS, check_steps
 from .models import db
 from .team_database import TeamDatabase
 
@@ -61,7 +61,8 @@ def open_database(target: Path | str) -> None:
 
 
 def close_database() -> None:
-    """Close this thread's connection (one that broke is let go of quietly)."""
+    """Close this thread's connection (one that broke is let go of quietly), so that the next
+    query opens a new one: after a team database went away, peewee would keep the broken one."""
     if db.obj is None:
         return
     try:
@@ -69,12 +70,6 @@ def close_database() -> None:
             db.close()
     except (DatabaseError, InterfaceError, OperationalError):
         db.obj._state.reset()
-
-
-def reconnect() -> None:
-    """Drop this thread's connection so that the next query opens a new one (after the team
-    database went away: peewee keeps a broken connection otherwise)."""
-    close_database()
 
 
 def _open_team(url: str) -> None:
@@ -154,7 +149,7 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
     connection failing (this thread's connection is let go then), else None."""
     given = _given_up(exc)
     if given is not None:
-        reconnect()
+        close_database()
         return given
     if isinstance(exc, SystemError) and exc.__cause__ is not None:
         exc = exc.__cause__  # psycopg2 cut off mid-COPY: "decode returned ... an exception set"
@@ -163,7 +158,7 @@ def lost_connection(exc: BaseException) -> DatabaseUnreachable | None:
     while exc.__context__ is not None and _connection_failed(exc.__context__):
         exc = exc.__context__  # the reason, not the rollback's "connection already closed"
     url = db.obj.database
-    reconnect()
+    close_database()
     log.warning(
         "database %s can't be reached: %s",
         engine.shown(url),
@@ -245,7 +240,7 @@ def _migrate(path: Path | str, found: int | None = None) -> None:
         return  # up to date: no writer's turn taken (every command opens the database)
     if 0 < found < LATEST and not team:
         _backup(Path(path), found)
-    for version, step in STEPS:
+    for version, step in check_steps(STEPS):
         with engine.writing():
             current = schema_version()  # another process may have migrated meanwhile
             if current >= version:
@@ -253,7 +248,9 @@ def _migrate(path: Path | str, found: int | None = None) -> None:
             log.info("migrating %s to schema %d", shown, version)
             step(db)
             db.execute_sql("DELETE FROM schema_version")
-            db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
+            db.execute_sql(
+                f"INSERT INTO schema_version (version) VALUES ({engine.marks()})", (version,)
+            )
 
 
 def _backup(path: Path, version: int) -> None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from peewee import fn
-
 from ..core import config
 from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused
 from ..core.text import text_problem
+from .adding import add_group, add_site
 from .engine import writing
 from .models import Outage, Site, SiteGroup
 
@@ -59,8 +58,7 @@ def save_group(
         values["maintenance"] = windows_json(windows_of(maintenance))
     with writing():
         if group_id is None:
-            position = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
-            return SiteGroup.create(position=position, **values).id
+            return add_group(title, values.get("maintenance"))
         SiteGroup.update(**values).where(SiteGroup.id == group_id).execute()
         return group_id
 
@@ -95,17 +93,10 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
     if "maintenance" in values:
         values["maintenance"] = windows_json(windows_of(values["maintenance"]))
     with writing():
-        if group is None:
-            group = SiteGroup.get_by_id(save_group(group_title))
+        group_id = save_group(group_title) if group is None else group.id
         if site_id is None:
-            position = (
-                Site.select(fn.MAX(Site.position)).where(Site.group == group).scalar() or 0
-            ) + 1
-            values.setdefault("priority", PRIORITY_NAMES.index(config.DEFAULT_PRIORITY))
-            values.setdefault("down_message", config.DEFAULT_DOWN_MESSAGE)
-            values.setdefault("active", True)
-            return Site.create(group=group, position=position, **values).id
-        Site.update(group=group, **values).where(Site.id == site_id).execute()
+            return add_site(group_id, **values)
+        Site.update(group=group_id, **values).where(Site.id == site_id).execute()
         return site_id
 
 

@@ -26,7 +26,6 @@ from .models import db
 from .team_tls import connect_params  # noqa: F401 - kept for the modules that use it from here
 from .team_url import (  # noqa: F401 - names kept for the modules that use them from here
     CONNECT_TIMEOUT_S,
-    ENV_URL,
     SCHEMES,
     check_url,
     is_team_url,
@@ -80,6 +79,15 @@ def first_line(exc: BaseException) -> str:
 def is_team() -> bool:
     """Whether the open database is a team's PostgreSQL."""
     return isinstance(db.obj, PostgresqlDatabase)
+
+
+def marks(count: int = 1) -> str:
+    """``count`` placeholders of the open database, comma-separated: peewee's ``param``, ``?``
+    for SQLite and ``%s`` for psycopg2. Hand-written SQL with parameters is written with these,
+    so it reaches the driver as written: a ``?`` that is no placeholder (in a string literal,
+    PostgreSQL's jsonb ``?`` operator) stays what it is. psycopg2 reads a literal ``%`` in a
+    statement sent with parameters as ``%%``: such a statement says it per engine."""
+    return ", ".join([db.param] * count)
 
 
 @contextlib.contextmanager

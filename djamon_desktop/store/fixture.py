@@ -16,15 +16,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import fn
-
 from ..core.clock import from_ms, to_ms
 from ..core.djamon import DjCheck
 from ..core.djamon_fixture import Fixture
 from ..core.status import plural
 from . import history
+from .adding import Adding
 from .bulk import unnest
-from .engine import is_team, writing
+from .engine import is_team, marks, writing
 from .models import Check, Outage, OutageSite, Site, SiteGroup, db
 
 #: checks stored in one transaction: on SQLite about 0.1 s of the writers' turn
@@ -76,61 +75,62 @@ def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
     again, in batches of their own short transactions (see :data:`BATCH`)."""
     summary = FixtureSummary(skipped=fixture.skipped or None, readings=fixture.readings or None)
     with writing():
-        site_ids = _groups_and_sites(fixture, summary)
-        _outages(fixture, site_ids, summary)
+        adding = Adding()
+        group_ids = _groups(fixture, adding, summary)
+        site_ids = _sites(fixture, group_ids, adding, summary)
+        fresh = _outages(fixture, summary)
+        _outage_sites(fixture, fresh, site_ids, summary)
     if fixture.check_count:
-        good = set(good_codes)
-        batch: list[DjCheck] = []
-        for check in fixture.checks():
-            batch.append(check)
-            if len(batch) == BATCH:
-                summary.checks += _store_checks(batch, site_ids, good)
-                batch.clear()
-        summary.checks += _store_checks(batch, site_ids, good)
+        summary.checks = _checks(fixture, site_ids, set(good_codes))
         with writing():
             _latest_checks(site_ids.values())
     return summary
 
 
-def _groups_and_sites(fixture: Fixture, summary: FixtureSummary) -> dict[Any, int]:
-    """Each fixture site's id in the database, added where it is not there yet."""
+def _groups(fixture: Fixture, adding: Adding, summary: FixtureSummary) -> dict[Any, int]:
+    """Each fixture group's id in the database, added where no group has its title yet."""
     group_ids: dict[Any, int] = {}
-    next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
     for g in fixture.groups:
         row = SiteGroup.get_or_none(SiteGroup.title == g.title)
         if row is None:
-            row = SiteGroup.create(title=g.title, position=next_group)
-            next_group += 1
+            group_ids[g.pk] = adding.group(g.title)
             summary.groups += 1
-        group_ids[g.pk] = row.id
+        else:
+            group_ids[g.pk] = row.id
+    return group_ids
 
+
+def _sites(
+    fixture: Fixture, group_ids: dict[Any, int], adding: Adding, summary: FixtureSummary
+) -> dict[Any, int]:
+    """Each fixture site's id in the database, added (with its history: last seen, down
+    count) where its group has no site of its title yet."""
     site_ids: dict[Any, int] = {}
     for s in fixture.sites:
         group_id = group_ids[s.group]
         row = Site.get_or_none(Site.group == group_id, Site.title == s.title)
         if row is None:
-            position = (
-                Site.select(fn.MAX(Site.position)).where(Site.group == group_id).scalar() or 0
-            ) + 1
-            row = Site.create(
-                group=group_id,
-                title=s.title,
-                url=s.url,
+            site_ids[s.pk] = adding.site(
+                group_id,
+                s.title,
+                s.url,
+                priority=s.priority,
                 active=s.active,
                 down_message=s.down_message,
-                priority=s.priority,
-                position=position,
                 last_seen=s.last_seen,
                 down_count=s.down_count,
             )
             summary.sites += 1
-        site_ids[s.pk] = row.id
+        else:
+            site_ids[s.pk] = row.id
     return site_ids
 
 
-def _outages(fixture: Fixture, site_ids: dict[Any, int], summary: FixtureSummary) -> None:
+def _outages(fixture: Fixture, summary: FixtureSummary) -> dict[Any, int]:
+    """The outages not there yet (by code), added; the database id of each fixture outage
+    that is one of those added (one that was there already keeps the sites it has)."""
     outage_ids: dict[Any, int] = {}
-    fresh: set[int] = set()
+    added: set[int] = set()
     for o in fixture.outages:
         row = Outage.get_or_none(Outage.code == o.code)
         if row is None:
@@ -143,14 +143,21 @@ def _outages(fixture: Fixture, site_ids: dict[Any, int], summary: FixtureSummary
                 extra_information=o.extra_information,
                 notification_sent=o.notification_sent,
             )
-            fresh.add(row.id)
+            added.add(row.id)
             summary.outages += 1
         outage_ids[o.pk] = row.id
+    return {pk: i for pk, i in outage_ids.items() if i in added}
+
+
+def _outage_sites(
+    fixture: Fixture, fresh: dict[Any, int], site_ids: dict[Any, int], summary: FixtureSummary
+) -> None:
+    """The sites of the outages just added (``fresh``, by fixture key)."""
     titles = {s.pk: s.title for s in fixture.sites}
     for link in fixture.outage_sites:
-        outage_id = outage_ids[link.outage]
-        if outage_id not in fresh:
-            continue  # that outage was there already, with its sites
+        outage_id = fresh.get(link.outage)
+        if outage_id is None:
+            continue
         OutageSite.insert(
             outage=outage_id,
             site=site_ids[link.site],
@@ -159,6 +166,18 @@ def _outages(fixture: Fixture, site_ids: dict[Any, int], summary: FixtureSummary
             start_time=link.start_time,
         ).on_conflict_ignore().execute()
         summary.outage_sites += 1
+
+
+def _checks(fixture: Fixture, site_ids: dict[Any, int], good: set[int]) -> int:
+    """The file's checks, read again and stored :data:`BATCH` at a time; how many were new."""
+    stored = 0
+    batch: list[DjCheck] = []
+    for check in fixture.checks():
+        batch.append(check)
+        if len(batch) == BATCH:
+            stored += _store_checks(batch, site_ids, good)
+            batch.clear()
+    return stored + _store_checks(batch, site_ids, good)
 
 
 def _store_checks(batch: list[DjCheck], site_ids: dict[Any, int], good: set[int]) -> int:
@@ -185,7 +204,7 @@ def _store_checks(batch: list[DjCheck], site_ids: dict[Any, int], good: set[int]
         there = {
             row[0]
             for row in db.execute_sql(
-                f"SELECT id FROM site WHERE id IN ({', '.join('?' * len(wanted))})", list(wanted)
+                f"SELECT id FROM site WHERE id IN ({marks(len(wanted))})", list(wanted)
             )
         }
         if len(there) < len(wanted):
@@ -216,7 +235,7 @@ def _insert_new(rows: list[tuple]) -> list[bytes]:
         return [bytes(row[0]) for row in cursor.fetchall()]
     for start in range(0, len(rows), _SQLITE_ROWS):
         part = rows[start : start + _SQLITE_ROWS]
-        values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(part))
+        values = ", ".join([f"({marks(6)})"] * len(part))
         cursor = db.execute_sql(
             f"INSERT INTO {columns} VALUES {values} ON CONFLICT DO NOTHING RETURNING id",
             [value for row in part for value in row],

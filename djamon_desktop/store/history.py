@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from ..core.clock import from_ms, to_ms
 from .bulk import Staged, executemany
-from .engine import PURGE_LOCK, is_team, take_lock, writing
+from .engine import PURGE_LOCK, is_team, marks, take_lock, writing
 from .models import db
 
 HOUR_MS = 3_600_000
@@ -46,10 +46,10 @@ def hour_row(
     return (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
 
 
-_HOUR_UPSERT = """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
-                                         good_elapsed_max)
-                 VALUES (?, ?, ?, ?, ?, ?)
-                 ON CONFLICT (site_id, hour) DO UPDATE SET
+#: the hour summary's upsert, around its rows (``VALUES`` of one, or a ``SELECT`` of many)
+HOUR_INSERT = """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
+                                        good_elapsed_max)"""
+HOUR_CONFLICT = """ON CONFLICT (site_id, hour) DO UPDATE SET
                      checks = check_hour.checks + excluded.checks,
                      good = check_hour.good + excluded.good,
                      good_elapsed_sum = check_hour.good_elapsed_sum + excluded.good_elapsed_sum,
@@ -59,15 +59,20 @@ _HOUR_UPSERT = """INSERT INTO check_hour (site_id, hour, checks, good, good_elap
                                             ELSE check_hour.good_elapsed_max END"""
 
 
+def _hour_upsert() -> str:
+    """The hour summary's upsert of one row, with the open database's placeholders."""
+    return f"{HOUR_INSERT} VALUES ({marks(6)}) {HOUR_CONFLICT}"
+
+
 def add_hour_rows(rows: Sequence[HourRow]) -> None:
     """Fold checks' shares into the hour summary. Call inside the transaction that stores them."""
-    executemany(_HOUR_UPSERT, _by_hour(rows))
+    executemany(_hour_upsert(), _by_hour(rows))
 
 
 def staged_hour_rows(rows: Sequence[HourRow]) -> Staged:
     """A round's shares of the hour summary, to be handed over before its write turn
     (``engine.writing(staged=...)``) and folded in inside it (``.insert(site_ids)``)."""
-    return Staged(_HOUR_UPSERT, _by_hour(rows))
+    return Staged(_hour_upsert(), _by_hour(rows))
 
 
 def _by_hour(rows: Sequence[HourRow]) -> list[tuple]:
@@ -115,10 +120,10 @@ class Uptime:
 def uptimes(now: datetime, hours: int, site_ids: Sequence[int] | None = None) -> dict[int, Uptime]:
     """Each site's good/total checks over the last ``hours`` whole hours, this one included."""
     since = hour_of(now) - hours + 1
-    sql = "SELECT site_id, sum(good), sum(checks) FROM check_hour WHERE hour >= ?"
+    sql = f"SELECT site_id, sum(good), sum(checks) FROM check_hour WHERE hour >= {marks()}"
     args: list = [since]
     if site_ids is not None:
-        sql += f" AND site_id IN ({','.join('?' for _ in site_ids)})"
+        sql += f" AND site_id IN ({marks(len(site_ids))})"
         args += list(site_ids)
     rows = db.execute_sql(sql + " GROUP BY site_id", args).fetchall()
     return {site_id: Uptime(int(good), int(total)) for site_id, good, total in rows}
@@ -136,9 +141,10 @@ class HourPoint:
 def hourly(site_id: int, now: datetime, hours: int) -> list[HourPoint]:
     """One point per hour for the last ``hours`` hours (hours with no check are left out)."""
     since = hour_of(now) - hours + 1
+    p = marks()
     rows = db.execute_sql(
-        """SELECT hour, checks, good, good_elapsed_sum, good_elapsed_max FROM check_hour
-           WHERE site_id = ? AND hour >= ? ORDER BY hour""",
+        f"""SELECT hour, checks, good, good_elapsed_sum, good_elapsed_max FROM check_hour
+           WHERE site_id = {p} AND hour >= {p} ORDER BY hour""",
         (site_id, since),
     ).fetchall()
     return [
@@ -174,13 +180,13 @@ def _one_purge(wait: bool) -> Iterator[bool]:
         return
     if wait:
         take_lock(PURGE_LOCK, session=True)  # however long the other purge takes
-    elif not db.execute_sql("SELECT pg_try_advisory_lock(?)", (PURGE_LOCK,)).fetchone()[0]:
+    elif not db.execute_sql("SELECT pg_try_advisory_lock(%s)", (PURGE_LOCK,)).fetchone()[0]:
         yield False
         return
     try:
         yield True
     finally:
-        db.execute_sql("SELECT pg_advisory_unlock(?)", (PURGE_LOCK,))
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (PURGE_LOCK,))
 
 
 def _limits(older_than_days: int, now: datetime) -> tuple[int, int]:
@@ -202,6 +208,7 @@ def _purge(
     if is_team():
         return _purge_team(cutoff_ms, oldest_hour, progress, mark)
     removed = 0
+    p = marks()
     # every check belongs to a site (deleting a site deletes its checks)
     site_ids = [row[0] for row in db.execute_sql("SELECT id FROM site")]
     for site_id in site_ids:
@@ -209,15 +216,15 @@ def _purge(
         def one_batch(site_id: int = site_id) -> int:
             with writing():
                 return db.execute_sql(
-                    """DELETE FROM "check" WHERE (site_id, time, id) IN
+                    f"""DELETE FROM "check" WHERE (site_id, time, id) IN
                        (SELECT site_id, time, id FROM "check"
-                        WHERE site_id = ? AND time < ? LIMIT ?)""",
+                        WHERE site_id = {p} AND time < {p} LIMIT {p})""",
                     (site_id, cutoff_ms, PURGE_BATCH),
                 ).rowcount
 
         removed = _in_batches(one_batch, removed, progress)
     with writing():
-        db.execute_sql("DELETE FROM check_hour WHERE hour < ?", (oldest_hour,))
+        db.execute_sql(f"DELETE FROM check_hour WHERE hour < {p}", (oldest_hour,))
     if mark is not None:
         meta_set("last_purge", mark)
     return removed
@@ -267,7 +274,7 @@ def _purge_team(
     last = "DELETE FROM check_hour WHERE hour < %s"
     params: tuple = (oldest_hour,)
     if mark is not None:  # in the same round trip (and transaction)
-        last += f"; {_META_UPSERT.replace('?', '%s')}"
+        last += f"; {_meta_upsert()}"
         params += ("last_purge", mark)
     if release:  # the purge's turn (a session's lock) let go in the same round trip
         last += "; SELECT pg_advisory_unlock(%s)"
@@ -281,19 +288,21 @@ def check_count() -> int:
 
 
 def meta_get(key: str) -> str | None:
-    row = db.execute_sql("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    row = db.execute_sql(f"SELECT value FROM meta WHERE key = {marks()}", (key,)).fetchone()
     return row[0] if row else None
 
 
-_META_UPSERT = (
-    "INSERT INTO meta (key, value) VALUES (?, ?)"
-    " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-)
+def _meta_upsert() -> str:
+    """A ``meta`` row's upsert, with the open database's placeholders."""
+    return (
+        f"INSERT INTO meta (key, value) VALUES ({marks(2)})"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
 
 
 def meta_set(key: str, value: str) -> None:
     with writing():
-        db.execute_sql(_META_UPSERT, (key, value))
+        db.execute_sql(_meta_upsert(), (key, value))
 
 
 #: ``purge_if_due``'s ``last`` when the caller has not read it

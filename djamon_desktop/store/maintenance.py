@@ -13,7 +13,7 @@ from ..core.maintenance import Pause, Quiet, Window, quiet, windows_from_json
 from ..core.schedule import local_zone
 from ..core.sites import SiteInfo
 from ..core.states import State
-from .engine import writing
+from .engine import marks, writing
 from .history import meta_get, meta_set
 from .models import Site, SiteGroup, UtcField, db
 
@@ -46,7 +46,7 @@ def pause_everything(until: datetime | None) -> None:
 def resume_everything() -> bool:
     """True when monitoring was paused."""
     with writing():
-        return db.execute_sql("DELETE FROM meta WHERE key = ?", (_KEY,)).rowcount > 0
+        return db.execute_sql(f"DELETE FROM meta WHERE key = {marks()}", (_KEY,)).rowcount > 0
 
 
 def pause_site(site_id: int, until: datetime | None) -> None:

@@ -1,16 +1,27 @@
-"""Ordered schema steps from the first release on. Each runs inside one write transaction.
+"""Ordered schema steps from the first release on. Each runs inside one write transaction,
+and both engines run the same steps in the same order, so they share one history.
 
-Steps are plain SQL and never change once released: a later release adds a step. They are
-written for SQLite; a team's PostgreSQL runs the same steps, in the same order, with the few
-words that differ put in its terms (:func:`for_postgres`), so both engines share one history.
+Steps never change once released: a later release adds a step (appended to :data:`STEPS`).
+
+Steps 1 to 6 (:data:`FROZEN`) are frozen: plain SQL written for SQLite, which a team's
+PostgreSQL runs with the few words that differ put in its terms by regular expressions
+(:func:`frozen_for_postgres`). That translation is kept for them alone, as they were released.
+
+A new step says what it does on each engine itself: an :class:`.schema_steps.EngineStep`, its
+statements as each engine says them or its changes through ``playhouse.migrate`` (how, with an
+example: :mod:`.schema_steps`). :func:`check_steps` refuses any other kind of step past
+:data:`FROZEN`, and the frozen steps' translation (:func:`_run`) refuses to run for one.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database
+
+from .schema_steps import FROZEN, EngineStep, Step, check_steps, is_postgres, serials_past_ids
+
+__all__ = ["FROZEN", "LATEST", "STEPS", "EngineStep", "check_steps", "frozen_for_postgres"]
 
 #: columns SQLite keeps as 0/1 and PostgreSQL as BOOLEAN
 _BOOLEANS = ("active", "notification_sent", '"primary"', "paused", "failing")
@@ -26,9 +37,9 @@ _POSTGRES_WORDS = [
 ]
 
 
-def for_postgres(statement: str) -> str:
-    """A step's SQLite statement as PostgreSQL says it (serial ids, BYTEA, double precision,
-    booleans, no WITHOUT ROWID)."""
+def frozen_for_postgres(statement: str) -> str:
+    """A frozen step's SQLite statement as PostgreSQL says it (serial ids, BYTEA, double
+    precision, booleans, no WITHOUT ROWID). For steps 1 to :data:`FROZEN` only."""
     for pattern, replacement in _POSTGRES_WORDS:
         if replacement is None:
             statement = pattern.sub(
@@ -44,35 +55,21 @@ def for_postgres(statement: str) -> str:
     return statement
 
 
-def _postgres(db: Database) -> bool:
-    return isinstance(getattr(db, "obj", db), PostgresqlDatabase)  # db may be the store's proxy
-
-
-def _run(db: Database, statements: list[str]) -> None:
-    """One version's statements, in order (the text of each version stays as it was written)."""
-    for statement in statements:
-        db.execute_sql(for_postgres(statement) if _postgres(db) else statement)
-    if _postgres(db):
-        _serials_past_copied_ids(db)
-
-
-def _serials_past_copied_ids(db: Database) -> None:
-    """PostgreSQL: each serial id's sequence moved past the ids a step copied in (a table
-    rebuilt with ``INSERT ... SELECT id, ...`` keeps its ids, and a sequence does not move for
-    ids given; SQLite takes the next id from the table itself)."""
-    serials = db.execute_sql(
-        "SELECT t.relname, a.attname FROM pg_class s"
-        " JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a'"
-        " JOIN pg_class t ON t.oid = d.refobjid"
-        " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
-        " WHERE s.relkind = 'S' AND t.relnamespace = current_schema()::regnamespace"
-    ).fetchall()
-    for table, column in serials:
-        db.execute_sql(
-            f'SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max("{column}"), 0) + 1,'
-            f' false) FROM "{table}"',
-            (f'"{table}"', column),
+def _run(db: Database, statements: list[str], version: int) -> None:
+    """A frozen version's statements, in order (the text of each version stays as it was
+    written), translated for PostgreSQL. Refused for a version past :data:`FROZEN`: a new step
+    is an :class:`EngineStep`."""
+    if version > FROZEN:
+        raise ValueError(
+            f"schema step {version} is not frozen: it gives its statements per engine"
+            " (migrations.EngineStep), the SQLite-to-PostgreSQL translation is for steps 1 to"
+            f" {FROZEN} only"
         )
+    postgres = is_postgres(db)
+    for statement in statements:
+        db.execute_sql(frozen_for_postgres(statement) if postgres else statement)
+    if postgres:
+        serials_past_ids(db)
 
 
 _V1 = [
@@ -130,7 +127,7 @@ _V1 = [
 
 
 def _v1(db: Database) -> None:
-    _run(db, _V1)
+    _run(db, _V1, 1)
 
 
 _V2 = [
@@ -155,7 +152,7 @@ _V2 = [
 
 
 def _v2(db: Database) -> None:
-    _run(db, _V2)
+    _run(db, _V2, 2)
 
 
 _V3 = [
@@ -177,8 +174,8 @@ _V3 = [
 def _v3(db: Database) -> None:
     import json
 
-    _run(db, _V3)
-    if _postgres(db):
+    _run(db, _V3, 3)
+    if is_postgres(db):
         return  # a team database starts empty (copy-database fills in the summary itself)
     row = db.execute_sql("SELECT value FROM setting WHERE key = 'good_codes'").fetchone()
     good = json.loads(row[0]) if row else [200, 301, 304]
@@ -217,7 +214,7 @@ _V4 = [
 
 
 def _v4(db: Database) -> None:
-    _run(db, _V4)
+    _run(db, _V4, 4)
 
 
 _V5 = [
@@ -262,7 +259,7 @@ _V5 = [
 
 
 def _v5(db: Database) -> None:
-    _run(db, _V5)
+    _run(db, _V5, 5)
 
 
 _V6 = [
@@ -294,11 +291,11 @@ _V6 = [
 
 
 def _v6(db: Database) -> None:
-    _run(db, _V6)
+    _run(db, _V6, 6)
 
 
-#: (version reached, step). Append only.
-STEPS: list[tuple[int, Callable[[Database], None]]] = [
+#: (version reached, step). Append only: a new step is an EngineStep.
+STEPS: list[tuple[int, Step]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
@@ -307,3 +304,4 @@ STEPS: list[tuple[int, Callable[[Database], None]]] = [
     (6, _v6),
 ]
 LATEST = STEPS[-1][0]
+check_steps(STEPS)

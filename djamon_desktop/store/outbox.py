@@ -14,7 +14,7 @@ from peewee import JOIN, Value
 
 from ..core.outages import AlertText
 from ..core.status import local_text, plural
-from .engine import NOTIFY, in_turn, is_team, writing
+from .engine import NOTIFY, in_turn, is_team, marks, writing
 from .models import Alert, Outage, Site, UtcField, db
 
 # as engine.writing ends a turn: only a transaction that changed a row tells the desktops
@@ -93,10 +93,9 @@ def cert_channels(site_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
     """The channels each (site, certificate expiry as stored: ms) of these sites was already
     warned on."""
     out: dict[tuple[int, int], set[str]] = {}
-    marks = ",".join("?" * len(site_ids))
     cursor = db.execute_sql(  # plain tuples: a round behind one certificate reads thousands
         "SELECT site_id, cert_expires_at, channel FROM alert"
-        f" WHERE kind = 'cert' AND site_id IN ({marks})",
+        f" WHERE kind = 'cert' AND site_id IN ({marks(len(site_ids))})",
         list(site_ids),
     )
     for site_id, expires_ms, channel in cursor:

@@ -24,6 +24,32 @@ __all__ = ["OUTAGES_PER_PAGE", "SiteInfo"]  # re-exported: what list_sites retur
 # -- sites and groups -------------------------------------------------------------------------
 
 
+#: what :func:`list_sites` reads of each site, one column a line, under the name it is read by
+_SITE_COLUMNS = {
+    "site_id": Site.id,
+    "group": SiteGroup.title,
+    "title": Site.title,
+    "url": Site.url,
+    "priority": Site.priority,
+    "active": Site.active,
+    "down_message": Site.down_message,
+    "down_count": Site.down_count,
+    "last_seen": Site.last_seen,
+    "last_checked": Site.last_checked,
+    "last_status_code": Site.last_status_code,
+    "last_error": Site.last_error,
+    "last_elapsed_ms": Site.last_elapsed_ms,
+    "cert_expires_at": Site.cert_expires_at,
+    "group_position": SiteGroup.position,
+    "position": Site.position,
+    "failing": Site.failing,
+    "windows": Site.maintenance,
+    "paused": Site.paused,
+    "paused_until": Site.paused_until,
+    "group_windows": SiteGroup.maintenance,
+}
+
+
 def list_sites(
     strikes: int,
     only_active: bool = False,
@@ -32,100 +58,51 @@ def list_sites(
     now: datetime | None = None,
     pause: str | None | object = UNREAD,
 ) -> list[SiteInfo]:
-    """Every site (or the active ones) in the list's order: group, then site. Read as tuples
-    (peewee converts each value), not rows, since a round of thousands of sites starts here;
-    with their maintenance windows and pauses in the same query (``pause``: the pause of
+    """Every site (or the active ones) in the list's order: group, then site. Read as named
+    tuples (peewee converts each value), not rows, since a round of thousands of sites starts
+    here; with their maintenance windows and pauses in the same query (``pause``: the pause of
     everything as the caller read it, ``store.maintenance``).
 
     With ``cert_warning_days``, a site whose certificate expires within that many days of
     ``now`` (default: the current time) is ``cert_expiring``; an ``http`` site has no expiry."""
     now = now or utc_now()
     query = (
-        Site.select(
-            Site.id,
-            SiteGroup.title,
-            Site.title,
-            Site.url,
-            Site.priority,
-            Site.active,
-            Site.down_message,
-            Site.down_count,
-            Site.last_seen,
-            Site.last_checked,
-            Site.last_status_code,
-            Site.last_error,
-            Site.last_elapsed_ms,
-            SiteGroup.position,
-            Site.position,
-            Site.failing,
-            Site.maintenance,
-            Site.paused,
-            Site.paused_until,
-            SiteGroup.maintenance,
-            Site.cert_expires_at,
-        )
+        Site.select(*(column.alias(name) for name, column in _SITE_COLUMNS.items()))
         .join(SiteGroup)
         .order_by(SiteGroup.position, Site.position, Site.id)
     )
     if only_active:
         query = query.where(Site.active == True)  # noqa: E712 - peewee expression
     quiet: dict[int, MaintenanceRow] = {}
-    rows = []
-    for row in _with_cert(query.tuples()):
-        windows, paused, until, group_windows = row[-5:-1]
-        if paused or windows != "[]" or group_windows != "[]":
-            quiet[row[0]] = (windows, paused, UtcField().db_value(until), group_windows)
-        rows.append(row[:-5] + row[-1:])
-    sites = [
-        SiteInfo(
-            site_id=site_id,
-            group=group,
-            title=title,
-            url=url,
-            priority=PRIORITY_NAMES[priority],
-            active=bool(active),
-            down_message=down_message,
-            down_count=down_count,
-            state=state_of(down_count, last_checked is not None, strikes, failing),
-            last_seen=last_seen,
-            last_checked=last_checked,
-            last_status_code=last_status_code,
-            last_error=last_error,
-            last_elapsed_ms=last_elapsed_ms,
-            order=(group_position, position),
-            cert_expires_at=cert_at,
-            cert_expiring=expiring(cert_at, cert_warning_days, now),
+    sites = []
+    for row in query.namedtuples():
+        if row.paused or row.windows != "[]" or row.group_windows != "[]":
+            until = UtcField().db_value(row.paused_until)
+            quiet[row.site_id] = (row.windows, row.paused, until, row.group_windows)
+        # only an https URL has a certificate (one edited to http since its check keeps none)
+        cert_at = row.cert_expires_at if row.url.lower().startswith("https:") else None
+        sites.append(
+            SiteInfo(
+                site_id=row.site_id,
+                group=row.group,
+                title=row.title,
+                url=row.url,
+                priority=PRIORITY_NAMES[row.priority],
+                active=bool(row.active),
+                down_message=row.down_message,
+                down_count=row.down_count,
+                state=state_of(row.down_count, row.last_checked is not None, strikes, row.failing),
+                last_seen=row.last_seen,
+                last_checked=row.last_checked,
+                last_status_code=row.last_status_code,
+                last_error=row.last_error,
+                last_elapsed_ms=row.last_elapsed_ms,
+                order=(row.group_position, row.position),
+                cert_expires_at=cert_at,
+                cert_expiring=expiring(cert_at, cert_warning_days, now),
+            )
         )
-        for (
-            site_id,
-            group,
-            title,
-            url,
-            priority,
-            active,
-            down_message,
-            down_count,
-            last_seen,
-            last_checked,
-            last_status_code,
-            last_error,
-            last_elapsed_ms,
-            group_position,
-            position,
-            failing,
-            cert_at,
-        ) in rows
-    ]
     return with_maintenance(sites, now, quiet, pause)  # the state maintenance
-
-
-def _with_cert(rows):
-    """The rows with the certificate's expiry only for an https URL (one edited to http since
-    its last check keeps none)."""
-    for row in rows:
-        if row[-1] is not None and not row[3].lower().startswith("https:"):
-            row = (*row[:-1], None)
-        yield row
 
 
 @dataclass(frozen=True)
@@ -284,7 +261,7 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
     if good_codes is None:
         from .settings import load_settings
 
-        good_codes = load_settings()["good_codes"]
+        good_codes = load_settings().good_codes
     good = list(good_codes)
     links = list(
         OutageSite.select(OutageSite, Site)

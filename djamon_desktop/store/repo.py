@@ -8,17 +8,15 @@ import io
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from peewee import fn
-
 from ..core import config, jsonfile
 from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
-from ..core.problems import DocumentRefused, Problems, has_password
-from ..core.settings import check_combined, merge_settings
+from ..core.problems import has_password
 from ..core.status import plural
+from .adding import Adding
 from .engine import writing
 from .models import Site, SiteGroup
-from .settings import load_settings, write_settings
+from .settings import change_settings, load_settings, stored_settings
 
 if TYPE_CHECKING:
     from .fixture import FixtureSummary
@@ -40,62 +38,48 @@ def apply_document(document: config.Document) -> ImportSummary:
     checked inside it; any problem raises DocumentRefused and nothing is written."""
     summary = ImportSummary()
     with writing():
-        current = load_settings()
-        merged = merge_settings(current, document.settings)
-        problems = Problems()
-        check_combined(merged, "settings", problems)
-        if problems:
-            raise DocumentRefused(problems.lines)
+        current, merged = change_settings(document.settings)
         summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
-        write_settings(merged)
 
+        adding = Adding()
         groups = {g.title: g for g in SiteGroup.select()}
-        next_group = (SiteGroup.select(fn.MAX(SiteGroup.position)).scalar() or 0) + 1
         for spec in document.groups:
             group = groups.get(spec.title)
             windows = (
                 None if spec.maintenance is None else windows_json(windows_of(spec.maintenance))
             )
             if group is None:
-                group = SiteGroup.create(
-                    title=spec.title, position=next_group, maintenance=windows or "[]"
-                )
-                next_group += 1
+                group_id = adding.group(spec.title, windows)
                 summary.groups_added += 1
             else:
+                group_id = group.id
                 if windows is not None:
                     group.maintenance = windows
                     group.save()
                 summary.groups_matched += 1
-            existing = {s.title: s for s in Site.select().where(Site.group == group)}
-            next_site = max((s.position for s in existing.values()), default=0) + 1
+            existing = {s.title: s for s in Site.select().where(Site.group == group_id)}
             for site_spec in spec.sites:
                 site = existing.get(site_spec.title)
                 own = site_spec.maintenance
                 own_json = None if own is None else windows_json(windows_of(own))
+                priority = (
+                    None if site_spec.priority is None else PRIORITY_NAMES.index(site_spec.priority)
+                )
                 if site is None:
-                    Site.create(
-                        group=group,
-                        title=site_spec.title,
-                        url=site_spec.url,
-                        priority=PRIORITY_NAMES.index(
-                            site_spec.priority or config.DEFAULT_PRIORITY
-                        ),
-                        active=True if site_spec.active is None else site_spec.active,
-                        down_message=(
-                            config.DEFAULT_DOWN_MESSAGE
-                            if site_spec.down_message is None
-                            else site_spec.down_message
-                        ),
-                        position=next_site,
-                        maintenance=own_json or "[]",
+                    adding.site(
+                        group_id,
+                        site_spec.title,
+                        site_spec.url,
+                        priority=priority,
+                        active=site_spec.active,
+                        down_message=site_spec.down_message,
+                        maintenance=own_json,
                     )
-                    next_site += 1
                     summary.sites_added += 1
                     continue
                 site.url = site_spec.url
-                if site_spec.priority is not None:
-                    site.priority = PRIORITY_NAMES.index(site_spec.priority)
+                if priority is not None:
+                    site.priority = priority
                 if site_spec.active is not None:
                     site.active = site_spec.active
                 if site_spec.down_message is not None:
@@ -114,7 +98,7 @@ def export_text() -> str:
 def export_document() -> tuple[str, int]:
     """The export's text, and how many sites' URLs in it hold a password (the export keeps
     ``user:password@`` as written, so a round trip is exact)."""
-    settings = load_settings()
+    settings = stored_settings()
     groups = []
     for group in SiteGroup.select().order_by(SiteGroup.position, SiteGroup.id):
         sites = Site.select().where(Site.group == group).order_by(Site.position, Site.id)
@@ -164,7 +148,7 @@ def import_file_summary(file: BinaryIO) -> str | FixtureSummary:
 
     if jsonfile.first_char(file) == "[":
         fixture = read_fixture(jsonfile.JsonArray(file))
-        return apply_fixture(fixture, load_settings()["good_codes"])
+        return apply_fixture(fixture, list(load_settings().good_codes))
     result = apply_document(config.parse_document(jsonfile.read_document(file)))
     changed = ", ".join(result.settings_changed) or "none"
     return (

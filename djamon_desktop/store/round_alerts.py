@@ -12,6 +12,7 @@ from ..core.certs import CertFacts, expiring
 from ..core.clock import to_ms
 from ..core.outages import PRIORITY_NAMES, AlertText, OutageFacts, SiteLine
 from . import outbox
+from .engine import marks
 from .models import Outage, OutageSite, Site, SiteGroup, db
 
 #: writes the alerts of an outage opened or closed, or of a certificate about to expire
@@ -59,10 +60,10 @@ def queue_cert_warnings(rows, stored: dict[int, int], warning_days: int, render:
 
 def _site_words(site_ids: list[int]) -> dict[int, tuple[str, str, str]]:
     """Each site's title, URL and group title, as a warning names them."""
-    marks = ",".join("?" * len(site_ids))
     cursor = db.execute_sql(
         "SELECT site.id, site.title, site.url, site_group.title FROM site"
-        f" JOIN site_group ON site_group.id = site.group_id WHERE site.id IN ({marks})",
+        " JOIN site_group ON site_group.id = site.group_id"
+        f" WHERE site.id IN ({marks(len(site_ids))})",
         site_ids,
     )
     return {site_id: (title, url, group) for site_id, title, url, group in cursor}

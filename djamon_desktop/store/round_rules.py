@@ -55,7 +55,7 @@ class RoundRows:
         self.when = when
         self.good_codes = list(good_codes)
         self._good = set(good_codes)
-        self._when_ms = UtcField().db_value(when)
+        self.when_ms: int = UtcField().db_value(when)  # ``when`` as the check rows store it
         self.results: dict[int, ProbeResult] = {}
         self.check_rows: list[tuple] = []
         self.hour_rows: list[history.HourRow] = []
@@ -65,7 +65,7 @@ class RoundRows:
         self.check_rows.append(
             (
                 site_id,
-                self._when_ms,
+                self.when_ms,
                 uuid.uuid4().bytes,
                 result.status_code,
                 result.error,

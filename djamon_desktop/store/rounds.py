@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..core.settings_value import Settings
 from . import history, round_rules, vantages
 from .bulk import Staged, update_many
-from .engine import is_team, writing
+from .engine import is_team, marks, writing
 from .models import db
 from .round_alerts import Render, queue_cert_warnings
 from .round_rules import (
@@ -29,24 +30,26 @@ from .team_rounds import record_team_round
 
 __all__ = ["Render", "RoundRecord", "RoundRows"]  # re-exported: what the cycle uses
 
-_CHECK_INSERT = (
-    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+
+def _check_insert() -> str:
+    """A check's row, with the open database's placeholders."""
+    return (
+        'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
+        f" VALUES ({marks(7)})"
+    )
 
 
 def record_round(
     rows: RoundRows,
-    strikes: int,
+    settings: Settings,
     render: Render,
-    cert_warning_days: int = 0,
     quiet: frozenset[int] = frozenset(),
-    confirmations: int = 1,
     known_vantage: int | None = None,
 ) -> RoundRecord:
     """Store a round's checks, strikes and outage changes as one unit, with the warnings of
-    the certificates it saw expire within ``cert_warning_days`` (0: none). ``known_vantage``:
-    this vantage's id when the caller has read it.
+    the certificates it saw expire within the settings' ``cert_warning_days`` (0: none); the
+    settings' ``strikes`` and ``confirmations`` count the failures. ``known_vantage``: this
+    vantage's id when the caller has read it.
 
     On a team's PostgreSQL this takes two round trips (``store.team_rounds``); SQLite runs the
     same steps one statement at a time.
@@ -58,15 +61,16 @@ def record_round(
     overwritten. Sites deleted while the round ran are skipped.
     """
     if is_team() and not db.in_transaction():
-        return record_team_round(rows, strikes, render, cert_warning_days, quiet, confirmations)
-    when, when_ms = rows.when, rows._when_ms
+        return record_team_round(rows, settings, render, quiet)
+    strikes = settings.strikes
+    when, when_ms = rows.when, rows.when_ms
     name = vantages.current()
     known = known_vantage if known_vantage is not None else vantages.find(name)
     # what no other writer decides goes to the database before the turn (the vantage's id is
     # added inside it); inserting the checks themselves stays inside: their foreign key locks
     # each site's row, and a writer deleting a site in its turn would wait for this round while
     # this round waits for that turn (a deadlock PostgreSQL ends by failing one of them)
-    checks = Staged(_CHECK_INSERT, rows.check_rows)
+    checks = Staged(_check_insert(), rows.check_rows)
     hours = history.staged_hour_rows(rows.hour_rows)
     codes: dict[int, str] = {}
     with writing(staged=(checks, hours)):
@@ -79,7 +83,7 @@ def record_round(
             results,
             rows.good_codes,
             {i: site.down_count for i, site in standing.items()},
-            confirmations,
+            settings.confirmations,
             strikes,
         )
         down_counts = counted.team
@@ -90,17 +94,17 @@ def record_round(
         opened, closed = round_rules.apply_outage_rules(
             when, standing, strikes, render, quiet, codes=codes
         )
-        queue_cert_warnings(rows, down_counts, cert_warning_days, render)
+        queue_cert_warnings(rows, down_counts, settings.cert_warning_days, render)
     return RoundRecord(down_counts, opened, closed, counted.own, counted.failing, codes=codes)
 
 
 def settle_outages(
-    when: datetime, strikes: int, render: Render, quiet: frozenset[int] = frozenset()
+    when: datetime, settings: Settings, render: Render, quiet: frozenset[int] = frozenset()
 ) -> list[int]:
     """Close an open outage whose sites are all up or inactive (for rounds that check nothing;
     a site in maintenance, ``quiet``, is not up by that: it keeps the strikes it had)."""
     with writing():
         _opened, closed = round_rules.apply_outage_rules(
-            when, read_standing(), strikes, render, quiet
+            when, read_standing(), settings.strikes, render, quiet
         )
     return closed

@@ -1,8 +1,10 @@
 """The settings as stored: one row a top-level key, its value as JSON. Read with the defaults of
-the settings table (:mod:`..core.settings`) filled in; changed only by the import's rules.
+the settings table (:mod:`..core.settings`) filled in; changed only by the import's rules, in one
+place (:func:`change_settings`) for the import, the Settings window and ``save_settings``.
 
-A cycle loads them once (:func:`load_settings`: one query) and hands them to each step; a round
-reads them with the little else it needs before checking (:func:`round_start`: one query too)."""
+A cycle loads them once (:func:`load_settings`: one query, a typed
+:class:`..core.settings_value.Settings`) and hands them to each step; a round reads them with
+the little else it needs before checking (:func:`round_start`: one query too)."""
 
 from __future__ import annotations
 
@@ -14,14 +16,21 @@ from peewee import EXCLUDED
 
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, check_settings, merge_settings, with_defaults
-from .engine import writing
+from ..core.settings_value import Settings
+from .engine import marks, writing
 from .models import Setting, db
 
 
-def load_settings() -> dict[str, Any]:
-    """Every setting: the stored value, or its default."""
+def stored_settings() -> dict[str, Any]:
+    """Every setting as the document has it (the export's shape and order): the stored value,
+    or its default."""
     stored = {row.key: json.loads(row.value) for row in Setting.select()}
     return with_defaults(stored)
+
+
+def load_settings() -> Settings:
+    """Every setting, typed: the stored value, or its default."""
+    return Settings.from_dict(stored_settings())
 
 
 @dataclass(frozen=True)
@@ -29,17 +38,19 @@ class RoundStart:
     """What a round reads before it checks anything, in one round trip (a team database may be
     far): the settings, two marks of the ``meta`` table and this vantage's id."""
 
-    settings: dict[str, Any]
+    settings: Settings
     pause: str | None  # the pause of all monitoring as stored (``store.maintenance``)
     last_purge: str | None  # when the daily purge last ran (``store.history``)
     vantage_id: int | None  # None before the vantage's first round
 
 
-_ROUND_START = (
-    "SELECT 's', key, value FROM setting"
-    " UNION ALL SELECT 'm', key, value FROM meta WHERE key IN ('pause', 'last_purge')"
-    " UNION ALL SELECT 'v', name, CAST(id AS TEXT) FROM vantage WHERE name = ?"
-)
+def _round_start() -> str:
+    """:func:`round_start`'s one query, the vantage's name its one parameter."""
+    return (
+        "SELECT 's', key, value FROM setting"
+        " UNION ALL SELECT 'm', key, value FROM meta WHERE key IN ('pause', 'last_purge')"
+        f" UNION ALL SELECT 'v', name, CAST(id AS TEXT) FROM vantage WHERE name = {marks()}"
+    )
 
 
 def round_start(vantage: str) -> RoundStart:
@@ -47,7 +58,7 @@ def round_start(vantage: str) -> RoundStart:
     stored: dict[str, Any] = {}
     marks: dict[str, str] = {}
     vantage_id = None
-    for kind, key, value in db.execute_sql(_ROUND_START, (vantage,)):
+    for kind, key, value in db.execute_sql(_round_start(), (vantage,)):
         if kind == "s":
             stored[key] = json.loads(value)
         elif kind == "m":
@@ -55,7 +66,10 @@ def round_start(vantage: str) -> RoundStart:
         else:
             vantage_id = int(value)
     return RoundStart(
-        with_defaults(stored), marks.get("pause"), marks.get("last_purge"), vantage_id
+        Settings.from_dict(with_defaults(stored)),
+        marks.get("pause"),
+        marks.get("last_purge"),
+        vantage_id,
     )
 
 
@@ -68,7 +82,23 @@ def write_settings(settings: dict[str, Any]) -> None:
     ).execute()
 
 
-def save_settings(partial: dict[str, Any]) -> dict[str, Any]:
+def change_settings(partial: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The one way settings change: merge the checked ``partial`` over what is stored with the
+    import's rules, check the rules that look at several settings at once, and write; return
+    the settings before and after (as :func:`stored_settings`). Runs in the caller's
+    transaction (an import writes its groups and sites in the same one); DocumentRefused lists
+    every problem, and then the caller's transaction stores nothing."""
+    current = stored_settings()
+    merged = merge_settings(current, partial)
+    problems = Problems()
+    check_combined(merged, "settings", problems)
+    if problems:
+        raise DocumentRefused(problems.lines)
+    write_settings(merged)
+    return current, merged
+
+
+def save_settings(partial: dict[str, Any]) -> Settings:
     """Change some settings with the import's rules and return them all; DocumentRefused lists
     every problem, and then nothing is stored."""
     problems = Problems()
@@ -76,9 +106,5 @@ def save_settings(partial: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise DocumentRefused(problems.lines)
     with writing():
-        merged = merge_settings(load_settings(), partial)
-        check_combined(merged, "settings", problems)
-        if problems:
-            raise DocumentRefused(problems.lines)
-        write_settings(merged)
-    return merged
+        merged = change_settings(partial)[1]
+    return Settings.from_dict(merged)

@@ -1,6 +1,6 @@
-"""The team's PostgreSQL as peewee sees it (:class:`TeamDatabase`): placeholders as SQLite
-takes them, a connection lost while idle made afresh, and connections made by
-:func:`.connection.connect` (the deadline on every call, the password source).
+"""The team's PostgreSQL as peewee sees it (:class:`TeamDatabase`): a connection lost while
+idle made afresh (and, for a while, ``?`` placeholders turned into psycopg2's), and
+connections made by :func:`.connection.connect` (the deadline on every call, the password source).
 
 Apart from :mod:`.engine`, which only asks whether the open database is a team's and never
 makes one, so it needs nothing of this module's nor of :mod:`.connection`'s. psycopg2 (loaded by
@@ -54,8 +54,9 @@ class _Adapter(Psycopg2Adapter):
 
 
 class TeamDatabase(PostgresqlDatabase):
-    """PostgreSQL through psycopg2. The store's own SQL is written with ``?`` placeholders (as
-    SQLite takes them); they are turned into psycopg's ``%s`` here.
+    """PostgreSQL through psycopg2. The store's hand-written SQL uses the database's own
+    placeholder (``engine.marks``: peewee's ``param``, ``%s`` here) and reaches psycopg2 as
+    written.
 
     A connection that was lost while idle (the server restarted between two rounds) is made
     afresh, silently, when the first statement of a transaction fails on it: nothing of a
@@ -67,8 +68,6 @@ class TeamDatabase(PostgresqlDatabase):
     password_source: PasswordSource | None = None
 
     def execute_sql(self, sql, params=None, *args, **kwargs):
-        if params and "?" in sql:
-            sql = sql.replace("%", "%%").replace("?", "%s")
         cursor = self._once_more_if_lost(super().execute_sql, sql, params, *args, **kwargs)
         if "advisory_" in sql:
             _count_session_locks(self._state.conn, sql)

@@ -26,6 +26,7 @@ import contextlib
 from collections.abc import Collection
 
 from ..core.outages import SiteStrikes
+from ..core.settings_value import Settings
 from . import history, round_rules, vantages
 from .bulk import unnest
 from .engine import NOTIFY, in_turn
@@ -56,24 +57,18 @@ _READ = """SELECT
         FROM outage WHERE outage.end_time IS NULL ORDER BY outage.id DESC LIMIT 1),
     EXISTS (SELECT 1 FROM alert WHERE delivered_at IS NULL)"""
 
-_UPSERT_TAIL = vantages._UPSERT.split("VALUES (?, ?, ?, ?, ?, ?, ?, ?)", 1)[1]
 _VANTAGE_TYPES = ("integer", "integer", "bigint", "bigint", "smallint", "text", "real")
 _CHECK_TYPES = ("integer", "bytea", "smallint", "text", "real")
 _HOUR_TYPES = ("integer", "integer", "integer", "integer", "real", "real")
 
 
 def record_team_round(
-    rows: RoundRows,
-    strikes: int,
-    render: Render,
-    cert_warning_days: int,
-    quiet: frozenset[int],
-    confirmations: int,
+    rows: RoundRows, settings: Settings, render: Render, quiet: frozenset[int]
 ) -> RoundRecord:
     """``rounds.record_round`` on a team's PostgreSQL (outside any transaction)."""
     cursor = db.cursor()
     try:
-        record = _record(cursor, rows, strikes, render, cert_warning_days, quiet, confirmations)
+        record = _record(cursor, rows, settings, render, quiet)
     except BaseException:
         with contextlib.suppress(Exception):  # the connection may be gone: the server rolls back
             cursor.execute("ROLLBACK")
@@ -82,15 +77,10 @@ def record_team_round(
 
 
 def _record(
-    cursor,
-    rows: RoundRows,
-    strikes: int,
-    render: Render,
-    cert_warning_days: int,
-    quiet: frozenset[int],
-    confirmations: int,
+    cursor, rows: RoundRows, settings: Settings, render: Render, quiet: frozenset[int]
 ) -> RoundRecord:
-    when, when_ms = rows.when, rows._when_ms
+    strikes, cert_warning_days = settings.strikes, settings.cert_warning_days
+    when, when_ms = rows.when, rows.when_ms
     name = vantages.current()
     params: dict = {"name": name, "when": when_ms, "since": vantages.live_since(when_ms)}
     ready = _handed_over(rows, rows.results)  # (before the turn: nothing waits on it)
@@ -117,7 +107,7 @@ def _record(
         rows.good_codes,
         counts or (),
         first,
-        confirmations,
+        settings.confirmations,
         strikes,
     )
     site_values = round_rules.site_rows(results, counted, standing, rows.good_codes, when_ms)
@@ -172,7 +162,7 @@ def _writes(
             " last_status_code, last_error, last_elapsed_ms) SELECT v.site_id, %s, v.down_count,"
             " v.last_seen, v.last_checked, v.status_code, v.error, v.elapsed_ms FROM"
             f" {source} AS v (site_id, down_count, last_seen, last_checked, status_code, error,"
-            f" elapsed_ms) {_UPSERT_TAIL}"
+            f" elapsed_ms) {vantages.UPSERT_CONFLICT}"
         )
         values += [vantage_id, *columns]
     if site_values:
@@ -196,9 +186,7 @@ def _writes(
         values += [when_ms, vantage_id, *columns]
     if hours[1]:
         source, columns = hours
-        insert = history._HOUR_UPSERT
-        head, tail = insert.split("VALUES", 1)
-        statements.append(f"{head} SELECT * FROM {source} {tail.split(')', 1)[1]}")
+        statements.append(f"{history.HOUR_INSERT} SELECT * FROM {source} {history.HOUR_CONFLICT}")
         values += columns
     if not statements:
         statements.append("SELECT 1")

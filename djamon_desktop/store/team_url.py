@@ -16,8 +16,6 @@ from urllib.parse import unquote, unquote_plus
 
 from ..errors import UserError
 
-#: the environment variable naming the team database (after ``--database``)
-ENV_URL = "DJAMON_DATABASE_URL"
 SCHEMES = ("postgresql://", "postgres://")
 #: libpq's connect timeout unless the URL sets its own
 CONNECT_TIMEOUT_S = 10

@@ -20,20 +20,28 @@ from ..core.probe import ProbeResult
 from ..core.sites import SiteInfo
 from ..team import default_vantage
 from .bulk import executemany
+from .engine import marks
 from .models import UtcField, Vantage, db
 
 FEW = 100  # a round of at most this many sites reads only their vantages' rows
 
 _chosen: str | None = None
 
-_UPSERT = (
-    "INSERT INTO site_vantage (site_id, vantage_id, down_count, last_seen, last_checked,"
-    " last_status_code, last_error, last_elapsed_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (site_id, vantage_id) DO UPDATE SET down_count = excluded.down_count,"
+#: what a vantage's row upserted over the one it had keeps of the new one
+UPSERT_CONFLICT = (
+    "ON CONFLICT (site_id, vantage_id) DO UPDATE SET down_count = excluded.down_count,"
     " last_seen = excluded.last_seen, last_checked = excluded.last_checked,"
     " last_status_code = excluded.last_status_code, last_error = excluded.last_error,"
     " last_elapsed_ms = excluded.last_elapsed_ms"
 )
+
+
+def _upsert() -> str:
+    """A vantage's row of a site, upserted (:func:`count_rows` gives its values)."""
+    return (
+        "INSERT INTO site_vantage (site_id, vantage_id, down_count, last_seen, last_checked,"
+        f" last_status_code, last_error, last_elapsed_ms) VALUES ({marks(8)}) {UPSERT_CONFLICT}"
+    )
 
 
 def use(name: str | None) -> None:
@@ -55,7 +63,7 @@ def default_name() -> str:
 def find(name: str) -> int | None:
     """The vantage's id, None before its first round. Vantages are never deleted, so a round
     looks its own up before its write turn."""
-    row = db.execute_sql("SELECT id FROM vantage WHERE name = ?", (name,)).fetchone()
+    row = db.execute_sql(f"SELECT id FROM vantage WHERE name = {marks()}", (name,)).fetchone()
     return None if row is None else row[0]
 
 
@@ -67,9 +75,10 @@ def enter(name: str, when: datetime, known: int | None = None) -> int:
     if vantage_id is None:
         return Vantage.insert(name=name, last_round_at=when_ms).execute()
     # a slow round ending after a later one keeps the later
+    p = marks()
     db.execute_sql(
-        "UPDATE vantage SET last_round_at = ? WHERE id = ?"
-        " AND (last_round_at IS NULL OR last_round_at < ?)",
+        f"UPDATE vantage SET last_round_at = {p} WHERE id = {p}"
+        f" AND (last_round_at IS NULL OR last_round_at < {p})",
         (when_ms, vantage_id, when_ms),
     )
     return vantage_id
@@ -98,13 +107,14 @@ def count_round(
     site row has it: a vantage's first count of a site no vantage has counted yet starts there,
     so an upgraded single desktop keeps its strikes."""
     when_ms = to_ms(when)
+    p = marks()
     sql = (
         "SELECT sv.site_id, sv.vantage_id, sv.down_count, sv.last_seen FROM site_vantage sv"
-        " JOIN vantage v ON v.id = sv.vantage_id WHERE (v.last_round_at > ? OR v.id = ?)"
+        f" JOIN vantage v ON v.id = sv.vantage_id WHERE (v.last_round_at > {p} OR v.id = {p})"
     )
     params: list = [live_since(when_ms), vantage_id]
     if 0 < len(results) <= FEW:  # a fast-lane round: its own sites' rows, not every site's
-        sql += f" AND sv.site_id IN ({','.join('?' * len(results))})"
+        sql += f" AND sv.site_id IN ({marks(len(results))})"
         params += list(results)
     counted, upserts = count_rows(
         vantage_id,
@@ -116,7 +126,7 @@ def count_round(
         confirmations,
         strikes,
     )
-    executemany(_UPSERT, upserts)
+    executemany(_upsert(), upserts)
     return counted
 
 
@@ -137,7 +147,7 @@ def count_rows(
 ) -> tuple[Counted, list[tuple]]:
     """:func:`count_round`'s counting, from the live vantages' rows as read (site id, vantage
     id, down count, last seen) and ``first`` (where this vantage starts counting sites it has no
-    row for): the counts, and this vantage's rows to upsert (``_UPSERT``'s values)."""
+    row for): the counts, and this vantage's rows to upsert (``_upsert``'s values)."""
     mine: dict[int, tuple[int, int | None]] = {}
     others: dict[int, list[int]] = defaultdict(list)
     for site_id, row_vantage, down_count, last_seen in rows:
@@ -204,7 +214,7 @@ def own_view(sites: Sequence[SiteInfo], name: str | None = None) -> list[SiteInf
         "SELECT site.id, mine.down_count, mine.last_checked,"
         " EXISTS (SELECT 1 FROM site_vantage other WHERE other.site_id = site.id)"
         " FROM site LEFT JOIN site_vantage mine ON mine.site_id = site.id"
-        " AND mine.vantage_id = (SELECT id FROM vantage WHERE name = ?)",
+        f" AND mine.vantage_id = (SELECT id FROM vantage WHERE name = {marks()})",
         (name or current(),),
     )
     field = UtcField()

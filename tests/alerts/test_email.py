@@ -164,6 +164,7 @@ def test_a_silent_server_does_not_hold_the_round(server, load, run, mail, monkey
         load(document(email={"host": "127.0.0.1", "port": silent.getsockname()[1]}))
         started = time.monotonic()
         result = run("check")
+        # the 1 s send timeout, not the silent server, ends it: slack for a loaded machine
         assert time.monotonic() - started < 4
         assert "did not answer within 1 s" in result.out
     finally:

@@ -183,7 +183,8 @@ def test_a_plain_login_stored_before_is_held_without_connecting(load, run, serve
     open_database(paths.database_path(paths.resolve_data_dir(None)))
     try:
         with writing():
-            email = {**load_settings()["email"], "host": "mail.example.com", "security": "none"}
+            moved = {"host": "mail.example.com", "security": "none"}
+            email = {**load_settings().part("email"), **moved}
             write_settings({"email": email})
     finally:
         close_database()

@@ -144,8 +144,9 @@ def test_a_keyring_that_does_not_answer(hung_keyring):
     (first, waited), (second, at_once) = outcomes
     assert first == secrets.no_answer_message()
     assert first.startswith("the keyring did not answer within 0.5 s: it is locked or waiting")
-    assert 0.5 <= waited < 2
-    assert second == secrets.STILL_WAITING and at_once < 0.1
+    assert 0.5 <= waited < 2  # its 0.5 s wait, with slack for a loaded machine
+    # at once, not another 0.5 s wait behind the first: slack for a loaded machine
+    assert second == secrets.STILL_WAITING and at_once < 0.4
 
     hung_keyring.set()  # the user unlocks it: the waiting request ends, then calls work again
     deadline = time.monotonic() + 5

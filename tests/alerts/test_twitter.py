@@ -138,10 +138,11 @@ def test_every_channel_has_a_sender_and_no_other_is_guessed():
     from djamon_desktop.alerts import CHANNELS
     from djamon_desktop.alerts.channels import DeliveryError
     from djamon_desktop.alerts.sender import SENDERS, TEST_SENDERS, send_test
+    from djamon_desktop.core.settings_value import Settings
 
     assert tuple(SENDERS) == tuple(TEST_SENDERS) == CHANNELS
     with pytest.raises(DeliveryError, match="unknown channel 'sms': no way to send it"):
-        send_test({}, "sms")
+        send_test(Settings.defaults(), "sms")
 
 
 def test_429_stays_queued(server, load, run, xapi, name):

@@ -34,6 +34,7 @@ run, side by side:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import select
@@ -170,6 +171,7 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
 
     from djamon_desktop.alerts.messages import AlertPolicy
     from djamon_desktop.core.probe import ProbeResult
+    from djamon_desktop.core.settings_value import Settings
     from djamon_desktop.store import rounds as store_rounds
     from djamon_desktop.store import vantages as store_vantages
     from djamon_desktop.store.database import close_database, open_database
@@ -210,6 +212,7 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
     store_rounds.writing = timed
     rng = random.Random(12)
     render = AlertPolicy(("email",), notify_recovery=True).texts
+    settings = dataclasses.replace(Settings.defaults(), strikes=2, cert_warning_days=0)
     start = datetime.now(UTC).replace(second=0, microsecond=0)
     try:
         for n in range(vantages + rounds):
@@ -219,7 +222,7 @@ def turn_held(target: str | Path, rounds: int = 15, vantages: int = 5) -> tuple[
                 answer = ProbeResult(200, None, rng.uniform(20, 300))
                 rows.add(site, ProbeResult(None, "timeout", 5000.0) if site in hung else answer)
             began = time.perf_counter()
-            store_rounds.record_round(rows, 2, render)
+            store_rounds.record_round(rows, settings, render)
             wholes.append(time.perf_counter() - began)
     finally:
         store_rounds.writing = writing

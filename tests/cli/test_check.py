@@ -54,7 +54,8 @@ def test_check_reports_each_site(server, load, run):
     assert by_title["Files"]["state"] == "warning"
     shop = by_title["Shop"]
     assert (shop["ok"], shop["status_code"], shop["error"]) == (False, None, "timeout")
-    assert 990 <= shop["elapsed_ms"] < 1500
+    # cut at its 1 s deadline: the bound is the deadline plus slack for a loaded machine
+    assert 990 <= shop["elapsed_ms"] < 2000
     assert isinstance(db["site_id"], int)
 
 
@@ -191,7 +192,7 @@ def test_lost_connectivity_blames_no_site(server, load, run, name, data_dir):
 
 def test_a_slow_sandbox_and_the_sites_share_one_deadline(server, load, run, data_dir):
     # the sandbox answers 1 s before the deadline and a site hangs: one deadline, not two
-    timeout = 2.5
+    timeout = 4.0
     load(
         document(
             group("G", site("Up", server.url("/status/200")), site("Hung", server.url("/hang"))),
@@ -204,7 +205,9 @@ def test_a_slow_sandbox_and_the_sites_share_one_deadline(server, load, run, data
     took = time.monotonic() - started
     assert report["connectivity"] is True
     assert {r["title"]: r["error"] for r in report["results"]} == {"Up": None, "Hung": "timeout"}
-    assert timeout <= took < timeout + 0.8, took
+    # the deadline plus slack for starting the command on a loaded machine, short of the 7 s
+    # the sandbox's 3 s and then the sites' deadline would take
+    assert timeout <= took < timeout + 2.0, took
     with opened(data_dir):
         assert Check.select().count() == 2
 
@@ -214,12 +217,13 @@ def test_lost_connectivity_ends_the_round_without_waiting_for_the_sites(server, 
         document(
             group("G", site("Hung", server.url("/hang"))),
             sandbox_urls=[f"http://127.0.0.1:{closed_port()}/"],
-            timeout_seconds=3,
+            timeout_seconds=5,
         )
     )
     started = time.monotonic()
     assert run("check").code == 3
-    assert time.monotonic() - started < 1.0
+    # at once, not at the hung site's 5 s deadline: slack for starting the command under load
+    assert time.monotonic() - started < 2.5
     assert states(run)["Hung"] == ("unknown", 0)
 
 

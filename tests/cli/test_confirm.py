@@ -184,6 +184,7 @@ def test_confirm_for_real_with_retry_seconds_1(run_process, load, server, name, 
     report = json.loads(result.out)
     assert by_title(report["results"])["Payments"] == (False, 503, 3, "down")
     assert len(report["outages_opened"]) == 1
+    # two waits of 1 s did happen; the upper bound is slack for starting Python under load
     assert 2 <= took < 30
     times = check_times(data_dir, "Payments")
     gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]

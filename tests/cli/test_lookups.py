@@ -89,6 +89,7 @@ def test_names_that_never_resolve_delay_no_other_check(server, load, tmp_path, r
     results = {r["title"]: r for r in report["results"]}
     local = results.pop("Local")
     assert (local["status_code"], local["error"]) == (200, None)
+    # its own answer, not held up until the hung lookups' 2 s deadline: slack for load
     assert local["elapsed_ms"] < 1000
     assert {r["error"] for r in results.values()} == {"timeout"} and len(results) == 20
     # the round ended at its deadline and the process exited while 20 lookups still hang

@@ -1,5 +1,5 @@
 """How many round trips a ``check`` of 1,000 sites makes to a team's PostgreSQL, and what that
-costs at 300 ms a round trip (the contract: within 10 s, with a 5 s timeout).
+costs at 300 ms a round trip (docs/contract.md: within 10 s, with a 5 s timeout).
 
 Counted at the client (tests/wire.py): every statement psycopg2 sends on the command's connection,
 a COPY as the two round trips it takes, and each connection made. The sites answer at once from a
@@ -95,6 +95,7 @@ def test_check_of_1000_sites_at_300_ms_a_round_trip_ends_within_10_s(
             assert proc.returncode == 0, proc.stderr
             assert sum(r["ok"] for r in json.loads(proc.stdout)["results"]) == SITES
     print(f"check of {SITES} sites at 300 ms a round trip: {walls}")
+    # the round trips are counted above; this only says each check ended, with slack for load
     assert max(walls) < 10, walls
 
 

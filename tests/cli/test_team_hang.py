@@ -64,6 +64,7 @@ def test_check_gives_up_on_a_silent_server_within_15_s(
     finally:
         proc.kill()
     assert proc.returncode == 4, (proc.returncode, err)
+    # a hung database ends the command within its deadlines, not never: slack for load
     assert took < 15, took
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
@@ -88,6 +89,7 @@ def test_check_on_a_server_stopped_before_it_starts_exits_4_within_15_s(
         result = run_process("check")
         took = time.monotonic() - started
     assert result.code == 4, result.err
+    # a hung database ends the command within its deadlines, not never: slack for load
     assert took < 15, took
     [line] = result.err.strip().splitlines()
     assert line.startswith("djamon-desktop: database postgresql://djamon:***@127.0.0.1:")

@@ -5,11 +5,14 @@ against cert_warning_days, and the words of its alert and of the tray."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 from djamon_desktop.alerts.messages import AlertPolicy, cert_email, cert_post, post_length
 from djamon_desktop.core.certs import CertFacts, expiring, expiry_of, expiry_words, notice
 from djamon_desktop.core.probe import Session, probe
+from djamon_desktop.core.settings import default_settings, merge_settings
+from djamon_desktop.core.settings_value import Settings
 from djamon_desktop.core.status import OpenOutage, SiteAtGlance, overview
 
 from ..certs import in_days, leaf_context, trust
@@ -124,13 +127,13 @@ def test_the_alert_names_the_site_its_url_without_password_and_the_date():
 
 
 def test_one_text_a_channel_enabled():
-    settings = {"email": {"enabled": True}, "twitter": {"enabled": True}, "notify_recovery": False}
-    settings["apprise"] = {"enabled": False}
+    on = {"email": {"enabled": True}, "twitter": {"enabled": True}, "notify_recovery": False}
+    settings = Settings.from_dict(merge_settings(default_settings(), on))
     texts = AlertPolicy.from_settings(settings).texts(facts())
     assert [t.channel for t in texts] == ["email", "twitter"]
     assert texts[0].subject.startswith("[djamon] CERTIFICATE: Shop")
     assert texts[1].subject == "" and "Shop" in texts[1].body
-    off = {**settings, "email": {"enabled": False}, "twitter": {"enabled": False}}
+    off = dataclasses.replace(settings, email_enabled=False, twitter_enabled=False)
     assert AlertPolicy.from_settings(off).texts(facts()) == []
 
 

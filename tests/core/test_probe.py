@@ -77,13 +77,16 @@ def test_get_retry_shares_the_one_deadline(server):
     result = check(server.url("/nohead-hang"), timeout=1.0)
     took = time.monotonic() - started
     assert result.error == "timeout"
-    assert 0.95 <= took < 1.5
+    # one deadline for the HEAD and its GET, not one each: the deadline plus slack for a loaded
+    # machine, well short of two deadlines
+    assert 0.95 <= took < 1.8
 
 
 def test_hanging_server_times_out_at_the_deadline(server):
     result = check(server.url("/hang"), timeout=1.0)
     assert (result.status_code, result.error) == (None, "timeout")
-    assert 990 <= result.elapsed_ms < 1300
+    # cut at the deadline: the bound is the deadline plus slack for a loaded machine
+    assert 990 <= result.elapsed_ms < 1800
 
 
 def test_dripping_server_cannot_stretch_the_deadline(server):
@@ -91,7 +94,8 @@ def test_dripping_server_cannot_stretch_the_deadline(server):
     started = time.monotonic()
     result = check(server.url("/drip"), timeout=1.0)
     assert result.error == "timeout"
-    assert time.monotonic() - started < 1.5
+    # the deadline plus slack for a loaded machine, well short of the 4 s the drip takes
+    assert time.monotonic() - started < 2.5
 
 
 def test_reset_is_connection(server):
@@ -170,14 +174,17 @@ def test_many_at_once_finish_within_one_deadline(server):
     took = time.monotonic() - started
     assert [r.status_code for r in results[:60]] == [200] * 60
     assert [r.error for r in results[60:]] == ["timeout"] * 3
-    assert took < 1.6
+    # all within the one deadline, plus slack for a loaded machine; one after another they
+    # would take 3 s for the hung ones alone
+    assert took < 2.5
 
 
 def test_guard_returns_at_the_first_good_answer(server):
     started = time.monotonic()
     ok = asyncio.run(any_good([server.url("/hang"), server.url("/status/200")], 3.0, [200]))
     assert ok is True
-    assert time.monotonic() - started < 1.0
+    # at the good answer, not at the 3 s deadline the hung one runs into: slack for load
+    assert time.monotonic() - started < 2.0
 
 
 def test_guard_fails_when_nothing_answers_well(server):
@@ -319,13 +326,15 @@ def test_on_result_hears_each_check_as_it_ends_with_its_index(server):
     def on_result(index, result):
         heard.append((index, result.status_code, result.error, time.monotonic() - started))
 
-    results = asyncio.run(probe_all(urls, 1.0, on_result=on_result))
+    results = asyncio.run(probe_all(urls, 2.0, on_result=on_result))
     assert [(i, code, error) for i, code, error, _ in heard] == [
         (2, 200, None),
         (1, 200, None),
         (0, None, "timeout"),
     ]
-    assert heard[0][3] < 0.25 and heard[1][3] < 0.8  # not held back until the hung one ends
+    # not held back until the hung one ends: heard before its deadline, which comes at least
+    # 2 s after ``started`` however loaded the machine
+    assert heard[0][3] < 2.0 and heard[1][3] < 2.0
     assert [r.status_code for r in results] == [None, 200, 200]
 
 
@@ -338,31 +347,45 @@ def test_an_on_result_that_raises_ends_the_round_at_once(server):
         asyncio.run(
             probe_all([server.url("/hang"), server.url("/status/200")], 3.0, on_result=on_result)
         )
-    assert time.monotonic() - started < 1.0
+    # at once, not at the 3 s deadline of the hung one: the bound is slack for a loaded machine
+    assert time.monotonic() - started < 2.0
 
 
 def test_a_check_started_earlier_by_its_round_ends_at_that_start_plus_the_timeout(server):
     async def go():
         loop = asyncio.get_running_loop()
-        return await probe(Session(), server.url("/hang"), 1.0, started=loop.time() - 0.6)
+        return await probe(Session(), server.url("/hang"), 2.0, started=loop.time() - 1.2)
 
     began = time.monotonic()
     result = asyncio.run(go())
-    assert time.monotonic() - began < 0.7
+    # its deadline is 0.8 s away, not the 2 s its own start gives: the line is halfway, the
+    # rest slack for a loaded machine
+    assert time.monotonic() - began < 1.4
     assert result.error == "timeout"
-    assert 390 <= result.elapsed_ms < 700  # its own time, from its own first request
+    assert 790 <= result.elapsed_ms < 1400  # its own time, from its own first request
 
 
 def test_the_hung_site_listed_last_ends_with_the_round_deadline(server):
     urls = [f"http://127.0.0.1:{closed_port()}/"] * 3000 + [server.url("/hang")]
-    started = time.monotonic()
-    # a 2 s deadline: 3,000 refused connections take most of a second on a busy 2-core
-    # machine, and each must have its answer ("connection") before the deadline
-    results = asyncio.run(probe_all(urls, 2.0))
-    took = time.monotonic() - started
+    ended: dict[int, float] = {}
+
+    async def go():
+        loop = asyncio.get_running_loop()
+        round_start = loop.time()
+        on_result = lambda index, _result: ended.setdefault(index, loop.time())  # noqa: E731
+        # a 5 s deadline: 3,000 refused connections take most of a second idle and two on a
+        # loaded 2-core machine, and each must have its answer ("connection") before it
+        return round_start, await probe_all(urls, 5.0, on_result=on_result)
+
+    round_start, results = asyncio.run(go())
     assert {r.error for r in results[:-1]} == {"connection"}
     assert results[-1].error == "timeout"
-    assert took < 2.3  # not 2 s after the loop got round to it, behind 3,000 connections
+    hung_began = ended[len(urls) - 1] - results[-1].elapsed_ms / 1000 - round_start
+    hung_ended = ended[len(urls) - 1] - round_start
+    assert hung_began > 0.01  # the loop got round to it late (else nothing to tell apart)
+    # it ended at the round's deadline, however late the loop got round to it, not 5 s after
+    # its own start: the line between the two is halfway
+    assert hung_ended < 5.0 + hung_began / 2
 
 
 def _quiet_listener() -> socket.socket:
@@ -375,16 +398,43 @@ def _quiet_listener() -> socket.socket:
 
 @pytest.mark.parametrize("first", [True, False], ids=["listed first", "listed last"])
 def test_a_quick_site_reports_its_own_time_whatever_its_place(server, first):
+    """A check's reported time counts from its own first request, and the round lets the early
+    ones read their answers while it still starts the rest. No wall-clock bound: every moment is
+    the event loop's own clock, read as each result comes in (``on_result`` runs at once after
+    the check measured its time), and a check began at that moment less its reported time. So
+    the test asks about the order of moments, not how many milliseconds lie between them."""
     silent = _quiet_listener()
+    ended: dict[int, float] = {}
     try:
         quiet = [f"http://127.0.0.1:{silent.getsockname()[1]}/"] * 3000
         quick = server.url("/status/200")
         urls = [quick, *quiet] if first else [*quiet, quick]
-        results = asyncio.run(probe_all(urls, 1.0))
+
+        async def go():
+            loop = asyncio.get_running_loop()
+            round_start = loop.time()
+            on_result = lambda index, _result: ended.setdefault(index, loop.time())  # noqa: E731
+            # the deadline counts from the round's start, and starting 3,000 checks takes about
+            # 0.4 s idle but over 1 s on a loaded 2-core machine: 3 s leaves the quick one listed
+            # last time to get its answer
+            return round_start, await probe_all(urls, 3.0, on_result=on_result)
+
+        round_start, results = asyncio.run(go())
     finally:
         silent.close()
-    mine = results[0] if first else results[-1]
+    mine_at = 0 if first else len(urls) - 1
+    mine = results[mine_at]
     assert mine.status_code == 200
     assert {r.error for r in results if r is not mine} == {"timeout"}
-    # neither the time the loop took to start the 3,000 before it, nor the 3,000 after it
-    assert mine.elapsed_ms < 100
+    began = {i: ended[i] - r.elapsed_ms / 1000 for i, r in enumerate(results)}
+    last_quiet_began = max(t for i, t in began.items() if i != mine_at)
+    # the round took a while to start the 3,000 (else this test could not tell the cases apart)
+    assert last_quiet_began - round_start > 0.01
+    if first:
+        # its answer was read before the round had started the 3,000 after it: its time does
+        # not include starting them
+        assert ended[mine_at] < last_quiet_began
+    else:
+        # it began after the 3,000 before it (1 ms for the rounding of the reported time): its
+        # time does not count from the round's start
+        assert began[mine_at] > last_quiet_began - 0.001

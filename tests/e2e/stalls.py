@@ -44,7 +44,7 @@ STATE_RGB = {  # as tests/e2e/test_desktop.py reads a screenshot
     "down": (207, 34, 46),
     "idle": (128, 128, 128),
 }
-STALL_LIMIT = 0.1  # the contract: windows answer _NET_WM_PING within 100 ms at all times
+STALL_LIMIT = 0.1  # docs/contract.md: windows answer _NET_WM_PING within 100 ms at all times
 GREY_WITHIN = 15.0  # ... the tray grey with "database unreachable" within 15 s of a hang
 BACK_WITHIN = 5.0  # ... and showing the real state within 5 s of the database answering
 READ_TIMEOUT = 1.0  # a tray reading the app does not answer within this is "no answer"

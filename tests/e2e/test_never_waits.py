@@ -4,7 +4,7 @@ The real app runs in a process of its own on a private desktop (Xvfb, a session 
 StatusNotifierItem tray), its team database on a PostgreSQL cluster of this module's own,
 reached through a loopback relay (tests/relay.py). Its dashboard is open; tests/uistall.py
 pings it (``_NET_WM_PING``) every 30 ms throughout, and the tray's colour and tooltip are read
-over D-Bus (tests/e2e/stalls.py). The contract ("The app never waits on the database"): no
+over D-Bus (tests/e2e/stalls.py). docs/contract.md ("When the database is slow, hung or gone"): no
 ping waits more than 100 ms while the database hangs (a relay that holds its traffic, a
 server SIGSTOPped), restarts, or answers 300 ms a round trip; the tray is grey saying
 "database unreachable" within 15 s of a hang and shows the real state within 5 s of the
@@ -127,8 +127,9 @@ def test_a_second_launch_while_the_database_hangs_brings_the_dashboard_at_once(r
     finally:
         rig.relay.release()
     print(f"second launch, database hung: {said(hung_shown, hung_ended)} [{stalls}]")
-    # about a second: what starting a Python process takes here, and no wait on the database
-    assert hung_shown is not None and hung_shown <= max(1.2, shown + 0.5), said(
+    # about a second: what starting a Python process takes here, and no wait on the database;
+    # the slack is for a loaded machine, short of the connect timeout (10 s) a wait would take
+    assert hung_shown is not None and hung_shown <= max(2.0, shown + 1.5), said(
         hung_shown, hung_ended
     )
 

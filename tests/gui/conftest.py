@@ -9,8 +9,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
+from djamon_desktop.core.clock import Clock, utc_now  # noqa: E402
 from djamon_desktop.paths import database_path, ensure_data_dir  # noqa: E402
 from djamon_desktop.store.database import close_database, open_database  # noqa: E402
+
+from .timers import HeldTimers  # noqa: E402
 
 
 @pytest.fixture
@@ -36,14 +39,23 @@ def team_db(data_dir, team_url, monkeypatch):
 
 
 @pytest.fixture
-def make_app(qtbot, db):
-    """An App on the test's data folder (no D-Bus: notifications go to the tray balloon)."""
+def held_timers() -> HeldTimers:
+    """The apps' deadline timers (an Undo's, a pause's end), held: they run out when the test
+    fires them."""
+    return HeldTimers()
+
+
+@pytest.fixture
+def make_app(qtbot, db, held_timers):
+    """``make_app(start_round=True, clock=utc_now)``: an App on the test's data folder (no
+    D-Bus: notifications go to the tray balloon). Its deadlines are ``held_timers``: no Undo or
+    pause runs out while a slow machine runs a test, only when the test says."""
     from djamon_desktop.gui.app import App
 
     made = []
 
-    def make(start_round: bool = True) -> App:
-        app = App(db, use_dbus=False)
+    def make(start_round: bool = True, clock: Clock = utc_now) -> App:
+        app = App(db, use_dbus=False, clock=clock, new_timer=held_timers)
         made.append(app)
         if start_round:
             with qtbot.waitSignal(app.poller.round_finished, timeout=15000):

@@ -11,6 +11,12 @@ from PySide6.QtWidgets import QApplication, QMenu
 
 from djamon_desktop.gui.windows.site_table import COLUMNS
 
+#: The longest the UI thread may be held up (``UiTicks.longest``) while the work goes on
+#: elsewhere. The stalls the tests guard against are waits on a database or a network on the UI
+#: thread: a connect timeout or a statement's deadline, 2 s and more, or a whole round. This
+#: leaves room for a loaded machine's scheduling and garbage collection and still catches them.
+UI_STALL_S = 0.5
+
 
 def shown(qtbot, window):
     qtbot.addWidget(window)

@@ -16,6 +16,7 @@ from djamon_desktop.store.settings import load_settings
 from ..conftest import document, group, payments, site
 from .conftest import near, pixel_colour
 from .screen import (
+    UI_STALL_S,
     UiTicks,
     click_menu,
     column_texts,
@@ -236,7 +237,7 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     assert window.preview.text().startswith("Line 2: '61 * * * *': bad minute")
     assert window.try_save() is False
     assert "bad minute" in window.errors.labels["schedule"].text()
-    assert load_settings()["schedule"][0] == "*/1 9-16 * * 1-5"  # nothing saved
+    assert load_settings().schedule[0] == "*/1 9-16 * * 1-5"  # nothing saved
 
     window.schedule.setPlainText("*/15 * * * *")
     window.fields["email.enabled"].setChecked(True)
@@ -253,7 +254,7 @@ def test_settings_preview_errors_and_keyring(qtbot, make_app, keyring):
     assert secrets.get("smtp_password") == "hunter2-secret"
     assert window.smtp_password.text() == ""  # a stored secret is never shown back
     assert window.smtp_password.placeholderText().startswith("stored in the keyring")
-    assert load_settings()["schedule"] == ["*/15 * * * *"]
+    assert load_settings().schedule == ("*/15 * * * *",)
 
 
 def test_a_command_line_import_shows_within_5_seconds(qtbot, make_app, tmp_path, server, db):
@@ -317,10 +318,11 @@ def test_ui_stays_responsive_while_1000_sites_are_checked(qtbot, make_app, load,
     assert blocker.signal_triggered, app.last_error
     assert len(site_rows(dashboard)) == 1000
     assert sum(r["State"] == "up" for r in site_rows(dashboard)) == 990
-    assert max(menu_times) < 0.1, menu_times
+    # from the last picture, not a read of the database: slack for a loaded machine
+    assert max(menu_times) < UI_STALL_S, menu_times
     stall, menu = ticks.longest() * 1000, max(menu_times) * 1000
     print(f"longest UI stall {stall:.0f} ms, menu rebuilt in {menu:.1f} ms")
-    assert ticks.longest() < 0.3, f"the UI thread stalled for {stall:.0f} ms"
+    assert ticks.longest() < UI_STALL_S, f"the UI thread stalled for {stall:.0f} ms"
 
 
 def test_start_at_login_switch_writes_the_autostart_entry(qtbot, make_app, tmp_path, monkeypatch):

@@ -79,7 +79,7 @@ def test_urls_typed_are_checked_then_stored_in_the_keyring_never_shown_back(
         "apprise_urls line 2: foo://***@example.com/… is not a URL Apprise recognises"
     )
     assert window.note.text() == "Nothing was saved: see the fields marked."
-    assert load_settings()["apprise"]["enabled"] is False  # nothing saved
+    assert load_settings().apprise_enabled is False  # nothing saved
     assert secrets.get("apprise_urls") is None
     shot(window, "settings-apprise-refused")
 
@@ -90,7 +90,7 @@ def test_urls_typed_are_checked_then_stored_in_the_keyring_never_shown_back(
     qtbot.mouseClick(window.save_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not window.keyring_pending())
     assert secrets.get("apprise_urls") == f"{hooks.url('/team')}\n{hooks.url('/ops', 'form')}"
-    assert load_settings()["apprise"]["enabled"] is True
+    assert load_settings().apprise_enabled is True
     assert field.toPlainText() == ""  # never shown back
     port = hooks.port
     assert window.apprise.stored.text() == (

@@ -32,7 +32,7 @@ def s(seconds: float) -> timedelta:
 
 
 @pytest.fixture
-def lane_app(qtbot, db, load, server, name):
+def lane_app(qtbot, db, load, server, name, held_timers):
     """``lane_app(at, **settings)``: an App with its clock at ``at`` over Payments
     (/switch/NAME, failing) and Blog (up); the sandbox is /switch/NAME-sandbox (up until a test
     switches it). The first round has run: Payments' 1st failure."""
@@ -44,7 +44,7 @@ def lane_app(qtbot, db, load, server, name):
         settings.setdefault("sandbox_urls", [server.url(f"/switch/{name}-sandbox")])
         load(payments(server, name, **settings))
         server.switch[name] = 500 if failing else 200
-        app = App(db, use_dbus=False, clock=Clock(at))
+        app = App(db, use_dbus=False, clock=Clock(at), new_timer=held_timers)
         made.append(app)
         with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
             app.start()
@@ -87,14 +87,16 @@ def checks_of(title: str) -> list[datetime]:
 
 
 def test_an_outage_opens_40_s_after_the_first_failure_at_3_am_on_a_sunday(
-    qtbot, lane_app, server, name
+    qtbot, lane_app, server, name, held_timers
 ):
     app = lane_app()
     assert tooltip(app) == (
         "djamon-desktop: Payments failing: 1st failure in a row — retrying in 20 s"
     )
+    (tick,) = (t for t in held_timers.running() if t.started_ms == 1000)
     app.clock.now = T + s(8)  # the countdown follows the clock (redrawn every second)
-    qtbot.waitUntil(lambda: tooltip(app).endswith("retrying in 12 s"), timeout=3000)
+    tick.fire()
+    assert tooltip(app).endswith("retrying in 12 s")
     menu = open_menu(qtbot, app.tray.menu)
     assert menu_texts(menu)[0] == "Payments failing: 1st failure in a row — retrying in 12 s"
     menu.hide()
@@ -201,7 +203,7 @@ def test_retry_seconds_typed_in_settings_applies_at_once(qtbot, lane_app):
     type_into(qtbot, field, "5", clear=True)
     press(Qt.Key_S, Qt.ControlModifier)
     assert window.note.text() == "Saved."
-    assert load_settings()["retry_seconds"] == 5
+    assert load_settings().retry_seconds == 5
     settled(qtbot, app)
     assert tooltip(app).endswith("retrying in 5 s")
     assert [o.site.title for o in fire_round(qtbot, app, T + s(5)).outcomes] == ["Payments"]

@@ -14,7 +14,7 @@ from djamon_desktop.store.database import close_database, open_database
 
 from ..conftest import payments
 from ..relay import Relay
-from .screen import UiTicks, dashboard_shown, press
+from .screen import UI_STALL_S, UiTicks, dashboard_shown, press
 
 UP_TEXT = "djamon-desktop: All 2 sites up"
 
@@ -54,9 +54,11 @@ def test_a_hung_database_turns_the_tray_grey_and_never_the_ui(
         ticks.stop()
         print(f"grey {grey_after:.1f} s after the hang, back {back_after:.1f} s after it ended, "
               f"longest UI stall {ticks.longest() * 1000:.0f} ms")  # fmt: skip
+        # grey within a statement's deadline and back within the watch's next look, each with
+        # slack for a loaded machine (the waits above stop at 16 s and 8 s)
         assert grey_after <= 15
         assert back_after <= 5
-        assert ticks.longest() < 0.1 + 0.01  # (the ticks' own 10 ms period)
+        assert ticks.longest() < UI_STALL_S
         assert dashboard.isVisible()
         app.poller.stop()
         app.dispose()

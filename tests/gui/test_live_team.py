@@ -22,7 +22,7 @@ from djamon_desktop.store.team_database import TeamDatabase
 from ..conftest import document, group, payments, site
 from ..postgres import PASSWORD
 from .conftest import near, pixel_colour
-from .screen import UiTicks, settled, site_rows, titles
+from .screen import UI_STALL_S, UiTicks, settled, site_rows, titles
 
 OTHER = {"DJAMON_VANTAGE": "laptop-2"}
 
@@ -124,6 +124,7 @@ def test_a_burst_of_changes_is_a_few_refreshes(qtbot, make_app, team_url):
     other.close()
     qtbot.wait(int(3 * DEBOUNCE_S * 1000))
     spent = finished[0] - started
+    # merged: no more refreshes than debounce periods the burst lasted, by its own measure
     assert 2 <= len(seen) <= spent / DEBOUNCE_S + 3, (len(seen), spent)
     assert seen[-1] >= finished[0] - DEBOUNCE_S  # the burst's end was read
     print(f"200 notices in {spent:.2f} s: {len(seen)} refreshes")
@@ -157,7 +158,7 @@ def test_a_change_made_while_not_listening_is_shown_when_listening_again(
     ticks.stop()
     assert app.watch.listening.is_set()
     assert len(seen) == 1  # one refresh on the way back
-    assert ticks.longest() < 0.3
+    assert ticks.longest() < UI_STALL_S
     print(f"shown {1000 * back:.0f} ms after connections were allowed again")
 
 
@@ -178,7 +179,8 @@ def test_the_app_quits_at_once_while_the_database_does_not_answer(qtbot):
         assert not watch.listening.is_set()
         started = time.monotonic()
         watch.stop()
-        assert time.monotonic() - started < 0.5
+        # at once, not after a connect timeout (10 s): the bound is slack for a loaded machine
+        assert time.monotonic() - started < 2
         assert not [t for t in threading.enumerate() if t.name == "djamon-listen"]
     finally:
         watch.stop()

@@ -15,7 +15,7 @@ from djamon_desktop.gui.windows.pause import PauseDialog
 from djamon_desktop.store import editing, queries
 from djamon_desktop.store.maintenance import global_pause
 
-from ..conftest import document, group, payments, site
+from ..conftest import Clock, document, group, payments, site
 from .screen import click_into, click_menu, menu_of, press, settled, shown, site_rows, type_into
 from .test_app import is_state, round_now
 
@@ -200,25 +200,33 @@ def test_the_group_editor_shows_a_bad_window_beside_the_field_and_stores_nothing
 
 
 def test_a_pause_that_runs_out_is_shown_over_when_it_ends_not_at_the_next_round(
-    qtbot, make_app, load, server
+    qtbot, make_app, load, server, held_timers
 ):
     """``pause --minutes N`` from a terminal: the tray and the dashboard say paused until then,
-    and stop saying it when the time comes, though no round runs for minutes yet."""
+    and stop saying it when the time comes, though no round runs for minutes yet. The App's
+    clock and its pause-end timer are the test's: the time comes when the test says."""
     from datetime import UTC, datetime, timedelta
 
     from djamon_desktop.store.maintenance import pause_everything
 
     load(document(group("G", site("A", server.url("/status/200")))))
-    app = make_app()
+    # 20 s before a whole minute, when the next round is due: the pause ends 10 s before it
+    clock = Clock(datetime(2031, 5, 6, 7, 8, 40, tzinfo=UTC))
+    app = make_app(clock=clock)
     dashboard = app.windows.show_dashboard()
     settled(qtbot, app)
-    pause_everything(datetime.now(UTC) + timedelta(seconds=2))  # as the command line stores it
+    pause_everything(clock() + timedelta(seconds=10))  # as the command line stores it
     app.refresh()  # (as the watch asks when another process wrote)
     qtbot.waitUntil(lambda: "Monitoring paused until" in app.tray.icon.toolTip())
     assert is_state(app, "idle")
     rounds: list = []
     app.poller.round_started.connect(lambda: rounds.append(1))
-    qtbot.waitUntil(lambda: "paused" not in app.tray.icon.toolTip(), timeout=4000)
+    (ends,) = held_timers.running()
+    assert ends.started_ms == 10_100  # at the pause's end (and a moment more)
+    clock.now += timedelta(seconds=10, milliseconds=100)
+    ends.fire()
+    qtbot.waitUntil(lambda: "paused" not in app.tray.icon.toolTip())
+    settled(qtbot, app)
     assert (
         is_state(app, "up")
         and app.tray.icon.toolTip() == "djamon-desktop: A is up (the only active site)"

@@ -47,13 +47,14 @@ def test_the_email_tab_refuses_a_plain_login_to_another_machine(qtbot, settings_
         "machine (only localhost, 127.x.x.x or ::1 is); use starttls or ssl, or no username"
     )
     assert window.note.text() == "Nothing was saved: see the fields marked."
-    assert load_settings()["email"]["host"] == "smtp.gmail.com"
+    assert load_settings().email_host == "smtp.gmail.com"
 
     type_into(qtbot, window.fields["email.host"], "localhost", clear=True)  # this machine
     press(Qt.Key_S, Qt.ControlModifier)
     assert window.note.text() == f"Saved. {MOVED}"  # no password was typed with it
-    saved = load_settings()["email"]
-    assert (saved["host"], saved["security"], saved["username"]) == ("localhost", "none", "ops")
+    saved = load_settings()
+    assert saved.email_host == "localhost" and saved.email_security == "none"
+    assert saved.email_username == "ops"
 
 
 def test_a_password_typed_in_settings_is_bound_to_the_server_saved_with_it(

@@ -26,7 +26,7 @@ from djamon_desktop.store import team_url as urls
 from djamon_desktop.store.settings import load_settings, save_settings
 
 from ..postgres import PASSWORD
-from .screen import UiTicks, press, shown, type_into
+from .screen import UI_STALL_S, UiTicks, press, shown, type_into
 
 
 @pytest.fixture
@@ -110,8 +110,8 @@ def test_a_silent_server_keeps_the_window_answering(qtbot, team_tab):
         assert tab.busy.isVisible()
         qtbot.waitUntil(lambda: tab.test_button.isEnabled(), timeout=15000)
         ticks.stop()
-    assert time.monotonic() - started > 1.5
-    assert ticks.longest() < 0.3, ticks.longest()
+    assert time.monotonic() - started > 1.5  # it did wait out (most of) its 2 s timeout
+    assert ticks.longest() < UI_STALL_S, ticks.longest()
     assert "timeout expired" in tab.test_result.text(), tab.test_result.text()
 
 
@@ -191,7 +191,7 @@ def test_the_team_settings_are_on_the_team_tab(qtbot, team_tab):
         assert page.isAncestorOf(tab.window.fields[key])
     type_into(qtbot, tab.window.fields["confirmations"], "2", clear=True)
     press(Qt.Key_S, Qt.ControlModifier)
-    assert load_settings()["confirmations"] == 2
+    assert load_settings().confirmations == 2
 
 
 def test_a_database_chosen_by_the_environment_is_said_so(

@@ -18,6 +18,7 @@ from djamon_desktop.store import history, queries
 
 from ..conftest import document, group, site
 from .screen import (
+    UI_STALL_S,
     UiTicks,
     choose_file,
     click_menu,
@@ -234,8 +235,8 @@ def test_the_ui_keeps_turning_during_a_large_import(qtbot, make_app, tmp_path, s
     stall = ticks.longest()
     print(f"import took {took:.1f} s; longest UI stall {stall * 1000:.0f} ms")
     assert took > 1, "too small an import to show anything"
-    assert stall < 0.3, f"the UI thread stalled for {stall * 1000:.0f} ms"
-    assert menu_time < 0.3
+    assert stall < UI_STALL_S, f"the UI thread stalled for {stall * 1000:.0f} ms"
+    assert menu_time < UI_STALL_S  # while the import runs (over a second), not after it
     box.close()
 
 

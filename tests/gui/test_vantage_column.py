@@ -19,7 +19,7 @@ from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import db as store_db
 from djamon_desktop.store.rounds import record_round
 
-from ..store.helpers import BOTH, FAILING, UP, add_site, rows_of
+from ..store.helpers import BOTH, FAILING, UP, add_site, rows_of, rules
 from .screen import dashboard_shown, site_rows, tip_text
 
 STRIKES = 3  # the default setting
@@ -42,7 +42,7 @@ def round_as(vantage: str, minutes_ago: float, results: dict, confirmations: int
     vantages.use(vantage)
     try:
         when = utc_now() - timedelta(minutes=minutes_ago)
-        record_round(rows_of(when, results), STRIKES, BOTH.texts, confirmations=confirmations)
+        record_round(rows_of(when, results), rules(STRIKES, confirmations), BOTH.texts)
     finally:
         vantages.use(None)
 

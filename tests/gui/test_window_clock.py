@@ -56,3 +56,19 @@ def test_the_windows_the_app_opens_go_by_the_apps_clock(qtbot, clocked_app):
     assert window.day_chart.end == AT.astimezone()
     assert app.windows.show_outages().clock is app.clock
     assert app.windows.show_settings()._clock is app.clock
+
+
+def test_the_dashboards_certificate_line_counts_the_days_by_its_clock(qtbot, db, load, server):
+    from djamon_desktop.gui.windows.dashboard import DashboardWindow
+
+    load(document(group("G", site("Shop", server.url("/status/200")))))
+    info = next(s for s in queries.list_sites(3) if s.title == "Shop")
+    due = dataclasses.replace(info, cert_expires_at=AT + timedelta(days=10), cert_expiring=True)
+    window = DashboardWindow(Clock(AT))
+    shown(qtbot, window)
+    window.show_certificates([due])
+    assert window.cert_bar.label.text().startswith("Certificate of Shop expires in 10 days ")
+
+
+def test_the_dashboard_the_app_opens_goes_by_the_apps_clock(qtbot, clocked_app):
+    assert clocked_app.windows.show_dashboard().clock is clocked_app.clock

@@ -81,6 +81,7 @@ def test_setup_makes_an_app_only_environment_and_reruns_fast(tmp_path):
 
     elapsed, said = setup()
     assert installed() == first and said == ""
+    # a second run finds everything done and installs nothing again: slack for a loaded machine
     assert elapsed < 15, f"a second run took {elapsed:.1f} s"
 
     # .venv as the setup before the split left it: the test tools beside the app

@@ -4,11 +4,13 @@ the way the cycle stores them (results made here, no network)."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sqlite3
 from datetime import datetime
 
 from djamon_desktop.alerts.messages import AlertPolicy
 from djamon_desktop.core.probe import ProbeResult
+from djamon_desktop.core.settings_value import Settings
 from djamon_desktop.store import editing, engine, queries
 from djamon_desktop.store.models import db
 from djamon_desktop.store.rounds import RoundRecord, RoundRows, record_round
@@ -36,10 +38,18 @@ def rows_of(when: datetime, results: dict[int, ProbeResult]) -> RoundRows:
     return rows
 
 
+def rules(strikes: int, confirmations: int = 1) -> Settings:
+    """The settings a stored round reads: ``strikes`` failures in a row before down, that many
+    ``confirmations``, and no certificate warnings (the round tests look at outages only)."""
+    return dataclasses.replace(
+        Settings.defaults(), strikes=strikes, confirmations=confirmations, cert_warning_days=0
+    )
+
+
 def store_round(
     when: datetime, results: dict[int, ProbeResult], strikes: int = 2, policy=BOTH
 ) -> RoundRecord:
-    return record_round(rows_of(when, results), strikes, policy.texts)
+    return record_round(rows_of(when, results), rules(strikes), policy.texts)
 
 
 @contextlib.contextmanager

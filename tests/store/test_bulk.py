@@ -26,10 +26,14 @@ AWKWARD = [
     "",
     None,
 ]
-_CHECK = (
-    'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
+
+
+def _check() -> str:
+    """A check's INSERT, with the open database's placeholders (as the store writes it)."""
+    return (
+        'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
+        f" VALUES ({engine.marks(7)})"
+    )
 
 
 def _checks() -> list[tuple]:
@@ -50,7 +54,7 @@ def test_checks_stored_many_at_once_come_back_exactly_as_given(store):
         for n, error in enumerate(AWKWARD)
     ]
     with engine.writing():
-        bulk.executemany(_CHECK, given)
+        bulk.executemany(_check(), given)
     assert _checks() == given
 
 
@@ -110,7 +114,7 @@ def test_a_write_rolled_back_stores_none_of_its_rows_and_the_next_stores_only_it
     shop = add_site("Shop")
     with pytest.raises(RuntimeError), engine.writing():
         history.add_hour_rows([(shop, 7, 1, 40.0, 40.0)])
-        bulk.executemany(_CHECK, [(shop, 1, uuid.uuid4().bytes, 200, None, 40.0, 1)])
+        bulk.executemany(_check(), [(shop, 1, uuid.uuid4().bytes, 200, None, 40.0, 1)])
         raise RuntimeError("the round fails after its rows were sent")
     assert _checks() == []
     assert db.execute_sql("SELECT count(*) FROM check_hour").fetchone()[0] == 0
@@ -125,7 +129,7 @@ def test_staged_rows_are_stored_inside_the_turn_with_the_values_they_share(store
     given = [
         (site, 1_764_000_000_000, uuid.uuid4().bytes, 200, None, 40.0) for site in (shop, files)
     ]
-    staged = bulk.Staged(_CHECK, given)
+    staged = bulk.Staged(_check(), given)
     keep = {shop} if deleted else {shop, files}
     with engine.writing(staged=[staged]):
         staged.insert(keep, 7)
@@ -154,7 +158,29 @@ def test_a_role_that_may_not_make_temporary_tables_stores_its_rounds_all_the_sam
         assert len(_checks()) == 4
         assert db.execute_sql("SELECT sum(checks), sum(good) FROM check_hour").fetchone() == (4, 3)
         assert _sites()[1][1:] == ("timeout", int(when.timestamp() * 1000), 1)
-        made = "SELECT count(*) FROM pg_class WHERE relname LIKE ?"
+        made = "SELECT count(*) FROM pg_class WHERE relname LIKE %s"
         assert db.execute_sql(made, ("djamon_rows_%",)).fetchone()[0] == 0
     finally:
         close_database()
+
+
+def test_a_question_mark_and_a_percent_sign_in_the_sql_are_only_themselves(store):
+    """Statements of many rows are written with the database's own placeholders and reach it
+    as written: a ``?`` is one only on SQLite, and a literal ``%`` is ``%%`` for psycopg2 (in
+    an upsert's tail, which goes through a temporary table, and in any other statement, which
+    PostgreSQL prepares once)."""
+    percent = "%%" if engine.is_team() else "%"
+    p = engine.marks()
+    upsert = (
+        f"INSERT INTO meta (key, value) VALUES ({engine.marks(2)}) ON CONFLICT (key)"
+        f" DO UPDATE SET value = excluded.value || ' ?{percent}'"
+    )
+    with engine.writing():
+        bulk.executemany(upsert, [("a", "1"), ("b", "2?")])
+        bulk.executemany(upsert, [("a", "3"), ("c", "4%")])
+        bulk.executemany(
+            f"UPDATE meta SET value = value || '?{percent}' || {p} WHERE key = {p}",
+            [("!", "b"), ("%s", "c")],
+        )
+    rows = db.execute_sql("SELECT key, value FROM meta ORDER BY key").fetchall()
+    assert [tuple(row) for row in rows] == [("a", "3 ?%"), ("b", "2??%!"), ("c", "4%?%%s")]

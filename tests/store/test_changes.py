@@ -51,7 +51,8 @@ def test_a_committed_change_reaches_a_listener_on_another_connection_within_a_se
     took = time.monotonic() - started
     assert count == 1
     print(f"from the write's start to the notice heard: {1000 * took:.1f} ms")
-    assert took < 1.0
+    # at once, not at the app's next 2 s look: the rest is slack for a loaded machine
+    assert took < 1.5
 
 
 def test_a_rolled_back_transaction_tells_nobody(listening):
@@ -121,7 +122,8 @@ def test_a_waiting_listener_is_woken_at_once(team):
         assert found.connect()
         os.write(wake_w, b"x")
         count, waited = heard_within(found, None)
-        assert count == 0 and waited < 0.2
+        # at once, not never (no timeout given): the bound is slack for a loaded machine
+        assert count == 0 and waited < 1.0
         found.close()
     finally:
         os.close(wake_r)
@@ -143,7 +145,7 @@ def test_a_database_that_does_not_answer_is_given_up_on_time(silent_server):
     start = time.monotonic()
     with pytest.raises(DatabaseUnreachable) as caught:
         found.connect(timeout=1.0)
-    assert 0.9 < time.monotonic() - start < 3
+    assert 0.9 < time.monotonic() - start < 3  # the timeout plus slack for a loaded machine
     assert "no answer within 1 s" in caught.value.message
     assert PASSWORD not in caught.value.message and "***" in caught.value.message
 
@@ -155,7 +157,8 @@ def test_connecting_is_cut_short_when_woken(silent_server):
         os.write(wake_w, b"x")
         start = time.monotonic()
         assert found.connect(timeout=30) is False
-        assert time.monotonic() - start < 0.5
+        # at once, not at the 30 s timeout: the bound is slack for a loaded machine
+        assert time.monotonic() - start < 2
         found.close()
     finally:
         os.close(wake_r)

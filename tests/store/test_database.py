@@ -15,7 +15,7 @@ from peewee import IntegrityError
 from djamon_desktop.errors import DataFolderError
 from djamon_desktop.store import database, engine
 from djamon_desktop.store.database import close_database, open_database, schema_version
-from djamon_desktop.store.migrations import LATEST
+from djamon_desktop.store.migrations import LATEST, EngineStep
 from djamon_desktop.store.models import Check, Site, SiteGroup, UtcField, db
 
 
@@ -95,9 +95,7 @@ def test_a_later_step_backs_up_first_and_runs_in_one_transaction(path, monkeypat
     SiteGroup.create(title="before", position=1)
     close_database()
 
-    def add_column(database_):
-        database_.execute_sql("ALTER TABLE site_group ADD COLUMN colour TEXT")
-
+    add_column = EngineStep(sqlite=["ALTER TABLE site_group ADD COLUMN colour TEXT"])
     monkeypatch.setattr(database, "STEPS", [*database.STEPS, (LATEST + 1, add_column)])
     monkeypatch.setattr(database, "LATEST", LATEST + 1)
     open_database(path)
@@ -113,10 +111,11 @@ def test_a_failing_step_leaves_the_old_schema(target, monkeypatch):
     open_database(target)
     close_database()
 
-    def broken(database_):
-        database_.execute_sql("ALTER TABLE site_group ADD COLUMN colour TEXT")
-        database_.execute_sql("INSERT INTO no_such_table VALUES (1)")  # fails half-way
-
+    statements = [
+        "ALTER TABLE site_group ADD COLUMN colour TEXT",
+        "INSERT INTO no_such_table VALUES (1)",  # fails half-way
+    ]
+    broken = EngineStep(sqlite=statements, postgres=statements)
     with monkeypatch.context() as patch:
         patch.setattr(database, "STEPS", [*database.STEPS, (LATEST + 1, broken)])
         patch.setattr(database, "LATEST", LATEST + 1)
@@ -129,7 +128,7 @@ def test_a_failing_step_leaves_the_old_schema(target, monkeypatch):
 
 def test_newer_schema_is_refused(target):
     open_database(target)
-    db.execute_sql("UPDATE schema_version SET version = ?", (LATEST + 5,))
+    db.execute_sql(f"UPDATE schema_version SET version = {engine.marks()}", (LATEST + 5,))
     close_database()
     with pytest.raises(DataFolderError, match="newer djamon-desktop"):
         open_database(target)
@@ -207,7 +206,7 @@ def test_schema_5_keeps_queued_alerts_and_adds_maintenance_and_certificates(targ
     # one alert per outage event, channel and Apprise URL; one per certificate likewise
     insert = (
         "INSERT INTO alert (kind, outage_id, site_id, cert_expires_at, event, channel, target,"
-        " subject, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 's', 'b', 1)"
+        f" subject, body, created_at) VALUES ({engine.marks(7)}, 's', 'b', 1)"
     )
     db.execute_sql(insert, ("outage", 1, None, None, "opened", "apprise", "f1"))
     db.execute_sql(insert, ("outage", 1, None, None, "opened", "apprise", "f2"))

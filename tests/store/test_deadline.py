@@ -57,7 +57,7 @@ def given_up_on_time(call) -> str:
     with pytest.raises(DatabaseUnreachable) as caught:
         call()
     took = time.monotonic() - started
-    assert DEADLINE * 0.9 < took < DEADLINE + 3, took
+    assert DEADLINE * 0.9 < took < DEADLINE + 3, took  # the deadline, slack for a loaded machine
     message = caught.value.message
     assert caught.value.exit_code == 4
     assert f"no answer within {DEADLINE:g} s" in message and "\n" not in message
@@ -77,7 +77,7 @@ def test_a_statement_held_by_the_network_is_given_up_on_then_made_afresh(
 
     given_up_on_time(query)
     relay.release()
-    assert load_settings()["strikes"] >= 1  # a new connection, at once
+    assert load_settings().strikes >= 1  # a new connection, at once
     assert relay.connections == 2
 
 
@@ -161,6 +161,7 @@ def test_a_writer_waits_for_another_s_turn_longer_than_the_deadline(deadline, te
             waited = time.monotonic() - started
             assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
             db.execute_sql("INSERT INTO meta (key, value) VALUES ('waited', 'its turn')")
+        # its turn after the import's 2.5 s, not cut at a deadline: slack for a loaded machine
         assert 2.4 < waited < 2.5 + 2 * DEADLINE, waited
         assert db.execute_sql("SELECT value FROM meta WHERE key = 'waited'").fetchone()
         other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
@@ -170,9 +171,10 @@ def test_a_writer_waits_for_another_s_turn_longer_than_the_deadline(deadline, te
         ).start()
         started = time.monotonic()
         engine.take_lock(engine.PURGE_LOCK, session=True)  # outside a transaction
+        # waited for the other's 2.5 s hold, not given up at a statement's deadline: slack for load
         assert 2.4 < time.monotonic() - started < 2.5 + 2 * DEADLINE
         assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
-        db.execute_sql("SELECT pg_advisory_unlock(?)", (engine.PURGE_LOCK,))
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (engine.PURGE_LOCK,))
     finally:
         close_database()
 
@@ -236,7 +238,7 @@ def test_a_connection_the_server_s_restart_left_dead_is_made_afresh_silently(pg_
         pg_server.start()
         with reaching():  # no error: the first statement is tried once more on a new connection
             after = db.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-            assert load_settings()["strikes"] >= 1
+            assert load_settings().strikes >= 1
         assert after != before
         pg_server.stop()
         pg_server.start()
@@ -276,7 +278,7 @@ def test_a_connection_down_for_good_is_unreachable_as_before(pg_server, team_url
             assert PASSWORD not in caught.value.message
         finally:
             pg_server.start()
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
     finally:
         close_database()
 
@@ -286,7 +288,7 @@ def test_a_connection_holding_a_session_lock_is_not_made_afresh_silently(pg_serv
     told, as before, and the next use connects afresh."""
     open_database(team_url)
     try:
-        db.execute_sql("SELECT pg_advisory_lock(?)", (engine.PURGE_LOCK,))
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
         pg_server.stop()
         pg_server.start()
         with pytest.raises(DatabaseUnreachable), reaching():

@@ -21,6 +21,7 @@ from .helpers import (
     add_site,
     another_writer,
     rows_of,
+    rules,
     site_named,
     store_round,
 )
@@ -109,7 +110,7 @@ def test_a_round_that_fails_while_storing_leaves_nothing_behind(store):
         raise RuntimeError("power cut")  # after the checks and the outage are written
 
     with pytest.raises(RuntimeError):
-        record_round(rows_of(minutes(0), {shop: FAILING}), 1, power_cut)
+        record_round(rows_of(minutes(0), {shop: FAILING}), rules(1), power_cut)
     assert Check.select().count() == 0
     assert Outage.select().count() == 0 and OutageSite.select().count() == 0
     assert site_named("Shop").down_count == 0
@@ -120,7 +121,7 @@ def test_counts_are_read_when_storing_so_a_round_stored_meanwhile_is_built_upon(
     shop = add_site("Shop")
     slow = rows_of(minutes(0), {shop: FAILING})  # built while its hung sites still waited
     store_round(minutes(0.5), {shop: FAILING}, strikes=9)  # another process stores meanwhile
-    record = record_round(slow, 9, AlertPolicy().texts)
+    record = record_round(slow, rules(9), AlertPolicy().texts)
     assert record.down_counts == {shop: 2}
     assert site_named("Shop").down_count == 2
 
@@ -129,7 +130,7 @@ def test_a_site_deleted_while_the_round_ran_is_skipped(store):
     shop, gone = add_site("Shop"), add_site("Gone")
     rows = rows_of(minutes(0), {shop: UP, gone: FAILING})
     editing.delete_site(gone)
-    record = record_round(rows, 1, AlertPolicy().texts)
+    record = record_round(rows, rules(1), AlertPolicy().texts)
     assert record.down_counts == {shop: 0} and record.opened == []
     assert [c.site_id for c in Check.select()] == [shop]
     assert set(history.uptimes(minutes(0), 1)) == {shop}
@@ -148,7 +149,7 @@ def test_settling_closes_an_outage_whose_sites_went_inactive(store):
     shop = add_site("Shop")
     store_round(minutes(0), {shop: FAILING}, strikes=1)
     editing.save_site("G", {"active": False}, shop)
-    closed = settle_outages(minutes(5), 1, AlertPolicy(("email",)).texts)
+    closed = settle_outages(minutes(5), rules(1), AlertPolicy(("email",)).texts)
     assert closed and queries.find_outage("current") is None
     assert Alert.select().where(Alert.event == "closed").count() == 1
 
@@ -157,9 +158,9 @@ def test_a_writer_holding_the_file_makes_storing_wait_not_interleave(store):
     shop = add_site("Shop")
     rows = rows_of(minutes(0), {shop: FAILING})
     with another_writer(store), pytest.raises(Exception, match="lock"):
-        record_round(rows, 1, AlertPolicy().texts)
+        record_round(rows, rules(1), AlertPolicy().texts)
     assert Check.select().count() == 0 and site_named("Shop").down_count == 0
-    record_round(rows, 1, AlertPolicy().texts)  # the same prepared rows, stored once
+    record_round(rows, rules(1), AlertPolicy().texts)  # the same prepared rows, stored once
     assert Check.select().count() == 1 and site_named("Shop").down_count == 1
 
 

@@ -1,5 +1,6 @@
 """The stored settings, called directly: defaults until something is saved, saves merged with
-the import's rules, a refused save stores nothing."""
+the import's rules (the one way settings change, shared with import), a refused save stores
+nothing; what is read is the typed value."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import pytest
 
 from djamon_desktop.core.problems import DocumentRefused
 from djamon_desktop.core.settings import default_settings
+from djamon_desktop.core.settings_value import Settings
 from djamon_desktop.store.models import db
-from djamon_desktop.store.settings import load_settings, save_settings
+from djamon_desktop.store.settings import load_settings, save_settings, stored_settings
 
 
 def stored_rows() -> dict[str, str]:
@@ -16,18 +18,19 @@ def stored_rows() -> dict[str, str]:
 
 
 def test_an_empty_store_reads_every_default(store):
-    assert load_settings() == default_settings()
+    assert load_settings() == Settings.defaults()
+    assert stored_settings() == default_settings()
     assert stored_rows() == {}
 
 
 def test_a_save_merges_nested_settings_key_by_key(store):
     merged = save_settings({"strikes": 5, "email": {"port": 465, "security": "ssl"}})
-    assert merged["strikes"] == 5
-    assert merged["email"] == {**default_settings()["email"], "port": 465, "security": "ssl"}
+    assert merged.strikes == 5
+    assert merged.part("email") == {**default_settings()["email"], "port": 465, "security": "ssl"}
     assert load_settings() == merged
     save_settings({"email": {"username": "ops"}})
-    assert load_settings()["email"]["port"] == 465  # kept: only username was given
-    assert load_settings()["email"]["username"] == "ops"
+    assert load_settings().email_port == 465  # kept: only username was given
+    assert load_settings().email_username == "ops"
 
 
 def test_a_refused_save_names_every_problem_and_stores_nothing(store):
@@ -43,7 +46,7 @@ def test_a_refused_save_names_every_problem_and_stores_nothing(store):
         "settings.email.to: e-mail is enabled but there is no recipient"
     ]
     assert stored_rows() == {}
-    assert load_settings() == default_settings()
+    assert load_settings() == Settings.defaults()
 
 
 def test_unknown_stored_keys_are_ignored_when_read(store):
@@ -53,7 +56,8 @@ def test_unknown_stored_keys_are_ignored_when_read(store):
     db.execute_sql(
         "UPDATE setting SET value = '{\"enabled\": true, \"old\": 1}' WHERE key = 'twitter'"
     )
-    settings = load_settings()
+    settings = stored_settings()
     assert "gone" not in settings
     assert settings["twitter"] == {"enabled": True}
     assert settings["retention_days"] == 30
+    assert load_settings().twitter_enabled and load_settings().retention_days == 30

@@ -20,7 +20,6 @@ from djamon_desktop.store.database import (
     open_database,
     reach,
     reaching,
-    reconnect,
     shown_target,
 )
 from djamon_desktop.store.engine import DatabaseUnreachable
@@ -66,16 +65,16 @@ def test_a_lost_connection_is_one_line_with_the_password_hidden_then_made_afresh
     assert PASSWORD not in message
     assert shown_target() in message
     # the broken connection was let go: the next query connects again by itself
-    assert load_settings()["strikes"] >= 1
+    assert load_settings().strikes >= 1
 
 
 def test_a_lost_connection_mid_transaction_stores_nothing_of_it(pg_server, team):
     site = add_site("Shop")
     pid = backend_pid()
     with pytest.raises(DatabaseUnreachable), reaching(), engine.writing():
-        db.execute_sql("UPDATE site SET down_count = 7 WHERE id = ?", (site,))
+        db.execute_sql(f"UPDATE site SET down_count = 7 WHERE id = {engine.marks()}", (site,))
         terminate(pg_server, pid)
-        db.execute_sql("UPDATE site SET title = 'Half' WHERE id = ?", (site,))
+        db.execute_sql(f"UPDATE site SET title = 'Half' WHERE id = {engine.marks()}", (site,))
     assert db.execute_sql("SELECT title, down_count FROM site").fetchall() == [("Shop", 0)]
 
 
@@ -102,7 +101,7 @@ def test_reach_connects_again_once_the_server_is_back(pg_server, team):
     finally:
         pg_server.start()
     reach()
-    assert load_settings()["strikes"] >= 1
+    assert load_settings().strikes >= 1
 
 
 def test_a_database_that_could_not_be_reached_at_first_is_set_up_when_it_is(pg_server):
@@ -117,7 +116,7 @@ def test_a_database_that_could_not_be_reached_at_first_is_set_up_when_it_is(pg_s
             pg_server.start()
         reach()
         assert "schema_version" in db.get_tables()
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
     finally:
         close_database()
         pg_server.drop_database(url)
@@ -142,7 +141,7 @@ def test_a_claim_skips_an_alert_another_sender_holds(team):
         db.execute_sql("SET lock_timeout = '2s'")  # waiting would fail the test, not hang it
         started = time.monotonic()
         job = outbox.claim_next(T0, [], ["email"])
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 2  # at once, not after the 2 s lock_timeout
         assert job.id == second  # the held one was skipped, not waited for
     finally:
         other.rollback()
@@ -252,13 +251,13 @@ def test_the_daily_purge_skips_while_another_desktop_purges(team):
         other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
         started = time.monotonic()
         assert history.purge_if_due(30, T0) is None  # at once, not after the other
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 2  # the other holds it for good: slack for load
         assert history.meta_get("last_purge") is None
         assert history.check_count() == 3
     finally:
         other.close()  # its purge ends (the lock goes with the connection)
     # the server lets the lock go once it has seen the connection close: not at once
-    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ?"
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s"
     wait_until(
         lambda: db.execute_sql(held, (engine.PURGE_LOCK,)).fetchone()[0] == 0,
         10,
@@ -298,9 +297,9 @@ def test_the_keyrings_password_is_used_when_libpq_has_none(pg_server, team_url, 
     url = team_url.replace(f":{PASSWORD}@", "@")
     open_database(url)
     try:
-        assert load_settings()["strikes"] >= 1
-        reconnect()  # a new connection later (after the server restarted) has it too
-        assert load_settings()["strikes"] >= 1
+        assert load_settings().strikes >= 1
+        close_database()  # a new connection later (after the server restarted) has it too
+        assert load_settings().strikes >= 1
     finally:
         close_database()
 

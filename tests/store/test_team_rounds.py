@@ -181,6 +181,7 @@ def test_a_round_waits_out_another_writer_s_long_turn(team, monkeypatch):
         started = time.monotonic()
         record = store_round(T0 + timedelta(minutes=1), {sites[0]: FAILING})
         waited = time.monotonic() - started
+        # its turn after the import's 2.5 s, not cut short: slack for a loaded machine
         assert 2.4 < waited < 2.5 + 2.0, waited
         assert record.down_counts[sites[0]] == 1
         assert db.execute_sql("SHOW lock_timeout").fetchone() == ("0",)  # not a slice's
@@ -194,9 +195,10 @@ def test_a_round_waits_out_another_writer_s_long_turn(team, monkeypatch):
         alert_id = db.execute_sql("SELECT max(id) FROM alert").fetchone()[0]
         started = time.monotonic()
         outbox.mark_delivered(alert_id, T0)
+        # waited for the other's 2.5 s hold, then went on: slack for a loaded machine
         assert 2.4 < time.monotonic() - started < 2.5 + 2.0
         assert db.execute_sql(
-            "SELECT delivered_at IS NOT NULL FROM alert WHERE id = ?", (alert_id,)
+            "SELECT delivered_at IS NOT NULL FROM alert WHERE id = %s", (alert_id,)
         ).fetchone() == (True,)
     finally:
         other.close()

@@ -14,7 +14,7 @@ from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import Alert, Check, Outage, Site, SiteVantage, Vantage, db
 from djamon_desktop.store.rounds import record_round
 
-from .helpers import BOTH, FAILING, UP, add_site, rows_of
+from .helpers import BOTH, FAILING, UP, add_site, rows_of, rules
 
 T0 = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -33,9 +33,7 @@ def round_as(vantage, when, results, strikes=2, confirmations=1):
     """One round stored by the vantage named ``vantage``, as its process would store it."""
     vantages.use(vantage)
     try:
-        return record_round(
-            rows_of(when, results), strikes, BOTH.texts, confirmations=confirmations
-        )
+        return record_round(rows_of(when, results), rules(strikes, confirmations), BOTH.texts)
     finally:
         vantages.use(None)
 
@@ -129,7 +127,7 @@ def test_a_round_whose_sites_were_all_deleted_stores_nothing(store):
     rows = rows_of(m(0), {shop: FAILING})
     editing.delete_site(shop)
     vantages.use("office")
-    record = record_round(rows, 2, BOTH.texts)
+    record = record_round(rows, rules(2), BOTH.texts)
     assert record.down_counts == {} and record.own_counts == {}
     assert Check.select().count() == 0 and SiteVantage.select().count() == 0
 
@@ -206,10 +204,10 @@ def test_deleting_a_site_deletes_its_vantage_rows_and_purge_keeps_working(store)
 def test_a_process_records_under_the_name_it_was_given_else_the_host_name(store):
     shop = add_site("Shop")
     assert vantages.current() == vantages.default_name()
-    record_round(rows_of(m(0), {shop: UP}), 2, BOTH.texts)
+    record_round(rows_of(m(0), {shop: UP}), rules(2), BOTH.texts)
     vantages.use("office")
     assert vantages.current() == "office"
-    record_round(rows_of(m(1), {shop: UP}), 2, BOTH.texts)
+    record_round(rows_of(m(1), {shop: UP}), rules(2), BOTH.texts)
     assert sorted(Vantage.select(Vantage.name).tuples()) == sorted(
         [(vantages.default_name(),), ("office",)]
     )
@@ -219,18 +217,19 @@ def _site_at_schema_5(down_count: int, last_seen: datetime) -> int:
     """A group, a site with ``down_count`` failures in a row and a check, as schema 5 stored
     them (plain SQL: the models describe the latest schema)."""
     with engine.writing():
-        db.execute_sql("INSERT INTO site_group (title, position) VALUES (?, ?)", ("G", 0))
+        marks = engine.marks
+        db.execute_sql(f"INSERT INTO site_group (title, position) VALUES ({marks(2)})", ("G", 0))
         group_id = db.execute_sql("SELECT id FROM site_group").fetchone()[0]
         db.execute_sql(
             "INSERT INTO site (group_id, title, url, active, down_message, priority, position,"
-            " down_count, last_seen, last_checked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f" down_count, last_seen, last_checked) VALUES ({marks(10)})",
             (group_id, "Shop", "https://shop.example/", True, "", 2, 0, down_count,
              round(last_seen.timestamp() * 1000), round(last_seen.timestamp() * 1000)),
         )  # fmt: skip
         site_id = db.execute_sql("SELECT id FROM site").fetchone()[0]
         db.execute_sql(
             'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms)'
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            f" VALUES ({marks(6)})",
             (site_id, round(last_seen.timestamp() * 1000), uuid.uuid4().bytes, 500, None, 9.0),
         )
     return site_id

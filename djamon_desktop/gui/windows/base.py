@@ -1,4 +1,4 @@
-"""What every window shares: a title in the contract's form and a remembered geometry."""
+"""What every window shares: a title as docs/contract.md gives it, a remembered geometry."""
 
 from __future__ import annotations
 

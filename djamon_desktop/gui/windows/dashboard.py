@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.clock import Clock, utc_now
 from ...core.sites import SiteInfo
 from ...core.status import plural
 from ...core.text import one_line
@@ -74,8 +75,9 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     open_readme = Signal()
     quit_app = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock = utc_now) -> None:
         super().__init__()
+        self.clock = clock  # the App's: the certificate line counts the days by it
         self.setWindowTitle(window_title("Dashboard"))
         self._shown: Shown | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -262,7 +264,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     def show_certificates(self, sites: list[SiteInfo]) -> None:
         """A line while some active site's certificate is due a warning, with a button to the
         soonest one's window."""
-        text, self._cert_site, title = cert_notice(sites)
+        text, self._cert_site, title = cert_notice(sites, self.clock())
         self.cert_bar.show_text(text)
         self.cert_bar.button.setText(f"Open {title.replace('&', '&&')}…")
 

@@ -28,6 +28,7 @@ from ...core.clock import Clock, utc_now
 from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
+from ...core.settings_value import Settings
 from ...errors import UserError
 from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
@@ -184,12 +185,12 @@ class SettingsWindow(RememberedWindow, QWidget):
 
     # -- values ----------------------------------------------------------------------------------
 
-    def show_settings(self, settings: dict[str, Any]) -> None:
+    def show_settings(self, settings: Settings) -> None:
         """Fill the form with ``settings``; a shown window with unsaved edits keeps them (the
         app calls this each time Settings is asked for)."""
         if self.isVisible() and self.has_unsaved_edits():
             return
-        self._fill(settings)
+        self._fill(settings.to_dict())
 
     def _fill(self, settings: dict[str, Any]) -> None:
         self._shown = settings
@@ -277,8 +278,8 @@ class SettingsWindow(RememberedWindow, QWidget):
                 self.errors.show("autostart", f"{exc.filename}: {exc.strerror}")
             except UserError as exc:  # a path the entry can't hold (a control character)
                 self.errors.show("autostart", exc.message)
-        if isinstance(stored, dict):
-            self._shown = stored
+        if isinstance(stored, Settings):
+            self._shown = stored.to_dict()
         if self.team is not None:
             self.team.save()
         self.note.setText(f"Saved. {MOVED}" if self._smtp_moved(before, values) else "Saved.")
