@@ -18,6 +18,10 @@ keyboard). Each figure is read from /proc: RSS (VmRSS of /proc/PID/status) and P
 RSS <= 120 MiB after every window was opened and closed.
 
     .venv/bin/python tests/bench/memory.py [--sites 206] [--modes sni xembed-bare] [--cycles 2]
+
+Run it from the checkout whose app is measured: ``python -m djamon_desktop`` imports from the
+working folder first. PSS shares each library among the processes mapping it, so it moves
+with whatever else runs; RSS is the figure the goal is about.
 """
 
 from __future__ import annotations
