@@ -9,6 +9,7 @@ used, and its ``messageClicked`` opens the outage of the last message.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import threading
@@ -57,10 +58,10 @@ class Notifier(QObject):
         if state not in STATES:
             raise ValueError(f"no icon for state {state!r}")
         self.last = (title, body, state)
-        if self._dbus is not None and self._dbus.working:
-            self._dbus.send(title, body, outage_id, critical, state)
-        else:
-            self._balloon(title, body, outage_id, critical, state)
+        dbus = self._dbus
+        if dbus is not None and dbus.working and dbus.send(title, body, outage_id, critical, state):
+            return
+        self._balloon(title, body, outage_id, critical, state)
 
     def _balloon(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> None:
         self._last_balloon = outage_id
@@ -81,17 +82,29 @@ class _DbusSender:
         self._on_click = on_click
         self._on_failure = on_failure
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="djamon-notify", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, name="djamon-notify", daemon=True)
         self._thread.start()
         self._notifier = None
         self._markup: bool | None = None  # whether the server reads markup in bodies
+        self._lock = threading.Lock()
+        self._outstanding = 0  # messages handed over and not yet sent or failed
+        self._stopped = False  # the thread ended after D-Bus failed
 
-    def send(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> None:
+    def _run(self) -> None:
+        self._loop.run_forever()
+        self._loop.close()  # stopped: by close(), or for good once D-Bus failed
+
+    def send(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> bool:
+        """Hand the message to the D-Bus thread; False once that thread has ended (D-Bus
+        failed: the caller shows a balloon)."""
+        with self._lock:
+            if self._stopped:
+                return False
+            self._outstanding += 1  # (counted before it is scheduled: none is left unsent)
         asyncio.run_coroutine_threadsafe(
             self._send(title, body, outage_id, critical, state), self._loop
         )
+        return True
 
     async def _send(self, title: str, body: str, outage_id: int, critical: bool, state: State):
         try:
@@ -100,6 +113,14 @@ class _DbusSender:
             log.warning("D-Bus notifications unavailable (%s); using the tray balloon", exc)
             self.working = False
             self._on_failure(title, body, outage_id, critical, state)
+        finally:
+            with self._lock:
+                self._outstanding -= 1
+                if not self.working and self._outstanding == 0:
+                    # nothing is sent this way again: its connection and thread need not stay
+                    self._stopped = True
+                    self._notifier = None
+                    self._loop.stop()
 
     async def _deliver(
         self, title: str, body: str, outage_id: int, critical: bool, state: State
@@ -123,13 +144,16 @@ class _DbusSender:
         )
 
     def close(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        with self._lock:
+            if not self._stopped:
+                self._stopped = True
+                self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(2)
 
 
 async def _server_capabilities() -> list[str]:
     """The notification server's GetCapabilities answer (desktop-notifier keeps the one this
-    needs, ``body-markup``, to itself)."""
+    needs, ``body-markup``, to itself). Raises ConnectionError when no server answers."""
     from dbus_fast import Message, MessageType
     from dbus_fast.aio import MessageBus
 
@@ -145,6 +169,12 @@ async def _server_capabilities() -> list[str]:
         )
     finally:
         bus.disconnect()
+        with contextlib.suppress(Exception):  # its socket closed now, not when collected
+            await asyncio.wait_for(bus.wait_for_disconnect(), 1)
+    if reply is not None and reply.message_type == MessageType.ERROR:
+        # nobody serves notifications on this bus (desktop-notifier would only log each
+        # message it then fails to send): the caller falls back to the balloon
+        raise ConnectionError(f"no notification server ({reply.error_name})")
     if reply is None or reply.message_type != MessageType.METHOD_RETURN or not reply.body:
         return []
     return list(reply.body[0])

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QEvent, QSettings
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import desktop_entry
@@ -21,6 +21,7 @@ from ..core.settings_value import Settings
 from ..errors import UserError
 from ..picture import Picture, Wants, vantage_counts
 from . import jobs  # each runs on the reads thread
+from .memory import release_memory
 from .windows.base import RememberedWindow
 from .windows.dashboard import DashboardWindow
 from .windows.outages import OutagesWindow, OutageWindow
@@ -103,7 +104,9 @@ class WindowRegistry:
         window = self.sites.get(site_id)
         if window is None:
             window = SiteWindow(site_id, self._clock)
-            window.destroyed.connect(lambda *_: self.sites.pop(site_id, None))
+            self._deleted_on_close(
+                window, lambda w: self.sites.pop(site_id) if self.sites.get(site_id) is w else 0
+            )
             self.sites[site_id] = window
             known = self.app.picture.site(site_id) if self.app and self.app.picture else None
             if known is not None:  # what is known now; its checks and history as they come
@@ -123,9 +126,23 @@ class WindowRegistry:
             self.outages = OutagesWindow(self._clock)
             self.outages.open_outage.connect(self.show_outage)
             self.outages.page_wanted.connect(self.show_outage_page)
+            self._deleted_on_close(self.outages, self._forget_outages)
         raise_window(self.outages)
         self.show_outage_page(1)
         return self.outages
+
+    @staticmethod
+    def _deleted_on_close(window: QWidget, forget: Callable[[QWidget], None]) -> None:
+        """A closed window is deleted, and ``forget(window)`` drops the registry's hold on it:
+        a window kept hidden keeps its widgets, rows and charts (megabytes with hundreds of
+        sites) for as long as the app runs. Opening it again makes a new one, at the geometry
+        the closed one saved. (Settings with unsaved edits asks first; kept, it stays open.)"""
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.destroyed.connect(lambda *_: (forget(window), release_memory()))
+
+    def _forget_outages(self, window: QWidget) -> None:
+        if self.outages is window:
+            self.outages = None
 
     def show_outage_page(self, page: int) -> None:
         """Page ``page`` of the outages list (the last one, when fewer are left), as soon as
@@ -140,7 +157,10 @@ class WindowRegistry:
         if window is None:
             window = OutageWindow(outage_id, self._clock)
             window.save_extra.connect(self._save_extra)
-            window.destroyed.connect(lambda *_: self.outage.pop(outage_id, None))
+            self._deleted_on_close(
+                window,
+                lambda w: self.outage.pop(outage_id) if self.outage.get(outage_id) is w else 0,
+            )
             self.outage[outage_id] = window
             self._refresh()
         raise_window(window)
@@ -163,6 +183,7 @@ class WindowRegistry:
                 restart=self._restart,
             )
             self.settings.saved.connect(self._settings_saved)
+            self._deleted_on_close(self.settings, self._forget_settings)
         picture = self.app.picture if self.app else None
         unreachable = self.app.poller.unreachable if self.app else None
         self.settings.show_settings(picture.settings if picture else Settings.defaults())
@@ -171,6 +192,10 @@ class WindowRegistry:
             self.settings.show_database_away(unreachable or "the database was not read yet")
         raise_window(self.settings)
         return self.settings
+
+    def _forget_settings(self, window: QWidget) -> None:
+        if self.settings is window:
+            self.settings = None
 
     def _save_settings(self, partial: dict[str, Any]) -> Settings:
         if self._settings_unread:  # the form holds defaults, not what is stored

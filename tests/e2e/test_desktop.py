@@ -63,6 +63,9 @@ def tray_state(desktop: Desktop, tmp_path: Path) -> str | None:
     return state if n >= 20 else None
 
 
+SUFFIX = " — djamon-desktop$"
+
+
 def wait_for(condition, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -145,7 +148,9 @@ def test_tray_turns_red_notification_opens_the_outage(desktop, server, tmp_path,
         time.sleep(2)
         memory = rss_mib(app.pid)
         print(f"idle RSS of the app: {memory:.1f} MiB")
-        assert memory < 150
+        # 85-87 MiB measured here with 2 sites; 120 MiB is the target with 206 sites
+        # after every window was opened and closed (tests/bench/memory.py measures that case)
+        assert memory <= 120
 
         if desktop.mode == "xembed":  # (with no window manager it would cover xfce's panel)
             # a second launch brings the first one's dashboard forward and exits 0
@@ -175,6 +180,21 @@ def test_tray_turns_red_notification_opens_the_outage(desktop, server, tmp_path,
         server.switch[name] = 200
         assert cli(data_dir, "check", env=env).returncode == 0
         assert wait_for(lambda: tray_state(desktop, tmp_path) == "up", 10, "green again")
+
+        # closed with Ctrl+W, the windows are gone (deleted, not kept hidden) and so is their
+        # memory: the bound the idle app has
+        for window in desktop.xdotool("search", "--onlyvisible", "--name", SUFFIX).split():
+            desktop.xdotool("windowfocus", "--sync", window)
+            desktop.xdotool("key", "--clearmodifiers", "ctrl+w")
+        assert wait_for(
+            lambda: not desktop.xdotool("search", "--onlyvisible", "--name", SUFFIX),
+            5,
+            "every window closed",
+        )
+        time.sleep(1)
+        memory = rss_mib(app.pid)
+        print(f"RSS of the app once its windows were closed: {memory:.1f} MiB")
+        assert memory <= 120
     finally:
         app.send_signal(signal.SIGTERM)
         try:

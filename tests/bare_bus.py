@@ -1,0 +1,42 @@
+"""A private D-Bus session bus that starts no service on demand (no service directories):
+on it nobody serves org.freedesktop.Notifications, as on a bare XEmbed desktop. (On the
+ordinary session bus an installed notification server, dunst for one, is started by the first
+message to it, so stopping it is not enough.)"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .processes import wait_until
+
+CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+def start_bare_bus(procs: list[subprocess.Popen], folder: Path) -> str:
+    """Start it (added to ``procs``) with its socket in ``folder``; returns its address for
+    DBUS_SESSION_BUS_ADDRESS once the socket is there."""
+    socket = folder / "bare-bus"
+    config = folder / "bare-bus.conf"
+    config.write_text(CONFIG.format(socket=socket))
+    procs.append(
+        subprocess.Popen(
+            ["dbus-daemon", "--nofork", "--nopidfile", f"--config-file={config}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
+    wait_until(socket.exists, 10, "the bare session bus")
+    return f"unix:path={socket}"

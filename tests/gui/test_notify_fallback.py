@@ -1,0 +1,47 @@
+"""A session bus with no notification server on it (a bare XEmbed desktop): every message
+falls back to Qt's tray balloon, none is lost, and the D-Bus thread ends once it failed rather
+than staying for the app's life (tests/bench/memory.py measures that desktop)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from djamon_desktop.core.states import State
+from djamon_desktop.gui.icons import state_icon
+from djamon_desktop.gui.notify import Notifier
+
+from ..bare_bus import start_bare_bus
+from ..processes import stop_all
+
+pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="no dbus-daemon")
+
+
+@pytest.fixture
+def bare_bus(tmp_path, monkeypatch):
+    """A private session bus that nobody serves notifications on."""
+    procs: list = []
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", start_bare_bus(procs, tmp_path))
+    yield
+    stop_all(procs, 5)
+
+
+def test_messages_fall_back_to_the_balloon_and_the_dbus_thread_ends(qtbot, bare_bus):
+    tray = QSystemTrayIcon(state_icon(State.UP))
+    notifier = Notifier(tray)  # a bus is there: D-Bus is tried first
+    sender = notifier._dbus
+    assert sender is not None
+    balloons: list[int] = []
+    notifier._undelivered.connect(lambda *args: balloons.append(args[2]))
+    notifier.notify("Payments down", "Cards fail.", 7, critical=True)
+    notifier.notify("Blog down", "No posts.", 8, critical=True)  # handed over together
+    qtbot.waitUntil(lambda: sorted(balloons) == [7, 8], timeout=15000)
+    qtbot.waitUntil(lambda: not sender._thread.is_alive(), timeout=5000)
+    assert not sender.working and sender._notifier is None
+
+    notifier.notify("Payments back up", "", 7, state=State.UP)  # straight to the balloon
+    assert notifier._last_balloon == 7 and notifier.last[0] == "Payments back up"
+    notifier.close()  # (a thread already ended: returns at once)
+    tray.deleteLater()
