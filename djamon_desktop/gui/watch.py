@@ -63,6 +63,11 @@ class DatabaseWatch(QObject):
         self._thread = threading.Thread(target=work, name="djamon-watch", daemon=True)
         self._thread.start()
 
+    def settled(self) -> bool:
+        """Listening, and the refresh asked for on connecting has begun on the UI thread (its
+        ``changed`` was emitted): what a caller counting changes from now on waits for."""
+        return self.listening.is_set() and not self._pending
+
     def stop(self) -> None:
         if self._thread is not None:
             os.write(self._wake[1], b"x")
@@ -124,8 +129,8 @@ class DatabaseWatch(QObject):
                 if failing:
                     log.info("hearing the team database's changes again")
                 failing, retry = False, RETRY_FIRST_S
-                self.listening.set()
-                self._notice()  # whatever was stored while not listening
+                self._notice()  # whatever was stored while not listening (asked before
+                self.listening.set()  # listening is said: see settled())
                 self._hear(listener)
             except UserError as exc:  # DatabaseUnreachable: one line, password ***
                 if not failing:

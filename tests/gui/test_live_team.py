@@ -38,10 +38,10 @@ def is_state(app, state) -> bool:
 
 
 def listening(qtbot, app) -> None:
-    """The app hears the database; the refresh its listener asks for on connecting (a queued
-    signal that may still be on its way on a busy machine) has landed."""
-    qtbot.waitUntil(app.watch.listening.is_set, timeout=5000)
-    qtbot.wait(500)
+    """The app hears the database, and the refresh its listener asks for on connecting (a
+    queued signal that may still be on its way on a busy machine) has been emitted: a change
+    counted from now on is one the test made."""
+    qtbot.waitUntil(app.watch.settled, timeout=5000)
 
 
 def shown_after(qtbot, condition, timeout_s: float = 5) -> float:
