@@ -34,7 +34,7 @@ from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
 from .core.settings_value import Settings
 from .core.states import State
-from .store import history, outbox, vantages
+from .store import outbox, purge, vantages
 from .store.maintenance import UNREAD
 from .store.queries import list_sites
 from .store.rounds import RoundRows, record_round, settle_outages
@@ -82,9 +82,7 @@ def run_cycle(
         if report.alerts_waiting is not False:
             report.deliveries = deliver(settings, clock)
         step = "the daily purge"
-        report.purged = history.purge_if_due(
-            settings.retention_days, clock(), last=start.last_purge
-        )
+        report.purged = purge.purge_if_due(settings.retention_days, clock(), last=start.last_purge)
     except Exception as exc:
         if not report_lost:
             raise

@@ -38,7 +38,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from ..store.history import purge
+    from ..store.purge import purge
     from ..store.settings import load_settings
 
     days = args.older_than or load_settings().retention_days

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from djamon_desktop.core.schedule import Schedule  # noqa: E402
 from djamon_desktop.core.settings import default_settings  # noqa: E402
-from djamon_desktop.store import editing, history, queries  # noqa: E402
+from djamon_desktop.store import editing, history, purge, queries  # noqa: E402
 from djamon_desktop.store.database import close_database, open_database  # noqa: E402
 from djamon_desktop.store.models import db  # noqa: E402
 
@@ -109,7 +109,7 @@ def main() -> int:
         runs=3,
     )
     purge_started = time.perf_counter()
-    removed = history.purge(DEFAULT_SETTINGS["retention_days"], now)
+    removed = purge.purge(DEFAULT_SETTINGS["retention_days"], now)
     purge_s = time.perf_counter() - purge_started
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     kept = history.check_count()

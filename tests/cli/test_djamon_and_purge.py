@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from djamon_desktop.cycle import run_round
-from djamon_desktop.store import history
+from djamon_desktop.store import history, purge
 
 from ..conftest import document, group, opened, site
 
@@ -238,11 +238,11 @@ def test_hour_summaries_outlive_raw_checks_for_30_day_uptime(run, server, load, 
 
 
 def test_purge_runs_in_batches(run, server, load, data_dir, monkeypatch):
-    monkeypatch.setattr(history, "PURGE_BATCH", 2)
+    monkeypatch.setattr(purge, "PURGE_BATCH", 2)
     fill(server, load, data_dir, [50, 49, 48, 47, 46, 1])
     seen = []
     with opened(data_dir):
-        removed = history.purge(30, datetime.now(UTC), progress=seen.append)
+        removed = purge.purge(30, datetime.now(UTC), progress=seen.append)
     assert removed == 5 and seen == [2, 4, 5]
 
 
@@ -257,6 +257,6 @@ def test_daily_purge_runs_once_a_day(server, load, data_dir):
     fill(server, load, data_dir, [100, 1])
     now = datetime.now(UTC)
     with opened(data_dir):
-        assert history.purge_if_due(90, now) == 1
-        assert history.purge_if_due(90, now + timedelta(hours=23)) is None
-        assert history.purge_if_due(90, now + timedelta(hours=25)) == 0
+        assert purge.purge_if_due(90, now) == 1
+        assert purge.purge_if_due(90, now + timedelta(hours=23)) is None
+        assert purge.purge_if_due(90, now + timedelta(hours=25)) == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from djamon_desktop.core.probe import ProbeResult
-from djamon_desktop.store import history
+from djamon_desktop.store import history, purge
 from djamon_desktop.store.models import Check, Outage
 
 from .helpers import FAILING, HUNG, UP, add_site, store_round
@@ -42,13 +42,13 @@ def test_the_summary_gives_uptime_per_window_and_points_per_hour(store):
 
 
 def test_purge_removes_old_checks_in_batches_and_keeps_summaries_and_outages(store, monkeypatch):
-    monkeypatch.setattr(history, "PURGE_BATCH", 2)
+    monkeypatch.setattr(purge, "PURGE_BATCH", 2)
     shop = add_site("Shop")
     for days in (50, 49, 48, 47, 46, 20, 1):
         store_round(NOW - timedelta(days=days), {shop: FAILING}, strikes=1)
     outages = Outage.select().count()
     seen: list[int] = []
-    assert history.purge(10, NOW, progress=seen.append) == 6
+    assert purge.purge(10, NOW, progress=seen.append) == 6
     assert seen == [2, 4, 6]
     assert Check.select().count() == 1 and history.check_count() == 1
     assert Outage.select().count() == outages == 1
@@ -61,7 +61,7 @@ def test_the_daily_purge_runs_once_a_day(store):
     shop = add_site("Shop")
     store_round(NOW - timedelta(days=100), {shop: UP})
     store_round(NOW - timedelta(days=1), {shop: UP})
-    assert history.purge_if_due(90, NOW) == 1
+    assert purge.purge_if_due(90, NOW) == 1
     assert history.meta_get("last_purge") == NOW.isoformat()
-    assert history.purge_if_due(90, NOW + timedelta(hours=23)) is None
-    assert history.purge_if_due(90, NOW + timedelta(hours=25)) == 0
+    assert purge.purge_if_due(90, NOW + timedelta(hours=23)) is None
+    assert purge.purge_if_due(90, NOW + timedelta(hours=25)) == 0

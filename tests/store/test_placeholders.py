@@ -12,7 +12,7 @@ from peewee import ProgrammingError
 
 from djamon_desktop.core.clock import to_ms
 from djamon_desktop.core.probe import ProbeResult
-from djamon_desktop.store import engine, history, maintenance, outbox, settings, vantages
+from djamon_desktop.store import engine, history, maintenance, outbox, purge, settings, vantages
 from djamon_desktop.store.models import db
 from djamon_desktop.store.rounds import record_round
 
@@ -62,6 +62,6 @@ def test_rounds_history_purge_and_settings_work_with_the_engines_own_marks(store
     assert start.vantage_id == vantages.find(vantages.current()) is not None
     maintenance.pause_everything(None)
     assert maintenance.resume_everything() is True
-    assert history.purge(1, WHEN + timedelta(days=2)) == 5
-    assert history.purge_if_due(1, WHEN + timedelta(days=3)) == 0
+    assert purge.purge(1, WHEN + timedelta(days=2)) == 5
+    assert purge.purge_if_due(1, WHEN + timedelta(days=3)) == 0
     assert history.meta_get("last_purge") == (WHEN + timedelta(days=3)).isoformat()

@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 
 from djamon_desktop.core.outages import AlertText
-from djamon_desktop.store import engine, history, outbox
+from djamon_desktop.store import engine, history, outbox, purge
 from djamon_desktop.store.database import (
     close_database,
     lost_connection,
@@ -197,7 +197,7 @@ def old_checks(count: int) -> int:
 
 def test_two_purges_at_once_take_turns(team, monkeypatch):
     old_checks(40)
-    monkeypatch.setattr(history, "PURGE_BATCH", 5)
+    monkeypatch.setattr(purge, "PURGE_BATCH", 5)
     events: list[tuple[str, int]] = []
     start = threading.Barrier(2)
     removed: dict[str, int] = {}
@@ -205,7 +205,7 @@ def test_two_purges_at_once_take_turns(team, monkeypatch):
     def purger(name: str) -> None:
         try:
             start.wait()
-            removed[name] = history.purge(30, T0, lambda n: events.append((name, n)))
+            removed[name] = purge.purge(30, T0, lambda n: events.append((name, n)))
         finally:
             close_database()
 
@@ -223,7 +223,7 @@ def test_two_purges_at_once_take_turns(team, monkeypatch):
 def test_a_round_stores_between_two_batches_of_a_purge(team, monkeypatch):
     old_checks(10)
     site = add_site("Live")
-    monkeypatch.setattr(history, "PURGE_BATCH", 5)
+    monkeypatch.setattr(purge, "PURGE_BATCH", 5)
     stored: list[bool] = []
 
     def round_meanwhile(_removed: int) -> None:
@@ -238,7 +238,7 @@ def test_a_round_stores_between_two_batches_of_a_purge(team, monkeypatch):
         t.start()
         t.join(10)  # the purge holds no turn between batches: this does not wait for it
 
-    assert history.purge(30, T0, round_meanwhile) == 10
+    assert purge.purge(30, T0, round_meanwhile) == 10
     assert stored == [True, True]
     assert history.check_count() == 2
 
@@ -250,7 +250,7 @@ def test_the_daily_purge_skips_while_another_desktop_purges(team):
     try:
         other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
         started = time.monotonic()
-        assert history.purge_if_due(30, T0) is None  # at once, not after the other
+        assert purge.purge_if_due(30, T0) is None  # at once, not after the other
         assert time.monotonic() - started < 2  # the other holds it for good: slack for load
         assert history.meta_get("last_purge") is None
         assert history.check_count() == 3
@@ -263,8 +263,8 @@ def test_the_daily_purge_skips_while_another_desktop_purges(team):
         10,
         "the other desktop's purge lock let go",
     )
-    assert history.purge_if_due(30, T0) == 3
-    assert history.purge_if_due(30, T0 + timedelta(hours=1)) is None  # done for the day
+    assert purge.purge_if_due(30, T0) == 3
+    assert purge.purge_if_due(30, T0 + timedelta(hours=1)) is None  # done for the day
 
 
 def test_the_purge_command_waits_for_another_desktops_purge(team):
@@ -274,13 +274,13 @@ def test_the_purge_command_waits_for_another_desktops_purge(team):
     other.cursor().execute("SELECT pg_advisory_lock(%s)", (engine.PURGE_LOCK,))
     result: list[int] = []
 
-    def purge() -> None:
+    def purging() -> None:
         try:
-            result.append(history.purge(30, T0))
+            result.append(purge.purge(30, T0))
         finally:
             close_database()
 
-    t = threading.Thread(target=purge)
+    t = threading.Thread(target=purging)
     t.start()
     t.join(1.0)
     assert t.is_alive() and history.check_count() == 3  # waiting its turn

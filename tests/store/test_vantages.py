@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from djamon_desktop.store import database, editing, engine, history, queries, vantages
+from djamon_desktop.store import database, editing, engine, purge, queries, vantages
 from djamon_desktop.store.database import close_database, open_database
 from djamon_desktop.store.models import Alert, Check, Outage, Site, SiteVantage, Vantage, db
 from djamon_desktop.store.rounds import record_round
@@ -197,7 +197,7 @@ def test_deleting_a_site_deletes_its_vantage_rows_and_purge_keeps_working(store)
     assert SiteVantage.select().count() == 4
     editing.delete_site(shop)
     assert [row.site_id for row in SiteVantage.select()] == [blog, blog]
-    assert history.purge(1, m(60 * 24 * 2)) == 2  # blog's two checks, one per vantage
+    assert purge.purge(1, m(60 * 24 * 2)) == 2  # blog's two checks, one per vantage
     assert Check.select().count() == 0 and SiteVantage.select().count() == 2
 
 

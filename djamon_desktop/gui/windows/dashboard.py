@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from ...core.clock import Clock, utc_now
 from ...core.sites import SiteInfo
 from ...core.status import plural
-from ...core.text import one_line
 from .. import plain
 from .base import RememberedWindow, window_title
 from .colours import RowBrushes
@@ -45,10 +44,7 @@ from .site_table import (
     next_sort,
     site_items,
 )
-
-#: pixels of the status bar that neither the passing message nor the overview may use: Qt's
-#: margin at the left, the gap between the two, the size grip's corner at the right
-STATUS_MARGINS = 48
+from .status_line import StatusLine
 
 # -- the window ------------------------------------------------------------------------------------
 
@@ -146,10 +142,8 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         outer.addWidget(self.undo_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.status_label = plain.label()  # the tray's words: titles
-        self.statusBar().addPermanentWidget(self.status_label)
-        self.statusBar().messageChanged.connect(lambda _text: self._fit_overview())
-        self._overview = ""
+        self.status_line = StatusLine(self)
+        self.status_label = self.status_line.label  # the tray's words: titles
         self.remember("dashboard", (1100, 600))
         self.tree.setFocus()  # the table has the keys when the window opens; Ctrl+F the filter
         self._update_actions()
@@ -270,39 +264,15 @@ class DashboardWindow(RememberedWindow, QMainWindow):
 
     def show_overview(self, text: str) -> None:
         """The tray's words, at the right of the status bar (cut to fit; all in its tooltip)."""
-        self._overview = text
-        self.status_label.setToolTip(plain.tip(text))
-        self._fit_overview()
-
-    def _fit_overview(self) -> None:
-        """The overview takes at most 60% of the width; while a passing message shows, only
-        the room the message leaves (down to a third): the two never share a pixel."""
-        width = max(200, int(self.width() * 0.6))
-        bar = self.statusBar()
-        message = bar.currentMessage()
-        if message:
-            wanted = bar.fontMetrics().horizontalAdvance(message) + STATUS_MARGINS
-            width = min(width, max(self.width() // 3, bar.width() - wanted))
-        metrics = self.status_label.fontMetrics()
-        self.status_label.setText(
-            metrics.elidedText(self._overview, Qt.TextElideMode.ElideRight, width)
-        )
+        self.status_line.show_overview(text)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
-        self._fit_overview()
+        self.status_line.fit()
 
     def show_status(self, text: str, seconds: int = 8) -> None:
-        """A passing message in the status bar, at its left, cut to the room the overview
-        leaves it (Qt would paint it on under the overview's label)."""
-        bar = self.statusBar()
-        line = one_line(" ".join(text.split("\n")))
-        bar.showMessage(line, seconds * 1000)  # the overview makes room for it, if it can
-        right = self.status_label.sizeHint().width() if self.status_label.isVisible() else 0
-        room = max(0, bar.width() - right - STATUS_MARGINS)
-        shown = bar.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room)
-        if shown != line:
-            bar.showMessage(shown, seconds * 1000)
+        """A passing message at the left of the status bar (see status_line)."""
+        self.status_line.show_status(text, seconds)
 
     # -- filter and sort ------------------------------------------------------------------------
 
