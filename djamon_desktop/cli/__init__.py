@@ -142,7 +142,7 @@ def _run_here(args: argparse.Namespace, data_dir: Path) -> int:
         return refuse("Database from a newer version", exc.message)
     try:
         if args.command is None:
-            from ..gui.app import run
+            from ..gui.launch import run
 
             return run(data_dir, unreachable, shown_target())
         with reaching(), _printed_errors_logged():  # a team database lost: exit 4

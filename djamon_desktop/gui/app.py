@@ -10,7 +10,6 @@ a :class:`~djamon_desktop.picture.Picture` of everything shown, which ``show`` o
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from collections.abc import Callable
@@ -33,15 +32,10 @@ from .help import open_readme, show_about
 from .notify import Notifier
 from .poller import Poller, RoundWorker
 from .process import (
-    already_running,
-    application,
-    install_error_dialog,
-    quit_on_sigterm,
     start_again,
 )
 from .reader import Reads, SharedReading
 from .registry import WindowRegistry
-from .single import InstanceServer
 from .transfer import Transfer
 from .tray import Tray
 from .watch import DatabaseWatch
@@ -362,31 +356,3 @@ class App(QObject):
         """A notification was clicked."""
         if not outage_id or self.windows.show_outage(outage_id) is None:
             self.windows.show_dashboard()
-
-
-# -- running it -----------------------------------------------------------------------------------
-
-
-def run(data_dir: Path, unreachable: str | None = None, target: str | None = None) -> int:
-    """Start the tray app for ``data_dir``; returns the exit code. ``unreachable``: the team
-    database could not be reached at start (why): the app starts grey and keeps trying.
-    ``target``: the team database as messages show it (None on SQLite)."""
-    qapp = application()
-    if already_running(data_dir):  # (one started meanwhile)
-        return 0
-    instance = InstanceServer(data_dir)
-    app = App(data_dir, target=target)
-    if unreachable:
-        app.poller.lost(unreachable)
-    instance.show_requested.connect(app.windows.show_dashboard)
-    install_error_dialog(data_dir / "logs", app.poller.lost)
-    keep = quit_on_sigterm(app.quit)  # noqa: F841 - must live as long as the loop
-    app.start()
-    code = qapp.exec()
-    instance.close()
-    restarting = app.restarting
-    del app, instance
-    gc.collect()  # free Qt objects held in cycles now, not after QApplication is gone
-    if restarting:
-        start_again()
-    return code
