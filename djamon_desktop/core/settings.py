@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .loopback import is_loopback
+from .maintenance import windows_problems
 from .problems import (
     Problems,
     bool_problem,
@@ -128,6 +129,16 @@ SETTINGS: tuple[Setting, ...] = (
             "schedule, until it is up again: an outage opens about (failures before down - 1) "
             "× this after the first failure, at any hour. 0 turns it off.",
             low=0, high=300, unit=" s"),
+    Setting("escalate_after_minutes", 0, "int", "Remind when nobody is on it after:",
+            "An outage still open and not acknowledged this long after it started sends one "
+            "reminder on every enabled channel (once for the team); 0 turns it off.",
+            low=0, high=1440, unit=" min", section="Incidents"),
+    Setting("quiet_hours", [], "windows", "Quiet hours:",
+            "While one of these windows is on, e-mail, X and Apprise alerts of outages whose "
+            "primary site is not critical wait, and go out as one digest per channel when it "
+            "ends; critical ones go at once, and the desktop still notifies. Each window is a "
+            "crontab line for its start and a length in minutes, like maintenance windows.",
+            section="Incidents", explained=True),
 )
 # fmt: on
 
@@ -191,6 +202,11 @@ def _host_problem(value: object) -> str | None:
     return None
 
 
+def _check_windows(setting: Setting, value: object, place: str, problems: Problems) -> None:
+    for under, message in windows_problems(value):
+        problems.add(f"{place}{under}", message)
+
+
 KINDS: dict[str, Check] = {
     "bool": lambda s, v, place, problems: _one(bool_problem(v), place, problems),
     "int": _check_int,
@@ -205,6 +221,7 @@ KINDS: dict[str, Check] = {
     "urls": lambda s, v, place, problems: list_of(v, place, problems, url_problem),
     "crontab": _check_crontab,
     "status_codes": _check_status_codes,
+    "windows": _check_windows,
 }
 
 

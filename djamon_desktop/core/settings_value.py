@@ -48,6 +48,8 @@ class Settings:
     confirmations: int
     cert_warning_days: int
     retry_seconds: int
+    escalate_after_minutes: int
+    quiet_hours: tuple[dict, ...]  # windows as the document has them: {"schedule", "minutes"}
 
     @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> Settings:

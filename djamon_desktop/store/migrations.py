@@ -294,6 +294,55 @@ def _v6(db: Database) -> None:
     _run(db, _V6, 6)
 
 
+def _v7_statements(serial: str, boolean: str, real: str) -> list[str]:
+    """Step 7's statements with each engine's words for an id, a flag and a float."""
+    return [
+        # Incidents (issue 20): who is on an open outage, and since when; when its one
+        # reminder went (once for the team) ...
+        "ALTER TABLE outage ADD COLUMN acknowledged_by VARCHAR(40)",
+        "ALTER TABLE outage ADD COLUMN acknowledged_at BIGINT",
+        "ALTER TABLE outage ADD COLUMN escalated_at BIGINT",
+        # ... when each of its sites recovered or was taken out of monitoring ...
+        "ALTER TABLE outage_site ADD COLUMN recovered_at BIGINT",
+        "ALTER TABLE outage_site ADD COLUMN removed_at BIGINT",
+        # ... an alert held by quiet hours until then (NULL: goes at once) ...
+        "ALTER TABLE alert ADD COLUMN held_until BIGINT",
+        # ... when a vantage's app last said it runs (an app that can answer a recheck) ...
+        "ALTER TABLE vantage ADD COLUMN app_seen_at BIGINT",
+        # ... every event of an outage, in the order it happened (id breaks a tie of times).
+        # site_id has no foreign key: a deleted site's events stay, as its title stays.
+        f"""CREATE TABLE outage_event (
+            id {serial},
+            outage_id INTEGER NOT NULL REFERENCES outage (id) ON DELETE CASCADE,
+            at BIGINT NOT NULL,
+            event VARCHAR(16) NOT NULL,
+            site_id INTEGER,
+            vantage VARCHAR(40),
+            channel VARCHAR(16),
+            by_name VARCHAR(40),
+            text TEXT,
+            reason TEXT)""",
+        "CREATE INDEX outage_event_outage ON outage_event (outage_id, at, id)",
+        # A recheck asked of every live app vantage, and each vantage's answer.
+        f"""CREATE TABLE recheck (
+            id {serial},
+            site_id INTEGER NOT NULL REFERENCES site (id) ON DELETE CASCADE,
+            asked_at BIGINT NOT NULL,
+            asked_by VARCHAR(40) NOT NULL,
+            vantages TEXT NOT NULL DEFAULT '[]')""",
+        "CREATE INDEX recheck_asked_at ON recheck (asked_at)",
+        f"""CREATE TABLE recheck_answer (
+            recheck_id INTEGER NOT NULL REFERENCES recheck (id) ON DELETE CASCADE,
+            vantage VARCHAR(40) NOT NULL,
+            ok {boolean} NOT NULL,
+            status_code SMALLINT,
+            error VARCHAR(255),
+            elapsed_ms {real},
+            answered_at BIGINT NOT NULL,
+            PRIMARY KEY (recheck_id, vantage))""",
+    ]
+
+
 #: (version reached, step). Append only: a new step is an EngineStep.
 STEPS: list[tuple[int, Step]] = [
     (1, _v1),
@@ -302,6 +351,13 @@ STEPS: list[tuple[int, Step]] = [
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (
+        7,
+        EngineStep(
+            sqlite=_v7_statements("INTEGER NOT NULL PRIMARY KEY", "INTEGER", "REAL"),
+            postgres=_v7_statements("SERIAL PRIMARY KEY", "BOOLEAN", "DOUBLE PRECISION"),
+        ),
+    ),
 ]
 LATEST = STEPS[-1][0]
 check_steps(STEPS)

@@ -93,6 +93,7 @@ class Vantage(BaseModel):
 
     name = CharField(max_length=40, unique=True)
     last_round_at = UtcField(null=True)
+    app_seen_at = UtcField(null=True)  # its app said it runs (None: no app, or it quit)
 
 
 class SiteVantage(BaseModel):
@@ -135,6 +136,9 @@ class Outage(BaseModel):
     content = TextField(default="")
     extra_information = TextField(default="")
     notification_sent = BooleanField(default=False)
+    acknowledged_by = CharField(max_length=40, null=True)  # who is on it (None: nobody)
+    acknowledged_at = UtcField(null=True)
+    escalated_at = UtcField(null=True)  # its one reminder, queued once for the team
 
 
 class OutageSite(BaseModel):
@@ -144,6 +148,44 @@ class OutageSite(BaseModel):
     title = CharField(max_length=40)
     primary = BooleanField(default=False)
     start_time = UtcField()
+    recovered_at = UtcField(null=True)  # checked up again (cleared if it fails again)
+    removed_at = UtcField(null=True)  # taken out of monitoring (deleted or deactivated)
+
+
+class OutageEvent(BaseModel):
+    """One event of an outage's timeline (``store.timeline``), in the order it happened."""
+
+    outage = ForeignKeyField(Outage, backref="events", on_delete="CASCADE")
+    at = UtcField()
+    event = CharField(max_length=16)
+    site_id = IntegerField(null=True)  # no foreign key: a deleted site's events stay
+    vantage = CharField(max_length=40, null=True)
+    channel = CharField(max_length=16, null=True)
+    by_name = CharField(max_length=40, null=True)
+    text = TextField(null=True)
+    reason = TextField(null=True)
+
+
+class Recheck(BaseModel):
+    """A recheck of one site asked of every live app vantage (``recheck SITE``)."""
+
+    site = ForeignKeyField(Site, on_delete="CASCADE")
+    asked_at = UtcField()
+    asked_by = CharField(max_length=40)
+    vantages = TextField(default="[]")  # JSON: the live app vantages asked
+
+
+class RecheckAnswer(BaseModel):
+    recheck = ForeignKeyField(Recheck, backref="answers", on_delete="CASCADE")
+    vantage = CharField(max_length=40)
+    ok = BooleanField()
+    status_code = SmallIntegerField(null=True)
+    error = CharField(null=True)
+    elapsed_ms = FloatField(null=True)
+    answered_at = UtcField()
+
+    class Meta:
+        primary_key = CompositeKey("recheck", "vantage")
 
 
 class Alert(BaseModel):
@@ -162,3 +204,4 @@ class Alert(BaseModel):
     last_error = TextField(null=True)
     claimed_until = UtcField(null=True)  # a sender is at it until then
     delivered_at = UtcField(null=True)
+    held_until = UtcField(null=True)  # quiet hours: held in the outbox until then

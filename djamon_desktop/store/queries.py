@@ -184,6 +184,8 @@ class OutageInfo:
     extra_information: str
     notification_sent: bool
     sites: list[OutageSiteInfo]
+    acknowledged_by: str | None = None  # who is on it (None: nobody)
+    acknowledged_at: datetime | None = None
 
 
 def _outage_infos(outages: list[Outage]) -> list[OutageInfo]:
@@ -209,6 +211,8 @@ def _outage_infos(outages: list[Outage]) -> list[OutageInfo]:
             extra_information=o.extra_information,
             notification_sent=bool(o.notification_sent),
             sites=links[o.id],
+            acknowledged_by=o.acknowledged_by,
+            acknowledged_at=o.acknowledged_at,
         )
         for o in outages
     ]

@@ -55,6 +55,8 @@ def test_every_setting_today_is_in_the_table():
         "confirmations",
         "cert_warning_days",
         "retry_seconds",
+        "escalate_after_minutes",
+        "quiet_hours",
     ]
     for setting in SETTINGS:
         assert setting.kind in table.KINDS, setting.key
@@ -99,7 +101,7 @@ def test_bounds_and_choices_come_from_the_table():
     assert refusal({"colour": 1}) == [
         "settings.colour: unknown key; known keys: schedule, sandbox_urls, good_codes, strikes, "
         "timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
-        "confirmations, cert_warning_days, retry_seconds"
+        "confirmations, cert_warning_days, retry_seconds, escalate_after_minutes, quiet_hours"
     ]
 
 
@@ -165,5 +167,5 @@ def test_without_the_line_the_setting_is_unknown():
     assert refusal({"max_redirects": 2}) == [
         "settings.max_redirects: unknown key; known keys: schedule, sandbox_urls, good_codes, "
         "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
-        "confirmations, cert_warning_days, retry_seconds"
+        "confirmations, cert_warning_days, retry_seconds, escalate_after_minutes, quiet_hours"
     ]

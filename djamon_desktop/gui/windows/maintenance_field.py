@@ -65,6 +65,13 @@ class WindowsField(QWidget):
         self.line.textChanged.connect(lambda *_: self.error.hide())
         layout.addWidget(self.error)
 
+    def show_windows(self, windows: Sequence[Window]) -> None:
+        """Show these windows in place of the list's (what is typed in is cleared)."""
+        self.list.clear()
+        for window in windows:
+            self._add_item(window)
+        self.line.clear()
+
     def _add_item(self, window: Window) -> None:
         item = QListWidgetItem(f"{window.schedule} — {window.minutes} minutes")
         item.setData(Qt.ItemDataRole.UserRole, (window.schedule, window.minutes))

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.maintenance import windows_of
 from ...core.settings import Setting
+from .maintenance_field import WindowsField
 
 SHORTEST_TIMEOUT = 0.5  # seconds: the least a spin box of seconds offers
 
@@ -165,6 +167,23 @@ class LinesField(SettingField):
         return [ln.strip() for ln in self.widget.toPlainText().splitlines() if ln.strip()]
 
 
+class WindowsListField(SettingField):
+    """A list of windows (``quiet_hours``): each a crontab line for its start and a length in
+    minutes, as the maintenance editor has them."""
+
+    def __init__(self, setting: Setting) -> None:
+        super().__init__(setting, WindowsField())
+
+    def show_value(self, value: Any) -> None:
+        self.widget.show_windows(windows_of(value))
+
+    def value(self) -> list[dict]:
+        return self.widget.windows()
+
+    def typed(self) -> object:
+        return self.value()
+
+
 FIELDS: dict[str, type[SettingField]] = {
     "bool": BoolField,
     "int": IntField,
@@ -177,6 +196,7 @@ FIELDS: dict[str, type[SettingField]] = {
     "status_codes": StatusCodesField,
     "urls": LinesField,
     "crontab": LinesField,
+    "windows": WindowsListField,
 }
 
 
