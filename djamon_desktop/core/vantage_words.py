@@ -28,3 +28,13 @@ def vantage_failure_words(counts: Mapping[str, int]) -> str:
     words = [f"{ordinal(first[1])} failure from {first[0]}"]
     words += [f"{ordinal(count)} from {name}" for name, count in rest]
     return ", ".join(words)
+
+
+def down_from_words(counts: Mapping[str, int], strikes: int) -> str:
+    """From how many of the live vantages (name -> own failures in a row) a site is down, in a
+    team's words: "down from 2 of 3 desktops"; "" with one vantage or none (a desktop on its
+    own says nothing of others). A vantage counts it down from ``strikes`` failures in a row."""
+    if len(counts) < 2:
+        return ""
+    down = sum(1 for count in counts.values() if count >= strikes)
+    return f"down from {down} of {len(counts)} desktops"

@@ -12,10 +12,14 @@ from ..store.editing import (
     set_active,
     set_extra_information,
 )
+from ..store.incidents import acknowledge, add_note, unacknowledge
 from ..store.maintenance import pause_everything, pause_site, resume_everything, resume_site
 from ..store.settings import save_settings
 
 __all__ = [
+    "acknowledge",
+    "add_note",
+    "unacknowledge",
     "delete_group",
     "delete_site",
     "pause_everything",
