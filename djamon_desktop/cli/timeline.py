@@ -128,6 +128,7 @@ def postmortem(outage: OutageInfo, events: Sequence[Event], lasted: str) -> str:
         f"- Sites: {sites or 'none recorded'}",
         f"- Acknowledged by: {on_it}",
         f"- What people were told: {md(outage.content) or '-'}",
+        f"- Extra information: {md(outage.extra_information) or '-'}",
         f"- Times are local ({md(zone)}).",
         "",
         "## Timeline",
