@@ -5,9 +5,10 @@ A newcomer's map: ``parser`` holds the grammar, each other module the commands o
 (``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage, with
 ``timeline`` for an outage's timeline and post-mortem draft; ``incidents``: ack, unack, note;
 ``transfer``: import, export; ``credentials``: secret, alert-test; ``team``: copy-database;
-``desktop``: the menu entry), ``output`` the printing helpers and ``logfile`` the log. The command modules are
-imported only when a command runs, and import the database, the network or the keyring only
-inside the command that needs them, so that ``--version`` and ``--help`` start at once.
+``desktop``: the menu entry), ``output`` the printing helpers and ``logfile`` the log. The
+command modules are imported only when a command runs, and import the database, the network or
+the keyring only inside the command that needs them, so that ``--version`` and ``--help`` start
+at once.
 """
 
 from __future__ import annotations
