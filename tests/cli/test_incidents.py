@@ -82,7 +82,7 @@ def test_ack_take_over_note_and_unack(server, load, data_dir, run):
     # --as after the command, like --data-dir
     result = run("ack", str(outage_id), "--take-over", "--as", "bob", "--note", "DB failover")
     assert result.out == f"Outage {code}: acknowledged by bob, taken over from alice. Note added.\n"
-    result = run("ack", code, "--as", "bob")
+    result = run("ack", code.lower(), "--as", "bob")  # a code in any case
     assert result.out == f"Outage {code}: already yours (bob).\n"
     assert run("note", code, "Restarted the pool", "--as", "carol").out == (
         f"Outage {code}: note added by carol.\n"

@@ -136,3 +136,49 @@ def test_outages_json_says_who_is_on_each(server, load, data_dir, run):
     assert item["acknowledged_by"] == "bob" == one["acknowledged_by"]
     assert item["acknowledged_at"] == one["acknowledged_at"] is not None
     assert "timeline" not in item and "notes" not in item  # those are `outage --json`'s
+
+
+def test_each_event_shows_its_fields_in_json_and_one_readable_line(server, load, data_dir, run):
+    """Events as the rounds and the outbox store them: a vantage's failure with its answer, an
+    alert's channel and reason, a removed site."""
+    outage_id = two_site_outage(server, load, data_dir)
+    forget_timeline(data_dir, outage_id)
+    ids = {
+        s["title"]: s["site_id"] for s in run("outage", str(outage_id), "--json").json()["sites"]
+    }
+    with opened(data_dir):
+        from djamon_desktop.store import timeline
+
+        at = START - timedelta(seconds=49)
+        timeline.add(outage_id, at, "failed", site_id=ids["Blog"], vantage="alice", text="HTTP 500")
+        timeline.add(outage_id, START, "opened", site_id=ids["Payments API"])
+        timeline.add(outage_id, START, "alert_queued", channel="email")
+        timeline.add(outage_id, START, "alert_failed", channel="email", reason="535 auth failed")
+        timeline.add(outage_id, START + timedelta(days=1), "removed", site_id=9999)
+    events = run("outage", str(outage_id), "--json").json()["timeline"]
+    assert events == [
+        {
+            "at": "2026-11-02T08:59:11+00:00",
+            "event": "failed",
+            "site_id": ids["Blog"],
+            "vantage": "alice",
+            "text": "HTTP 500",
+        },
+        {"at": "2026-11-02T09:00:00+00:00", "event": "opened", "site_id": ids["Payments API"]},
+        {"at": "2026-11-02T09:00:00+00:00", "event": "alert_queued", "channel": "email"},
+        {
+            "at": "2026-11-02T09:00:00+00:00",
+            "event": "alert_failed",
+            "channel": "email",
+            "reason": "535 auth failed",
+        },
+        {"at": "2026-11-03T09:00:00+00:00", "event": "removed", "site_id": 9999},
+    ]
+    text = run("outage", str(outage_id)).out.split("Timeline:\n", 1)[1].splitlines()
+    assert text == [
+        "  08:59:11  failed          Blog (from alice): HTTP 500",
+        "  09:00:00  opened          Payments API",
+        "  09:00:00  alert_queued    email",
+        "  09:00:00  alert_failed    email: 535 auth failed",
+        "  2026-11-03 09:00:00  removed         site 9999",
+    ]
