@@ -227,3 +227,15 @@ def test_the_database_unreachable_is_exit_4(run, monkeypatch, engine):
         assert result.code == 4, result
         assert result.err.count("\n") == 1 and "can't be reached" in result.err
         assert "secret" not in result.err
+
+
+def test_with_no_as_and_no_djamon_user_the_login_name_signs(
+    server, load, data_dir, run, monkeypatch
+):
+    import getpass
+
+    monkeypatch.delenv("DJAMON_USER")
+    outage_id = make_outage(server, load, data_dir)[0]
+    result = run("ack", str(outage_id))
+    assert result.code == 0 and result.out.endswith(f"acknowledged by {getpass.getuser()}.\n")
+    assert shown(run, outage_id)["acknowledged_by"] == getpass.getuser()
