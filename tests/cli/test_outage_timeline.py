@@ -118,6 +118,7 @@ def test_markdown_is_a_post_mortem_draft_with_others_text_as_text(server, load, 
 
     # a real Markdown renderer reads every one of those characters as text
     import markdown  # the test extra has it
+
     html = markdown.markdown(draft)
     assert "<b>" not in html and "<em>" not in html and "<a " not in html
     assert "&lt;b&gt;x&lt;/b&gt; *y* [link](http://e.example)" in html
