@@ -112,7 +112,7 @@ def test_acknowledge_note_take_over_and_unacknowledge(qtbot, make_app, outage, a
     assert queries.find_outage(str(outage.id)).acknowledged_by == "alice"
     assert panel.ack_button.text() == "Unacknowledge"
     words = [line.split("  ", 1)[1] for line in lines(window)]
-    assert words[-2:] == ["bob is on it", "alice is on it"]
+    assert words[-2:] == ["bob took it over from alice", "alice took it over from bob"]
 
     # Unacknowledge: nobody is on it
     qtbot.mouseClick(panel.ack_button, Qt.MouseButton.LeftButton)

@@ -122,7 +122,7 @@ class IncidentPanel(QWidget):
         if text == ACKNOWLEDGE:
             return plain.tip(f"Tell the team you are on it (as {self.me}).")
         if text == UNACKNOWLEDGE:
-            return "Nobody is on it any more: the reminder can go out again."
+            return "Tell the team nobody is on it any more."
         return plain.tip(f"{self.holder} is on it; take it over (as {self.me}).")
 
     def tick(self) -> None:

@@ -114,7 +114,7 @@ class OutageWindow(RememberedWindow, QWidget):
         self.sites.setWordWrap(True)
         self.sites.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.sites.setAlternatingRowColors(True)
-        layout.addWidget(self.sites, 2)
+        layout.addWidget(self.sites, 1)
         self.tabs = QTabWidget()
         self.timeline = TimelineList()
         self.tabs.addTab(self.timeline, "Timeline")

@@ -58,9 +58,25 @@ def event_words(event: Event, titles: Mapping[int, str]) -> str:
     return words
 
 
-def event_line(event: Event, titles: Mapping[int, str]) -> str:
+def event_line(event: Event, titles: Mapping[int, str], words: str | None = None) -> str:
     """``2026-11-02 10:04:12  alice is on it``: one line, whatever the event holds."""
-    return plain.visible(f"{local_text(event.at)}  {event_words(event, titles)}")
+    return plain.visible(f"{local_text(event.at)}  {words or event_words(event, titles)}")
+
+
+def timeline_lines(events: Sequence[Event], titles: Mapping[int, str]) -> list[str]:
+    """Every event's line, oldest first; an acknowledgement while someone else had it says
+    whom it was taken over from."""
+    out, holder = [], None
+    for event in events:
+        words = None
+        if event.event == "acknowledged":
+            if holder is not None and holder != event.by:
+                words = f"{event.by or 'someone'} took it over from {holder}"
+            holder = event.by
+        elif event.event == "unacknowledged":
+            holder = None
+        out.append(event_line(event, titles, words))
+    return out
 
 
 class TimelineList(QListWidget):
@@ -75,7 +91,7 @@ class TimelineList(QListWidget):
         self._shown: list[str] = []
 
     def show_events(self, events: Sequence[Event], titles: Mapping[int, str]) -> None:
-        lines = [event_line(e, titles) for e in events] or ["No event is recorded for it."]
+        lines = timeline_lines(events, titles) or ["No event is recorded for it."]
         if lines == self._shown:
             return
         bar = self.verticalScrollBar()
