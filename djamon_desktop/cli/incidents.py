@@ -41,11 +41,14 @@ def _outage(key: str) -> tuple[int, str]:
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
-    from ..store.incidents import acknowledge
+    from ..store.incidents import HeldByOther, acknowledge
 
     by = _signer(args)
     outage_id, _ = _outage(args.key)
-    done = acknowledge(outage_id, by, utc_now(), take_over=args.take_over, note=args.note)
+    try:
+        done = acknowledge(outage_id, by, utc_now(), take_over=args.take_over, note=args.note)
+    except HeldByOther as held:
+        raise UserError(f"{held.message}; use --take-over to take it over") from None
     if done.took_over_from is not None:
         said = f"acknowledged by {done.by}, taken over from {one_line(done.took_over_from)}"
     elif done.changed:
