@@ -4,6 +4,11 @@ Where a notification server runs on the session D-Bus (KDE, GNOME, XFCE, dunst..
 there through desktop-notifier with a default action, so they can be clicked at any urgency
 (Qt's own path over D-Bus makes only Critical ones clickable). Elsewhere Qt's tray balloon is
 used, and its ``messageClicked`` opens the outage of the last message.
+
+An outage's "down" message offers the button "I'm on it" where the server has actions (its
+``actions`` capability): pressing it emits ``on_it(outage_id)``. Where there are none, the click
+still opens the outage, whose window acknowledges it. The last message of each outage is kept,
+so that its next one (the recovery) takes its place on screen rather than standing beside it.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ from .plain import body_markup, visible
 log = logging.getLogger(__name__)
 
 NO_OUTAGE = 0
+ON_IT = "I'm on it"  # the button of an outage's "down" message
+KEPT = 32  # outages whose last message is remembered (to be replaced by their next one)
 
 
 class Notifier(QObject):
     """``notify(title, body, outage_id, state=...)``; ``clicked(outage_id)`` when the user
-    clicks one. Each message carries its state's icon (up, warning, down, idle)."""
+    clicks one, ``on_it(outage_id)`` when they press its "I'm on it". Each message carries its
+    state's icon (up, warning, down, idle)."""
 
     clicked = Signal(int)
+    on_it = Signal(int)
     _undelivered = Signal(str, str, int, bool, str)  # from the D-Bus thread: show as a balloon
 
     def __init__(self, tray: QSystemTrayIcon, use_dbus: bool | None = None):
@@ -41,7 +50,11 @@ class Notifier(QObject):
         self._undelivered.connect(self._balloon)
         if use_dbus is None:
             use_dbus = bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
-        self._dbus = _DbusSender(self.clicked.emit, self._undelivered.emit) if use_dbus else None
+        self._dbus = (
+            _DbusSender(self.clicked.emit, self._undelivered.emit, self.on_it.emit)
+            if use_dbus
+            else None
+        )
 
     def notify(
         self,
@@ -50,16 +63,20 @@ class Notifier(QObject):
         outage_id: int = NO_OUTAGE,
         critical: bool = False,
         state: State | None = None,
+        on_it: bool = False,
     ) -> None:
         """Never waits: a D-Bus message is handed to its thread; a failure falls back.
-        ``state`` picks the icon; by default down for a critical message, else up."""
+        ``state`` picks the icon; by default down for a critical message, else up. ``on_it``
+        adds the button "I'm on it" where the server has actions (the balloon has none)."""
         if state is None:
             state = State.DOWN if critical else State.UP
         if state not in STATES:
             raise ValueError(f"no icon for state {state!r}")
         self.last = (title, body, state)
+        message = (title, body, outage_id, critical, state)
         dbus = self._dbus
-        if dbus is not None and dbus.working and dbus.send(title, body, outage_id, critical, state):
+        button = on_it and bool(outage_id)
+        if dbus is not None and dbus.working and dbus.send(*message, button):
             return
         self._balloon(title, body, outage_id, critical, state)
 
@@ -77,10 +94,15 @@ class Notifier(QObject):
 class _DbusSender:
     """desktop-notifier on an asyncio loop of its own thread; clicks come back as callbacks."""
 
-    def __init__(self, on_click, on_failure) -> None:
+    def __init__(self, on_click, on_failure, on_it=None) -> None:
         self.working = True
         self._on_click = on_click
         self._on_failure = on_failure
+        self._on_it = on_it or (lambda _outage_id: None)
+        #: the last message of each outage (desktop-notifier's identifier), newest last: the
+        #: outage's next message replaces it. Read and written on the D-Bus thread only.
+        self.shown: dict[int, str] = {}
+        self.actions: bool | None = None  # whether the server offers actions (buttons)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="djamon-notify", daemon=True)
         self._thread.start()
@@ -94,7 +116,15 @@ class _DbusSender:
         self._loop.run_forever()
         self._loop.close()  # stopped: by close(), or for good once D-Bus failed
 
-    def send(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> bool:
+    def send(
+        self,
+        title: str,
+        body: str,
+        outage_id: int,
+        critical: bool,
+        state: State,
+        on_it: bool = False,
+    ) -> bool:
         """Hand the message to the D-Bus thread; False once that thread has ended (D-Bus
         failed: the caller shows a balloon)."""
         with self._lock:
@@ -102,13 +132,15 @@ class _DbusSender:
                 return False
             self._outstanding += 1  # (counted before it is scheduled: none is left unsent)
         asyncio.run_coroutine_threadsafe(
-            self._send(title, body, outage_id, critical, state), self._loop
+            self._send(title, body, outage_id, critical, state, on_it), self._loop
         )
         return True
 
-    async def _send(self, title: str, body: str, outage_id: int, critical: bool, state: State):
+    async def _send(
+        self, title: str, body: str, outage_id: int, critical: bool, state: State, on_it: bool
+    ):
         try:
-            await asyncio.wait_for(self._deliver(title, body, outage_id, critical, state), 5)
+            await asyncio.wait_for(self._deliver(title, body, outage_id, critical, state, on_it), 5)
         except Exception as exc:  # no server after all: the balloon, from now on
             log.warning("D-Bus notifications unavailable (%s); using the tray balloon", exc)
             self.working = False
@@ -123,9 +155,9 @@ class _DbusSender:
                     self._loop.stop()
 
     async def _deliver(
-        self, title: str, body: str, outage_id: int, critical: bool, state: State
+        self, title: str, body: str, outage_id: int, critical: bool, state: State, on_it: bool
     ) -> None:
-        from desktop_notifier import DesktopNotifier, Icon, Urgency
+        from desktop_notifier import Button, DesktopNotifier, Icon, Urgency
 
         from ..resources import icon_file
 
@@ -134,14 +166,38 @@ class _DbusSender:
                 app_name="djamon-desktop", app_icon=Icon(path=icon_file("app", 64))
             )
         if self._markup is None:
-            self._markup = "body-markup" in await _server_capabilities()
-        await self._notifier.send(
+            capabilities = await _server_capabilities()
+            self._markup = "body-markup" in capabilities
+            self.actions = "actions" in capabilities
+        notifier = self._notifier
+        if outage_id:
+            await self._take_down(outage_id)  # the outage's last message: this one replaces it
+        buttons = []
+        if on_it and self.actions:
+            buttons.append(Button(ON_IT, on_pressed=lambda: self._on_it(outage_id)))
+        sent = await notifier.send(
             title=visible(title),  # the summary: plain text, as the specification has it
             message=body_markup(body) if self._markup else visible(body),
             urgency=Urgency.Critical if critical else Urgency.Normal,
             icon=Icon(path=icon_file(state, 64)),
+            buttons=buttons,
             on_clicked=lambda: self._on_click(outage_id),
         )
+        if outage_id:
+            self.shown[outage_id] = sent
+            while len(self.shown) > KEPT:
+                del self.shown[next(iter(self.shown))]
+
+    async def _take_down(self, outage_id: int) -> None:
+        """Close the outage's last message if it is still on screen (a click or a dismissal
+        closed it already: then there is nothing to do)."""
+        identifier = self.shown.pop(outage_id, None)
+        if identifier is None or self._notifier is None:
+            return
+        if identifier not in await self._notifier.get_current_notifications():
+            return
+        with contextlib.suppress(Exception):  # closed meanwhile: the server says so, or not
+            await self._notifier.clear(identifier)
 
     def close(self) -> None:
         with self._lock:
