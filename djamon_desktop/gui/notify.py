@@ -99,9 +99,10 @@ class _DbusSender:
         self._on_click = on_click
         self._on_failure = on_failure
         self._on_it = on_it or (lambda _outage_id: None)
-        #: the last message of each outage (desktop-notifier's identifier), newest last: the
+        #: the last message of each outage (the server's number for it), newest last: the
         #: outage's next message replaces it. Read and written on the D-Bus thread only.
-        self.shown: dict[int, str] = {}
+        self.shown: dict[int, int] = {}
+        self._tasks: set[asyncio.Task] = set()
         self.actions: bool | None = None  # whether the server offers actions (buttons)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="djamon-notify", daemon=True)
@@ -174,7 +175,7 @@ class _DbusSender:
             await self._take_down(outage_id)  # the outage's last message: this one replaces it
         buttons = []
         if on_it and self.actions:
-            buttons.append(Button(ON_IT, on_pressed=lambda: self._on_it(outage_id)))
+            buttons.append(Button(ON_IT, on_pressed=lambda: self._pressed(outage_id)))
         sent = await notifier.send(
             title=visible(title),  # the summary: plain text, as the specification has it
             message=body_markup(body) if self._markup else visible(body),
@@ -183,21 +184,27 @@ class _DbusSender:
             buttons=buttons,
             on_clicked=lambda: self._on_click(outage_id),
         )
-        if outage_id:
-            self.shown[outage_id] = sent
+        number = _server_number(notifier, sent)
+        if outage_id and number is not None:
+            self.shown[outage_id] = number
             while len(self.shown) > KEPT:
                 del self.shown[next(iter(self.shown))]
 
+    def _pressed(self, outage_id: int) -> None:
+        """ "I'm on it" was pressed (on the D-Bus thread). A server may keep the message on
+        screen after a button (dunst's menu does): it has done its job, so it goes."""
+        self._on_it(outage_id)
+        task = self._loop.create_task(self._take_down(outage_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def _take_down(self, outage_id: int) -> None:
-        """Close the outage's last message if it is still on screen (a click or a dismissal
-        closed it already: then there is nothing to do)."""
-        identifier = self.shown.pop(outage_id, None)
-        if identifier is None or self._notifier is None:
-            return
-        if identifier not in await self._notifier.get_current_notifications():
-            return
-        with contextlib.suppress(Exception):  # closed meanwhile: the server says so, or not
-            await self._notifier.clear(identifier)
+        """Close the outage's last message, if it is still on screen (one the user closed or
+        clicked already is gone: the server's refusal then changes nothing)."""
+        number = self.shown.pop(outage_id, None)
+        if number is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(_call_server("CloseNotification", "u", [number]), 2)
 
     def close(self) -> None:
         with self._lock:
@@ -207,26 +214,46 @@ class _DbusSender:
         self._thread.join(2)
 
 
-async def _server_capabilities() -> list[str]:
-    """The notification server's GetCapabilities answer (desktop-notifier keeps the one this
-    needs, ``body-markup``, to itself). Raises ConnectionError when no server answers."""
-    from dbus_fast import Message, MessageType
+def _server_number(notifier, identifier: str) -> int | None:
+    """The notification server's own number for a message desktop-notifier sent, which that
+    library keeps to itself (and forgets once the message was clicked); None when not found."""
+    backend = getattr(notifier, "_backend", None)
+    pairs = getattr(backend, "_platform_to_interface_notification_identifier", None)
+    try:
+        return int(pairs.inverse[identifier])  # type: ignore[union-attr]
+    except Exception:
+        return None
+
+
+async def _call_server(member: str, signature: str = "", body: list | None = None):
+    """One call to the notification server on a connection of its own; its reply."""
+    from dbus_fast import Message
     from dbus_fast.aio import MessageBus
 
     bus = await MessageBus().connect()
     try:
-        reply = await bus.call(
+        return await bus.call(
             Message(
                 destination="org.freedesktop.Notifications",
                 path="/org/freedesktop/Notifications",
                 interface="org.freedesktop.Notifications",
-                member="GetCapabilities",
+                member=member,
+                signature=signature,
+                body=body or [],
             )
         )
     finally:
         bus.disconnect()
         with contextlib.suppress(Exception):  # its socket closed now, not when collected
             await asyncio.wait_for(bus.wait_for_disconnect(), 1)
+
+
+async def _server_capabilities() -> list[str]:
+    """The notification server's GetCapabilities answer (desktop-notifier keeps the one this
+    needs, ``body-markup``, to itself). Raises ConnectionError when no server answers."""
+    from dbus_fast import MessageType
+
+    reply = await _call_server("GetCapabilities")
     if reply is not None and reply.message_type == MessageType.ERROR:
         # nobody serves notifications on this bus (desktop-notifier would only log each
         # message it then fails to send): the caller falls back to the balloon
