@@ -210,8 +210,21 @@ class _DbusSender:
         with self._lock:
             if not self._stopped:
                 self._stopped = True
-                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._loop.call_soon_threadsafe(self._loop.create_task, self._hang_up())
         self._thread.join(2)
+
+    async def _hang_up(self) -> None:
+        """Close desktop-notifier's connection to the bus (it has no call for that: its
+        socket would otherwise be closed only when collected), then end the loop."""
+        try:
+            bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
+            if bus is not None:
+                bus.disconnect()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(bus.wait_for_disconnect(), 1)
+        finally:
+            self._notifier = None
+            self._loop.stop()
 
 
 def _server_number(notifier, identifier: str) -> int | None:

@@ -20,7 +20,8 @@ TOOLS = ("Xvfb", "dbus-daemon", "dunst", "dunstctl", "dbus-send")
 #: dunst's menu program: it reads the menu's lines and prints the one holding the words in
 #: the file ``choice`` (nothing, when none holds them: dunst then does nothing)
 PICKER = """#!/bin/sh
-cat > "{folder}/menu"
+cat > "{folder}/menu.part"
+mv "{folder}/menu.part" "{folder}/menu"
 grep -F -m1 -- "$(cat "{folder}/choice")" "{folder}/menu"
 exit 0
 """
@@ -93,6 +94,14 @@ class NotificationServer:
         """The notifications that left the screen, newest first (summary, body, ...)."""
         data = json.loads(self.dunstctl("history") or '{"data": [[]]}')
         return [{k: v["data"] for k, v in item.items()} for item in data["data"][0]]
+
+    def take_all(self) -> list[str]:
+        """Close what is on screen and return its titles (summaries), newest first: dunst
+        lists only what left the screen."""
+        before = len(self.history())
+        self.dunstctl("close-all")
+        wait_until(lambda: len(self.history()) > before or not self.displayed(), 5, "closing")
+        return [h["summary"] for h in self.history()[: len(self.history()) - before]]
 
     def action(self, title: str) -> str:
         """Choose the button ``title`` from dunst's context menu; returns the menu dunst
