@@ -60,13 +60,13 @@ class StatusLine(QObject):
 
 def _elided(text: str, metrics, width: int) -> str:
     """``text`` cut at its right to ``width`` pixels, but for who is on the open outage, which
-    the overview says last (``; alice is on it · 4 minutes``): the words before it give way."""
+    the overview says last (``; alice is on it · 4 minutes``): the words before it give way,
+    down to an ellipsis (the tooltip holds them all)."""
     right = Qt.TextElideMode.ElideRight
     head, sep, tail = text.rpartition("; ")
     if not sep or ON_IT not in tail or metrics.horizontalAdvance(text) <= width:
         return metrics.elidedText(text, right, width)
     kept = sep + tail
     room = width - metrics.horizontalAdvance(kept)
-    if room < metrics.horizontalAdvance("…") * 4:
-        return metrics.elidedText(text, right, width)
-    return metrics.elidedText(head, right, room) + kept
+    cut = metrics.elidedText(head, right, room) if room > 0 else ""
+    return (cut or "…") + kept
