@@ -113,5 +113,14 @@ class NotificationServer:
         wait_until(menu.exists, 10, "dunst's context menu")
         return menu.read_text()
 
+    def screenshot(self, name: str) -> None:
+        """The screen dunst draws on, saved as NAME.png in the folder DJAMON_SHOTS names (when
+        it names one, and ImageMagick's ``import`` is here)."""
+        folder = os.environ.get("DJAMON_SHOTS")
+        if folder and shutil.which("import"):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            shot = str(Path(folder) / f"{name}.png")
+            subprocess.run(["import", "-window", "root", shot], env=self.env, timeout=30)
+
     def close(self) -> None:
         stop_all(self.procs, 5)

@@ -78,6 +78,7 @@ def test_i_m_on_it_from_the_notification_acknowledges_and_the_tray_says_so(
     outage = queries.find_outage("current")
     assert outage is not None and outage.acknowledged_by is None
     on_screen(qtbot, notification_server, 1)
+    notification_server.screenshot("notification-down-on-it")
     assert "nobody" not in tooltip(app) and " is on it" not in tooltip(app)
 
     menu = notification_server.action("I'm on it")  # the second click (the first opened it)

@@ -62,6 +62,9 @@ def test_another_desktop_s_acknowledgement_shows_within_5_seconds(
     # two live desktops, the other one sees it down (this one's last round saw it up)
     assert "(down from 1 of 2 desktops) — outage " in tooltip(app)
     assert " is on it" not in tooltip(app)
+    title, body, _state = app.notifier.last  # the notification (here the balloon) says it too
+    assert title.startswith("Payments is down — outage ")
+    assert body.endswith("\nPayments: down from 1 of 2 desktops")
 
     acknowledge_elsewhere(team_url, "bob")
     start = time.monotonic()
