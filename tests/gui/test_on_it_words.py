@@ -54,3 +54,20 @@ def test_a_long_line_without_anyone_on_it_is_cut_at_its_end(qtbot, make_app):
     dashboard.show_overview("Shop failing: 2nd failure in a row; " * 20)
     text = dashboard.status_label.text()
     assert text.startswith("Shop failing") and text.endswith("…")
+
+
+def test_i_m_on_it_for_an_outage_closed_meanwhile_says_why(qtbot, make_app, load, server, name):
+    load(payments(server, name, blog=False, strikes=1))
+    server.switch[name] = 500
+    app = make_app()
+    outage = queries.find_outage("current")
+    server.switch[name] = 200
+    with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
+        app.check_now()
+    settled(qtbot, app)
+    assert queries.find_outage(str(outage.id)).end_time is not None
+
+    app.notifier.on_it.emit(outage.id)  # the button of its message, pressed late
+    qtbot.waitUntil(lambda: app.notifier.last[0] == "Not acknowledged", timeout=5000)
+    assert app.notifier.last[1].startswith(f"outage {outage.code} is closed")
+    assert queries.find_outage(str(outage.id)).acknowledged_by is None
