@@ -27,7 +27,7 @@ from .core.settings_value import Settings
 from .core.sites import SiteInfo
 from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
-from .core.vantage_words import vantage_failure_words
+from .core.vantage_words import down_from_words, vantage_failure_words
 from .store import history, maintenance, outbox, queries, timeline, vantages
 from .store.settings import load_settings
 
@@ -192,10 +192,15 @@ def _outage_page(page: int) -> tuple[int, tuple[queries.OutageInfo, ...], int]:
 
 
 def overview_of(
-    picture: Picture, connectivity: bool, unanswered: list[str], last_error: str | None = None
+    picture: Picture,
+    connectivity: bool,
+    unanswered: list[str],
+    last_error: str | None = None,
+    now: datetime | None = None,
 ) -> Overview:
     """The tray's state and words for ``picture`` (with the last round's connectivity, the
-    sandbox URLs that did not answer, and why the last round failed, if it did)."""
+    sandbox URLs that did not answer, and why the last round failed, if it did); ``now``
+    counts the minutes someone has been on the open outage ("alice is on it · 4 minutes")."""
     current, pause = picture.current, picture.pause
     ov = overview(
         [
@@ -216,6 +221,9 @@ def overview_of(
             current.start_time,
             [x.title for x in current.sites],
             [x.site_id for x in current.sites],
+            current.acknowledged_by,
+            current.acknowledged_at,
+            down_from(picture, current),
         )
         if current
         else None,
@@ -223,10 +231,21 @@ def overview_of(
         paused_until=None if pause is None else pause.until,
         paused_forever=pause is not None and pause.until is None,
         sandbox_urls=unanswered,
+        now=now,
     )
     if last_error and ov.state != State.DOWN:
         ov = Overview(ov.state, f"{ov.text} (last round: {last_error})")
     return ov
+
+
+def down_from(picture: Picture, outage: queries.OutageInfo) -> str:
+    """From how many of a team's live vantages the outage's primary site is down, in words
+    ("down from 2 of 3 desktops"); "" on a desktop of its own, or when that is not known."""
+    primary = outage.sites[0].site_id if outage.sites else None
+    if primary is None:
+        return ""
+    counts = vantage_counts(picture.vantage_states.get(primary, {}))
+    return down_from_words(counts, picture.settings.strikes) if counts else ""
 
 
 def vantage_counts(states: Mapping[str, queries.VantageState]) -> dict[str, int] | None:

@@ -95,12 +95,33 @@ class OpenOutage:
     start_time: datetime
     titles: Sequence[str]  # primary first
     site_ids: Sequence[int | None] = ()  # the same order; () when not known
+    acknowledged_by: str | None = None  # who is on it (a name others typed: plain text)
+    acknowledged_at: datetime | None = None
+    down_from: str = ""  # in a team: "down from 2 of 3 desktops" (its primary site); else ""
 
 
 @dataclass(frozen=True)
 class Overview:
     state: State  # up (green) | warning (amber) | down (red) | idle (grey)
     text: str  # the tooltip and the menu's status line
+
+
+def on_it_length(since: datetime, now: datetime) -> str:
+    """How long someone has been on an outage, in whole minutes: ``4 minutes``, ``1 hour 5
+    minutes`` past the hour. A clock behind the database's says 0 minutes, never less."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return plural(rest, "minute")
+    return f"{plural(hours, 'hour')} {plural(rest, 'minute')}" if rest else plural(hours, "hour")
+
+
+ON_IT = " is on it · "
+
+
+def on_it_words(name: str, since: datetime, now: datetime) -> str:
+    """Who is on an outage and for how long: ``alice is on it · 4 minutes``."""
+    return f"{name}{ON_IT}{on_it_length(since, now)}"
 
 
 def _clock(moment: datetime) -> str:
@@ -144,12 +165,21 @@ def overview(
     paused_until: datetime | None = None,
     paused_forever: bool = False,
     sandbox_urls: Sequence[str] = (),
+    now: datetime | None = None,
 ) -> Overview:
     """``sandbox_urls`` are the ones that did not answer when ``connectivity`` is false. A
-    certificate due a warning is said after the state (it changes neither colour nor shape)."""
+    certificate due a warning is said after the state (it changes neither colour nor shape).
+    Who is on the open outage comes last (``; alice is on it · 4 minutes``), ``now`` counting
+    the minutes (without it that is not said)."""
     ov = _overview(sites, outage, connectivity, paused_until, paused_forever, sandbox_urls)
     certs = cert_words(sites)
-    return Overview(ov.state, f"{ov.text}; {certs}") if certs else ov
+    if certs:
+        ov = Overview(ov.state, f"{ov.text}; {certs}")
+    by, at = (outage.acknowledged_by, outage.acknowledged_at) if outage else (None, None)
+    if ov.state == State.DOWN and by and at and now is not None:
+        # last: a line cut to fit keeps it whole (the dashboard's status line)
+        ov = Overview(ov.state, f"{ov.text}; {on_it_words(by, at, now)}")
+    return ov
 
 
 def _overview(
@@ -187,7 +217,10 @@ def _overview(
         first = outage.titles[0] if outage.titles else "A site"
         more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""
         since = _clock(outage.start_time)
-        return Overview(State.DOWN, f"{first}{more} down since {since} — outage {outage.code}")
+        team = f" ({outage.down_from})" if outage.down_from else ""
+        return Overview(
+            State.DOWN, f"{first}{more} down since {since}{team} — outage {outage.code}"
+        )
     failing = [s for s in active if s.state in FAILING]
     if failing:
         worst = max(failing, key=lambda s: (s.down_count, s.most_failures))

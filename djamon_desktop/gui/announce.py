@@ -3,14 +3,17 @@ opened or closed it), passwords hidden."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..core.outages import duration_words
-from ..core.status import listed
+from ..core.status import listed, on_it_length
 from ..core.urls import hide_passwords, shown_url
 
 
-def down_message(current, sites) -> tuple[str, str]:
+def down_message(current, sites, down_from: str = "") -> tuple[str, str]:
     """The title and body of an outage's opening notification (``sites``: every site, as the
-    picture that brought the news read them)."""
+    picture that brought the news read them; ``down_from``: in a team, from how many live
+    vantages its primary site is down, "down from 2 of 3 desktops")."""
     titles = [s.title for s in current.sites] or ["A site"]
     urls = {s.title: s.url for s in sites}
     primary = titles[0]
@@ -18,6 +21,8 @@ def down_message(current, sites) -> tuple[str, str]:
     body = hide_passwords(current.content, urls.values()) or f"{primary} failed its checks."
     if primary in urls:
         body += f"\n{shown_url(urls[primary])}"
+    if down_from:
+        body += f"\n{primary}: {down_from}"
     return f"{title} — outage {current.code}", body
 
 
@@ -29,4 +34,15 @@ def back_message(ended) -> tuple[str, str]:
         f"{listed(titles)} {verb} back — outage {ended.code} is over",
         f"{listed(titles, 5)} {verb} answering again. "
         f"The outage lasted {duration_words(ended.seconds_down or 0)}.",
+    )
+
+
+def on_it_message(ack, now: datetime) -> tuple[str, str]:
+    """The title and body said when "I'm on it" found someone else on the outage (``ack``:
+    who has it, since when); it stays theirs."""
+    since = f" · {on_it_length(ack.at, now)}" if ack.at else ""
+    return (
+        f"{ack.by} is on it already — outage {ack.code}",
+        f"{ack.by} is on outage {ack.code}{since}; it stays theirs. "
+        "To take it over, open the outage and choose Take over.",
     )

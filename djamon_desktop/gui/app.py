@@ -25,12 +25,13 @@ from ..core.schedule import Schedule, local_zone
 from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
-from ..picture import Picture, overview_of
+from ..picture import Picture, down_from, overview_of
 from . import pausing
 from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
 from .notify import Notifier
+from .on_it import OnIt
 from .poller import Poller, RoundWorker
 from .process import (
     start_again,
@@ -98,8 +99,18 @@ class App(QObject):
         self._pause_ends = new_timer(self)  # a pause's end is shown when it comes, not later
         self._pause_ends.setSingleShot(True)
         self._pause_ends.timeout.connect(self.redisplay)
+        self.on_it = OnIt(
+            self.reads,
+            self.notifier,
+            clock,
+            self._status,
+            self.refresh,
+            self._show_overview,
+            new_timer,
+        )
 
         self.notifier.clicked.connect(self.open_outage_or_list)
+        self.notifier.on_it.connect(self.on_it.ask)
         self.tray.open_dashboard.connect(self.windows.show_dashboard)
         self.tray.open_outages.connect(self.windows.show_outages)
         self.tray.open_settings.connect(self.windows.show_settings)
@@ -211,6 +222,7 @@ class App(QObject):
         self.transfer.stop()
         self.reads.stop()
         self._pause_ends.stop()
+        self.on_it.stop()
         for signal_, slot in self._from_poller:
             signal_.disconnect(slot)  # a round still ending reports to nobody
         self._from_poller.clear()
@@ -324,8 +336,9 @@ class App(QObject):
             if news.up:
                 self.notifier.notify(*back_message(news.outage), news.outage.id, state=State.UP)
             else:
-                texts = down_message(news.outage, picture.sites)
-                self.notifier.notify(*texts, news.outage.id, critical=True)
+                words = down_from(picture, news.outage)
+                texts = down_message(news.outage, picture.sites, words)
+                self.notifier.notify(*texts, news.outage.id, critical=True, on_it=True)
         pause = picture.pause
         self._pause_ends.stop()
         if pause is not None and pause.until is not None:
@@ -338,11 +351,27 @@ class App(QObject):
         self.shown.emit()
 
     def _display(self, picture: Picture) -> None:
-        ov = overview_of(picture, self.connectivity, self.sandbox_failed, self.last_error)
+        ov = self._overview(picture)
         self.tray.paused = self.poller.paused
         self.tray.connectivity_lost = not self.connectivity
         self.tray.show_overview(ov)
         self.windows.show_picture(picture, ov.text, self._connectivity_text(), self.editing)
+        self.on_it.follow(picture.current)
+
+    def _overview(self, picture: Picture):
+        return overview_of(
+            picture, self.connectivity, self.sandbox_failed, self.last_error, self.clock()
+        )
+
+    def _show_overview(self) -> None:
+        """The tray's words and the dashboard's status line again, from the last picture (the
+        minutes someone has been on the open outage go on counting between readings)."""
+        if self.picture is None or self._disposed:
+            return
+        ov = self._overview(self.picture)
+        self.tray.show_overview(ov)
+        if self.windows.dashboard is not None:
+            self.windows.dashboard.show_overview(ov.text)
 
     def _connectivity_text(self) -> str | None:
         if self.connectivity:

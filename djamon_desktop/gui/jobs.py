@@ -4,6 +4,8 @@ and the window modules never import the store (``tests/test_layers.py`` holds th
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..store.editing import (
     delete_group,
     delete_site,
@@ -12,13 +14,15 @@ from ..store.editing import (
     set_active,
     set_extra_information,
 )
-from ..store.incidents import acknowledge, add_note, unacknowledge
+from ..store.incidents import Acknowledgement, IncidentError, acknowledge, add_note, unacknowledge
 from ..store.maintenance import pause_everything, pause_site, resume_everything, resume_site
+from ..store.queries import find_outage
 from ..store.settings import save_settings
 
 __all__ = [
     "acknowledge",
     "add_note",
+    "on_it",
     "unacknowledge",
     "delete_group",
     "delete_site",
@@ -32,3 +36,17 @@ __all__ = [
     "set_active",
     "set_extra_information",
 ]
+
+
+def on_it(outage_id: int, by: str, now: datetime) -> Acknowledgement:
+    """ "I'm on it" from a notification: ``by`` acknowledges the open outage, unless someone
+    else has it already; then nothing changes and the answer names who has it (``by`` is
+    theirs, ``changed`` False), never taking it over from a notification."""
+    try:
+        return acknowledge(outage_id, by, now)
+    except IncidentError:
+        info = find_outage(str(outage_id))
+        holder = None if info is None or info.end_time is not None else info.acknowledged_by
+        if info is None or holder is None or holder == by.strip():
+            raise
+        return Acknowledgement(info.id, info.code, holder, info.acknowledged_at, False)

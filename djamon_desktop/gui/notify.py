@@ -4,6 +4,11 @@ Where a notification server runs on the session D-Bus (KDE, GNOME, XFCE, dunst..
 there through desktop-notifier with a default action, so they can be clicked at any urgency
 (Qt's own path over D-Bus makes only Critical ones clickable). Elsewhere Qt's tray balloon is
 used, and its ``messageClicked`` opens the outage of the last message.
+
+An outage's "down" message offers the button "I'm on it" where the server has actions (its
+``actions`` capability): pressing it emits ``on_it(outage_id)``. Where there are none, the click
+still opens the outage, whose window acknowledges it. The last message of each outage is kept,
+so that its next one (the recovery) takes its place on screen rather than standing beside it.
 """
 
 from __future__ import annotations
@@ -24,13 +29,17 @@ from .plain import body_markup, visible
 log = logging.getLogger(__name__)
 
 NO_OUTAGE = 0
+ON_IT = "I'm on it"  # the button of an outage's "down" message
+KEPT = 32  # outages whose last message is remembered (to be replaced by their next one)
 
 
 class Notifier(QObject):
     """``notify(title, body, outage_id, state=...)``; ``clicked(outage_id)`` when the user
-    clicks one. Each message carries its state's icon (up, warning, down, idle)."""
+    clicks one, ``on_it(outage_id)`` when they press its "I'm on it". Each message carries its
+    state's icon (up, warning, down, idle)."""
 
     clicked = Signal(int)
+    on_it = Signal(int)
     _undelivered = Signal(str, str, int, bool, str)  # from the D-Bus thread: show as a balloon
 
     def __init__(self, tray: QSystemTrayIcon, use_dbus: bool | None = None):
@@ -41,7 +50,11 @@ class Notifier(QObject):
         self._undelivered.connect(self._balloon)
         if use_dbus is None:
             use_dbus = bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
-        self._dbus = _DbusSender(self.clicked.emit, self._undelivered.emit) if use_dbus else None
+        self._dbus = (
+            _DbusSender(self.clicked.emit, self._undelivered.emit, self.on_it.emit)
+            if use_dbus
+            else None
+        )
 
     def notify(
         self,
@@ -50,16 +63,20 @@ class Notifier(QObject):
         outage_id: int = NO_OUTAGE,
         critical: bool = False,
         state: State | None = None,
+        on_it: bool = False,
     ) -> None:
         """Never waits: a D-Bus message is handed to its thread; a failure falls back.
-        ``state`` picks the icon; by default down for a critical message, else up."""
+        ``state`` picks the icon; by default down for a critical message, else up. ``on_it``
+        adds the button "I'm on it" where the server has actions (the balloon has none)."""
         if state is None:
             state = State.DOWN if critical else State.UP
         if state not in STATES:
             raise ValueError(f"no icon for state {state!r}")
         self.last = (title, body, state)
+        message = (title, body, outage_id, critical, state)
         dbus = self._dbus
-        if dbus is not None and dbus.working and dbus.send(title, body, outage_id, critical, state):
+        button = on_it and bool(outage_id)
+        if dbus is not None and dbus.working and dbus.send(*message, button):
             return
         self._balloon(title, body, outage_id, critical, state)
 
@@ -77,10 +94,16 @@ class Notifier(QObject):
 class _DbusSender:
     """desktop-notifier on an asyncio loop of its own thread; clicks come back as callbacks."""
 
-    def __init__(self, on_click, on_failure) -> None:
+    def __init__(self, on_click, on_failure, on_it=None) -> None:
         self.working = True
         self._on_click = on_click
         self._on_failure = on_failure
+        self._on_it = on_it or (lambda _outage_id: None)
+        #: the last message of each outage (the server's number for it), newest last: the
+        #: outage's next message replaces it. Read and written on the D-Bus thread only.
+        self.shown: dict[int, int] = {}
+        self._tasks: set[asyncio.Task] = set()
+        self.actions: bool | None = None  # whether the server offers actions (buttons)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._run, name="djamon-notify", daemon=True)
         self._thread.start()
@@ -94,7 +117,15 @@ class _DbusSender:
         self._loop.run_forever()
         self._loop.close()  # stopped: by close(), or for good once D-Bus failed
 
-    def send(self, title: str, body: str, outage_id: int, critical: bool, state: State) -> bool:
+    def send(
+        self,
+        title: str,
+        body: str,
+        outage_id: int,
+        critical: bool,
+        state: State,
+        on_it: bool = False,
+    ) -> bool:
         """Hand the message to the D-Bus thread; False once that thread has ended (D-Bus
         failed: the caller shows a balloon)."""
         with self._lock:
@@ -102,13 +133,15 @@ class _DbusSender:
                 return False
             self._outstanding += 1  # (counted before it is scheduled: none is left unsent)
         asyncio.run_coroutine_threadsafe(
-            self._send(title, body, outage_id, critical, state), self._loop
+            self._send(title, body, outage_id, critical, state, on_it), self._loop
         )
         return True
 
-    async def _send(self, title: str, body: str, outage_id: int, critical: bool, state: State):
+    async def _send(
+        self, title: str, body: str, outage_id: int, critical: bool, state: State, on_it: bool
+    ):
         try:
-            await asyncio.wait_for(self._deliver(title, body, outage_id, critical, state), 5)
+            await asyncio.wait_for(self._deliver(title, body, outage_id, critical, state, on_it), 5)
         except Exception as exc:  # no server after all: the balloon, from now on
             log.warning("D-Bus notifications unavailable (%s); using the tray balloon", exc)
             self.working = False
@@ -123,9 +156,9 @@ class _DbusSender:
                     self._loop.stop()
 
     async def _deliver(
-        self, title: str, body: str, outage_id: int, critical: bool, state: State
+        self, title: str, body: str, outage_id: int, critical: bool, state: State, on_it: bool
     ) -> None:
-        from desktop_notifier import DesktopNotifier, Icon, Urgency
+        from desktop_notifier import Button, DesktopNotifier, Icon, Urgency
 
         from ..resources import icon_file
 
@@ -134,43 +167,106 @@ class _DbusSender:
                 app_name="djamon-desktop", app_icon=Icon(path=icon_file("app", 64))
             )
         if self._markup is None:
-            self._markup = "body-markup" in await _server_capabilities()
-        await self._notifier.send(
+            capabilities = await _server_capabilities()
+            self._markup = "body-markup" in capabilities
+            self.actions = "actions" in capabilities
+        notifier = self._notifier
+        if outage_id:
+            await self._take_down(outage_id)  # the outage's last message: this one replaces it
+        buttons = []
+        if on_it and self.actions:
+            buttons.append(Button(ON_IT, on_pressed=lambda: self._pressed(outage_id)))
+        sent = await notifier.send(
             title=visible(title),  # the summary: plain text, as the specification has it
             message=body_markup(body) if self._markup else visible(body),
             urgency=Urgency.Critical if critical else Urgency.Normal,
             icon=Icon(path=icon_file(state, 64)),
+            buttons=buttons,
             on_clicked=lambda: self._on_click(outage_id),
         )
+        number = _server_number(notifier, sent)
+        if outage_id and number is not None:
+            self.shown[outage_id] = number
+            while len(self.shown) > KEPT:
+                del self.shown[next(iter(self.shown))]
+
+    def _pressed(self, outage_id: int) -> None:
+        """ "I'm on it" was pressed (on the D-Bus thread). A server may keep the message on
+        screen after a button (dunst's menu does): it has done its job, so it goes."""
+        self._on_it(outage_id)
+        task = self._loop.create_task(self._take_down(outage_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _take_down(self, outage_id: int) -> None:
+        """Close the outage's last message, if it is still on screen (one the user closed or
+        clicked already is gone: the server's refusal then changes nothing)."""
+        number = self.shown.pop(outage_id, None)
+        if number is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(_call_server("CloseNotification", "u", [number]), 2)
 
     def close(self) -> None:
         with self._lock:
             if not self._stopped:
                 self._stopped = True
-                self._loop.call_soon_threadsafe(self._loop.stop)
+                self._loop.call_soon_threadsafe(self._loop.create_task, self._hang_up())
         self._thread.join(2)
 
+    async def _hang_up(self) -> None:
+        """Close desktop-notifier's connection to the bus (it has no call for that: its
+        socket would otherwise be closed only when collected), then end the loop."""
+        try:
+            bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
+            if bus is not None:
+                bus.disconnect()
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(bus.wait_for_disconnect(), 1)
+        finally:
+            self._notifier = None
+            self._loop.stop()
 
-async def _server_capabilities() -> list[str]:
-    """The notification server's GetCapabilities answer (desktop-notifier keeps the one this
-    needs, ``body-markup``, to itself). Raises ConnectionError when no server answers."""
-    from dbus_fast import Message, MessageType
+
+def _server_number(notifier, identifier: str) -> int | None:
+    """The notification server's own number for a message desktop-notifier sent, which that
+    library keeps to itself (and forgets once the message was clicked); None when not found."""
+    backend = getattr(notifier, "_backend", None)
+    pairs = getattr(backend, "_platform_to_interface_notification_identifier", None)
+    try:
+        return int(pairs.inverse[identifier])  # type: ignore[union-attr]
+    except Exception:
+        return None
+
+
+async def _call_server(member: str, signature: str = "", body: list | None = None):
+    """One call to the notification server on a connection of its own; its reply."""
+    from dbus_fast import Message
     from dbus_fast.aio import MessageBus
 
     bus = await MessageBus().connect()
     try:
-        reply = await bus.call(
+        return await bus.call(
             Message(
                 destination="org.freedesktop.Notifications",
                 path="/org/freedesktop/Notifications",
                 interface="org.freedesktop.Notifications",
-                member="GetCapabilities",
+                member=member,
+                signature=signature,
+                body=body or [],
             )
         )
     finally:
         bus.disconnect()
         with contextlib.suppress(Exception):  # its socket closed now, not when collected
             await asyncio.wait_for(bus.wait_for_disconnect(), 1)
+
+
+async def _server_capabilities() -> list[str]:
+    """The notification server's GetCapabilities answer (desktop-notifier keeps the one this
+    needs, ``body-markup``, to itself). Raises ConnectionError when no server answers."""
+    from dbus_fast import MessageType
+
+    reply = await _call_server("GetCapabilities")
     if reply is not None and reply.message_type == MessageType.ERROR:
         # nobody serves notifications on this bus (desktop-notifier would only log each
         # message it then fails to send): the caller falls back to the balloon

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..core.clock import Clock, utc_now
 from ..core.states import FAILING, State
-from ..core.status import Overview, retry_words
+from ..core.status import ON_IT, Overview, retry_words
 from .icons import state_icon
 from .plain import dbus_tray, menu_text, tray_tip
 
@@ -87,7 +87,11 @@ class Tray(QObject):
             return f"database unreachable: {self.unreachable}"
         text = self.overview.text
         if self.retry_at is not None and self.overview.state in FAILING:
-            text += f" — {retry_words((self.retry_at - self.clock()).total_seconds())}"
+            retry = f" — {retry_words((self.retry_at - self.clock()).total_seconds())}"
+            head, sep, tail = text.rpartition("; ")
+            if sep and ON_IT in tail:  # who is on the outage stays last
+                return f"{head}{retry}{sep}{tail}"
+            text += retry
         return text
 
     def _show_text(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMainWindow
 
+from ...core.status import ON_IT
 from ...core.text import one_line
 from .. import plain
 
@@ -44,7 +45,7 @@ class StatusLine(QObject):
             wanted = self._bar.fontMetrics().horizontalAdvance(message) + STATUS_MARGINS
             width = min(width, max(window_width // 3, self._bar.width() - wanted))
         metrics = self.label.fontMetrics()
-        self.label.setText(metrics.elidedText(self._overview, Qt.TextElideMode.ElideRight, width))
+        self.label.setText(_elided(self._overview, metrics, width))
 
     def show_status(self, text: str, seconds: int = 8) -> None:
         """A passing message at the left, on one line, cut to the room the overview leaves."""
@@ -55,3 +56,17 @@ class StatusLine(QObject):
         shown = self._bar.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room)
         if shown != line:
             self._bar.showMessage(shown, seconds * 1000)
+
+
+def _elided(text: str, metrics, width: int) -> str:
+    """``text`` cut at its right to ``width`` pixels, but for who is on the open outage, which
+    the overview says last (``; alice is on it · 4 minutes``): the words before it give way,
+    down to an ellipsis (the tooltip holds them all)."""
+    right = Qt.TextElideMode.ElideRight
+    head, sep, tail = text.rpartition("; ")
+    if not sep or ON_IT not in tail or metrics.horizontalAdvance(text) <= width:
+        return metrics.elidedText(text, right, width)
+    kept = sep + tail
+    room = width - metrics.horizontalAdvance(kept)
+    cut = metrics.elidedText(head, right, room) if room > 0 else ""
+    return (cut or "…") + kept
