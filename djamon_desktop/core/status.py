@@ -107,10 +107,13 @@ class Overview:
 
 
 def on_it_length(since: datetime, now: datetime) -> str:
-    """How long someone has been on an outage, in whole minutes: ``4 minutes``, ``1 hour 5
-    minutes`` past the hour. A clock behind the database's says 0 minutes, never less."""
+    """How long someone has been on an outage, in whole minutes: ``under a minute``, ``4
+    minutes``, ``1 hour 5 minutes`` past the hour. A clock behind the database's says under a
+    minute, never less."""
     minutes = max(0, int((now - since).total_seconds() // 60))
     hours, rest = divmod(minutes, 60)
+    if not minutes:
+        return "under a minute"
     if not hours:
         return plural(rest, "minute")
     return f"{plural(hours, 'hour')} {plural(rest, 'minute')}" if rest else plural(hours, "hour")

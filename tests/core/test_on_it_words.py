@@ -19,12 +19,12 @@ BLOG = SiteAtGlance("Blog", True, "up", 0, site_id=2)
 
 
 def test_the_minutes_are_whole_and_never_below_zero():
-    assert on_it_length(START, START + timedelta(seconds=59)) == "0 minutes"
+    assert on_it_length(START, START + timedelta(seconds=59)) == "under a minute"
     assert on_it_length(START, START + timedelta(seconds=60)) == "1 minute"
     assert on_it_length(START, START + timedelta(minutes=4, seconds=59)) == "4 minutes"
     assert on_it_length(START, START + timedelta(minutes=60)) == "1 hour"
     assert on_it_length(START, START + timedelta(minutes=125)) == "2 hours 5 minutes"
-    assert on_it_length(START, START - timedelta(minutes=3)) == "0 minutes"  # a clock behind
+    assert on_it_length(START, START - timedelta(minutes=3)) == "under a minute"  # a clock behind
     assert on_it_words("alice", START, START + timedelta(minutes=4)) == "alice is on it · 4 minutes"
 
 

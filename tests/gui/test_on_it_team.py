@@ -68,10 +68,11 @@ def test_another_desktop_s_acknowledgement_shows_within_5_seconds(
 
     acknowledge_elsewhere(team_url, "bob")
     start = time.monotonic()
-    qtbot.waitUntil(lambda: "; bob is on it · 0 minutes" in tooltip(app), timeout=5000)
+    qtbot.waitUntil(lambda: "; bob is on it · under a minute" in tooltip(app), timeout=5000)
     took = time.monotonic() - start
     qtbot.waitUntil(
-        lambda: dashboard.status_label.text().endswith("bob is on it · 0 minutes"), timeout=5000
+        lambda: dashboard.status_label.text().endswith("bob is on it · under a minute"),
+        timeout=5000,
     )
     shot(dashboard, "dashboard-team-on-it")
     print(f"another desktop's acknowledgement shown {1000 * took:.0f} ms after it ended")

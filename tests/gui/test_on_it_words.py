@@ -29,21 +29,21 @@ def test_the_name_shows_as_the_characters_it_is(qtbot, make_app, load, server, n
     # offscreen, Qt's tray is a StatusNotifierItem: its ToolTip is plain text, as it is
     # (an XEmbed tray's Qt tooltip escapes it: tests/gui/test_plain_text.py)
     assert app.tray._dbus_tray
-    assert f"; {NAME} is on it · 0 minutes" in tip
+    assert f"; {NAME} is on it · under a minute" in tip
     label = dashboard.status_label
     assert label.textFormat() == Qt.TextFormat.PlainText
-    assert label.text().endswith(f"; {NAME} is on it · 0 minutes")
+    assert label.text().endswith(f"; {NAME} is on it · under a minute")
 
     dashboard.resize(QSize(640, 300))
     qtbot.waitUntil(lambda: dashboard.width() <= 640)
     dashboard.status_line.fit()
     text = dashboard.status_label.text()
     assert text.startswith("Payments down") and "…" in text  # cut, before the name
-    assert text.endswith(f"; {NAME} is on it · 0 minutes")
+    assert text.endswith(f"; {NAME} is on it · under a minute")
     dashboard.resize(QSize(300, 300))  # no room for more: an ellipsis, then who is on it
     qtbot.waitUntil(lambda: dashboard.width() <= 300)
     dashboard.status_line.fit()
-    assert dashboard.status_label.text().endswith(f"; {NAME} is on it · 0 minutes")
+    assert dashboard.status_label.text().endswith(f"; {NAME} is on it · under a minute")
     shot(dashboard, "dashboard-on-it-narrow")
 
 

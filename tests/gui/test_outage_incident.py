@@ -205,7 +205,7 @@ def test_on_it_words():
         "On it: alice · 4 minutes"
     )
     assert on_it_words("alice", at, at + timedelta(minutes=63), True) == (
-        "On it: alice · 1 hour, 3 minutes"
+        "On it: alice · 1 hour 3 minutes"
     )
     assert on_it_words(None, None, at, True) == "Nobody is on it yet"
     assert on_it_words("alice", at, at, False) == "Was on it: alice"

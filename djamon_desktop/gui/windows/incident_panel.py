@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.clock import Clock, utc_now
-from ...core.outages import duration_words
 from ...core.people import NOTE_MAX, note_problem
+from ...core.status import on_it_length
 from .. import plain
 from .base import window_title
 
@@ -38,9 +38,7 @@ def on_it_words(by: str | None, at: datetime | None, now: datetime, open_: bool)
         return "Nobody is on it yet" if open_ else "Nobody acknowledged it"
     if not open_:
         return f"Was on it: {by}"
-    minutes = int(max(0.0, (now - at).total_seconds()) // 60) if at is not None else 0
-    since = duration_words(minutes * 60) if minutes else "under a minute"
-    return f"On it: {by} · {since}"
+    return f"On it: {by} · {on_it_length(at or now, now)}"
 
 
 class IncidentPanel(QWidget):
