@@ -124,6 +124,9 @@ class SiteLine:
     down_message: str
     last_answer: str  # "HTTP 500", "timeout", ...
     primary: bool
+    #: how it left the outage: "recovered" (checked up again), "removed" (taken out of
+    #: monitoring: nobody checked it up), or "" (still down, or the outage is opening)
+    left: str = ""
 
 
 @dataclass(frozen=True)
