@@ -214,7 +214,6 @@ def apply_outage_rules(
     change = round_events.leaving(members, standing)
     if changes_nothing(plan) and not change:
         return [], []
-    open_outage = None if open_id is None else Outage.get_by_id(open_id)
     events = round_events.write_leaving(change, when) if change else []
     opened: list[int] = []
     closed: list[int] = []
@@ -222,24 +221,27 @@ def apply_outage_rules(
         titles = dict(
             Site.select(Site.id, Site.title).where(Site.id.in_(list(plan.joining))).tuples()
         )
+    new_outage = None
     if plan.opens:
         primary = Site.get_by_id(plan.joining[0])
-        open_outage = Outage.create(
+        new_outage = Outage.create(
             code=_new_code(),
             start_time=when,
             content=primary.down_message,
             extra_information="",
             notification_sent=False,
         )
-        opened.append(open_outage.id)
+        open_id = new_outage.id
+        opened.append(open_id)
         if codes is not None:
-            codes[open_outage.id] = open_outage.code
-    assert open_outage is not None or not (plan.joining or events)
+            codes[open_id] = new_outage.code
+    if open_id is None:  # (nothing opens, and none was open: nothing to do)
+        return opened, closed
     if plan.joining:
         OutageSite.insert_many(
             [
                 {
-                    "outage": open_outage.id,
+                    "outage": open_id,
                     "site": site_id,
                     "kept_site_id": site_id,
                     "title": titles[site_id],
@@ -254,18 +256,18 @@ def apply_outage_rules(
             Event(when, "opened" if plan.opens and index == 0 else "joined", site_id=site_id)
             for index, site_id in enumerate(plan.joining)
         ]
-    if plan.closes and open_outage is not None:
+    if plan.closes:
         events.append(Event(when, "closed"))
-    if open_outage is not None:
-        round_events.store(open_outage.id, events)
-    if plan.opens:
-        queue_outage_alerts(open_outage, "opened", when, render)
-    if plan.closes and open_outage is not None:
-        open_outage.end_time = when
-        open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
-        open_outage.save()
-        closed.append(open_outage.id)
+    round_events.store(open_id, events)
+    if new_outage is not None:
+        queue_outage_alerts(new_outage, "opened", when, render)
+    if plan.closes:
+        ending = Outage.get_by_id(open_id)
+        ending.end_time = when
+        ending.seconds_down = max(0, round((when - ending.start_time).total_seconds()))
+        ending.save()
+        closed.append(open_id)
         if codes is not None:
-            codes[open_outage.id] = open_outage.code
-        queue_outage_alerts(open_outage, "closed", when, render)
+            codes[open_id] = ending.code
+        queue_outage_alerts(ending, "closed", when, render)
     return opened, closed
