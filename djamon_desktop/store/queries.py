@@ -181,6 +181,9 @@ class OutageSiteInfo:
     title: str
     primary: bool
     start_time: datetime
+    #: how it left the outage: "recovered" (checked up again), "removed" (taken out of
+    #: monitoring: nobody checked it up), or "" (still down); as the closing alert says it
+    left: str = ""
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,15 @@ def _outage_infos(outages: list[Outage]) -> list[OutageInfo]:
         )
         for link in query:
             links[link.outage_id].append(
-                OutageSiteInfo(link.site_id, link.title, bool(link.primary), link.start_time)
+                OutageSiteInfo(
+                    link.site_id,
+                    link.title,
+                    bool(link.primary),
+                    link.start_time,
+                    "recovered"
+                    if link.recovered_at is not None
+                    else ("removed" if link.removed_at is not None else ""),
+                )
             )
     return [
         OutageInfo(

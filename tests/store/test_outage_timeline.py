@@ -129,7 +129,9 @@ def test_a_deactivated_site_is_removed_once_and_the_closing_alerts_say_so(store)
         (3, "recovered", shop),
         (3, "closed", None),
     ]
-    code = queries.find_outage(str(outage_id)).code
+    ended = queries.find_outage(str(outage_id))
+    assert [(s.title, s.left) for s in ended.sites] == [("Shop", "recovered"), ("Files", "removed")]
+    code = ended.code
     email = closing("email")
     assert email.subject == (
         f"[djamon] CLOSED: Shop recovered, Files removed from monitoring (outage {code})"
