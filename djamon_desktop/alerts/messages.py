@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.certs import CertFacts, expiry_words, iso
 from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
 from ..core.settings_value import Settings
+from ..core.status import plural
 from ..core.text import one_line
 from ..core.urls import shown_url
 from . import CHANNELS
@@ -51,20 +53,52 @@ def opened_email(code: str, start: datetime, sites: list[SiteLine]) -> tuple[str
     return subject, body + "\n"
 
 
+def _named(sites: Sequence[SiteLine]) -> str:
+    """The first site's title, and how many more: ``Shop and 2 more``."""
+    more = f" and {len(sites) - 1} more" if len(sites) > 1 else ""
+    return f"{one_line(sites[0].title)}{more}"
+
+
 def closed_email(
     code: str, start: datetime, end: datetime, seconds: int, sites: list[SiteLine]
 ) -> tuple[str, str]:
-    primary = sites[0]
+    """The closing e-mail. A site taken out of monitoring (deleted or deactivated) is said to
+    be removed, never back: nobody checked it up."""
     lasted = duration_words(seconds)
-    subject = f"[djamon] RECOVERED: {one_line(primary.title)} after {lasted} (outage {code})"
+    removed = [s for s in sites if s.left == "removed"]
+    back = [s for s in sites if s.left != "removed"]
+    if not removed:
+        subject = f"[djamon] RECOVERED: {one_line(sites[0].title)} after {lasted} (outage {code})"
+        head = f"Outage {code} is over: every site is back."
+    elif not back:
+        subject = f"[djamon] CLOSED: {_named(removed)} removed from monitoring (outage {code})"
+        head = (
+            f"Outage {code} is closed: {'its site was' if len(removed) == 1 else 'its sites were'}"
+            " removed from monitoring; none was checked up again."
+        )
+    else:
+        subject = (
+            f"[djamon] CLOSED: {_named(back)} recovered, {_named(removed)} removed from"
+            f" monitoring (outage {code})"
+        )
+        head = (
+            f"Outage {code} is closed: {plural(len(back), 'site')} recovered,"
+            f" {len(removed)} removed from monitoring (not checked up again)."
+        )
+    listed = ["Sites in this outage:", *(_site_block(s) for s in sites)]
+    if removed:
+        listed = [
+            *(["Recovered:", *(_site_block(s) for s in back), ""] if back else []),
+            "Removed from monitoring:",
+            *(_site_block(s) for s in removed),
+        ]
     body = "\n".join(
         [
-            f"Outage {code} is over: every site is back.",
+            head,
             f"It started at {_when(start)} and ended at {_when(end)}.",
             f"It lasted {lasted}.",
             "",
-            "Sites in this outage:",
-            *(_site_block(s) for s in sites),
+            *listed,
             "-- djamon-desktop",
         ]
     )
@@ -105,11 +139,27 @@ def opened_post(code: str, primary: SiteLine) -> str:
     return fit_post(one_line(message), f" (outage {code})")
 
 
-def closed_post(code: str, primary: SiteLine, seconds: int) -> str:
-    title = one_line(primary.title)
-    return fit_post(
-        f"Resolved: {title} is back after {duration_words(seconds)}.", f" (outage {code})"
-    )
+def _titles(sites: Sequence[SiteLine]) -> str:
+    return ", ".join(one_line(s.title) for s in sites)
+
+
+def closed_post(code: str, primary: SiteLine, seconds: int, sites: Sequence[SiteLine] = ()) -> str:
+    """The closing post (``sites``: all of the outage's, to tell the removed ones apart)."""
+    lasted = duration_words(seconds)
+    removed = [s for s in sites if s.left == "removed"]
+    back = [s for s in sites if s.left != "removed"]
+    if not removed:
+        message = f"Resolved: {one_line(primary.title)} is back after {lasted}."
+    elif not back:
+        verb = "was" if len(removed) == 1 else "were"
+        message = f"Closed: {_titles(removed)} {verb} removed from monitoring"
+    else:
+        message = (
+            f"Closed after {lasted}: {_titles(back)} {'is' if len(back) == 1 else 'are'} back;"
+            f" {_titles(removed)} {'was' if len(removed) == 1 else 'were'} removed from"
+            " monitoring."
+        )
+    return fit_post(message, f" (outage {code})")
 
 
 def cert_email(facts: CertFacts) -> tuple[str, str]:
@@ -171,7 +221,7 @@ class AlertPolicy:
             subject, body = closed_email(
                 facts.code, facts.start_time, facts.end_time, facts.seconds_down, lines
             )
-            post = closed_post(facts.code, lines[0], facts.seconds_down)
+            post = closed_post(facts.code, lines[0], facts.seconds_down, lines)
         return self._per_channel(subject, body, post)
 
     def _per_channel(self, subject: str, body: str, post: str) -> list[AlertText]:

@@ -43,7 +43,8 @@ def plan_outage(
     """What this round does to outages, given every site's state after its results are counted.
 
     ``open_members`` is the site ids in the open outage, or None when none is open. A member that
-    is gone or inactive counts as recovered.
+    is gone or inactive no longer keeps the outage open; it leaves it as removed, not recovered
+    (``store.round_events``: nobody checked it up, and no alert may call it back).
     """
     newly_down = sorted(
         (
@@ -124,6 +125,9 @@ class SiteLine:
     down_message: str
     last_answer: str  # "HTTP 500", "timeout", ...
     primary: bool
+    #: how it left the outage: "recovered" (checked up again), "removed" (taken out of
+    #: monitoring: nobody checked it up), or "" (still down, or the outage is opening)
+    left: str = ""
 
 
 @dataclass(frozen=True)

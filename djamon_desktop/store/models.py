@@ -150,6 +150,7 @@ class OutageSite(BaseModel):
     start_time = UtcField()
     recovered_at = UtcField(null=True)  # checked up again (cleared if it fails again)
     removed_at = UtcField(null=True)  # taken out of monitoring (deleted or deactivated)
+    kept_site_id = IntegerField(null=True)  # the site's id, kept when it is deleted
 
 
 class OutageEvent(BaseModel):

@@ -16,7 +16,17 @@ from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
 from ..core.states import State
 from .maintenance import UNREAD, MaintenanceRow, with_maintenance
-from .models import Check, Outage, OutageSite, Site, SiteGroup, SiteVantage, UtcField, Vantage
+from .models import (
+    Check,
+    Outage,
+    OutageEvent,
+    OutageSite,
+    Site,
+    SiteGroup,
+    SiteVantage,
+    UtcField,
+    Vantage,
+)
 
 __all__ = ["OUTAGES_PER_PAGE", "SiteInfo"]  # re-exported: what list_sites returns
 
@@ -171,6 +181,9 @@ class OutageSiteInfo:
     title: str
     primary: bool
     start_time: datetime
+    #: how it left the outage: "recovered" (checked up again), "removed" (taken out of
+    #: monitoring: nobody checked it up), or "" (still down); as the closing alert says it
+    left: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,7 +211,15 @@ def _outage_infos(outages: list[Outage]) -> list[OutageInfo]:
         )
         for link in query:
             links[link.outage_id].append(
-                OutageSiteInfo(link.site_id, link.title, bool(link.primary), link.start_time)
+                OutageSiteInfo(
+                    link.site_id,
+                    link.title,
+                    bool(link.primary),
+                    link.start_time,
+                    "recovered"
+                    if link.recovered_at is not None
+                    else ("removed" if link.removed_at is not None else ""),
+                )
             )
     return [
         OutageInfo(
@@ -257,8 +278,10 @@ class SiteFailure:
 
 
 def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> list[SiteFailure]:
-    """Each site of an outage with its last failing check between joining and the outage's end
-    (read along the check table's (site, time) key, one range per site)."""
+    """Each site of an outage with its last failing check and how many failed, from the first
+    failed check that led it into the outage (its first ``failed`` event; joining, for an
+    outage from before the timeline) to the outage's end (read along the check table's
+    (site, time) key, one range per site)."""
     outage = Outage.get_or_none(Outage.id == outage_id)
     if outage is None:
         return []
@@ -273,16 +296,22 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
         .where(OutageSite.outage == outage_id)
         .order_by(OutageSite.primary.desc(), OutageSite.start_time, OutageSite.id)
     )
+    firsts: dict[int, datetime] = {}
+    for event in OutageEvent.select(OutageEvent.site_id, OutageEvent.at).where(
+        (OutageEvent.outage == outage_id) & (OutageEvent.event == "failed")
+    ):
+        firsts[event.site_id] = min(event.at, firsts.get(event.site_id, event.at))
     out = []
     for link in links:
         last, count = None, 0
         if link.site_id is not None:
+            since = min(link.start_time, firsts.get(link.site_id, link.start_time))
             failing = (
                 Check.error.is_null(False)
                 | Check.status_code.is_null()
                 | Check.status_code.not_in(good)
             )
-            window = (Check.site == link.site_id) & (Check.time >= link.start_time) & failing
+            window = (Check.site == link.site_id) & (Check.time >= since) & failing
             if outage.end_time is not None:
                 window &= Check.time <= outage.end_time
             count = Check.select().where(window).count()

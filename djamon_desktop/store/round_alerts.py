@@ -89,6 +89,26 @@ def _answer(site: Site | None) -> str:
     return f"HTTP {site.last_status_code}"
 
 
+def _left(link: OutageSite) -> str:
+    """How the site left the outage, as its row is marked now (``round_events``): one checked
+    up again and taken out of monitoring after that did recover."""
+    if link.recovered_at is not None:
+        return "recovered"
+    return "removed" if link.removed_at is not None else ""
+
+
+def _last_answer(site: Site | None, left: str) -> str:
+    """The site's last answer, never pretending: a deleted site's checks went with it, and one
+    taken out of monitoring was not checked since."""
+    if site is None:
+        return "unknown: the site was deleted"
+    if left != "removed":
+        return _answer(site)
+    if site.last_checked is None:
+        return "none: taken out of monitoring before any check"
+    return f"{_answer(site)}, then taken out of monitoring"
+
+
 def _site_lines(outage: Outage) -> list[SiteLine]:
     """The outage's sites as an alert lists them (primary first), as stored now."""
     links = (
@@ -101,6 +121,7 @@ def _site_lines(outage: Outage) -> list[SiteLine]:
     out = []
     for link in links:
         site = link.site if link.site_id is not None else None
+        left = _left(link)
         out.append(
             SiteLine(
                 title=link.title,
@@ -108,8 +129,9 @@ def _site_lines(outage: Outage) -> list[SiteLine]:
                 url=site.url if site else "-",
                 priority=PRIORITY_NAMES[site.priority] if site else "-",
                 down_message=site.down_message if site else "",
-                last_answer=_answer(site),
+                last_answer=_last_answer(site, left),
                 primary=bool(link.primary),
+                left=left,
             )
         )
     return out

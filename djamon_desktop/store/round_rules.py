@@ -16,9 +16,11 @@ from datetime import datetime
 from ..core.clock import to_ms
 from ..core.outages import OutagePlan, SiteStrikes, plan_outage
 from ..core.probe import ProbeResult
-from . import history, vantages
+from . import history, round_events, vantages
 from .models import Outage, OutageSite, Site, UtcField, db
 from .round_alerts import Render, queue_outage_alerts
+from .round_events import Member
+from .timeline import Event
 
 #: an argument the caller has not read (the function reads it then)
 UNREAD = object()
@@ -181,60 +183,67 @@ def apply_outage_rules(
     strikes: int,
     render: Render,
     quiet: frozenset[int] = frozenset(),
-    found: tuple[int, frozenset[int]] | None | object = UNREAD,
+    found: tuple[int, list[Member]] | None | object = UNREAD,
     codes: dict[int, str] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Open, join or close the outage as the rules say; queue the alerts in the same transaction.
-    ``found``: the open outage's id and sites as the caller read them in this transaction
-    (None: none is open; by default they are read here). ``codes``: filled with the code of
-    each outage opened or closed.
+    """Open, join or close the outage as the rules say, mark its sites that recovered or were
+    taken out of monitoring, and store the timeline events of all that; queue the alerts in the
+    same transaction. ``found``: the open outage's id and sites as the caller read them in this
+    transaction (None: none is open; by default they are read here). ``codes``: filled with the
+    code of each outage opened or closed.
 
-    A site joining an open outage queues nothing: the closing alert lists every site."""
-    open_outage = None
-    members = None
+    A site joining an open outage queues nothing: the closing alert lists every site. Each
+    event is stored before the alerts it leads to are queued (``opened`` before its
+    ``alert_queued``)."""
+    open_id: int | None = None
+    members: list[Member] = []
     if found is UNREAD:
-        open_outage = (
-            Outage.select().where(Outage.end_time.is_null()).order_by(Outage.id.desc()).first()
+        open_id = (
+            Outage.select(Outage.id)
+            .where(Outage.end_time.is_null())
+            .order_by(Outage.id.desc())
+            .scalar()
         )
-        if open_outage is not None:
-            members = frozenset(
-                link.site_id
-                for link in OutageSite.select(OutageSite.site).where(
-                    OutageSite.outage == open_outage
-                )
-                if link.site_id is not None
-            )
+        if open_id is not None:
+            members = round_events.members_of(open_id)
     elif isinstance(found, tuple):
-        members = found[1]
-    plan = outage_plan(standing, members, strikes, quiet)
-    if changes_nothing(plan):
+        open_id, members = found
+    plan = outage_plan(
+        standing, None if open_id is None else round_events.site_ids(members), strikes, quiet
+    )
+    change = round_events.leaving(members, standing)
+    if changes_nothing(plan) and not change:
         return [], []
-    if isinstance(found, tuple):
-        open_outage = Outage.get_by_id(found[0])
+    events = round_events.write_leaving(change, when) if change else []
     opened: list[int] = []
     closed: list[int] = []
     if plan.joining:
         titles = dict(
             Site.select(Site.id, Site.title).where(Site.id.in_(list(plan.joining))).tuples()
         )
+    new_outage = None
     if plan.opens:
         primary = Site.get_by_id(plan.joining[0])
-        open_outage = Outage.create(
+        new_outage = Outage.create(
             code=_new_code(),
             start_time=when,
             content=primary.down_message,
             extra_information="",
             notification_sent=False,
         )
-        opened.append(open_outage.id)
+        open_id = new_outage.id
+        opened.append(open_id)
         if codes is not None:
-            codes[open_outage.id] = open_outage.code
+            codes[open_id] = new_outage.code
+    if open_id is None:  # (nothing opens, and none was open: nothing to do)
+        return opened, closed
     if plan.joining:
         OutageSite.insert_many(
             [
                 {
-                    "outage": open_outage.id,
+                    "outage": open_id,
                     "site": site_id,
+                    "kept_site_id": site_id,
                     "title": titles[site_id],
                     "primary": plan.opens and index == 0,
                     "start_time": when,
@@ -242,14 +251,23 @@ def apply_outage_rules(
                 for index, site_id in enumerate(plan.joining)
             ]
         ).execute()
-    if plan.opens:
-        queue_outage_alerts(open_outage, "opened", when, render)
-    if plan.closes and open_outage is not None:
-        open_outage.end_time = when
-        open_outage.seconds_down = max(0, round((when - open_outage.start_time).total_seconds()))
-        open_outage.save()
-        closed.append(open_outage.id)
+        events += round_events.first_failures(plan.joining, when)
+        events += [
+            Event(when, "opened" if plan.opens and index == 0 else "joined", site_id=site_id)
+            for index, site_id in enumerate(plan.joining)
+        ]
+    if plan.closes:
+        events.append(Event(when, "closed"))
+    round_events.store(open_id, events)
+    if new_outage is not None:
+        queue_outage_alerts(new_outage, "opened", when, render)
+    if plan.closes:
+        ending = Outage.get_by_id(open_id)
+        ending.end_time = when
+        ending.seconds_down = max(0, round((when - ending.start_time).total_seconds()))
+        ending.save()
+        closed.append(open_id)
         if codes is not None:
-            codes[open_outage.id] = open_outage.code
-        queue_outage_alerts(open_outage, "closed", when, render)
+            codes[open_id] = ending.code
+        queue_outage_alerts(ending, "closed", when, render)
     return opened, closed

@@ -5,16 +5,17 @@ every statement sent on its own waits that long. So a round sends two:
 
 1. ``BEGIN``, the writers' turn (the advisory lock ``engine.writing`` takes), this vantage's last
    round, then one ``SELECT`` of all the round needs to read inside the turn (every site's
-   strikes, the live vantages' counts, the open outage and its sites, whether an alert waits),
-   aggregated as JSON so that it is one answer;
+   strikes, the live vantages' counts, the open outage and its sites, each with whether it is
+   marked recovered or removed, whether an alert waits), aggregated as JSON: one answer;
 2. every write, its rows as arrays (``bulk.unnest``): this vantage's counts, the sites, the
    checks and the hour summary; then the notice to the listening desktops and ``COMMIT``.
 
 The rules run here in between, in Python, exactly as on SQLite (``store.rounds``): the same
 functions count the strikes and plan the outage. When the plan opens, joins or closes an outage,
-or a certificate warning is due (rare rounds), the writes go first without the commit, then the
-outage and its alerts are written as on SQLite, then the notice and the commit: a few round trips
-more. The turn is held from the first answer to the commit: one round trip in the usual round.
+a site of the open one recovers or leaves monitoring, or a certificate warning is due (rare
+rounds), the writes go first without the commit, then the outage, its timeline events and its
+alerts are written as on SQLite, then the notice and the commit: a few round trips more. The
+turn is held from the first answer to the commit: one round trip in the usual round.
 
 Anything failing rolls the transaction back (or the connection is gone, and the server does):
 nothing of the round is stored.
@@ -27,7 +28,7 @@ from collections.abc import Collection
 
 from ..core.outages import SiteStrikes
 from ..core.settings_value import Settings
-from . import history, round_rules, vantages
+from . import history, round_events, round_rules, vantages
 from .bulk import unnest
 from .engine import NOTIFY, in_turn
 from .models import db
@@ -52,8 +53,9 @@ _READ = """SELECT
     (SELECT json_agg(json_build_array(sv.site_id, sv.vantage_id, sv.down_count, sv.last_seen))
         FROM site_vantage sv JOIN vantage v ON v.id = sv.vantage_id
         WHERE (v.last_round_at > %(since)s OR v.name = %(name)s) {few}),
-    (SELECT json_build_array(outage.id, (SELECT json_agg(outage_site.site_id) FROM outage_site
-            WHERE outage_site.outage_id = outage.id AND outage_site.site_id IS NOT NULL))
+    (SELECT json_build_array(outage.id, (SELECT json_agg(json_build_array(os.id, os.site_id,
+            os.kept_site_id, os.recovered_at, os.removed_at)) FROM outage_site os
+            WHERE os.outage_id = outage.id))
         FROM outage WHERE outage.end_time IS NULL ORDER BY outage.id DESC LIMIT 1),
     EXISTS (SELECT 1 FROM alert WHERE delivered_at IS NULL)"""
 
@@ -112,13 +114,19 @@ def _record(
     )
     site_values = round_rules.site_rows(results, counted, standing, rows.good_codes, when_ms)
     writes, values = _writes(rows, ready, results, upserts, site_values, vantage_id, when_ms)
-    found = None if open_outage is None else (open_outage[0], frozenset(open_outage[1] or ()))
-    plan = round_rules.outage_plan(standing, found[1] if found else None, strikes, quiet)
+    found = None
+    if open_outage is not None:
+        found = (open_outage[0], round_events.members_from_rows(open_outage[1] or ()))
+    plan = round_rules.outage_plan(
+        standing, round_events.site_ids(found[1]) if found else None, strikes, quiet
+    )
+    # a member recovered or taken out of monitoring is marked (and its event stored) each round
+    leaving = bool(found) and bool(round_events.leaving(found[1], standing))
     cert_due = certs_due(results, counted.team, cert_warning_days, when)
     opened: list[int] = []
     closed: list[int] = []
     codes: dict[int, str] = {}
-    if round_rules.changes_nothing(plan) and not cert_due:
+    if round_rules.changes_nothing(plan) and not leaving and not cert_due:
         cursor.execute(f"{writes}; {NOTIFY}; COMMIT", values)
     else:
         cursor.execute(writes, values)

@@ -56,6 +56,38 @@ def test_importing_the_same_fixture_again_changes_nothing(run, data_dir):
         assert history.check_count() == 6
 
 
+def test_an_imported_outage_gets_the_timeline_that_is_knowable(run, data_dir):
+    """Djamon kept when an outage started and ended and which sites were in it: so each gets
+    opened (its primary site), joined (the others, when they joined) and closed (when it
+    ended); no failures or alerts, which Djamon did not keep. Importing again adds none."""
+    from djamon_desktop.store import queries, timeline
+
+    def events() -> dict[str, list[tuple]]:
+        with opened(data_dir):
+            ids = {s.title: s.site_id for s in queries.list_sites(3)}
+            names = {site_id: title for title, site_id in ids.items()}
+            return {
+                code: [
+                    (e.at.isoformat(), e.event, names.get(e.site_id))
+                    for e in timeline.events_of(queries.find_outage(code).id)
+                ]
+                for code in ("K3X9QF2A", "P7M2ZR4T")
+            }
+
+    assert run("import", str(FIXTURES / "djamon_2013.json")).code == 0
+    first = events()
+    assert first == {
+        "K3X9QF2A": [
+            ("2013-06-01T08:00:00+00:00", "opened", "Shop"),
+            ("2013-06-01T08:02:00+00:00", "joined", "Database"),
+            ("2013-06-01T09:03:05+00:00", "closed", None),
+        ],
+        "P7M2ZR4T": [("2013-06-03T10:15:00+00:00", "opened", "Shop")],
+    }
+    assert run("import", str(FIXTURES / "djamon_2013.json")).code == 0
+    assert events() == first
+
+
 def test_checks_feed_the_hourly_summary(run, data_dir):
     assert run("import", str(FIXTURES / "djamon_2013.json")).code == 0
     with opened(data_dir):

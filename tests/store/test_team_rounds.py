@@ -98,6 +98,26 @@ def test_a_round_of_many_sites_is_two_statements(team):
     assert 2 < len(Counting.sent) < 15, Counting.sent  # the outage and its alerts: a few more
 
 
+def test_a_round_with_an_open_outage_is_two_statements_until_one_of_its_sites_changes(team):
+    """Each round looks at the open outage's sites (recovered? taken out of monitoring?) from
+    its one read: only a round that marks one of them sends more."""
+    from djamon_desktop.store.models import OutageSite
+
+    shop, files = add_site("Shop"), add_site("Files")
+    assert store_round(T0, {shop: FAILING, files: FAILING}, strikes=1).opened
+    db.obj.connect_params["cursor_factory"] = Counting
+    close_database()
+    sent = []
+    for minute, shop_now in ((1, FAILING), (2, UP), (3, UP)):
+        Counting.sent = []
+        store_round(T0 + timedelta(minutes=minute), {shop: shop_now, files: FAILING}, strikes=1)
+        sent.append(len(Counting.sent))
+    assert sent[0] == 2 and sent[2] == 2, sent
+    assert 2 < sent[1] <= 5, sent  # Shop recovered: marked, and its event stored
+    marked = {link.title: link.recovered_at for link in OutageSite.select()}
+    assert marked == {"Shop": T0 + timedelta(minutes=2), "Files": None}
+
+
 def test_a_round_far_from_its_database_holds_the_turn_about_one_round_trip(
     pg_server, team_url_at_latest
 ):
