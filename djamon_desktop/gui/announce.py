@@ -27,14 +27,27 @@ def down_message(current, sites, down_from: str = "") -> tuple[str, str]:
 
 
 def back_message(ended) -> tuple[str, str]:
-    """The title and body of an outage's end notification."""
-    titles = [s.title for s in ended.sites] or ["Every site"]
-    verb = "is" if len(titles) == 1 else "are"
-    return (
-        f"{listed(titles)} {verb} back — outage {ended.code} is over",
-        f"{listed(titles, 5)} {verb} answering again. "
-        f"The outage lasted {duration_words(ended.seconds_down or 0)}.",
-    )
+    """The title and body of an outage's end notification. A site taken out of monitoring
+    during the outage (``left`` "removed") is said to be removed, never back: nobody checked
+    it."""
+    removed = [s.title for s in ended.sites if s.left == "removed"]
+    back = [s.title for s in ended.sites if s.left != "removed"]
+    lasted = f"The outage lasted {duration_words(ended.seconds_down or 0)}."
+    if not ended.sites:
+        back = ["Every site"]
+    if not back:
+        verb = "was" if len(removed) == 1 else "were"
+        return (
+            f"Outage {ended.code} is closed — {listed(removed)} removed from monitoring",
+            f"{listed(removed, 5)} {verb} taken out of monitoring, so the outage is closed. "
+            f"{lasted}",
+        )
+    verb = "is" if len(back) == 1 else "are"
+    title = f"{listed(back)} {verb} back — outage {ended.code} is over"
+    body = f"{listed(back, 5)} {verb} answering again."
+    if removed:
+        body += f" Removed from monitoring: {listed(removed, 5)}."
+    return title, f"{body} {lasted}"
 
 
 def on_it_message(ack, now: datetime) -> tuple[str, str]:
