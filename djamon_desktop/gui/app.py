@@ -10,6 +10,7 @@ a :class:`~djamon_desktop.picture.Picture` of everything shown, which ``show`` o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, overview_of
-from . import pausing
+from . import jobs, pausing
 from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
@@ -165,6 +166,8 @@ class App(QObject):
         if self.poller.unreachable is None:
             self.refresh()  # (a team database that can't be reached yet: once it answers)
         self.watch.start()
+        if self.poller.unreachable is None:  # a live app vantage: rechecks are asked of it
+            self.reads.call(lambda: jobs.app_running(self.clock()))
         self.poller.start(first_round)
 
     def quit(self) -> None:
@@ -172,7 +175,11 @@ class App(QObject):
             return
         self._quitting = True
         self.quit_windows()
-        ended = self.poller.stop() and self.transfer.wait() and self.reads.stop()
+        ended = self.poller.stop() and self.transfer.wait()
+        if ended and self.poller.unreachable is None:  # no live app vantage any more
+            with contextlib.suppress(Exception):
+                self.reads.wait(lambda: jobs.app_running(None))
+        ended = ended and self.reads.stop()
         self.notifier.close()
         self.dispose()
         if not ended:
@@ -314,6 +321,7 @@ class App(QObject):
         settings = picture.settings
         self.poller.shown(picture.pause)
         self.poller.track(picture.retrying, settings.retry_seconds, settings.timeout_seconds)
+        self.poller.recheck(picture.rechecks_due)  # asked of this desktop: answered at once
         if before is not None and before.settings.schedule != settings.schedule:
             self.poller.arm()
         for news in picture.announcements:

@@ -4,6 +4,8 @@ and the window modules never import the store (``tests/test_layers.py`` holds th
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..store.editing import (
     delete_group,
     delete_site,
@@ -14,11 +16,22 @@ from ..store.editing import (
 )
 from ..store.incidents import acknowledge, add_note, unacknowledge
 from ..store.maintenance import pause_everything, pause_site, resume_everything, resume_site
+from ..store.rechecks import ask as ask_recheck
 from ..store.settings import save_settings
+from ..store.vantages import app_seen, current
+
+
+def app_running(now: datetime | None) -> None:
+    """This desktop's app runs at ``now`` (it started), or (None) quits: whether its vantage
+    is a live app vantage, one a recheck is asked of (``store.rechecks``)."""
+    app_seen(current(), now)
+
 
 __all__ = [
     "acknowledge",
     "add_note",
+    "app_running",
+    "ask_recheck",
     "unacknowledge",
     "delete_group",
     "delete_site",

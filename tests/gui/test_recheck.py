@@ -1,0 +1,90 @@
+"""Recheck on one desktop (SQLite): the app running here answers ``recheck SITE`` run in a
+terminal (a process of its own) within seconds, with a round stored, and the site window's
+Recheck everywhere, clicked, shows this desktop's answer. Checks go to a loopback server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from PySide6.QtCore import Qt
+
+from djamon_desktop.store import queries, vantages
+from djamon_desktop.store.models import Check
+
+from ..conftest import Run, payments
+from .screen import settled
+
+
+def recheck_process(data_dir, *args: str) -> subprocess.Popen:
+    """``recheck`` in a terminal: a process of its own, so this one's event loop (the app's)
+    keeps turning while it waits."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "djamon_desktop", "--data-dir", str(data_dir), "recheck", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def ended(qtbot, proc: subprocess.Popen, timeout_s: float = 30) -> Run:
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=int(timeout_s * 1000))
+    out, err = proc.communicate()
+    return Run(proc.returncode, out, err)
+
+
+def payments_id() -> int:
+    return next(s.site_id for s in queries.list_sites(2) if s.title == "Payments")
+
+
+def test_the_running_app_answers_recheck_from_a_terminal_within_seconds(
+    qtbot, make_app, load, server, name, data_dir
+):
+    load(payments(server, name, blog=False, schedule=["0 3 1 1 *"]))
+    app = make_app()
+    settled(qtbot, app)
+    me = vantages.current()
+    site_id = payments_id()
+    stored = Check.select().where(Check.site == site_id).count()
+
+    started = time.monotonic()
+    got = ended(qtbot, recheck_process(data_dir, "Production/Payments", "--json"))
+    took = time.monotonic() - started
+    assert got.code == 0, got.err
+    answer = got.json()
+    assert answer["site_id"] == site_id and answer["no_answer"] == []
+    assert list(answer["results"]) == [me]
+    result = answer["results"][me]
+    assert (result["ok"], result["status_code"], result["error"]) == (True, 200, None)
+    assert result["elapsed_ms"] >= 0
+    assert Check.select().where(Check.site == site_id).count() == stored + 1  # a round
+    assert took < 10, took
+    print(f"answered in {1000 * took:.0f} ms (the process's start included)")
+
+    server.switch[name] = 500
+    got = ended(qtbot, recheck_process(data_dir, str(site_id)))
+    assert got.code == 1, got.err
+    line = got.out.strip()
+    assert line.startswith(f"{me}: down, HTTP 500 in ") and line.endswith(" ms"), line
+
+
+def test_recheck_everywhere_in_the_site_window_shows_this_desktop_s_answer(
+    qtbot, make_app, load, server, name
+):
+    load(payments(server, name, blog=False, schedule=["0 3 1 1 *"]))
+    app = make_app()
+    window = app.windows.show_site(payments_id())
+    settled(qtbot, app)
+    box = window.recheck
+    assert box.answers.text() == ""
+    me = vantages.current()
+    server.switch[name] = 502
+    qtbot.mouseClick(box.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: f"{me}: down, HTTP 502 in " in box.answers.text(), timeout=10000)
+    lines = box.answers.text().splitlines()
+    assert lines[0].startswith("Recheck asked ") and len(lines) == 2, lines
+    assert box.button.isEnabled()
+    # the round it answered with is stored and shown: the window's last check says 502
+    qtbot.waitUntil(lambda: window.table.item(0, 1).text() == "502", timeout=5000)
+    assert box.answers.textFormat() == Qt.TextFormat.PlainText  # names are others' text
