@@ -12,7 +12,9 @@ round thread runs it (``gui.poller``)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .core.clock import Clock
 from .core.probe import ProbeResult, probe_all
@@ -20,6 +22,9 @@ from .core.settings_value import Settings
 from .cycle import CycleReport, run_cycle
 from .store import rechecks, vantages
 from .store.queries import list_sites
+
+#: how often a running app marks itself seen when no round it stored did (``Heartbeat``)
+APP_SEEN_EVERY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -65,3 +70,24 @@ def _checked_apart(
     results = asyncio.run(probe_all([s.url for s in sites], float(settings.timeout_seconds)))
     good = list(settings.good_codes)
     return {s.site_id: (r.is_good(good), r) for s, r in zip(sites, results, strict=True)}
+
+
+class Heartbeat:
+    """When the app marks its vantage's app as running (``vantages.app_seen``), for a vantage
+    a recheck is asked of while it runs: at its start, then whenever no round it stored did
+    (``vantages.app_rounds``) for :data:`APP_SEEN_EVERY` (a sparse schedule, a pause). The
+    poller's timer calls :meth:`beat`; ``send`` makes the mark (the App's: on the reads
+    thread); without one, nothing is marked."""
+
+    def __init__(self) -> None:
+        self.send: Callable[[datetime], None] | None = None
+        self._seen: datetime | None = None
+
+    def beat(self, now: datetime) -> None:
+        if self.send is not None and (self._seen is None or now - self._seen >= APP_SEEN_EVERY):
+            self._seen = now
+            self.send(now)
+
+    def stored(self, now: datetime) -> None:
+        """A round was stored at ``now``: its own write marked the app seen."""
+        self._seen = now

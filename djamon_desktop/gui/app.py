@@ -84,6 +84,8 @@ class App(QObject):
         self.notifier = Notifier(self.tray.icon, use_dbus)
         self.poller = Poller(self._next_after, clock=clock, worker=RoundWorker(clock, self.reading))
         self.poller.change = self.reads.call
+        # a live app vantage, one rechecks are asked of (its quit clears it: ``quit``)
+        self.poller.heartbeat.send = lambda now: self.reads.call(lambda: jobs.app_running(now))
         self.reads.blocked = lambda: self.poller.unreachable
         self.connectivity = True
         self.last_error: str | None = None
@@ -166,8 +168,6 @@ class App(QObject):
         if self.poller.unreachable is None:
             self.refresh()  # (a team database that can't be reached yet: once it answers)
         self.watch.start()
-        if self.poller.unreachable is None:  # a live app vantage: rechecks are asked of it
-            self.reads.call(lambda: jobs.app_running(self.clock()))
         self.poller.start(first_round)
 
     def quit(self) -> None:

@@ -33,7 +33,7 @@ from ..core.maintenance import Pause
 from ..core.sites import SiteInfo
 from ..cycle import run_cycle
 from ..errors import UserError
-from ..rechecking import RecheckRound, run_recheck
+from ..rechecking import Heartbeat, RecheckRound, run_recheck
 from ..store import vantages
 from ..store.database import reach, reaching
 from ..store.engine import DatabaseUnreachable
@@ -144,6 +144,7 @@ class Poller(QObject):
         self._pause: Pause | None = None  # all monitoring's, as last read or set here
         self._asks: dict[int, int] = {}  # rechecks to answer: recheck id -> site id
         self._taken: set[int] = set()  # the rechecks already taken to answer
+        self.heartbeat = Heartbeat()  # this vantage's app runs: its ``send`` is the App's
         #: runs a change to the database off the UI thread (the App's ``Reads.call``)
         self.change: Callable[[Callable[[], object]], None] = lambda job: job()
         self.retry_unreachable_ms = RETRY_UNREACHABLE_MS
@@ -169,6 +170,8 @@ class Poller(QObject):
         """Start the worker and run a round at once (or just wait for the next round time)."""
         self._thread.start()
         self._started = True
+        if self._lost is None:
+            self.heartbeat.beat(self._clock())
         if first_round:
             self.run_now()
         else:
@@ -306,6 +309,7 @@ class Poller(QObject):
                 self._busy = self._trying = True
                 self._try.emit()
             return
+        self.heartbeat.beat(now)
         pause = self._pause
         if pause is not None and pause.until is not None and now >= pause.until:
             self.resume()
@@ -336,6 +340,8 @@ class Poller(QObject):
     @Slot(object, object)
     def _finished(self, report, deliveries) -> None:
         self._busy = False
+        if getattr(report, "outcomes", None):  # stored: its write marked the app seen
+            self.heartbeat.stored(self._clock())
         self._back()
         self.round_finished.emit(report, deliveries)
         self._next()

@@ -88,3 +88,32 @@ def test_recheck_everywhere_in_the_site_window_shows_this_desktop_s_answer(
     # the round it answered with is stored and shown: the window's last check says 502
     qtbot.waitUntil(lambda: window.table.item(0, 1).text() == "502", timeout=5000)
     assert box.answers.textFormat() == Qt.TextFormat.PlainText  # names are others' text
+
+
+def test_an_app_is_a_live_app_vantage_from_its_start_even_before_a_round(qtbot, make_app):
+    from djamon_desktop.core.clock import utc_now
+    from djamon_desktop.store import rechecks
+
+    assert rechecks.live_app_vantages(utc_now()) == []
+    app = make_app(start_round=False)
+    qtbot.waitUntil(lambda: rechecks.live_app_vantages(utc_now()) == [vantages.current()])
+    assert not app.poller._busy  # no round ran: the start marked it
+
+
+def test_the_heartbeat_marks_the_app_at_its_start_then_only_when_no_round_stored_for_5_minutes():
+    from datetime import UTC, datetime, timedelta
+
+    from djamon_desktop.rechecking import Heartbeat
+
+    t0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    sent: list[datetime] = []
+    beats = Heartbeat()
+    beats.beat(t0)  # no way to send yet: nothing
+    beats.send = sent.append
+    for minutes in (0, 1, 4.9, 5, 6):
+        beats.beat(t0 + timedelta(minutes=minutes))
+    assert sent == [t0, t0 + timedelta(minutes=5)]
+    beats.stored(t0 + timedelta(minutes=8))  # a round stored: it marked the app itself
+    beats.beat(t0 + timedelta(minutes=12))
+    beats.beat(t0 + timedelta(minutes=13))
+    assert sent[2:] == [t0 + timedelta(minutes=13)]
