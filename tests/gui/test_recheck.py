@@ -10,7 +10,7 @@ import time
 
 from PySide6.QtCore import Qt
 
-from djamon_desktop.store import queries, vantages
+from djamon_desktop.store import editing, queries, vantages
 from djamon_desktop.store.models import Check
 
 from ..conftest import Run, payments
@@ -88,6 +88,12 @@ def test_recheck_everywhere_in_the_site_window_shows_this_desktop_s_answer(
     # the round it answered with is stored and shown: the window's last check says 502
     qtbot.waitUntil(lambda: window.table.item(0, 1).text() == "502", timeout=5000)
     assert box.answers.textFormat() == Qt.TextFormat.PlainText  # names are others' text
+
+    editing.set_active(payments_id(), False)  # (as another process would)
+    qtbot.mouseClick(box.button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: box.answers.text().startswith("Not rechecked: "), timeout=5000)
+    assert box.answers.text().endswith("is inactive; activate it to recheck it")
+    assert box.button.isEnabled()
 
 
 def test_an_app_is_a_live_app_vantage_from_its_start_even_before_a_round(qtbot, make_app):
