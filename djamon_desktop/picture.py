@@ -29,7 +29,7 @@ from .core.sites import SiteInfo
 from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
 from .core.vantage_words import vantage_failure_words
-from .store import history, maintenance, outbox, queries, rechecks, vantages
+from .store import history, maintenance, outbox, queries, rechecks, timeline, vantages
 from .store.settings import load_settings
 
 
@@ -53,9 +53,13 @@ class SiteDetail:
 
 @dataclass(frozen=True)
 class OutageDetail:
+    """One outage's window: the outage, its alerts, why each site failed, and its timeline
+    (every event in the order it happened)."""
+
     info: queries.OutageInfo
     alerts: tuple[outbox.AlertInfo, ...]
     failures: tuple[queries.SiteFailure, ...]
+    events: tuple[timeline.Event, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ class Reading:
                     info,
                     tuple(outbox.alerts_of(outage_id)),
                     tuple(queries.outage_failures(outage_id, settings.good_codes)),
+                    tuple(timeline.events_of(outage_id)),
                 )
         page = None
         if wants.outage_page is not None:

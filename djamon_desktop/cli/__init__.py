@@ -2,11 +2,13 @@
 stderr and exit 2; nothing reaches the user as a traceback.
 
 A newcomer's map: ``parser`` holds the grammar, each other module the commands of one concern
-(``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage; ``transfer``:
-import, export; ``credentials``: secret, alert-test; ``team``: copy-database; ``desktop``: the
-menu entry), ``output`` the printing helpers and ``logfile`` the log. The command modules are
-imported only when a command runs, and import the database, the network or the keyring only
-inside the command that needs them, so that ``--version`` and ``--help`` start at once.
+(``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage, with
+``timeline`` for an outage's timeline and post-mortem draft; ``incidents``: ack, unack, note;
+``transfer``: import, export; ``credentials``: secret, alert-test; ``team``: copy-database;
+``desktop``: the menu entry), ``output`` the printing helpers and ``logfile`` the log. The
+command modules are imported only when a command runs, and import the database, the network or
+the keyring only inside the command that needs them, so that ``--version`` and ``--help`` start
+at once.
 """
 
 from __future__ import annotations
@@ -35,7 +37,17 @@ NO_DATA = {"install-desktop", "uninstall-desktop"}
 def command(name: str) -> Callable[[argparse.Namespace], int]:
     """The function that runs command ``name``. The command modules are imported here, when a
     command runs, so that --version and --help load none of them."""
-    from . import check, credentials, desktop, lookups, maintenance, monitoring, team, transfer
+    from . import (
+        check,
+        credentials,
+        desktop,
+        incidents,
+        lookups,
+        maintenance,
+        monitoring,
+        team,
+        transfer,
+    )
 
     return {
         "check": check.cmd_check,
@@ -47,6 +59,9 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "sites": lookups.cmd_sites,
         "outages": lookups.cmd_outages,
         "outage": lookups.cmd_outage,
+        "ack": incidents.cmd_ack,
+        "unack": incidents.cmd_unack,
+        "note": incidents.cmd_note,
         "import": transfer.cmd_import,
         "export": transfer.cmd_export,
         "secret": credentials.cmd_secret,

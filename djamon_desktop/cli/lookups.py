@@ -98,6 +98,8 @@ def _outage_json(outage: OutageInfo) -> dict[str, Any]:
         "content": outage.content,
         "extra_information": outage.extra_information,
         "notification_sent": outage.notification_sent,
+        "acknowledged_by": outage.acknowledged_by,
+        "acknowledged_at": iso_utc(outage.acknowledged_at),
         "sites": [
             {
                 "site_id": site.site_id,
@@ -148,6 +150,7 @@ def cmd_outage(args: argparse.Namespace) -> int:
     from ..core.outages import duration_words
     from ..store.outbox import alerts_of
     from ..store.queries import find_outage
+    from . import timeline
 
     key = args.key.strip()
     outage = find_outage(key)
@@ -157,14 +160,24 @@ def cmd_outage(args: argparse.Namespace) -> int:
             return EXIT_OK
         what = "ID" if key.isdigit() else "code"
         raise UserError(f"outage {key!r}: no outage has this {what}")
+    events = timeline.events_of(outage)
     if args.json:
-        print_json(_outage_json(outage))
+        print_json(
+            _outage_json(outage)
+            | {"notes": timeline.notes_json(events), "timeline": timeline.timeline_json(events)}
+        )
         return EXIT_OK
     if outage.end_time is None:
         since = (utc_now() - outage.start_time).total_seconds()
         lasted = f"still open, down for {duration_words(since)} so far"
     else:
         lasted = duration_words(outage.seconds_down or 0)
+    if args.markdown:
+        print(timeline.postmortem(outage, events, lasted), end="")
+        return EXIT_OK
+    on_it = "nobody"
+    if outage.acknowledged_by is not None:
+        on_it = f"{one_line(outage.acknowledged_by)} since {local_text(outage.acknowledged_at)}"
     lines = [
         f"Outage {outage.code} (ID {outage.id})",
         f"Started:  {local_text(outage.start_time)}",
@@ -179,8 +192,10 @@ def cmd_outage(args: argparse.Namespace) -> int:
         f"Content:  {one_line(outage.content)}",
         f"Extra information: {one_line(outage.extra_information) or '-'}",
         f"Notification sent: {'yes' if outage.notification_sent else 'no'}",
+        f"On it:    {on_it}",
     ]
     for alert in alerts_of(outage.id):
         lines.append(f"Alert {alert.channel} ({alert.event}): {alert.state_text()}")
+    lines += ["Timeline:", *timeline.timeline_lines(outage, events)]
     print("\n".join(lines))
     return EXIT_OK

@@ -33,6 +33,22 @@ def _whole_number(name: str, low: int = 1, high: int | None = None) -> Callable[
     return parse
 
 
+def _incident_commands(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """``ack``, ``unack`` and ``note``: working an outage, signed with ``--as``."""
+    outage = {"metavar": "OUTAGE", "help": "an outage ID, its code or 'current'"}
+    p = command("ack", "mark an open outage as yours ('I'm on it'), seen by every desktop")
+    p.add_argument("key", **outage)
+    p.add_argument("--note", metavar="TEXT", help="and add this note (at most 1,000 characters)")
+    p.add_argument(
+        "--take-over", action="store_true", help="take it over from whoever has acknowledged it"
+    )
+    p = command("unack", "take an outage's acknowledgement back: nobody is on it any more")
+    p.add_argument("key", **outage)
+    p = command("note", "add a note to an outage, open or closed (at most 1,000 characters)")
+    p.add_argument("key", **outage)
+    p.add_argument("text", metavar="TEXT")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -53,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         default=argparse.SUPPRESS,
         help="this desktop's name as a vantage point (default: $DJAMON_VANTAGE, else host name)",
+    )
+    common.add_argument(
+        "--as",
+        dest="as_",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who you are, for ack, unack and note (default: $DJAMON_USER, else the login name)",
     )
     parser = _Parser(
         prog=APP_NAME,
@@ -80,7 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page", type=_whole_number("--page"), default=1, metavar="N")
     p = command("outage", "show one outage in full")
     p.add_argument("key", metavar="ID|CODE|current")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    shape = p.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print JSON")
+    shape.add_argument(
+        "--markdown", action="store_true", help="print a post-mortem draft in Markdown"
+    )
+    _incident_commands(command)
     p = command("schedule", "list the next round times")
     p.add_argument("--from", dest="after", metavar="ISO", help="strictly after this (local time)")
     p.add_argument("--count", type=_whole_number("--count", 1, 10000), default=5, metavar="N")

@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from ..core.clock import Clock, utc_now
+from ..core.people import person
 from ..core.schedule import Schedule, local_zone
 from ..core.settings_value import Settings
 from ..core.states import State
@@ -63,6 +64,9 @@ class App(QObject):
         self.data_dir = data_dir
         self.clock = clock
         self.picture: Picture | None = None  # the last one shown
+        #: who is at this desktop (``DJAMON_USER``, else the login name), decided once: what
+        #: an acknowledgement or a note from the windows is signed with
+        self.person = person(None, os.environ)[0]
         self.reading = SharedReading(clock)
         #: the team database as messages show it (password ***); None on SQLite
         self.target = target or self.reading.target()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,13 +21,15 @@ from .. import desktop_entry
 from ..core.clock import Clock, utc_now
 from ..core.people import person
 from ..core.settings_value import Settings
+from ..core.vantage_words import down_from_words
 from ..errors import UserError
 from ..picture import Picture, Wants, vantage_counts
 from . import jobs  # each runs on the reads thread
 from .memory import release_memory
 from .windows.base import RememberedWindow
 from .windows.dashboard import DashboardWindow
-from .windows.outages import OutagesWindow, OutageWindow
+from .windows.outage import OutageWindow
+from .windows.outages import OutagesWindow
 from .windows.settings import SettingsWindow
 from .windows.site import SiteWindow
 
@@ -43,6 +46,7 @@ class Owner(Protocol):
     picture: Picture | None
     poller: Poller
     reads: Reads
+    person: str  # who is at this desktop: acknowledgements and notes are signed so
 
     def edit_then_show(self, job: Callable[[], Any]) -> None: ...
 
@@ -173,8 +177,11 @@ class WindowRegistry:
         and the dashboard shows instead)."""
         window = self.outage.get(outage_id)
         if window is None:
-            window = OutageWindow(outage_id, self._clock)
+            window = OutageWindow(outage_id, self._clock, self.app.person if self.app else "")
             window.save_extra.connect(self._save_extra)
+            window.acknowledge.connect(self._acknowledge)
+            window.unacknowledge.connect(self._unacknowledge)
+            window.add_note.connect(self._add_note)
             self._deleted_on_close(
                 window,
                 lambda w: self.outage.pop(outage_id) if self.outage.get(outage_id) is w else 0,
@@ -186,6 +193,39 @@ class WindowRegistry:
 
     def _save_extra(self, outage_id: int, text: str) -> None:
         self.app.edit_then_show(lambda: jobs.set_extra_information(outage_id, text))
+
+    def _incident(self, outage_id: int, job: Callable[[str, datetime], Any]) -> None:
+        """An acknowledgement or a note the outage window asked for, made on the reads thread
+        (``job(person, now)``); the window hears whether it was made, and the next picture
+        shows it (on every desktop of a team alike)."""
+        app = self.app
+
+        def back(answer: Callable[[OutageWindow, Any], None]) -> Callable[[Any], None]:
+            def hand(result: Any) -> None:
+                window = self.outage.get(outage_id)
+                if window is not None:
+                    answer(window, result)
+                app.refresh()
+
+            return hand
+
+        person, now = app.person, self._clock()
+        app.reads.call(
+            lambda: job(person, now),
+            back(lambda w, _: w.incident.done()),
+            back(lambda w, line: w.incident.failed(line)),
+        )
+
+    def _acknowledge(self, outage_id: int, take_over: bool) -> None:
+        self._incident(
+            outage_id, lambda by, now: jobs.acknowledge(outage_id, by, now, take_over=take_over)
+        )
+
+    def _unacknowledge(self, outage_id: int) -> None:
+        self._incident(outage_id, lambda by, now: jobs.unacknowledge(outage_id, by, now))
+
+    def _add_note(self, outage_id: int, text: str) -> None:
+        self._incident(outage_id, lambda by, now: jobs.add_note(outage_id, by, text, now))
 
     def show_settings(self) -> SettingsWindow:
         if self.settings is None:
@@ -269,7 +309,13 @@ class WindowRegistry:
         for outage_id, window in list(self.outage.items()):
             found = picture.outages.get(outage_id)
             if found is not None:
-                window.show_outage(found.info, list(found.alerts), list(found.failures))
+                window.show_outage(
+                    found.info,
+                    list(found.alerts),
+                    list(found.failures),
+                    list(found.events),
+                    self._down_from(picture, found.info),
+                )
             elif outage_id in picture.wants.outage_ids:  # no such outage (any more)
                 self.outage.pop(outage_id, None)
                 window.close()
@@ -286,6 +332,17 @@ class WindowRegistry:
         ):
             page, items, total = picture.outage_page
             self.outages.show_page(page, list(items), total)
+
+    @staticmethod
+    def _down_from(picture: Picture, info) -> dict[int, str]:
+        """For each site of an outage, from how many live desktops of a team it is down."""
+        out = {}
+        for site in info.sites:
+            counts = vantage_counts(picture.vantage_states.get(site.site_id, {}))
+            words = down_from_words(counts, picture.settings.strikes) if counts else ""
+            if words:
+                out[site.site_id] = words
+        return out
 
     # -- the end ---------------------------------------------------------------------------------
 

@@ -22,6 +22,14 @@ class IncidentError(UserError):
     """An acknowledgement or a note that can't be taken (exit 2); nothing was changed."""
 
 
+class HeldByOther(IncidentError):
+    """The outage is someone else's: taking it over must be asked for (``take_over``)."""
+
+    def __init__(self, code: str, holder: str) -> None:
+        super().__init__(f"outage {code} is acknowledged by {holder}")
+        self.holder = holder
+
+
 @dataclass(frozen=True)
 class Acknowledgement:
     """Who is on an outage now, and what the change did."""
@@ -69,10 +77,7 @@ def acknowledge(
         took_over_from = None
         if holder is not None and holder != by:
             if not take_over:
-                raise IncidentError(
-                    f"outage {outage.code} is acknowledged by {holder}; use --take-over to take"
-                    " it over"
-                )
+                raise HeldByOther(outage.code, holder)
             took_over_from = holder
         changed = holder != by
         if changed:

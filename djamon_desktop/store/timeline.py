@@ -110,3 +110,27 @@ def events_of(outage_id: int) -> list[Event]:
 def notes_of(events: Sequence[Event]) -> list[Event]:
     """The notes among an outage's events, oldest first."""
     return [event for event in events if event.event == "note"]
+
+
+def known_events(
+    events: Sequence[Event],
+    start_time: datetime,
+    end_time: datetime | None,
+    sites: Sequence[tuple[int | None, bool, datetime]],
+) -> list[Event]:
+    """An outage's timeline with what is knowable of an outage from before the timeline existed
+    (or imported without one): when no ``opened`` is stored, ``opened`` at its start (with its
+    primary site), ``joined`` for each other site (``sites``: site ID or None, primary, joined
+    at) and ``closed`` at its end, derived at read and merged in time order, the derived one
+    first at the same instant. Nothing is derived for an outage whose opening was stored."""
+    if any(event.event == "opened" for event in events):
+        return list(events)
+    primary = next((site_id for site_id, first, _ in sites if first), None)
+    derived = [Event(start_time, "opened", site_id=primary)]
+    derived += [Event(at, "joined", site_id=site_id) for site_id, first, at in sites if not first]
+    if end_time is not None and not any(event.event == "closed" for event in events):
+        derived.append(Event(end_time, "closed"))
+    derived.sort(key=lambda event: event.at)
+    merged = [(event.at, 0, n, event) for n, event in enumerate(derived)]
+    merged += [(event.at, 1, n, event) for n, event in enumerate(events)]
+    return [event for *_, event in sorted(merged, key=lambda item: item[:3])]

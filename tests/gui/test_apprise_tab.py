@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from djamon_desktop import secrets
 from djamon_desktop.cycle import deliver, run_round
 from djamon_desktop.gui.windows.apprise_tab import SENDING
-from djamon_desktop.gui.windows.outages import OutageWindow
+from djamon_desktop.gui.windows.outage import OutageWindow
 from djamon_desktop.gui.windows.settings import SettingsWindow
 from djamon_desktop.store import outbox, queries
 from djamon_desktop.store.settings import load_settings, save_settings

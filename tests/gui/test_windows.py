@@ -18,7 +18,8 @@ from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.chart import AVERAGE, FAILED, ResponseChart
 from djamon_desktop.gui.windows.editors import SiteEditor
 from djamon_desktop.gui.windows.keyring_fields import CHECKING
-from djamon_desktop.gui.windows.outages import DURATION_COLUMN, OutagesWindow, OutageWindow
+from djamon_desktop.gui.windows.outage import OutageWindow
+from djamon_desktop.gui.windows.outages import DURATION_COLUMN, OutagesWindow
 from djamon_desktop.gui.windows.settings import SettingsWindow
 from djamon_desktop.gui.windows.site import SiteWindow
 from djamon_desktop.store import editing, outbox, queries

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +25,8 @@ from .. import plain
 
 
 class WindowsField(QWidget):
+    changed = Signal()  # the list or what is typed changed (Settings previews quiet hours)
+
     def __init__(self, windows: Sequence[Window] = (), parent=None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -64,6 +66,10 @@ class WindowsField(QWidget):
         self.error.hide()
         self.line.textChanged.connect(lambda *_: self.error.hide())
         layout.addWidget(self.error)
+        self.line.textChanged.connect(lambda *_: self.changed.emit())
+        self.minutes.valueChanged.connect(lambda *_: self.changed.emit())
+        self.list.model().rowsInserted.connect(lambda *_: self.changed.emit())
+        self.list.model().rowsRemoved.connect(lambda *_: self.changed.emit())
 
     def show_windows(self, windows: Sequence[Window]) -> None:
         """Show these windows in place of the list's (what is typed in is cleared)."""

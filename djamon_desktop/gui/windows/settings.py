@@ -29,6 +29,7 @@ from ...core.problems import DocumentRefused
 from ...core.schedule import Schedule, line_problem, local_zone
 from ...core.settings import value_at
 from ...core.settings_value import Settings
+from ...core.window_times import windows_preview
 from ...errors import UserError
 from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
@@ -158,6 +159,11 @@ class SettingsWindow(RememberedWindow, QWidget):
                 self.preview = plain.label()
                 self.preview.setWordWrap(True)
                 form.addRow("", self.preview)
+            if setting.key == "quiet_hours":
+                field.widget.changed.connect(self.update_quiet_preview)
+                self.quiet_preview = plain.label()
+                self.quiet_preview.setWordWrap(True)
+                form.addRow("", self.quiet_preview)
             self.secrets.add_rows_after(setting.key, form)
             self.apprise.add_rows_after(setting.key, form)
         if TEAM not in forms and self.team is not None:
@@ -205,6 +211,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         if self.team is not None:
             self.team.refresh()
         self.update_preview()
+        self.update_quiet_preview()
         self._baseline = self._form_state()
 
     def keyring_pending(self) -> bool:
@@ -215,6 +222,17 @@ class SettingsWindow(RememberedWindow, QWidget):
     def update_preview(self) -> None:
         self.preview.setText(
             preview_lines(self._setting_fields["schedule"].value(), self._clock().astimezone())
+        )
+
+    def update_quiet_preview(self) -> None:
+        """The next quiet hours, as the list and the line typed in stand."""
+        self.quiet_preview.setText(
+            windows_preview(
+                self._setting_fields["quiet_hours"].value(),
+                self._clock(),
+                local_zone(),
+                none="No quiet hours: alerts go at once.",
+            )
         )
 
     def values(self) -> dict[str, Any]:
