@@ -91,3 +91,18 @@ def test_the_app_s_answer_is_a_stored_round_a_paused_site_is_checked_apart(
         assert (paused.ok, paused.status_code, paused.error) == (True, 200, None)
         [inactive] = rechecks.find(third.recheck_id).answers
         assert (inactive.ok, inactive.error) == (False, "not checked")
+
+
+def test_a_vantage_that_never_answers_is_named_after_15_s_and_the_ask_is_signed(
+    run, two_sites, data_dir
+):
+    """``alice`` said her app runs and then answers nothing (a laptop that went to sleep)."""
+    with opened(data_dir):
+        vantages.app_seen("alice", utc_now())
+    got = run("--as", "carol", "recheck", "Production/Payments", "--json")
+    assert got.code == 1, got.err
+    assert got.json() == {"site_id": two_sites["Payments"], "results": {}, "no_answer": ["alice"]}
+    got = run("recheck", str(two_sites["Payments"]), "--as", "dave")
+    assert (got.code, got.out) == (1, "alice: no answer within 15 s\n")
+    with opened(data_dir):
+        assert [r.asked_by for r in Recheck.select().order_by(Recheck.id)] == ["carol", "dave"]
