@@ -23,12 +23,13 @@ from typing import Any
 from .core.clock import Clock
 from .core.fastlane import failing
 from .core.maintenance import Pause
+from .core.rechecks import Asked
 from .core.settings_value import Settings
 from .core.sites import SiteInfo
 from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
 from .core.vantage_words import down_from_words, vantage_failure_words
-from .store import history, maintenance, outbox, queries, timeline, vantages
+from .store import history, maintenance, outbox, queries, rechecks, timeline, vantages
 from .store.settings import load_settings
 
 
@@ -47,6 +48,7 @@ class SiteDetail:
     site: SiteInfo
     checks: tuple[queries.CheckInfo, ...]
     history: history.SiteHistory
+    recheck: Asked | None = None  # its last recheck, with the answers so far
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class Picture:
     vantage: str = ""
     wants: Wants = Wants()  # what it was read for
     number: int = 0  # readings are numbered in the order they were read (newest: highest)
+    #: rechecks this vantage owes an answer, (recheck id, site id): the app's round thread
+    #: answers them (``rechecking``)
+    rechecks_due: tuple[tuple[int, int], ...] = ()
 
     def site(self, site_id: int) -> SiteInfo | None:
         return next((s for s in self.sites if s.site_id == site_id), None)
@@ -124,6 +129,7 @@ class Reading:
                     by_id[site_id],
                     tuple(queries.recent_checks(site_id)),
                     history.site_history(site_id, now),
+                    rechecks.latest(site_id),
                 )
         outages: dict[int, OutageDetail] = {}
         for outage_id in sorted(wants.outage_ids):
@@ -156,6 +162,7 @@ class Reading:
             vantage=vantages.current(),
             wants=wants,
             number=self._next_number(),
+            rechecks_due=tuple(rechecks.due(vantages.current(), now)),
         )
 
     def _next_number(self) -> int:

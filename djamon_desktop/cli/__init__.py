@@ -55,6 +55,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "purge": monitoring.cmd_purge,
         "pause": maintenance.cmd_pause,
         "resume": maintenance.cmd_resume,
+        "recheck": _recheck,
         "sites": lookups.cmd_sites,
         "outages": lookups.cmd_outages,
         "outage": lookups.cmd_outage,
@@ -69,6 +70,13 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "install-desktop": desktop.cmd_install_desktop,
         "uninstall-desktop": desktop.cmd_uninstall_desktop,
     }[name]
+
+
+def _recheck(args: argparse.Namespace) -> int:
+    """``recheck`` (``cli.recheck``: every live app vantage checks a site now)."""
+    from .recheck import cmd_recheck
+
+    return cmd_recheck(args)
 
 
 def _check_display() -> None:

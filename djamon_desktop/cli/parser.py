@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = command("resume", "check a paused site, or all monitoring, again")
     p.add_argument("site", metavar="SITE", nargs="?", help="a site ID or GROUP/TITLE")
+    p = command("recheck", "ask every desktop whose app runs to check a site now; print answers")
+    p.add_argument("site", metavar="SITE", help="a site ID or GROUP/TITLE")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p = command("alert-test", "send one test message through a channel now")
     p.add_argument("channel", choices=["email", "twitter", "apprise"])
     p = command(

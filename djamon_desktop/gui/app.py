@@ -10,6 +10,7 @@ a :class:`~djamon_desktop.picture.Picture` of everything shown, which ``show`` o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, down_from, overview_of
-from . import pausing
+from . import jobs, pausing
 from .announce import back_message, down_message
 from .editing import Editing
 from .help import open_readme, show_about
@@ -88,6 +89,8 @@ class App(QObject):
         self.notifier = Notifier(self.tray.icon, use_dbus)
         self.poller = Poller(self._next_after, clock=clock, worker=RoundWorker(clock, self.reading))
         self.poller.change = self.reads.call
+        # a live app vantage, one rechecks are asked of (its quit clears it: ``quit``)
+        self.poller.heartbeat.send = lambda now: self.reads.call(lambda: jobs.app_running(now))
         self.reads.blocked = lambda: self.poller.unreachable
         self.connectivity = True
         self.last_error: str | None = None
@@ -187,7 +190,11 @@ class App(QObject):
             return
         self._quitting = True
         self.quit_windows()
-        ended = self.poller.stop() and self.transfer.wait() and self.reads.stop()
+        ended = self.poller.stop() and self.transfer.wait()
+        if ended and self.poller.unreachable is None:  # no live app vantage any more
+            with contextlib.suppress(Exception):
+                self.reads.wait(lambda: jobs.app_running(None))
+        ended = ended and self.reads.stop()
         self.notifier.close()
         self.dispose()
         if not ended:
@@ -330,6 +337,7 @@ class App(QObject):
         settings = picture.settings
         self.poller.shown(picture.pause)
         self.poller.track(picture.retrying, settings.retry_seconds, settings.timeout_seconds)
+        self.poller.recheck(picture.rechecks_due)  # asked of this desktop: answered at once
         if before is not None and before.settings.schedule != settings.schedule:
             self.poller.arm()
         for news in picture.announcements:

@@ -17,12 +17,23 @@ from ..store.editing import (
 from ..store.incidents import Acknowledgement, IncidentError, acknowledge, add_note, unacknowledge
 from ..store.maintenance import pause_everything, pause_site, resume_everything, resume_site
 from ..store.queries import find_outage
+from ..store.rechecks import ask as ask_recheck
 from ..store.settings import save_settings
+from ..store.vantages import app_seen, current
+
+
+def app_running(now: datetime | None) -> None:
+    """This desktop's app runs at ``now`` (it started), or (None) quits: whether its vantage
+    is a live app vantage, one a recheck is asked of (``store.rechecks``)."""
+    app_seen(current(), now)
+
 
 __all__ = [
     "acknowledge",
     "add_note",
     "on_it",
+    "app_running",
+    "ask_recheck",
     "unacknowledge",
     "delete_group",
     "delete_site",

@@ -33,6 +33,8 @@ from ..core.maintenance import Pause
 from ..core.sites import SiteInfo
 from ..cycle import run_cycle
 from ..errors import UserError
+from ..rechecking import Heartbeat, RecheckRound, run_recheck
+from ..store import vantages
 from ..store.database import reach, reaching
 from ..store.engine import DatabaseUnreachable
 from .jobs import pause_everything, resume_everything
@@ -59,10 +61,13 @@ class RoundWorker(QObject):
         self.reading = reading
 
     @Slot(object)
-    def run(self, only: Collection[int] | None = None) -> None:
+    def run(self, only: Collection[int] | RecheckRound | None = None) -> None:
         try:
-            with reaching():
-                report = run_cycle(self._clock, only)
+            with reaching(), vantages.app_rounds():  # (this vantage's app runs: a heartbeat)
+                if isinstance(only, RecheckRound):  # rechecks asked of this vantage: answered
+                    report = run_recheck(self._clock, only)
+                else:
+                    report = run_cycle(self._clock, only)
         except DatabaseUnreachable as exc:
             self.failed.emit(exc.message, True)
             return
@@ -137,6 +142,9 @@ class Poller(QObject):
         self._lost: str | None = None  # why the team database can't be reached, while it can't
         self._trying = False  # the worker is trying the database (not running a round)
         self._pause: Pause | None = None  # all monitoring's, as last read or set here
+        self._asks: dict[int, int] = {}  # rechecks to answer: recheck id -> site id
+        self._taken: set[int] = set()  # the rechecks already taken to answer
+        self.heartbeat = Heartbeat()  # this vantage's app runs: its ``send`` is the App's
         #: runs a change to the database off the UI thread (the App's ``Reads.call``)
         self.change: Callable[[Callable[[], object]], None] = lambda job: job()
         self.retry_unreachable_ms = RETRY_UNREACHABLE_MS
@@ -162,6 +170,8 @@ class Poller(QObject):
         """Start the worker and run a round at once (or just wait for the next round time)."""
         self._thread.start()
         self._started = True
+        if self._lost is None:
+            self.heartbeat.beat(self._clock())
         if first_round:
             self.run_now()
         else:
@@ -199,7 +209,7 @@ class Poller(QObject):
         """Start a round unless one is running; False when it could not start."""
         return self._start(None)
 
-    def _start(self, only: Sequence[int] | None) -> bool:
+    def _start(self, only: Sequence[int] | None, asked: RecheckRound | None = None) -> bool:
         if self._busy or self._stopping:
             return False
         self._busy = True
@@ -210,8 +220,28 @@ class Poller(QObject):
             if only is None or site.site_id in only:
                 self._tried[site.site_id] = now
         self.round_started.emit()
-        self._kick.emit(None if only is None else list(only))
+        self._kick.emit(asked or (None if only is None else list(only)))
         return True
+
+    def recheck(self, asks: Sequence[tuple[int, int]]) -> None:
+        """Rechecks asked of this vantage, as the last picture found them: (recheck id, site
+        id) each. Each is answered once, by a small round of its sites (``rechecking``): now,
+        or as soon as the round under way ends."""
+        listed = {recheck_id for recheck_id, _ in asks}
+        self._taken &= listed  # one no longer listed is answered, or too old to answer
+        for recheck_id, site_id in asks:
+            if recheck_id not in self._taken:
+                self._taken.add(recheck_id)
+                self._asks[recheck_id] = site_id
+        if self._started and not self._busy and self._lost is None:
+            self._answer()
+
+    def _answer(self) -> bool:
+        """Start the round that answers the rechecks waiting; False when none waits."""
+        if not self._asks or self._stopping:
+            return False
+        asks, self._asks = tuple(self._asks.items()), {}
+        return self._start([site_id for _, site_id in asks], RecheckRound(asks))
 
     def track(
         self, failing: Sequence[SiteInfo], retry_seconds: int, round_seconds: float = 0
@@ -279,6 +309,7 @@ class Poller(QObject):
                 self._busy = self._trying = True
                 self._try.emit()
             return
+        self.heartbeat.beat(now)
         pause = self._pause
         if pause is not None and pause.until is not None and now >= pause.until:
             self.resume()
@@ -301,7 +332,7 @@ class Poller(QObject):
         if self._lost is not None:
             self.arm()  # the next try
             return
-        if self._owed and not self.paused and self.run_now():
+        if self._answer() or (self._owed and not self.paused and self.run_now()):
             return
         self._owed = False
         self.arm()
@@ -309,6 +340,8 @@ class Poller(QObject):
     @Slot(object, object)
     def _finished(self, report, deliveries) -> None:
         self._busy = False
+        if getattr(report, "outcomes", None):  # stored: its write marked the app seen
+            self.heartbeat.stored(self._clock())
         self._back()
         self.round_finished.emit(report, deliveries)
         self._next()

@@ -8,6 +8,7 @@ for a new picture and is filled when it comes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import desktop_entry
 from ..core.clock import Clock, utc_now
+from ..core.people import person
 from ..core.settings_value import Settings
 from ..core.vantage_words import down_from_words
 from ..errors import UserError
@@ -108,6 +110,7 @@ class WindowRegistry:
         window = self.sites.get(site_id)
         if window is None:
             window = SiteWindow(site_id, self._clock)
+            window.recheck.asked.connect(lambda: self._ask_recheck(site_id))
             self._deleted_on_close(
                 window, lambda w: self.sites.pop(site_id) if self.sites.get(site_id) is w else 0
             )
@@ -118,6 +121,21 @@ class WindowRegistry:
             self._refresh()
         raise_window(window)
         return window
+
+    def _ask_recheck(self, site_id: int) -> None:
+        """The site window's Recheck everywhere: asked on the reads thread, then read back."""
+        by, now = person(None, os.environ)[0], self._clock()
+
+        def done(_) -> None:
+            if site_id in self.sites:  # (a window closed meanwhile is gone)
+                self.sites[site_id].recheck.taken()
+            self._refresh()
+
+        def refused(why: str) -> None:
+            if site_id in self.sites:
+                self.sites[site_id].recheck.refused(why)
+
+        self.app.reads.call(lambda: jobs.ask_recheck(site_id, by, now), done, refused)
 
     def close_site(self, site_id: int) -> None:
         """A deleted site's window goes with it."""
@@ -287,6 +305,7 @@ class WindowRegistry:
                 counts = vantage_counts(picture.vantage_states.get(site_id, {}))
                 window.show_site(detail.site, list(detail.checks), counts)
                 window.show_history(detail.history)
+                window.recheck.show_recheck(detail.recheck)
         for outage_id, window in list(self.outage.items()):
             found = picture.outages.get(outage_id)
             if found is not None:

@@ -89,7 +89,8 @@ def _record(
     few = ""
     if 0 < len(rows.results) <= vantages.FEW:  # a fast-lane round: its own sites' rows
         few, params["few"] = "AND sv.site_id = ANY(%(few)s)", list(rows.results)
-    in_turn(cursor, f"{_ENTER}; {_READ.format(few=few)}", params)
+    app = vantages.app_mark()  # the app's heartbeat, in the same round trip
+    in_turn(cursor, f"{_ENTER}; {app}{_READ.format(few=few)}", params)
     vantage_id, sites, counts, open_outage, waiting = cursor.fetchone()
     standing = {
         row[0]: SiteStrikes(row[0], row[1], row[2], (row[3], row[4]), row[5], row[6])

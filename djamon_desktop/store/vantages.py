@@ -9,8 +9,10 @@ take turns, so two vantages storing at the same moment build on each other's cou
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -20,12 +22,13 @@ from ..core.probe import ProbeResult
 from ..core.sites import SiteInfo
 from ..team import default_vantage
 from .bulk import executemany
-from .engine import marks
+from .engine import marks, writing
 from .models import UtcField, Vantage, db
 
 FEW = 100  # a round of at most this many sites reads only their vantages' rows
 
 _chosen: str | None = None
+_app = threading.local()  # .rounds: True while the app's round worker runs a round
 
 #: what a vantage's row upserted over the one it had keeps of the new one
 UPSERT_CONFLICT = (
@@ -71,17 +74,64 @@ def enter(name: str, when: datetime, known: int | None = None) -> int:
     """The vantage's id (added at its first round), its last round marked ``when``. Inside the
     round's write transaction; ``known``: its id as :func:`find` gave it, if it had one."""
     when_ms = to_ms(when)
+    app = getattr(_app, "rounds", False)
     vantage_id = known if known is not None else find(name)
     if vantage_id is None:
-        return Vantage.insert(name=name, last_round_at=when_ms).execute()
+        seen = when_ms if app else None
+        return Vantage.insert(name=name, last_round_at=when_ms, app_seen_at=seen).execute()
     # a slow round ending after a later one keeps the later
     p = marks()
+    if app:  # the app's heartbeat, in the round's own write (see app_rounds)
+        db.execute_sql(
+            f"UPDATE vantage SET app_seen_at = {p}, last_round_at = CASE WHEN last_round_at"
+            f" IS NULL OR last_round_at < {p} THEN {p} ELSE last_round_at END WHERE id = {p}",
+            (when_ms, when_ms, when_ms, vantage_id),
+        )
+        return vantage_id
     db.execute_sql(
         f"UPDATE vantage SET last_round_at = {p} WHERE id = {p}"
         f" AND (last_round_at IS NULL OR last_round_at < {p})",
         (when_ms, vantage_id, when_ms),
     )
     return vantage_id
+
+
+# -- the app's heartbeat: which vantages can answer a recheck (store.rechecks) ---------------
+
+
+@contextlib.contextmanager
+def app_rounds() -> Iterator[None]:
+    """Around a round the tray app runs (on its round thread): the round marks its vantage's
+    app as seen (``app_seen_at``) in its own write, so a running app is a live app vantage at no
+    extra write. ``check`` from cron records checks too, but answers no recheck."""
+    _app.rounds = True
+    try:
+        yield
+    finally:
+        _app.rounds = False
+
+
+def app_mark() -> str:
+    """On a team's PostgreSQL, the statement that marks the app seen in its round's write
+    (``team_rounds``, parameters ``name`` and ``when``); empty outside :func:`app_rounds`."""
+    if not getattr(_app, "rounds", False):
+        return ""
+    return "UPDATE vantage SET app_seen_at = %(when)s WHERE name = %(name)s; "
+
+
+def app_seen(name: str, when: datetime | None) -> None:
+    """The vantage's app runs at ``when`` (it started; the vantage is added if new), or (None)
+    it quit: it is no live app vantage any more."""
+    p = marks()
+    with writing():
+        if when is None:
+            db.execute_sql(f"UPDATE vantage SET app_seen_at = NULL WHERE name = {p}", (name,))
+            return
+        db.execute_sql(
+            f"INSERT INTO vantage (name, app_seen_at) VALUES ({p}, {p})"
+            " ON CONFLICT (name) DO UPDATE SET app_seen_at = excluded.app_seen_at",
+            (name, to_ms(when)),
+        )
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from ...core.urls import shown_url
 from ...core.vantage_words import vantage_failure_words
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
+from .recheck_box import RecheckBox
 
 if TYPE_CHECKING:
     from ...store.history import SiteHistory
@@ -49,6 +50,8 @@ class SiteWindow(RememberedWindow, QWidget):
             ("Group", "URL", "Priority", "State", "Last seen", "Certificate", "Down message")
         )
         layout.addLayout(form)
+        self.recheck = RecheckBox(clock)  # its ``asked`` is wired by the registry
+        layout.addWidget(self.recheck)
         self.uptime = QLabel()
         layout.addWidget(self.uptime)
         self.charts = QTabWidget()
