@@ -180,17 +180,17 @@ def test_a_reminder_in_quiet_hours_waits_for_the_digest(engine):
     assert mail.body.count(outage.code) == 1
 
 
-def test_two_vantages_at_once_queue_one_reminder_per_channel(store, engine):
-    outage = open_outage(T0)
+def at_once(store, step) -> list:
+    """``step()`` run by four vantages at the same moment, each on a connection of its own (as
+    another desktop has); what each returned."""
     close_database()
-    due = T0 + timedelta(minutes=16)
     start = threading.Barrier(4)
-    got: list[tuple[str, ...]] = []
+    got: list = []
 
     def vantage() -> None:
-        try:  # a connection of its own, as another desktop has
+        try:
             start.wait()
-            got.append(remind(due))
+            got.append(step())
         finally:
             close_database()
 
@@ -200,7 +200,21 @@ def test_two_vantages_at_once_queue_one_reminder_per_channel(store, engine):
     for t in threads:
         t.join(60)
     open_database(store)
+    return got
+
+
+def test_two_vantages_at_once_queue_one_reminder_per_channel(store, engine):
+    outage = open_outage(T0)
+    got = at_once(store, lambda: remind(T0 + timedelta(minutes=16)))
     assert sorted(got) == [(), (), (), (outage.code,)]
     channels = [a.channel for a in Alert.select().where(Alert.event == "reminder")]
     assert sorted(channels) == ["email", "twitter"]
     assert [e.event for e in events_of(outage.id)].count("escalated") == 1
+
+
+def test_vantages_at_once_queue_one_digest_per_channel(store, engine):
+    outage = open_outage(T0, night_policy(T0))
+    got = at_once(store, lambda: escalation.release_held(MORNING, night_policy(MORNING).digest))
+    assert sorted(got) == [(), (), (), ("email", "twitter")]
+    assert Alert.select().where(Alert.kind == "digest").count() == 2
+    assert kinds(outage.id).count(("released", "email")) == 1
