@@ -11,8 +11,10 @@ import pytest
 
 from djamon_desktop.alerts.messages import AlertPolicy
 from djamon_desktop.core.maintenance import Window
+from djamon_desktop.core.outages import AlertText
 from djamon_desktop.store import escalation, incidents, outbox
 from djamon_desktop.store.database import close_database, open_database
+from djamon_desktop.store.engine import writing as engine_writing
 from djamon_desktop.store.models import Alert, Outage, OutageSite
 from djamon_desktop.store.timeline import events_of
 
@@ -54,6 +56,9 @@ def remind(now: datetime, minutes: int = 15, policy=BOTH) -> tuple[str, ...]:
 @pytest.mark.usefixtures("store")
 def test_queued_sent_and_failed_alerts_are_events_of_the_outage(engine):
     outage = open_outage(T0)
+    assert kinds(outage.id) == [("alert_queued", "email"), ("alert_queued", "twitter")]
+    with engine_writing():  # the same alert again: kept as it was, and no second event
+        outbox.queue(outage.id, "opened", T0, [AlertText("email", "again", "again")])
     assert kinds(outage.id) == [("alert_queued", "email"), ("alert_queued", "twitter")]
     email = outbox.claim_next(T0, [], ["email"])
     outbox.mark_failed(email.id, "SMTP refused (535)", T0 + timedelta(seconds=1))
