@@ -6,14 +6,16 @@
    the rows to store as each answer arrives (``store.rounds.RoundRows``);
 2. stores the round, its strikes, the outage it opens, joins or closes and the alerts written
    for it (``alerts.messages``), in one transaction (``store.rounds.record_round``);
-3. delivers the outbox (``alerts.sender`` with ``store.outbox``);
-4. purges old checks when the daily purge is due (``store.history``);
+3. queues what fell due since (``store.escalation``): an outage's one reminder when nobody is
+   on it, and the digest of what quiet hours held once they end;
+4. delivers the outbox (``alerts.sender`` with ``store.outbox``);
+5. purges old checks when the daily purge is due (``store.history``);
 
 and returns one :class:`CycleReport`. The command line's ``check`` prints it; the app's poller
 calls it on its worker thread and shows it. Both pass the same kind of clock.
 
 A team database lost in step 1 or 2 is ``DatabaseUnreachable``: nothing of the round was stored.
-Lost in step 3 or 4, once the round is stored, it may end the cycle there with the report saying
+Lost in step 3, 4 or 5, once the round is stored, it may end the cycle there with the report saying
 so (``database_lost``), so that ``check`` exits as its results say, with a warning.
 
 Layers: ``core/`` is pure (no store, alerts or Qt); ``store/`` knows neither alerts nor Qt;
@@ -34,7 +36,7 @@ from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
 from .core.settings_value import Settings
 from .core.states import State
-from .store import outbox, purge, vantages
+from .store import escalation, outbox, purge, vantages
 from .store.maintenance import UNREAD
 from .store.queries import list_sites
 from .store.rounds import RoundRows, record_round, settle_outages
@@ -77,8 +79,12 @@ def run_cycle(
     settings = start.settings
     report = run_round(clock, settings, only, start)
     report.settings = settings
-    step = "delivering alerts"
+    step = "delivering alerts"  # (the reminders and digests due are part of it)
     try:
+        if due_work_may_wait(settings, report.alerts_waiting):
+            due = run_due(settings, clock)
+            if due.queued:
+                report.alerts_waiting = True
         if report.alerts_waiting is not False:
             report.deliveries = deliver(settings, clock)
         step = "the daily purge"
@@ -90,6 +96,31 @@ def run_cycle(
     if report.purged:
         log.info("daily purge: removed %d old checks", report.purged)
     return report
+
+
+def due_work_may_wait(settings: Settings, alerts_waiting: bool | None) -> bool:
+    """Whether step 3 may find anything: reminders are on, quiet hours are set, or an alert
+    waits (one held by quiet hours set before). A team's usual round, with neither setting and
+    an empty outbox, makes no round trip for it."""
+    return (
+        settings.escalate_after_minutes > 0
+        or bool(settings.quiet_hours)
+        or (alerts_waiting is not False)
+    )
+
+
+def run_due(settings: Settings, clock: Clock = utc_now) -> escalation.DueWork:
+    """Step 3: the reminders due and the digests of quiet hours ended, written now."""
+    policy = AlertPolicy.from_settings(settings, now=clock())
+    assert policy.now is not None
+    due = escalation.run_due(
+        policy.now, settings.escalate_after_minutes, policy.texts, policy.digest
+    )
+    if due.reminded:
+        log.info("nobody is on %s: reminder queued", ", ".join(due.reminded))
+    if due.released:
+        log.info("quiet hours over: a digest queued on %s", ", ".join(due.released))
+    return due
 
 
 def after_the_round(exc: Exception, step: str) -> str:
@@ -115,8 +146,8 @@ def run_round(
         settings = load_settings()
     strikes = settings.strikes
     good_codes = list(settings.good_codes)
-    render = AlertPolicy.from_settings(settings).texts
     started = clock()
+    render = AlertPolicy.from_settings(settings, now=started).texts  # (held at this moment?)
     pause = start.pause if start is not None else UNREAD
     sites = list_sites(strikes, only_active=True, now=started, pause=pause)
     # in maintenance (a window or a pause): not checked, and opens, joins or closes nothing

@@ -27,7 +27,14 @@ from .channels import SEND_TIMEOUT_S, DeliveryError
 log = logging.getLogger(__name__)
 
 #: how an alert's event is flagged to services that show a colour or an icon for it
-NOTIFY_TYPES = {"opened": "failure", "closed": "success", "cert": "warning", "test": "info"}
+NOTIFY_TYPES = {
+    "opened": "failure",
+    "closed": "success",
+    "reminder": "failure",
+    "cert": "warning",
+    "digest": "info",
+    "test": "info",
+}
 
 _lock = threading.Lock()
 _module: ModuleType | None = None

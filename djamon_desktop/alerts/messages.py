@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 
 from ..core.certs import CertFacts, expiry_words, iso
+from ..core.maintenance import Window, windows_of
 from ..core.outages import AlertText, OutageFacts, SiteLine, duration_words
+from ..core.quiet_hours import HeldOutage, held_until
 from ..core.settings_value import Settings
 from ..core.status import plural
 from ..core.text import one_line
@@ -162,6 +164,71 @@ def closed_post(code: str, primary: SiteLine, seconds: int, sites: Sequence[Site
     return fit_post(message, f" (outage {code})")
 
 
+def still_down_words(title: str, minutes: int) -> str:
+    """What a reminder says: "Payments API still down after 15 minutes; nobody is on it"."""
+    return f"{one_line(title)} still down after {duration_words(minutes * 60)}; nobody is on it"
+
+
+def reminder_email(
+    code: str, start: datetime, minutes: int, sites: list[SiteLine]
+) -> tuple[str, str]:
+    """The one reminder of an outage nobody acknowledged (``escalate_after_minutes``)."""
+    primary = sites[0]
+    subject = f"[djamon] STILL DOWN: {still_down_words(primary.title, minutes)} (outage {code})"
+    body = "\n".join(
+        [
+            f"Outage {code} started at {_when(start)} and is still down after "
+            f"{duration_words(minutes * 60)}; nobody is on it.",
+            f'Say you are on it: djamon-desktop ack {code} (or "I\'m on it" in the app).',
+            "",
+            "Down:",
+            *(_site_block(s) for s in sites),
+            "",
+            "This is the only reminder for this outage.",
+            "-- djamon-desktop",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def reminder_post(code: str, primary: SiteLine, minutes: int) -> str:
+    return fit_post(still_down_words(primary.title, minutes), f" (outage {code})")
+
+
+def _minute(moment: datetime) -> str:
+    """Local ``YYYY-MM-DD HH:MM``, as a digest lists an outage's start and end."""
+    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+
+
+def _held_line(held: HeldOutage) -> str:
+    end = "still down" if held.end is None else _minute(held.end)
+    sites = ", ".join(one_line(title) for title in held.sites) or "-"
+    return f"{held.code}: {_minute(held.start)} to {end}: {sites}"
+
+
+def digest_email(outages: Sequence[HeldOutage]) -> tuple[str, str]:
+    """What quiet hours held, in one message: each outage with its code, start, end (or "still
+    down") and sites."""
+    count = f"{len(outages)} outage{'' if len(outages) == 1 else 's'}"
+    subject = f"[djamon] QUIET HOURS: {count} while alerts were held"
+    body = "\n".join(
+        [
+            f"Quiet hours are over. Held during them: {count} (start to end, local time).",
+            "",
+            *(f"- {_held_line(held)}" for held in outages),
+            "",
+            "Critical outages were sent at once and are not listed here.",
+            "-- djamon-desktop",
+        ]
+    )
+    return subject, body + "\n"
+
+
+def digest_post(outages: Sequence[HeldOutage]) -> str:
+    lines = "; ".join(_held_line(held) for held in outages)
+    return fit_post(f"Held during quiet hours: {lines}", "")
+
+
 def cert_email(facts: CertFacts) -> tuple[str, str]:
     """A certificate warning: the site, its URL (password hidden) and the expiry date."""
     left = expiry_words(facts.expires_at, facts.seen_at)
@@ -192,15 +259,25 @@ def cert_post(facts: CertFacts) -> str:
 
 @dataclass(frozen=True)
 class AlertPolicy:
-    """What to queue: the channels enabled now, and whether recoveries are announced."""
+    """What to queue: the channels enabled now, whether recoveries are announced, and (given
+    ``now``, the moment the alerts are written) whether quiet hours hold them, until when."""
 
     channels: tuple[str, ...] = ()
     notify_recovery: bool = True
+    quiet_hours: tuple[Window, ...] = ()
+    now: datetime | None = None  # None: nothing is held
+    zone: tzinfo | None = None  # the windows' (local time)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AlertPolicy:
+    def from_settings(cls, settings: Settings, now: datetime | None = None) -> AlertPolicy:
         channels = tuple(c for c in CHANNELS if settings.enabled(c))
-        return cls(channels, settings.notify_recovery)
+        quiet = windows_of(settings.quiet_hours)
+        zone = None
+        if quiet and now is not None:
+            from ..core.schedule import local_zone
+
+            zone = local_zone()
+        return cls(channels, settings.notify_recovery, quiet, now, zone)
 
     def texts(self, facts: OutageFacts | CertFacts) -> list[AlertText]:
         """The alerts to queue for an outage opened or closed, or for a certificate about to
@@ -213,7 +290,11 @@ class AlertPolicy:
         if not facts.sites:
             return []
         lines = list(facts.sites)
-        if facts.event == "opened":
+        if facts.event == "reminder":
+            minutes = self._minutes_since(facts.start_time)
+            subject, body = reminder_email(facts.code, facts.start_time, minutes, lines)
+            post = reminder_post(facts.code, lines[0], minutes)
+        elif facts.event == "opened":
             subject, body = opened_email(facts.code, facts.start_time, lines)
             post = opened_post(facts.code, lines[0])
         else:
@@ -222,10 +303,30 @@ class AlertPolicy:
                 facts.code, facts.start_time, facts.end_time, facts.seconds_down, lines
             )
             post = closed_post(facts.code, lines[0], facts.seconds_down, lines)
-        return self._per_channel(subject, body, post)
+        texts = self._per_channel(subject, body, post)
+        held = None
+        if self.now is not None:
+            held = held_until(self.quiet_hours, self.now, self.zone, lines[0].priority)
+        return [replace(text, held_until=held) for text in texts] if held else texts
+
+    def digest(self, channel: str, outages: Sequence[HeldOutage]) -> AlertText:
+        """The one message a channel gets when quiet hours end: every outage held for it."""
+        subject, body = digest_email(outages)
+        written = dict(self._written(subject, body, digest_post(outages)))
+        return AlertText(channel, *written.get(channel, (subject, body)))
+
+    def _minutes_since(self, start: datetime) -> int:
+        """Whole minutes from an outage's start to now (the reminder's moment), at least 1."""
+        if self.now is None:
+            return 1
+        return max(1, int((self.now - start).total_seconds() // 60))
 
     def _per_channel(self, subject: str, body: str, post: str) -> list[AlertText]:
         """One alert a channel enabled, in its form: e-mail subject and body, or a post."""
-        # Apprise: the e-mail's subject and body (as title and body), to every URL
-        written = {"email": (subject, body), "twitter": ("", post), "apprise": (subject, body)}
+        written = self._written(subject, body, post)
         return [AlertText(channel, *written[channel]) for channel in self.channels]
+
+    @staticmethod
+    def _written(subject: str, body: str, post: str) -> dict[str, tuple[str, str]]:
+        # Apprise: the e-mail's subject and body (as title and body), to every URL
+        return {"email": (subject, body), "twitter": ("", post), "apprise": (subject, body)}

@@ -54,7 +54,7 @@ class Outbox(Protocol):
 
     def mark_delivered(self, alert_id: int, now: datetime) -> None: ...
 
-    def mark_failed(self, alert_id: int, error: str) -> None: ...
+    def mark_failed(self, alert_id: int, error: str, now: datetime) -> None: ...
 
     def fan_out(self, alert_id: int, targets: Sequence[str], now: datetime) -> None: ...
 
@@ -129,7 +129,7 @@ def deliver_pending(
             else:
                 log.exception("unexpected error while sending")
                 reason = f"unexpected error: {type(exc).__name__}"
-            outbox.mark_failed(job.id, reason)
+            outbox.mark_failed(job.id, reason, clock())
             log.warning(
                 "alert %s (%s) not delivered (attempt %d): %s",
                 job.channel,

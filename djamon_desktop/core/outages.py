@@ -146,6 +146,9 @@ class OutageFacts:
 class AlertText:
     """One alert, written: what the outbox stores for one channel."""
 
-    channel: str  # email | twitter
+    channel: str  # email | twitter | apprise
     subject: str  # empty for a post
     body: str
+    #: quiet hours: held in the outbox until then, and sent in that moment's digest (None:
+    #: goes at once)
+    held_until: datetime | None = None

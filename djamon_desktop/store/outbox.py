@@ -1,8 +1,12 @@
 """The alert outbox in the database: queue alerts already written (inside the outage's
 transaction, or the round's for a certificate warning), claim one for an attempt, settle it.
 
-An alert is about an outage (``kind`` 'outage': its opening or closing) or a certificate
-(``kind`` 'cert': a site and the expiry it warns of, no outage)."""
+An alert is about an outage (``kind`` 'outage': its opening, closing or one reminder), a
+certificate (``kind`` 'cert': a site and the expiry it warns of, no outage), or what quiet hours
+held (``kind`` 'digest', no outage: ``store.escalation``). An outage's alert writes its timeline
+events in the transaction that changes it: ``alert_queued`` (or ``held``, when quiet hours hold
+it until ``held_until``), ``alert_sent``, ``alert_failed`` with the reason. A held alert is never
+claimed: quiet hours' end folds it into a digest."""
 
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ from datetime import datetime, timedelta
 
 from peewee import JOIN, Value
 
+from ..core.clock import utc_now
 from ..core.outages import AlertText
 from ..core.status import local_text, plural
+from . import timeline
 from .engine import NOTIFY, in_turn, is_team, marks, writing
 from .models import Alert, Outage, Site, UtcField, db
 
@@ -46,9 +52,14 @@ class AlertInfo:
     last_attempt_at: datetime | None
     delivered_at: datetime | None
     target: str = ""  # apprise: the URL's fingerprint
+    held_until: datetime | None = None  # quiet hours held it (then folded into a digest)
 
     def state_text(self) -> str:
         """Where this alert is, in words (with the last error when it is still queued)."""
+        if self.held_until is not None:
+            if self.delivered_at is not None:
+                return f"held by quiet hours, sent in the digest {local_text(self.delivered_at)}"
+            return f"held by quiet hours until {local_text(self.held_until)}"
         if self.delivered_at is not None:
             return f"delivered {local_text(self.delivered_at)}"
         if self.attempts == 0:
@@ -59,8 +70,23 @@ class AlertInfo:
 
 def queue(outage_id: int, event: str, when: datetime, texts: Sequence[AlertText]) -> None:
     """Store alerts already written (one per channel); call inside the transaction that changed
-    the outage. An alert of the same outage, event and channel already queued is kept."""
-    _insert(texts, when, kind="outage", outage=outage_id, event=event)
+    the outage, right after its own event (``opened``, ``closed``, ``escalated``): each alert
+    stored adds ``alert_queued`` (or ``held``) with its channel to the timeline. An alert of the
+    same outage, event and channel already queued is kept (and adds nothing)."""
+    for text in texts:
+        query = Alert.insert(
+            kind="outage",
+            outage=outage_id,
+            event=event,
+            channel=text.channel,
+            subject=text.subject,
+            body=text.body,
+            created_at=when,
+            held_until=text.held_until,
+        ).on_conflict_ignore()
+        if db.execute(query).rowcount:
+            said = "held" if text.held_until is not None else "alert_queued"
+            timeline.add(outage_id, when, said, channel=text.channel)
 
 
 def queue_certs(
@@ -103,17 +129,6 @@ def cert_channels(site_ids: Sequence[int]) -> dict[tuple[int, int], set[str]]:
     return out
 
 
-def _insert(texts: Sequence[AlertText], when: datetime, **about: object) -> None:
-    for text in texts:
-        Alert.insert(
-            **about,
-            channel=text.channel,
-            subject=text.subject,
-            body=text.body,
-            created_at=when,
-        ).on_conflict_ignore().execute()
-
-
 def claim_next(
     now: datetime, skip: Iterable[int], channels: Sequence[str], known: Sequence[str] = ()
 ) -> AlertJob | None:
@@ -142,6 +157,7 @@ def claim_next(
                 Alert.delivered_at.is_null(),
                 wanted,
                 Alert.id.not_in(list(skip)),
+                Alert.held_until.is_null(),  # a held one waits for its digest
                 Alert.claimed_until.is_null() | (Alert.claimed_until < now),
             )
             .order_by(Alert.attempts, Alert.id)
@@ -153,12 +169,8 @@ def claim_next(
         row.attempts += 1
         row.last_attempt_at = now
         row.save()
-        if row.kind == "cert":
-            code = ""
-            about = f"certificate of {row.site.title}" if row.site_id else "certificate"
-        else:
-            code = row.outage.code
-            about = f"outage {code} {row.event}"
+        code = row.outage.code if row.outage_id is not None else ""
+        about = _about(row.kind, row.event, code, row.site.title if row.site_id else None)
         return AlertJob(
             row.id,
             row.outage_id,
@@ -177,7 +189,8 @@ def claim_next(
 _CLAIM = """WITH next AS (
         SELECT id FROM alert WHERE delivered_at IS NULL AND (channel = ANY(%(channels)s)
             OR (%(strays)s AND NOT channel = ANY(%(known)s)))
-            AND NOT id = ANY(%(skip)s) AND (claimed_until IS NULL OR claimed_until < %(now)s)
+            AND NOT id = ANY(%(skip)s) AND held_until IS NULL
+            AND (claimed_until IS NULL OR claimed_until < %(now)s)
         ORDER BY attempts, id LIMIT 1 FOR UPDATE SKIP LOCKED),
     claimed AS (
         UPDATE alert SET claimed_until = %(until)s, attempts = alert.attempts + 1,
@@ -214,19 +227,33 @@ def _claim_team(
         return None
     alert_id, kind, outage_id, site_id, event, channel, subject, body, attempts, target = row[:10]
     code, title = row[10] or "", row[11]
-    if kind == "cert":
-        code, about = "", f"certificate of {title}" if site_id else "certificate"
-    else:
-        about = f"outage {code} {event}"
+    about = _about(kind, event, code, title if site_id else None)
     return AlertJob(
         alert_id, outage_id, code, event, channel, subject, body, attempts, about, target=target
     )
 
 
+def _about(kind: str, event: str, code: str, site_title: str | None) -> str:
+    """What an alert is about, in words."""
+    if kind == "cert":
+        return f"certificate of {site_title}" if site_title is not None else "certificate"
+    if kind == "digest":
+        return "quiet hours digest"
+    return f"outage {code} {event}"
+
+
+#: the timeline event of an outage's alert settled (not a certificate's or a digest's, nor an
+#: Apprise alert handed on to its URLs: each URL's delivery says it was sent)
+_EVENT = """INSERT INTO outage_event (outage_id, at, event, channel, reason)
+        SELECT outage_id, %(now)s, '{event}', channel, %(reason)s FROM alert WHERE id = %(id)s
+        AND kind = 'outage' AND outage_id IS NOT NULL
+        AND NOT (channel = 'apprise' AND target = '')"""
+
 #: an alert delivered, on PostgreSQL in one round trip with the writers' turn; its outage's
 #: notification_sent once none of its opening alerts waits
 _DELIVERED = f"""UPDATE alert SET delivered_at = %(now)s, claimed_until = NULL, last_error = NULL
         WHERE id = %(id)s;
+    {_EVENT.format(event="alert_sent")};
     UPDATE outage SET notification_sent = true
         WHERE id = (SELECT outage_id FROM alert WHERE id = %(id)s AND event = 'opened')
         AND NOT EXISTS (SELECT 1 FROM alert WHERE alert.outage_id = outage.id
@@ -240,9 +267,16 @@ def _in_one_trip(sql: str, params: dict) -> None:
     in_turn(db.cursor(), sql, params)
 
 
+def _says(alert: Alert) -> bool:
+    """Whether settling ``alert`` is an event of its outage's timeline (see :data:`_EVENT`)."""
+    handed_on = alert.channel == "apprise" and not alert.target
+    return alert.kind == "outage" and alert.outage_id is not None and not handed_on
+
+
 def mark_delivered(alert_id: int, now: datetime) -> None:
     if is_team() and not db.in_transaction():
-        _in_one_trip(_DELIVERED, {"id": alert_id, "now": UtcField().db_value(now)})
+        ms = UtcField().db_value(now)
+        _in_one_trip(_DELIVERED, {"id": alert_id, "now": ms, "reason": None})
         return
     with writing():
         alert = Alert.get_by_id(alert_id)
@@ -250,6 +284,8 @@ def mark_delivered(alert_id: int, now: datetime) -> None:
         alert.claimed_until = None
         alert.last_error = None
         alert.save()
+        if _says(alert):
+            timeline.add(alert.outage_id, now, "alert_sent", channel=alert.channel)
         if alert.event == "opened":
             waiting = Alert.select().where(
                 Alert.outage == alert.outage_id,
@@ -260,16 +296,24 @@ def mark_delivered(alert_id: int, now: datetime) -> None:
                 Outage.update(notification_sent=True).where(Outage.id == alert.outage_id).execute()
 
 
-def mark_failed(alert_id: int, error: str) -> None:
+#: an attempt failed, on PostgreSQL in one round trip with the writers' turn
+_FAILED = f"""UPDATE alert SET last_error = %(reason)s, claimed_until = NULL WHERE id = %(id)s;
+    {_EVENT.format(event="alert_failed")}; {NOTIFY}; COMMIT"""
+
+
+def mark_failed(alert_id: int, error: str, now: datetime | None = None) -> None:
+    """Keep the reason an attempt failed (already free of secrets); the alert waits for the
+    next try. ``now``: when it failed, for the timeline (the wall clock if not given)."""
+    now = now or utc_now()
     if is_team() and not db.in_transaction():
-        _in_one_trip(
-            "UPDATE alert SET last_error = %(error)s, claimed_until = NULL WHERE id = %(id)s;"
-            f" {NOTIFY}; COMMIT",
-            {"id": alert_id, "error": error},
-        )
+        ms = UtcField().db_value(now)
+        _in_one_trip(_FAILED, {"id": alert_id, "reason": error, "now": ms})
         return
     with writing():
         Alert.update(last_error=error, claimed_until=None).where(Alert.id == alert_id).execute()
+        alert = Alert.get_by_id(alert_id)
+        if _says(alert):
+            timeline.add(alert.outage_id, now, "alert_failed", channel=alert.channel, reason=error)
 
 
 def fan_out(alert_id: int, targets: Sequence[str], now: datetime) -> None:
@@ -301,6 +345,7 @@ def alerts_of(outage_id: int) -> list[AlertInfo]:
             a.last_attempt_at,
             a.delivered_at,
             a.target,
+            a.held_until,
         )
         for a in query
         if not (a.channel == "apprise" and not a.target and a.delivered_at is not None)
