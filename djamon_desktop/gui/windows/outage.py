@@ -41,7 +41,11 @@ if TYPE_CHECKING:
     from ...store.timeline import Event
 
 CHANNELS = {"email": "E-mail", "twitter": "X", "apprise": "Apprise"}
-EVENTS = {"opened": "outage opened", "closed": "outage ended"}
+EVENTS = {
+    "opened": "outage opened",
+    "closed": "outage ended",
+    "reminder": "reminder (nobody on it)",
+}
 
 
 def failure_text(f: SiteFailure, down_from: str = "") -> str:
