@@ -198,7 +198,9 @@ def test_the_outage_text_says_who_is_on_it_and_shows_the_timeline(server, load, 
     acked_at = datetime.fromisoformat(shown(run, outage_id)["acknowledged_at"])
     assert f"On it:    alice since {acked_at:%Y-%m-%d %H:%M:%S}\n" in text
     timeline = text.split("Timeline:\n", 1)[1].splitlines()
-    assert timeline[0].startswith("  09:00:00  opened") and "Payments API" in timeline[0]
+    # the first failed check that led to it, then the opening, at the same instant
+    assert timeline[0].startswith("  09:00:00  failed") and "Payments API" in timeline[0]
+    assert timeline[1].startswith("  09:00:00  opened") and "Payments API" in timeline[1]
     day = acked_at.strftime("%Y-%m-%d %H:%M:%S")  # a later day than the outage's first
     assert f"  {day}  acknowledged    by alice" in timeline
     assert f"  {day}  note            by alice: looking at <the> DB" in timeline
