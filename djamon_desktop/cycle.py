@@ -59,6 +59,7 @@ class CycleReport(RoundReport):
     #: the one line saying so, its password as ***; None when it was not
     database_lost: str | None = None
     alerts_waiting: bool | None = None  # whether an alert waited after the round (None: look)
+    due_work: bool | None = None  # whether a reminder or a digest fell due (None: look)
     outage_codes: dict[int, str] = field(default_factory=dict)  # of those it opened or closed
     settings: Settings = field(default_factory=Settings.defaults)  # as the cycle read them
 
@@ -81,7 +82,7 @@ def run_cycle(
     report.settings = settings
     step = "delivering alerts"  # (the reminders and digests due are part of it)
     try:
-        if due_work_may_wait(settings, report.alerts_waiting):
+        if due_work_may_wait(settings, report.alerts_waiting, report.due_work):
             due = run_due(settings, clock)
             if due.queued:
                 report.alerts_waiting = True
@@ -98,10 +99,14 @@ def run_cycle(
     return report
 
 
-def due_work_may_wait(settings: Settings, alerts_waiting: bool | None) -> bool:
+def due_work_may_wait(
+    settings: Settings, alerts_waiting: bool | None, due_work: bool | None = None
+) -> bool:
     """Whether step 3 may find anything: reminders are on, quiet hours are set, or an alert
-    waits (one held by quiet hours set before). A team's usual round, with neither setting and
-    an empty outbox, makes no round trip for it."""
+    waits (one held by quiet hours set before). The team round reads whether any fell due with
+    the rest (``due_work``), so its rounds make no round trip for this step unless one did."""
+    if due_work is not None:
+        return due_work
     return (
         settings.escalate_after_minutes > 0
         or bool(settings.quiet_hours)
@@ -217,6 +222,7 @@ def run_round(
         outages_closed=list(record.closed),
     )
     report.alerts_waiting = record.alerts_waiting
+    report.due_work = record.due_work
     report.outage_codes = dict(record.codes)
     log_round(report)
     return report

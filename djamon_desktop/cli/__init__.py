@@ -4,11 +4,11 @@ stderr and exit 2; nothing reaches the user as a traceback.
 A newcomer's map: ``parser`` holds the grammar, each other module the commands of one concern
 (``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage, with
 ``timeline`` for an outage's timeline and post-mortem draft; ``incidents``: ack, unack, note;
-``transfer``: import, export; ``credentials``: secret, alert-test; ``team``: copy-database;
-``desktop``: the menu entry), ``output`` the printing helpers and ``logfile`` the log. The
-command modules are imported only when a command runs, and import the database, the network or
-the keyring only inside the command that needs them, so that ``--version`` and ``--help`` start
-at once.
+``recheck``; ``transfer``: import, export; ``credentials``: secret, alert-test; ``team``:
+copy-database; ``desktop``: the menu entry), ``output`` the printing helpers and ``logfile``
+the log. The command modules are imported only when a command runs, and import the database,
+the network or the keyring only inside the command that needs them, so that ``--version`` and
+``--help`` start at once.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         lookups,
         maintenance,
         monitoring,
+        recheck,
         team,
         transfer,
     )
@@ -55,7 +56,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "purge": monitoring.cmd_purge,
         "pause": maintenance.cmd_pause,
         "resume": maintenance.cmd_resume,
-        "recheck": _recheck,
+        "recheck": recheck.cmd_recheck,
         "sites": lookups.cmd_sites,
         "outages": lookups.cmd_outages,
         "outage": lookups.cmd_outage,
@@ -70,13 +71,6 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "install-desktop": desktop.cmd_install_desktop,
         "uninstall-desktop": desktop.cmd_uninstall_desktop,
     }[name]
-
-
-def _recheck(args: argparse.Namespace) -> int:
-    """``recheck`` (``cli.recheck``: every live app vantage checks a site now)."""
-    from .recheck import cmd_recheck
-
-    return cmd_recheck(args)
 
 
 def _check_display() -> None:

@@ -17,6 +17,7 @@ from ..core.clock import to_ms
 from ..core.outages import OutagePlan, SiteStrikes, plan_outage
 from ..core.probe import ProbeResult
 from . import history, round_events, vantages
+from .engine import is_team, marks
 from .models import Outage, OutageSite, Site, UtcField, db
 from .round_alerts import Render, queue_outage_alerts
 from .round_events import Member
@@ -96,6 +97,9 @@ class RoundRecord:
     #: whether an alert waits in the outbox now (None: not known, look)
     alerts_waiting: bool | None = None
     codes: dict[int, str] = field(default_factory=dict)  # of the outages opened or closed
+    #: whether a reminder or a quiet-hours digest fell due by the round's start, as the team
+    #: round read it with the rest (None: not known, look: ``store.escalation``)
+    due_work: bool | None = None
 
 
 def site_rows(
@@ -145,13 +149,44 @@ def read_standing() -> dict[int, SiteStrikes]:
     }
 
 
-def _new_code() -> str:
+def _random_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        if code.isdigit():  # all digits would read as an outage ID
-            continue
-        if not Outage.select().where(Outage.code == code).exists():
+        if not code.isdigit():  # all digits would read as an outage ID
             return code
+
+
+def _new_outage(when: datetime, content: str) -> Outage:
+    """A new open outage with a code no other has. On a team's PostgreSQL one statement (the
+    code's uniqueness kept by the table: a code taken already inserts nothing, and another is
+    drawn), so the rare round that opens an outage waits one round trip less for it."""
+    while True:
+        code = _random_code()
+        if is_team():
+            row = db.execute_sql(
+                "INSERT INTO outage (code, start_time, content, extra_information,"
+                f" notification_sent) VALUES ({marks(5)}) ON CONFLICT (code) DO NOTHING"
+                " RETURNING id",
+                (code, to_ms(when), content, "", False),
+            ).fetchone()
+            if row is None:
+                continue
+            return Outage(
+                id=row[0],
+                code=code,
+                start_time=when,
+                content=content,
+                extra_information="",
+                notification_sent=False,
+            )
+        if not Outage.select().where(Outage.code == code).exists():
+            return Outage.create(
+                code=code,
+                start_time=when,
+                content=content,
+                extra_information="",
+                notification_sent=False,
+            )
 
 
 def outage_plan(
@@ -218,19 +253,16 @@ def apply_outage_rules(
     opened: list[int] = []
     closed: list[int] = []
     if plan.joining:
-        titles = dict(
-            Site.select(Site.id, Site.title).where(Site.id.in_(list(plan.joining))).tuples()
-        )
+        words = {
+            site_id: (title, down_message)
+            for site_id, title, down_message in Site.select(Site.id, Site.title, Site.down_message)
+            .where(Site.id.in_(list(plan.joining)))
+            .tuples()
+        }
+        titles = {site_id: title for site_id, (title, _message) in words.items()}
     new_outage = None
     if plan.opens:
-        primary = Site.get_by_id(plan.joining[0])
-        new_outage = Outage.create(
-            code=_new_code(),
-            start_time=when,
-            content=primary.down_message,
-            extra_information="",
-            notification_sent=False,
-        )
+        new_outage = _new_outage(when, words[plan.joining[0]][1])
         open_id = new_outage.id
         opened.append(open_id)
         if codes is not None:

@@ -57,7 +57,10 @@ _READ = """SELECT
             os.kept_site_id, os.recovered_at, os.removed_at)) FROM outage_site os
             WHERE os.outage_id = outage.id))
         FROM outage WHERE outage.end_time IS NULL ORDER BY outage.id DESC LIMIT 1),
-    EXISTS (SELECT 1 FROM alert WHERE delivered_at IS NULL)"""
+    EXISTS (SELECT 1 FROM alert WHERE delivered_at IS NULL),
+    EXISTS (SELECT 1 FROM alert WHERE held_until <= %(when)s AND delivered_at IS NULL)
+        OR EXISTS (SELECT 1 FROM outage WHERE end_time IS NULL AND acknowledged_by IS NULL
+            AND escalated_at IS NULL AND start_time <= %(remind_before)s)"""
 
 _VANTAGE_TYPES = ("integer", "integer", "bigint", "bigint", "smallint", "text", "real")
 _CHECK_TYPES = ("integer", "bytea", "smallint", "text", "real")
@@ -85,13 +88,16 @@ def _record(
     when, when_ms = rows.when, rows.when_ms
     name = vantages.current()
     params: dict = {"name": name, "when": when_ms, "since": vantages.live_since(when_ms)}
+    # whether a reminder or a digest falls due, read with the rest (-1: reminders are off)
+    minutes = settings.escalate_after_minutes
+    params["remind_before"] = when_ms - minutes * 60_000 if minutes else -1
     ready = _handed_over(rows, rows.results)  # (before the turn: nothing waits on it)
     few = ""
     if 0 < len(rows.results) <= vantages.FEW:  # a fast-lane round: its own sites' rows
         few, params["few"] = "AND sv.site_id = ANY(%(few)s)", list(rows.results)
     app = vantages.app_mark()  # the app's heartbeat, in the same round trip
     in_turn(cursor, f"{_ENTER}; {app}{_READ.format(few=few)}", params)
-    vantage_id, sites, counts, open_outage, waiting = cursor.fetchone()
+    vantage_id, sites, counts, open_outage, waiting, due = cursor.fetchone()
     standing = {
         row[0]: SiteStrikes(row[0], row[1], row[2], (row[3], row[4]), row[5], row[6])
         for row in sites or ()
@@ -137,7 +143,9 @@ def _record(
         queue_cert_warnings(rows, counted.team, cert_warning_days, render)
         cursor.execute(f"{NOTIFY}; COMMIT")
         waiting = True  # (or look: what it queued may be held, or on no channel)
-    return RoundRecord(counted.team, opened, closed, counted.own, counted.failing, waiting, codes)
+    return RoundRecord(
+        counted.team, opened, closed, counted.own, counted.failing, waiting, codes, due_work=due
+    )
 
 
 Source = tuple[str, list[str]]  # an unnest of arrays and its parameters (bulk.unnest)

@@ -217,10 +217,14 @@ def test_import_refuses_a_bad_retry_seconds_naming_its_place(run, tmp_path, valu
     assert run("sites", "--json").json() == []  # nothing stored
 
 
-def test_export_writes_retry_seconds_last_and_import_takes_it(run, load, server):
+def test_export_writes_retry_seconds_after_the_older_settings_and_import_takes_it(
+    run, load, server
+):
     load(document(group("G", site("A", server.url("/"))), retry_seconds=0))
     settings = json.loads(run("export").out)["settings"]
-    assert list(settings)[-1] == "retry_seconds" and settings["retry_seconds"] == 0
+    keys = list(settings)  # the table's order: later settings follow it
+    assert keys[keys.index("cert_warning_days") + 1] == "retry_seconds"
+    assert settings["retry_seconds"] == 0
     load(document(retry_seconds=300))
     assert json.loads(run("export").out)["settings"]["retry_seconds"] == 300
 

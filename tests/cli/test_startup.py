@@ -59,7 +59,9 @@ def test_a_lookup_loads_no_qt_keyring_or_x_client():
 def test_every_command_in_the_grammar_runs_a_function():
     parser = build_parser()
     (commands,) = [a for a in parser._actions if a.dest == "command"]
-    assert len(commands.choices) == 18  # pause, resume, copy-database, ack, unack, note among them
+    assert (
+        len(commands.choices) == 19
+    )  # pause, resume, copy-database, ack, unack, note, recheck among them
     for name in commands.choices:
         assert callable(command(name)), name
         assert command(name).__name__ == "cmd_" + name.replace("-", "_")
