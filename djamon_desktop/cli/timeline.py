@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from ..store.queries import OutageInfo
     from ..store.timeline import Event
 
-#: what CommonMark lets a backslash escape and would otherwise read as markup
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|~")
+#: what Markdown would read as markup inside a line of the draft (every text of it follows a
+#: heading's or a list item's own marks, so what only counts at a line's start, as ``1.`` or
+#: ``-``, stays as typed: the draft is for people to edit)
+_MARKDOWN_SPECIAL = set("\\`*_[]#|~")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 

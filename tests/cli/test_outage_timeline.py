@@ -108,7 +108,7 @@ def test_markdown_is_a_post_mortem_draft_with_others_text_as_text(server, load, 
     assert "- Duration: 5 minutes" in lines
     assert "- Sites: Pay \\*ments\\* &lt;v2&gt; &amp; co (primary), Blog" in lines
     assert "- Acknowledged by: nobody" in lines
-    note = "&lt;b&gt;x&lt;/b&gt; \\*y\\* \\[link\\]\\(http://e\\.example\\)"
+    note = "&lt;b&gt;x&lt;/b&gt; \\*y\\* \\[link\\](http://e.example)"
     assert "- 2026-11-02 09:05:00 **closed**" in lines
     assert any(line.endswith(f"**note** by \\_b\\_: {note}") for line in lines)
     assert any(line.endswith(f", \\_b\\_: {note}") for line in lines)
