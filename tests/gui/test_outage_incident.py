@@ -23,7 +23,7 @@ from djamon_desktop.store import incidents, queries, timeline
 from djamon_desktop.store.queries import SiteFailure, VantageState
 
 from ..conftest import payments
-from .screen import press, settled, shown, type_into
+from .screen import click_into, press, settled, shown, type_into
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -62,7 +62,7 @@ def test_acknowledge_note_take_over_and_unacknowledge(qtbot, make_app, outage, a
     qtbot.waitExposed(window)
     panel = window.incident
     assert panel.on_it.text() == "Nobody is on it yet"
-    assert panel.ack_button.text() == "Acknowledge" and panel.ack_button.isVisible()
+    assert panel.ack_button.text() == "&Acknowledge" and panel.ack_button.isVisible()
 
     # Acknowledge: stored as alice's, shown from the next picture
     qtbot.mouseClick(panel.ack_button, Qt.MouseButton.LeftButton)
@@ -70,7 +70,7 @@ def test_acknowledge_note_take_over_and_unacknowledge(qtbot, make_app, outage, a
     stored = queries.find_outage(str(outage.id))
     assert stored.acknowledged_by == "alice"
     assert panel.on_it.text() == "On it: alice · under a minute"
-    assert panel.ack_button.text() == "Unacknowledge"
+    assert panel.ack_button.text() == "&Unacknowledge"
     assert lines(window)[-1].endswith("  alice is on it")
 
     # a note, typed and Ctrl+Return
@@ -93,7 +93,7 @@ def test_acknowledge_note_take_over_and_unacknowledge(qtbot, make_app, outage, a
     app.refresh()
     settled(qtbot, app)
     assert panel.on_it.text() == "On it: bob · under a minute"
-    assert panel.ack_button.text() == "Take over…"
+    assert panel.ack_button.text() == "Take &over…"
     shot(window, "outage-acknowledged-with-notes")
     qtbot.mouseClick(panel.ack_button, Qt.MouseButton.LeftButton)
     box = panel.take_over_question
@@ -110,12 +110,16 @@ def test_acknowledge_note_take_over_and_unacknowledge(qtbot, make_app, outage, a
     qtbot.mouseClick(take, Qt.MouseButton.LeftButton)
     settled(qtbot, app)
     assert queries.find_outage(str(outage.id)).acknowledged_by == "alice"
-    assert panel.ack_button.text() == "Unacknowledge"
+    assert panel.ack_button.text() == "&Unacknowledge"
     words = [line.split("  ", 1)[1] for line in lines(window)]
     assert words[-2:] == ["bob took it over from alice", "alice took it over from bob"]
 
-    # Unacknowledge: nobody is on it
-    qtbot.mouseClick(panel.ack_button, Qt.MouseButton.LeftButton)
+    # Unacknowledge, by its key (Alt+U): nobody is on it
+    window.activateWindow()  # (the take-over box had the focus)
+    qtbot.waitUntil(window.isActiveWindow)
+    click_into(qtbot, panel.note_field)
+    with qtbot.waitSignal(panel.unacknowledge):  # (a button's key clicks it 100 ms later)
+        press(Qt.Key_U, Qt.AltModifier)
     settled(qtbot, app)
     assert queries.find_outage(str(outage.id)).acknowledged_by is None
     assert panel.on_it.text() == "Nobody is on it yet"
@@ -132,13 +136,13 @@ def test_refusals_show_under_the_note_field_and_change_nothing(
     panel = window.incident
     # bob acknowledged it meanwhile; this window still offers Acknowledge
     incidents.acknowledge(outage.id, "bob", _now())
-    assert panel.ack_button.text() == "Acknowledge"
+    assert panel.ack_button.text() == "&Acknowledge"
     qtbot.mouseClick(panel.ack_button, Qt.MouseButton.LeftButton)
     settled(qtbot, app)
     assert panel.problem.isVisible()
     assert f"outage {outage.code} is acknowledged by bob" in panel.problem.text()
     assert queries.find_outage(str(outage.id)).acknowledged_by == "bob"
-    assert panel.ack_button.text() == "Take over…"  # the picture read after it
+    assert panel.ack_button.text() == "Take &over…"  # the picture read after it
 
     # a pasted bidirectional override: said here, nothing sent
     type_into(qtbot, panel.note_field, "see ")

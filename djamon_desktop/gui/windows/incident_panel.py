@@ -28,7 +28,8 @@ from ...core.status import on_it_length
 from .. import plain
 from .base import window_title
 
-ACKNOWLEDGE, TAKE_OVER, UNACKNOWLEDGE = "Acknowledge", "Take over…", "Unacknowledge"
+#: the button's words, each with its Alt key (Alt+A, Alt+O, Alt+U)
+ACKNOWLEDGE, TAKE_OVER, UNACKNOWLEDGE = "&Acknowledge", "Take &over…", "&Unacknowledge"
 
 
 def on_it_words(by: str | None, at: datetime | None, now: datetime, open_: bool) -> str:
@@ -86,7 +87,7 @@ class IncidentPanel(QWidget):
             Qt.ShortcutContext.WidgetShortcut,
         )
         notes.addWidget(self.note_field, 1)
-        self.add_button = QPushButton("Add note")
+        self.add_button = QPushButton("Add &note")
         self.add_button.setAutoDefault(False)
         self.add_button.setEnabled(False)
         self.add_button.clicked.connect(self._add_clicked)

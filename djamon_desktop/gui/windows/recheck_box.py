@@ -31,7 +31,7 @@ class RecheckBox(QWidget):
     def __init__(self, clock: Clock) -> None:
         super().__init__()
         self.clock = clock
-        self.button = QPushButton("Recheck everywhere")
+        self.button = QPushButton("&Recheck everywhere")
         self.button.setToolTip("Every desktop whose app runs checks this site now")
         self.button.clicked.connect(self._ask)
         self.answers = label()
