@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..core.people import taken_over_from
 from ..core.status import local_text
 from ..core.text import one_line
 from .output import iso_utc
@@ -53,7 +54,7 @@ def _titles(outage: OutageInfo) -> dict[int, str]:
     return {site.site_id: site.title for site in outage.sites if site.site_id is not None}
 
 
-def event_words(event: Event, titles: dict[int, str]) -> str:
+def event_words(event: Event, titles: dict[int, str], took_from: str | None = None) -> str:
     """What an event is about, after its name: ``Payments API (from alice): HTTP 500``,
     ``email: connection refused``, ``by alice: looking at the database``. Raw text: the caller
     makes it safe for where it goes."""
@@ -66,6 +67,8 @@ def event_words(event: Event, titles: dict[int, str]) -> str:
         subject.append(event.channel)
     if event.by:
         subject.append(f"by {event.by}")
+    if took_from:
+        subject.append(f"(taken over from {took_from})")
     words = " ".join(subject)
     detail = event.text or event.reason
     if detail:
@@ -84,8 +87,8 @@ def timeline_lines(outage: OutageInfo, events: Sequence[Event]) -> list[str]:
     day = local_text(outage.start_time)[:10]
     titles = _titles(outage)
     lines = []
-    for event in events:
-        words = one_line(event_words(event, titles))
+    for event, took_from in zip(events, taken_over_from(events), strict=True):
+        words = one_line(event_words(event, titles, took_from))
         lines.append(f"  {_when(event.at, day)}  {event.event:<14}  {words}".rstrip())
     return lines
 
@@ -137,8 +140,8 @@ def postmortem(outage: OutageInfo, events: Sequence[Event], lasted: str) -> str:
         "",
     ]
     titles = _titles(outage)
-    for event in events:
-        words = event_words(event, titles)
+    for event, took_from in zip(events, taken_over_from(events), strict=True):
+        words = event_words(event, titles, took_from)
         lines.append(
             f"- {local_text(event.at)} **{md(event.event)}**" + (f" {md(words)}" if words else "")
         )

@@ -8,7 +8,8 @@ login name, which is read only when nothing else names the person."""
 from __future__ import annotations
 
 import getpass
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
 from .text import text_problem
 
@@ -47,3 +48,27 @@ def note_problem(text: str) -> str | None:
     if len(text) > NOTE_MAX:
         return f"a note is at most {NOTE_MAX:,} characters; this one has {len(text):,}"
     return text_problem(text)
+
+
+class Happened(Protocol):
+    """An event of an outage's timeline, as far as who is on it goes."""
+
+    event: str
+    by: str | None
+
+
+def taken_over_from(events: Sequence[Happened]) -> list[str | None]:
+    """For each event, in order, whom an acknowledgement took the outage over from (someone
+    else was on it then), else None: what a timeline says of a take-over."""
+    out: list[str | None] = []
+    holder: str | None = None
+    for event in events:
+        took = None
+        if event.event == "acknowledged":
+            if holder is not None and holder != event.by:
+                took = holder
+            holder = event.by
+        elif event.event == "unacknowledged":
+            holder = None
+        out.append(took)
+    return out

@@ -241,3 +241,18 @@ def test_with_no_as_and_no_djamon_user_the_login_name_signs(
     result = run("ack", str(outage_id))
     assert result.code == 0 and result.out.endswith(f"acknowledged by {getpass.getuser()}.\n")
     assert shown(run, outage_id)["acknowledged_by"] == getpass.getuser()
+
+
+def test_a_take_over_says_whom_from_in_the_text_timeline(server, load, data_dir, run):
+    outage_id = make_outage(server, load, data_dir)[0]
+    assert run("--as", "bob", "ack", str(outage_id)).code == 0
+    assert run("--as", "alice", "ack", str(outage_id), "--take-over").code == 0
+    text = run("outage", str(outage_id)).out
+    acks = [
+        line.split("  acknowledged  ", 1)[1].strip()
+        for line in text.splitlines()
+        if "  acknowledged  " in line
+    ]
+    assert acks == ["by bob", "by alice (taken over from bob)"]
+    draft = run("outage", str(outage_id), "--markdown").out
+    assert "**acknowledged** by alice (taken over from bob)" in draft

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QListWidget
 
+from ...core.people import taken_over_from
 from ...core.status import local_text
 from .. import plain
 
@@ -66,15 +67,9 @@ def event_line(event: Event, titles: Mapping[int, str], words: str | None = None
 def timeline_lines(events: Sequence[Event], titles: Mapping[int, str]) -> list[str]:
     """Every event's line, oldest first; an acknowledgement while someone else had it says
     whom it was taken over from."""
-    out, holder = [], None
-    for event in events:
-        words = None
-        if event.event == "acknowledged":
-            if holder is not None and holder != event.by:
-                words = f"{event.by or 'someone'} took it over from {holder}"
-            holder = event.by
-        elif event.event == "unacknowledged":
-            holder = None
+    out = []
+    for event, took_from in zip(events, taken_over_from(events), strict=True):
+        words = f"{event.by or 'someone'} took it over from {took_from}" if took_from else None
         out.append(event_line(event, titles, words))
     return out
 
