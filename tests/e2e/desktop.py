@@ -5,6 +5,7 @@ KDE and GNOME's AppIndicator). Everything is started here and stopped by ``close
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -12,6 +13,16 @@ import tempfile
 from pathlib import Path
 
 from ..processes import start_session_bus, start_xvfb, stop_all, wait_until
+
+#: dunst's menu program (its ``dmenu``): it keeps the menu's lines in ``menu`` and prints the
+#: one holding the words in the file ``choice``, as a person picking that line does (nothing
+#: when none holds them: dunst then does nothing)
+PICKER = """#!/bin/sh
+cat > "{folder}/menu.part"
+mv "{folder}/menu.part" "{folder}/menu"
+grep -F -m1 -- "$(cat "{folder}/choice")" "{folder}/menu"
+exit 0
+"""
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer", "xdotool", "import", "dunstctl")
 TRAY_HOSTS = {"xembed": "trayer", "sni": "xfce4-panel"}
@@ -73,8 +84,13 @@ class Desktop:
         self.env = env
         start_session_bus(self.procs, env, self.dir / "bus")
         dunstrc = self.dir / "config" / "dunstrc"
+        picker = self.dir / "pick"
+        picker.write_text(PICKER.format(folder=self.dir))
+        picker.chmod(0o755)
+        (self.dir / "choice").write_text("")
         dunstrc.write_text(
             "[global]\n    mouse_left_click = do_action, close_current\n"
+            f"    mouse_right_click = context\n    dmenu = {picker}\n"
             '    geometry = "300x60-30+60"\n    origin = top-right\n    offset = 30x60\n'
             + ("    markup = full\n" if self.markup else "")
         )
@@ -145,6 +161,72 @@ class Desktop:
     def xdotool(self, *args: str) -> str:
         out = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True)
         return out.stdout.strip()
+
+    def choose_from_menu(self, title: str) -> str:
+        """Two clicks, as a person makes them: a right click on the notification on screen
+        opens dunst's menu of its buttons, and the line naming ``title`` is chosen there.
+        Returns the menu dunst offered (a line for each button: ``#TITLE (SUMMARY)``)."""
+        (self.dir / "choice").write_text(title)
+        menu = self.dir / "menu"
+        menu.unlink(missing_ok=True)
+        window = self.xdotool("search", "--classname", "Dunst").splitlines()[-1]
+        self.xdotool("mousemove", "--window", window, "40", "20", "click", "3")
+        wait_until(menu.exists, 10, "dunst's menu")
+        return menu.read_text()
+
+    def displayed(self) -> int:
+        """How many notifications dunst has on screen."""
+        out = subprocess.run(
+            ["dunstctl", "count", "displayed"], env=self.env, capture_output=True, text=True
+        )
+        return int(out.stdout.strip() or 0)
+
+    def tray_tooltip(self) -> str | None:
+        """The tooltip of the tray's StatusNotifierItem as the tray host reads it over this
+        desktop's session bus: its title and text, one line each (None while no item is
+        registered). Only in the ``sni`` mode."""
+        return asyncio.run(self._tooltip())
+
+    async def _tooltip(self) -> str | None:
+        from dbus_fast import Message, MessageType
+        from dbus_fast.aio import MessageBus
+
+        bus = await MessageBus(bus_address=self.env["DBUS_SESSION_BUS_ADDRESS"]).connect()
+        try:
+
+            async def get(service: str, path: str, interface: str, prop: str):
+                reply = await bus.call(
+                    Message(
+                        destination=service,
+                        path=path,
+                        interface="org.freedesktop.DBus.Properties",
+                        member="Get",
+                        signature="ss",
+                        body=[interface, prop],
+                    )
+                )
+                if reply.message_type != MessageType.METHOD_RETURN:
+                    return None
+                return reply.body[0].value
+
+            watcher = "org.kde.StatusNotifierWatcher"
+            items = await get(
+                watcher, "/StatusNotifierWatcher", watcher, "RegisteredStatusNotifierItems"
+            )
+            if not items:
+                return None
+            service, _, path = items[0].partition("/")
+            tip = await get(
+                service,
+                "/" + (path or "StatusNotifierItem"),
+                "org.kde.StatusNotifierItem",
+                "ToolTip",
+            )
+            if tip is None:
+                return None
+            return "\n".join(part for part in (tip[2], tip[3]) if part)
+        finally:
+            bus.disconnect()
 
     def screenshot(self, path: Path) -> Path:
         subprocess.run(
