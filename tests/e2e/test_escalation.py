@@ -75,7 +75,12 @@ def test_a_reminder_a_minute_on_once_and_none_when_acknowledged(server, mail, na
         folders[title] = folder
     alpha, beta = folders["Alpha API"], folders["Beta API"]
 
-    checks(alpha, beta)
+    # the first deliveries one after the other: the first one binds the SMTP password to its
+    # server in the keyring, and the tests' keyring (a file, keyrings.alt) is rewritten in
+    # place, so a process reading it at that moment finds no password (its alert then waits
+    # for the next round: kept, not lost, but not this test's subject)
+    checks(alpha)
+    checks(beta)
     began = time.monotonic()
     assert len(mail.inbox) == 2  # each outage's opening
     with opened(beta):
