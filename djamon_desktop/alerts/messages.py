@@ -209,7 +209,7 @@ def _held_line(held: HeldOutage) -> str:
 def digest_email(outages: Sequence[HeldOutage]) -> tuple[str, str]:
     """What quiet hours held, in one message: each outage with its code, start, end (or "still
     down") and sites."""
-    count = f"{len(outages)} outage{'' if len(outages) == 1 else 's'}"
+    count = plural(len(outages), "outage")
     subject = f"[djamon] QUIET HOURS: {count} while alerts were held"
     body = "\n".join(
         [
