@@ -106,12 +106,27 @@ class NotificationServer:
     def action(self, title: str) -> str:
         """Choose the button ``title`` from dunst's context menu; returns the menu dunst
         offered (its lines name each notification's buttons)."""
-        (self.dir / "choice").write_text(title)
+        menu = self._menu(title)
+        wait_until(menu.exists, 10, "dunst's context menu")
+        return menu.read_text()
+
+    def offered(self, patience: float = 2) -> str:
+        """The context menu dunst offers now, choosing nothing from it; "" when it offers
+        none within ``patience`` seconds (dunst offers none while nothing is on screen, as
+        between a message closed and the one replacing it)."""
+        menu = self._menu("\x01")  # no menu line holds this control character
+        try:
+            wait_until(menu.exists, patience, "dunst's context menu")
+        except TimeoutError:
+            return ""
+        return menu.read_text()
+
+    def _menu(self, choice: str) -> Path:
+        (self.dir / "choice").write_text(choice)
         menu = self.dir / "menu"
         menu.unlink(missing_ok=True)
         self.dunstctl("context")
-        wait_until(menu.exists, 10, "dunst's context menu")
-        return menu.read_text()
+        return menu
 
     def screenshot(self, name: str) -> None:
         """The screen dunst draws on, saved as NAME.png in the folder DJAMON_SHOTS names (when

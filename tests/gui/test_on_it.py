@@ -147,10 +147,7 @@ def test_the_recovery_replaces_the_down_message_still_on_screen(
     server.switch[name] = 200
     round_now(qtbot, app)
     qtbot.waitUntil(
-        lambda: (
-            f"Payments is back — outage {code} is over"
-            in notification_server.action("no such button")
-        ),
+        lambda: f"Payments is back — outage {code} is over" in notification_server.offered(),
         timeout=10000,
     )
     assert notification_server.displayed() == 1  # one, not two
