@@ -346,6 +346,19 @@ def _v7_statements(serial: str, boolean: str, real: str) -> list[str]:
     ]
 
 
+def _v8_statements() -> list[str]:
+    """Step 8: checks that read the answer (issue 21); the same words on both engines."""
+    return [
+        # what a site expects of its answer (core.expect; JSON text, NULL: a good code is enough)
+        "ALTER TABLE site ADD COLUMN expect TEXT",
+        # what a failed check saw beyond its error ("body lacks 'OK' (1,204 bytes read)");
+        # NULL for a good answer, so the history of a healthy site grows by nothing
+        'ALTER TABLE "check" ADD COLUMN detail TEXT',
+        "ALTER TABLE site ADD COLUMN last_detail TEXT",
+        "ALTER TABLE site_vantage ADD COLUMN last_detail TEXT",
+    ]
+
+
 #: (version reached, step). Append only: a new step is an EngineStep.
 STEPS: list[tuple[int, Step]] = [
     (1, _v1),
@@ -361,6 +374,7 @@ STEPS: list[tuple[int, Step]] = [
             postgres=_v7_statements("SERIAL PRIMARY KEY", "BOOLEAN", "DOUBLE PRECISION"),
         ),
     ),
+    (8, EngineStep(sqlite=_v8_statements(), postgres=_v8_statements())),
 ]
 LATEST = STEPS[-1][0]
 check_steps(STEPS)

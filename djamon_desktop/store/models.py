@@ -85,6 +85,8 @@ class Site(BaseModel):
     paused = BooleanField(default=False)  # paused by hand ...
     paused_until = UtcField(null=True)  # ... until then (None: until resumed)
     failing = BooleanField(default=False)  # some live vantage sees it failing (store.vantages)
+    expect = TextField(null=True)  # what it expects of its answer (core.expect), JSON text
+    last_detail = TextField(null=True)  # what the last failed check saw beyond its error
 
 
 class Vantage(BaseModel):
@@ -108,6 +110,7 @@ class SiteVantage(BaseModel):
     last_status_code = SmallIntegerField(null=True)
     last_error = CharField(null=True)
     last_elapsed_ms = FloatField(null=True)
+    last_detail = TextField(null=True)
 
     class Meta:
         primary_key = CompositeKey("site", "vantage")
@@ -123,6 +126,7 @@ class Check(BaseModel):
     error = CharField(null=True)
     elapsed_ms = FloatField()
     vantage_id = IntegerField(null=True)  # which vantage checked (None: before vantages)
+    detail = TextField(null=True)  # what a failed check saw beyond its error (None: nothing)
 
     class Meta:
         primary_key = CompositeKey("site", "time", "id")
