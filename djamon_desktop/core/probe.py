@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from .. import __version__
 from . import names
 from .certs import expiry_of
+from .expect import Expect
 from .heads import MAX_LINE_BYTES, NotHttp, read_status, request
 from .wire import (
     BadName,
@@ -43,6 +44,10 @@ from .wire import (
 )
 
 ERROR_KINDS: tuple[str, ...] = ("timeout", "dns", "connection", "tls", "protocol")
+#: and the kinds a check of this app may also report: a condition of ``expect`` failed
+#: (``content``, ``slow``), or the check could not start in time (``busy``: no strike)
+CHECK_ERRORS: tuple[str, ...] = (*ERROR_KINDS, "content", "slow", "busy")
+NOTHING_EXPECTED = Expect()
 
 USER_AGENT = f"djamon-desktop/{__version__}"
 START_SLICE = 4  # checks started before the event loop reads what the earlier ones got
@@ -58,9 +63,12 @@ class ProbeResult:
     elapsed_ms: float
     detail: str = ""
     cert_expires_at: datetime | None = None
+    codes: tuple[int, ...] | None = None  # the site's own good codes (expect.codes), if any
 
     def is_good(self, good_codes: Sequence[int]) -> bool:
-        return self.error is None and self.status_code in good_codes
+        """Whether the answer is good: no error, and a good code (the site's own, when its
+        ``expect`` names them, else ``good_codes``, the setting)."""
+        return self.error is None and self.status_code in (self.codes or good_codes)
 
 
 class Session:
@@ -203,6 +211,7 @@ async def probe(
     *,
     cache_bust: Callable[[str], str] = cache_busted,
     started: float | None = None,
+    expect: Expect = NOTHING_EXPECTED,
 ) -> ProbeResult:
     """Check one URL. Never raises for anything the network or the server does.
 
@@ -255,8 +264,10 @@ async def probe_all(
     session: Session | None = None,
     *,
     on_result: Callable[[int, ProbeResult], None] | None = None,
+    expects: Sequence[Expect] | None = None,
 ) -> list[ProbeResult]:
     """Check every URL concurrently; they start in the order given; results in the same order.
+    ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any).
 
     Every check starts now (one that has to wait for a socket, beyond the open-file limit,
     starts when it gets one). ``on_result(index, result)`` is called on the event loop's thread
@@ -271,7 +282,13 @@ async def probe_all(
     async def one(index: int, url: str) -> ProbeResult:
         waited = gate.locked()
         async with gate:
-            result = await probe(session, url, timeout, started=loop.time() if waited else started)
+            result = await probe(
+                session,
+                url,
+                timeout,
+                started=loop.time() if waited else started,
+                expect=expects[index] if expects is not None else NOTHING_EXPECTED,
+            )
         if on_result is not None:
             on_result(index, result)
         return result

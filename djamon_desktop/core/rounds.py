@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .expect import Expect
 from .outages import state_of
 from .probe import ProbeResult, Session, any_good, probe_all
 from .sites import SiteInfo
@@ -45,6 +46,11 @@ class RoundReport:
     unanswered: tuple[str, ...] = ()  # the sandbox URLs, when connectivity was lost
 
     @property
+    def busy(self) -> int:
+        """How many sites the round could not start in time (``busy``: not checked)."""
+        return sum(o.result.error == "busy" for o in self.outcomes)
+
+    @property
     def exit_code(self) -> int:
         """0 all good (or nothing to check), 1 some site failed, 3 connectivity lost."""
         if not self.connectivity:
@@ -63,17 +69,21 @@ async def probe_round(
     timeout: float,
     good_codes: Sequence[int],
     on_result: Callable[[int, ProbeResult], None] | None = None,
+    expects: Sequence[Expect] | None = None,
 ) -> list[ProbeResult] | None:
     """The sites' results, or None when connectivity is lost. The sandbox URLs are tried at the
     same time as the sites, so one deadline bounds the round; when no sandbox URL answers well,
     the sites' checks are stopped (or their results dropped) and nothing is counted.
 
-    ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``)."""
+    ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``);
+    ``expects``: each site's :class:`Expect`, in the order of ``urls``."""
     session = Session()
     if not sandbox:
-        return await probe_all(urls, timeout, session, on_result=on_result)
+        return await probe_all(urls, timeout, session, on_result=on_result, expects=expects)
     guard = asyncio.ensure_future(any_good(list(sandbox), timeout, list(good_codes), session))
-    sites = asyncio.ensure_future(probe_all(urls, timeout, session, on_result=on_result))
+    sites = asyncio.ensure_future(
+        probe_all(urls, timeout, session, on_result=on_result, expects=expects)
+    )
     try:
         if await guard:
             return await sites
