@@ -11,8 +11,12 @@ count from it: the time the event loop takes to open the connections one after a
 (0.15-0.35 ms each) never pushes a deadline, or the round's end, later. A check's reported time
 counts from its own first request.
 
-How a URL is sent is in :mod:`.wire`, how names are looked up in :mod:`.names`, how the
-answer's head is read in :mod:`.heads`.
+A ``tcp://HOST:PORT`` site's check only opens a connection (nothing is sent) within the
+deadline: up then, with no status code.
+
+How a URL is sent is in :mod:`.wire`, how names are looked up in :mod:`.names`, how a
+connection is opened (Happy Eyeballs) in :mod:`.connect`, how the answer's head is read in
+:mod:`.heads`.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from urllib.parse import unquote, urlsplit
 from .. import __version__
 from . import names
 from .certs import expiry_of
+from .connect import Address, interleaved, open_socket, open_stream
 from .expect import Expect
-from .heads import MAX_LINE_BYTES, NotHttp, read_status, request
+from .heads import NotHttp, read_status, request
 from .wire import (
     BadName,
     Proxies,
@@ -67,8 +72,12 @@ class ProbeResult:
 
     def is_good(self, good_codes: Sequence[int]) -> bool:
         """Whether the answer is good: no error, and a good code (the site's own, when its
-        ``expect`` names them, else ``good_codes``, the setting)."""
-        return self.error is None and self.status_code in (self.codes or good_codes)
+        ``expect`` names them, else ``good_codes``, the setting). A check with neither error
+        nor code is a ``tcp://`` site's whose connection opened: good (an HTTP check without
+        an error always has a code), so stored checks are judged by the same rule."""
+        if self.error is not None:
+            return False
+        return self.status_code is None or self.status_code in (self.codes or good_codes)
 
 
 class Session:
@@ -79,7 +88,8 @@ class Session:
         self._tls = tls
         self.proxies = Proxies()
         self._lookups: dict[str, asyncio.Future] = {}
-        self._literal: dict[str, bool] = {}  # host -> is an IP address (parsing one costs)
+        self._literal: dict[str, list[Address] | None] = {}  # IP addresses (parsing one costs)
+        self._addresses: dict[str, list[Address]] = {}  # names, once looked up
 
     @property
     def tls(self) -> ssl.SSLContext:
@@ -87,45 +97,44 @@ class Session:
             self._tls = tls_context()
         return self._tls
 
-    async def addresses(self, host: str) -> list[str]:
-        literal = self._literal.get(host)
-        if literal is None:
+    async def addresses(self, host: str) -> list[Address]:
+        """``host``'s addresses, each with its family, in the order a check tries them
+        (:func:`.connect.interleaved`); an IP address is its own only address."""
+        known = self._addresses.get(host)
+        if known is not None:
+            return known
+        if host not in self._literal:
             try:
-                ipaddress.ip_address(host)
-                literal = self._literal[host] = True
+                version = ipaddress.ip_address(host).version
+                self._literal[host] = [
+                    (socket.AF_INET6 if version == 6 else socket.AF_INET, (host,))
+                ]
             except ValueError:
-                literal = self._literal[host] = False
-        if literal:
-            return [host]
+                self._literal[host] = None
+        literal = self._literal[host]
+        if literal is not None:
+            return literal
         future = self._lookups.get(host)
         if future is None:
             future = self._lookups[host] = names.lookup(host)
         infos = await asyncio.shield(future)  # one check's deadline ends only its own wait
-        seen: list[str] = []
-        for _family, _type, _proto, _name, sockaddr in infos:
-            if sockaddr[0] not in seen:
-                seen.append(sockaddr[0])
-        return seen
+        known = self._addresses.get(host)
+        if known is None:
+            seen: list[Address] = []
+            for family, _type, _proto, _name, sockaddr in infos:
+                address = (family, (sockaddr[0], *sockaddr[2:]))
+                if family in (socket.AF_INET, socket.AF_INET6) and address not in seen:
+                    seen.append(address)
+            known = self._addresses[host] = interleaved(seen)
+        return known
 
-
-async def _connect(
-    session: Session, host: str, port: int, tls_host: str | None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    last: OSError | None = None
-    for address in await session.addresses(host):
-        try:
-            return await asyncio.open_connection(
-                address,
-                port,
-                ssl=session.tls if tls_host else None,
-                server_hostname=tls_host,
-                limit=MAX_LINE_BYTES,
-            )
-        except ssl.SSLError:
-            raise
-        except OSError as exc:
-            last = exc
-    raise last or ConnectionError(f"no address for {host}")
+    async def connect(
+        self, host: str, port: int, tls_host: str | None
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Streams to ``host``:``port`` (Happy Eyeballs over its addresses), with TLS for
+        ``tls_host`` when it is given."""
+        addresses = await self.addresses(host)
+        return await open_stream(addresses, port, self.tls if tls_host else None, tls_host)
 
 
 async def _exchange(
@@ -150,7 +159,7 @@ async def _exchange(
         auth: list[tuple[str, str]] = []
         if p.username is not None:
             auth = [("Proxy-Authorization", basic(unquote(p.username), unquote(p.password or "")))]
-        reader, writer = await _connect(session, ascii_host(p.hostname or ""), p.port or 80, None)
+        reader, writer = await session.connect(ascii_host(p.hostname or ""), p.port or 80, None)
         try:
             if to.secure:
                 tunnel = authority(to.host, to.port, 0)
@@ -170,7 +179,7 @@ async def _exchange(
             writer.transport.abort()
             raise
     else:
-        reader, writer = await _connect(session, to.host, to.port, to.host if to.secure else None)
+        reader, writer = await session.connect(to.host, to.port, to.host if to.secure else None)
     try:
         # asyncio keeps the handshake's getpeercert() as "peercert" (after a proxy's tunnel too)
         expires = expiry_of(writer.get_extra_info("peercert")) if to.secure else None
@@ -223,6 +232,12 @@ async def probe(
     began = loop.time()
     deadline = (began if started is None else min(started, began)) + timeout
     try:
+        if url[:6].lower() == "tcp://":
+            to = target_of(url)  # no cache breaker, no proxy: nothing is sent
+            async with asyncio.timeout_at(deadline):
+                opened = await open_socket(await session.addresses(to.host), to.port)
+            opened.close()
+            return ProbeResult(None, None, _ms_since(loop, began))
         to = target_of(cache_bust(url))
         proxy = session.proxies.for_url(to.absolute)
         async with asyncio.timeout_at(deadline):
