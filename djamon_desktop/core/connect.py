@@ -17,6 +17,7 @@ no race, no timer, so a round of them costs no more than a plain connect.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import ssl
 from collections.abc import Sequence
@@ -49,15 +50,34 @@ class ConnectFailed(OSError):
 
 
 async def _attempt(loop: asyncio.AbstractEventLoop, address: Address, port: int) -> socket.socket:
+    """One non-blocking connect. Not ``loop.sock_connect``: that parses the address again to
+    resolve it, a cost a round of a thousand checks of IP addresses would pay for nothing."""
     family, where = address
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setblocking(False)
-        await loop.sock_connect(sock, (where[0], port, *where[1:]))
+        try:
+            sock.connect((where[0], port, *where[1:]))
+        except BlockingIOError:  # in progress: wait until the socket is writable
+            fd = sock.fileno()
+            writable = loop.create_future()
+            loop.add_writer(fd, _settle, writable)
+            try:
+                await writable
+            finally:
+                loop.remove_writer(fd)
+            error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if error:
+                raise OSError(error, os.strerror(error))  # ConnectionRefusedError and kin
     except BaseException:
         sock.close()  # a loser cancelled, a refusal, the deadline: never a socket left open
         raise
     return sock
+
+
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 async def open_socket(addresses: Sequence[Address], port: int) -> socket.socket:
@@ -126,7 +146,10 @@ async def open_stream(
     addresses: Sequence[Address], port: int, tls: ssl.SSLContext | None, tls_host: str | None
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """Streams on the winning connection, with TLS (verifying ``tls_host``) when ``tls``."""
-    sock = await open_socket(addresses, port)
+    if len(addresses) == 1:  # the short way, one coroutine less
+        sock = await _attempt(asyncio.get_running_loop(), addresses[0], port)
+    else:
+        sock = await open_socket(addresses, port)
     try:
         return await asyncio.open_connection(
             sock=sock, ssl=tls, server_hostname=tls_host if tls else None, limit=MAX_LINE_BYTES
