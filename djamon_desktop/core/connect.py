@@ -17,6 +17,7 @@ no race, no timer, so a round of them costs no more than a plain connect.
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import socket
 import ssl
@@ -56,9 +57,8 @@ async def _attempt(loop: asyncio.AbstractEventLoop, address: Address, port: int)
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setblocking(False)
-        try:
-            sock.connect((where[0], port, *where[1:]))
-        except BlockingIOError:  # in progress: wait until the socket is writable
+        error = sock.connect_ex((where[0], port, *where[1:]))
+        if error == errno.EINPROGRESS:  # wait until the socket is writable: connected or not
             fd = sock.fileno()
             writable = loop.create_future()
             loop.add_writer(fd, _settle, writable)
@@ -67,8 +67,8 @@ async def _attempt(loop: asyncio.AbstractEventLoop, address: Address, port: int)
             finally:
                 loop.remove_writer(fd)
             error = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-            if error:
-                raise OSError(error, os.strerror(error))  # ConnectionRefusedError and kin
+        if error:
+            raise OSError(error, os.strerror(error))  # ConnectionRefusedError and kin
     except BaseException:
         sock.close()  # a loser cancelled, a refusal, the deadline: never a socket left open
         raise
