@@ -6,6 +6,8 @@ with listeners on port 8080 of each as the case asks (tests/core/in_namespace.py
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from djamon_desktop.core import connect
 from djamon_desktop.core.connect import interleaved
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,3 +117,38 @@ def test_addresses_are_interleaved_by_family_the_first_family_first():
     assert interleaved([b[0], *a, b[1]]) == [b[0], a[0], b[1], a[1], a[2]]
     assert interleaved(b) == b
     assert interleaved([]) == []
+
+
+def test_the_first_to_connect_wins_and_the_others_are_closed(monkeypatch):
+    # two addresses of one family, both listening, every attempt started at once: the
+    # first in order wins, the other's connection (if it opened) is closed by the check
+    monkeypatch.setattr(connect, "ATTEMPT_DELAY", 0.0)
+    first = socket.socket()
+    first.bind(("127.0.0.1", 0))
+    port = first.getsockname()[1]
+    second = socket.socket()
+    second.bind(("127.0.0.2", port))
+    for listener in (first, second):
+        listener.listen(8)
+        listener.settimeout(2)
+    try:
+        won = asyncio.run(connect.open_socket([(V4, ("127.0.0.1",)), (V4, ("127.0.0.2",))], port))
+        assert won.getpeername() == ("127.0.0.1", port)
+        conn, _ = first.accept()
+        with conn:
+            conn.settimeout(0.3)
+            with pytest.raises(TimeoutError):
+                conn.recv(1)  # the winner's connection stays open
+        try:
+            conn, _ = second.accept()
+        except TimeoutError:
+            pass  # the loser never got as far as connecting
+        else:
+            with conn:
+                conn.settimeout(2)
+                with contextlib.suppress(ConnectionResetError):  # closed mid-handshake
+                    assert conn.recv(1) == b""  # closed by the check
+        won.close()
+    finally:
+        first.close()
+        second.close()
