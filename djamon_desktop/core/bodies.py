@@ -183,14 +183,16 @@ def _chunk_size(line: bytes) -> int:
 
 def charset_of(content_type: str) -> str:
     """The codec named by a Content-Type's ``charset`` (UTF-8 when none, or one Python does
-    not know)."""
+    not know as a text encoding)."""
     for param in content_type.split(";")[1:]:
         name, _eq, value = param.partition("=")
         if name.strip().lower() == "charset":
             try:
-                return codecs.lookup(value.strip().strip("\"'")).name
+                codec = codecs.lookup(value.strip().strip("\"'"))
             except LookupError:
                 break
+            # (base64, rot13 and the like are codecs, but not of bytes to text)
+            return codec.name if getattr(codec, "_is_text_encoding", True) else "utf-8"
     return "utf-8"
 
 

@@ -12,7 +12,8 @@ import pytest
 
 from djamon_desktop.core.bodies import MAX_BODY
 from djamon_desktop.core.expect import Expect, parse_expect
-from djamon_desktop.core.probe import ProbeResult, Session, probe, try_check
+from djamon_desktop.core.probe import ProbeResult, Session, probe, probe_all, try_check
+from djamon_desktop.core.rounds import probe_round
 
 from ..body_server import BodyServer, Page, deflated, gzip_bomb, gzipped
 
@@ -89,6 +90,26 @@ def test_the_sites_own_codes_make_a_code_good_and_its_body_judged(site):
     assert failed(check(url, {"text": "teapot", "codes": [418]})) == (418, None, "")
     result = check(url, {"text": "coffee", "codes": [418]})
     assert failed(result)[:2] == (418, "content")
+
+
+def test_a_round_judges_the_body_only_under_its_good_codes(site):
+    url = site.page("/moved", Page(b"gone", status=302))
+    texts = [parse_expect({"text": "OK"})]
+
+    async def round_(good: list[int]) -> ProbeResult:
+        return (await probe_round([], [url], 3.0, good, expects=texts))[0]
+
+    assert failed(asyncio.run(round_([200]))) == (302, None, "")
+    assert failed(asyncio.run(round_([200, 302]))) == (
+        302,
+        "content",
+        "body lacks 'OK' (4 bytes read)",
+    )
+
+    async def unknown() -> ProbeResult:  # no setting given: 200-399 are judged
+        return (await probe_all([url], 3.0, expects=texts))[0]
+
+    assert asyncio.run(unknown()).error == "content"
 
 
 # -- HEAD or GET -------------------------------------------------------------------------------
