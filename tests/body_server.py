@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import socketserver
+import ssl
 import threading
 import zlib
 from dataclasses import dataclass
@@ -55,7 +56,8 @@ class _Threaded(socketserver.ThreadingTCPServer):
 
 
 class BodyServer:
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
         self.pages: dict[str, Page] = {}
         self.seen: list[Seen] = []
         self.stopping = threading.Event()
@@ -63,12 +65,15 @@ class BodyServer:
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
+                conn: socket.socket = self.request
                 try:
-                    outer._serve(self.request)
+                    if outer.tls is not None:
+                        conn = outer.tls.wrap_socket(conn, server_side=True)
+                    outer._serve(conn)
                 except OSError:
-                    pass  # the check hung up: it read what it wanted
+                    pass  # the check hung up: it read what it wanted (or refused the TLS)
                 finally:
-                    self.request.close()
+                    conn.close()
 
         self._server = _Threaded(("127.0.0.1", 0), Handler)
         self.port = self._server.server_address[1]
@@ -76,7 +81,7 @@ class BodyServer:
 
     def page(self, path: str, page: Page) -> str:
         self.pages[path] = page
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}{path}"
 
     def methods(self, path: str) -> list[str]:
         return [s.method for s in self.seen if s.target.split("?", 1)[0] == path]
