@@ -32,7 +32,8 @@ def judge(expect: Expect, body: Body | None, elapsed_ms: float) -> tuple[str, st
         if failed:
             return "content", one_line(failed)
     if expect.max_ms is not None and elapsed_ms > expect.max_ms:
-        return "slow", f"answered in {round(elapsed_ms):,} ms, want at most {expect.max_ms:,} ms"
+        took = math.ceil(elapsed_ms)  # (500.3 ms is not "500 ms, want at most 500 ms")
+        return "slow", f"answered in {took:,} ms, want at most {expect.max_ms:,} ms"
     return None
 
 

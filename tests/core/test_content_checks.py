@@ -4,6 +4,7 @@ pages have the bodies, codings, framings and pace each test sets (tests/body_ser
 from __future__ import annotations
 
 import asyncio
+import math
 import ssl
 import time
 import tracemalloc
@@ -275,7 +276,7 @@ def test_only_the_first_mib_of_a_big_body_is_read(site):
         "content",
         f"body lacks 'LATE' ({MAX_BODY:,} bytes read, the rest not)",
     )
-    assert took < 2.0  # two checks of 1 MiB each, not 10 MiB read
+    assert took < 4.0  # two checks of 1 MiB each, not 10 MiB read (about 0.1 s unloaded)
 
 
 def test_a_gzip_bomb_stops_at_one_mib_decoded(site, bomb):
@@ -294,7 +295,7 @@ def test_a_gzip_bomb_stops_at_one_mib_decoded(site, bomb):
         f"body lacks 'never there' ({MAX_BODY:,} bytes read, the rest not)",
     )
     assert peak < 16 * MAX_BODY  # 256 MiB inflated would show here
-    assert took < 2.0
+    assert took < 4.0  # (about 0.1 s unloaded; inflating it all takes seconds)
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +326,7 @@ def test_a_slow_answer_is_slow_with_its_time(site):
     url = site.page("/slow-head", Page(b"OK", wait=0.4))
     result = check(url, {"max_ms": 100})
     assert (result.status_code, result.error) == (200, "slow")
-    took = round(result.elapsed_ms)
+    took = math.ceil(result.elapsed_ms)
     assert took >= 400
     assert result.detail == f"answered in {took:,} ms, want at most 100 ms"
     assert site.methods("/slow-head") == ["HEAD"]
