@@ -231,8 +231,10 @@ async def probe(
                 status, expires = await _exchange(session, "GET", to, proxy)
     except Exception as exc:  # everything the network or the server can do to us
         kind, detail = _classify(exc)
-        return ProbeResult(None, kind, _ms_since(loop, began), detail)
-    return ProbeResult(status, None, _ms_since(loop, began), cert_expires_at=expires)
+        return ProbeResult(None, kind, _ms_since(loop, began), detail, codes=expect.codes)
+    return ProbeResult(
+        status, None, _ms_since(loop, began), cert_expires_at=expires, codes=expect.codes
+    )
 
 
 def _ms_since(loop: asyncio.AbstractEventLoop, started: float) -> float:

@@ -11,6 +11,7 @@ from peewee import JOIN
 
 from ..core.certs import expiring
 from ..core.clock import utc_now
+from ..core.expect import from_stored
 from ..core.maintenance import Window, windows_from_json
 from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
@@ -57,6 +58,8 @@ _SITE_COLUMNS = {
     "paused": Site.paused,
     "paused_until": Site.paused_until,
     "group_windows": SiteGroup.maintenance,
+    "expect": Site.expect,
+    "last_detail": Site.last_detail,
 }
 
 
@@ -110,6 +113,8 @@ def list_sites(
                 order=(row.group_position, row.position),
                 cert_expires_at=cert_at,
                 cert_expiring=expiring(cert_at, cert_warning_days, now),
+                expect=from_stored(row.expect),
+                last_detail=row.last_detail,
             )
         )
     return with_maintenance(sites, now, quiet, pause)  # the state maintenance
@@ -347,13 +352,14 @@ class CheckInfo:
     status_code: int | None
     error: str | None
     elapsed_ms: float
+    detail: str | None = None  # what a failed check saw beyond its error (None: nothing)
 
 
 def recent_checks(site_id: int, limit: int = 10) -> list[CheckInfo]:
     query = (
-        Check.select(Check.time, Check.status_code, Check.error, Check.elapsed_ms)
+        Check.select(Check.time, Check.status_code, Check.error, Check.elapsed_ms, Check.detail)
         .where(Check.site == site_id)
         .order_by(Check.time.desc())
         .limit(limit)
     )
-    return [CheckInfo(c.time, c.status_code, c.error, c.elapsed_ms) for c in query]
+    return [CheckInfo(c.time, c.status_code, c.error, c.elapsed_ms, c.detail) for c in query]
