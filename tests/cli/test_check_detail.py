@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from djamon_desktop.store import queries
+from djamon_desktop.core.clock import utc_now
+from djamon_desktop.rechecking import RecheckRound, run_recheck
+from djamon_desktop.store import maintenance, queries, rechecks, vantages
 from djamon_desktop.store.models import Check, SiteVantage
 
 from ..conftest import document, group, opened, site
@@ -66,3 +68,17 @@ def test_a_round_without_detail_prints_the_table_as_before(server, load, run):
     text = run("check").out.splitlines()
     heading = next(line for line in text if line.startswith("STATE"))
     assert heading.split() == ["STATE", "GROUP", "SITE", "ANSWER", "TIME", "DOWN"]
+
+
+def test_a_paused_site_rechecked_apart_keeps_its_own_codes(server, load, data_dir):
+    load(document(group("G", site("Teapot", server.url("/status/418"), expect={"codes": [418]}))))
+    with opened(data_dir):
+        [teapot] = [s.site_id for s in queries.list_sites(2)]
+        me = vantages.current()
+        vantages.app_seen(me, utc_now())
+        maintenance.pause_site(teapot, None)
+        asked = rechecks.ask(teapot, "carol", utc_now())
+        report = run_recheck(utc_now, RecheckRound(((asked.recheck_id, teapot),)))
+        assert report.outcomes == []  # paused: checked apart, not stored as a round
+        [answer] = rechecks.find(asked.recheck_id).answers
+        assert (answer.ok, answer.status_code, answer.error) == (True, 418, None)
