@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import config
+from ..core.expect import Expect, expect_problems, parse_expect, stored
 from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused
@@ -13,6 +14,7 @@ from ..core.text import text_problem
 from .adding import add_group, add_site
 from .engine import writing
 from .models import Outage, Site, SiteGroup
+from .settings import load_settings
 
 
 def set_extra_information(outage_id: int, text: str) -> None:
@@ -30,11 +32,20 @@ def _field_problems(fields: dict[str, Any]) -> list[str]:
     found = [
         f"{key}: {checks[key](value)}"
         for key, value in fields.items()
-        if key != "maintenance" and checks[key](value)
+        if key not in ("maintenance", "expect") and checks[key](value)
     ]
     if "maintenance" in fields:
         found += [f"maintenance{at}: {msg}" for at, msg in windows_problems(fields["maintenance"])]
+    if "expect" in fields:
+        found += [f"expect{at}: {msg}" for at, msg in _expect_problems(fields["expect"])]
     return found
+
+
+def _expect_problems(value: object) -> list[tuple[str, str]]:
+    """``expect`` as the import takes it (or an Expect); ``max_ms`` at most the timeout."""
+    if isinstance(value, Expect):
+        value = value.to_json()
+    return expect_problems(value, load_settings().timeout_seconds)
 
 
 def save_group(
@@ -92,10 +103,17 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
         values["priority"] = PRIORITY_NAMES.index(values["priority"])
     if "maintenance" in values:
         values["maintenance"] = windows_json(windows_of(values["maintenance"]))
+    if "expect" in values:  # an Expect or its JSON value; {} or None: nothing expected
+        expect = values["expect"]
+        values["expect"] = stored(expect if isinstance(expect, Expect) else parse_expect(expect))
     with writing():
         group_id = save_group(group_title) if group is None else group.id
         if site_id is None:
-            return add_site(group_id, **values)
+            expect = values.pop("expect", None)
+            site_id = add_site(group_id, **values)
+            if expect is not None:
+                Site.update(expect=expect).where(Site.id == site_id).execute()
+            return site_id
         Site.update(group=group_id, **values).where(Site.id == site_id).execute()
         return site_id
 
