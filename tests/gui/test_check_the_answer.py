@@ -215,15 +215,29 @@ def _resave(site_id: int):
     return save
 
 
-def test_the_store_refuses_a_bad_expect_naming_its_place(db):
+def test_saving_stores_expect_and_refuses_a_bad_one_naming_its_place(database_target, data_dir):
+    """On both engines: what the editor hands the store (an ``expect`` value) is kept as the
+    import would keep it; a bad one is refused with its place, and nothing is written."""
     from djamon_desktop.core.problems import DocumentRefused
+    from djamon_desktop.paths import ensure_data_dir
+    from djamon_desktop.store.database import close_database, open_database
 
-    with pytest.raises(DocumentRefused) as refused:
-        editing.save_site("G", {"title": "A", "url": "http://x/", "expect": {"max_ms": 0}})
-    assert refused.value.problems == [
-        "expect.max_ms: 0 is outside 1-5000 (milliseconds, at most the timeout)"
-    ]
-    assert queries.list_sites(3) == []
+    ensure_data_dir(data_dir)
+    open_database(database_target)
+    try:
+        with pytest.raises(DocumentRefused) as refused:
+            editing.save_site("G", {"title": "A", "url": "http://x/", "expect": {"max_ms": 0}})
+        assert refused.value.problems == [
+            "expect.max_ms: 0 is outside 1-5000 (milliseconds, at most the timeout)"
+        ]
+        assert queries.list_sites(3) == []
+        value = {"json": {"path": "items.0.ok", "equals": True}, "codes": [200, 204]}
+        site_id = editing.save_site("G", {"title": "A", "url": "http://x/", "expect": value})
+        assert from_stored(Site.get_by_id(site_id).expect).to_json() == value
+        editing.save_site("G", {"expect": {}}, site_id)
+        assert Site.get_by_id(site_id).expect is None
+    finally:
+        close_database()
 
 
 # -- the site window -------------------------------------------------------------------------
@@ -282,10 +296,11 @@ def test_the_tray_and_dashboard_say_how_many_sites_were_not_checked(qtbot, make_
     app.poller.round_finished.emit(report, [])  # as the round's thread hands it over
     settled(qtbot, app)
     words = "2 sites not checked (this machine was too busy)"
-    assert app.tray.icon.toolTip() == f"djamon-desktop: All 2 sites up; {words}"
+    assert f"djamon-desktop: All 2 sites up; {words}" in app.tray.icon.toolTip()
     assert words in dashboard.status_line.label.toolTip()
 
     with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
         app.check_now()
     settled(qtbot, app)
-    assert app.tray.icon.toolTip() == "djamon-desktop: All 2 sites up"
+    assert "djamon-desktop: All 2 sites up" in app.tray.icon.toolTip()
+    assert "not checked" not in app.tray.icon.toolTip()  # the next round started them all

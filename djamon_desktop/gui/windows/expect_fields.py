@@ -117,7 +117,9 @@ class ExpectFields(QGroupBox):
         self.json_value = self._line(shown, '"ok"')
         self.json_value.setToolTip(plain.tip(VALUE_HINT))
         errors.add_row(form, "Equals:", "expect.json.equals", self.json_value)
-        form.addRow("", quiet_label(VALUE_HINT))
+        hint = quiet_label(VALUE_HINT)
+        hint.setWordWrap(False)  # one line: wrapped, the form keeps room for two
+        form.addRow("", hint)
         self.max_ms = self._line("" if expect.max_ms is None else str(expect.max_ms), "")
         self.max_ms.setPlaceholderText(
             f"off; fails an answer slower than this, 1-{timeout * 1000:,.0f}"
