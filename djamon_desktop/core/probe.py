@@ -1,7 +1,9 @@
 """One HTTP check, with a hard deadline for the whole answer, and many of them at once.
 
 A check sends ``HEAD`` (retried once as ``GET`` on 405 or 501, the body never read) and waits for
-the status line and headers. The deadline covers everything from the check's start: name
+the status line and headers. A site whose ``expect`` judges the body (text, absent, json) is
+checked with one ``GET`` instead, whose body is read (:mod:`.bodies`) when its status is good,
+and judged (:mod:`.conditions`). The deadline covers everything from the check's start: name
 lookup, connecting, TLS, the retry, and reading a head that a server drips one byte at a time.
 It is enforced by cancelling the whole exchange (``asyncio.timeout_at``), not by per-read socket
 timeouts, which a dripping server would stretch without end.
@@ -32,10 +34,12 @@ from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from . import names
+from .bodies import BadBody, Body, read_body
 from .certs import expiry_of
+from .conditions import judge
 from .connect import Address, interleaved, open_socket, open_stream
 from .expect import Expect
-from .heads import NotHttp, read_status, request
+from .heads import NotHttp, read_head, read_status, request
 from .wire import (
     BadName,
     Proxies,
@@ -53,6 +57,7 @@ ERROR_KINDS: tuple[str, ...] = ("timeout", "dns", "connection", "tls", "protocol
 #: (``content``, ``slow``), or the check could not start in time (``busy``: no strike)
 CHECK_ERRORS: tuple[str, ...] = (*ERROR_KINDS, "content", "slow", "busy")
 NOTHING_EXPECTED = Expect()
+_ALL_GOOD: frozenset[int] = frozenset()  # (not used: a check that expects nothing is not judged)
 
 USER_AGENT = f"djamon-desktop/{__version__}"
 START_SLICE = 4  # checks started before the event loop reads what the earlier ones got
@@ -138,10 +143,15 @@ class Session:
 
 
 async def _exchange(
-    session: Session, method: str, to: Target, proxy: str | None
-) -> tuple[int, datetime | None]:
-    """Send one request; return the status code of the answer's head and, for https, the
-    expiry of the certificate the handshake presented (read from it: no extra connection)."""
+    session: Session,
+    method: str,
+    to: Target,
+    proxy: str | None,
+    body_if: Callable[[int], bool] | None = None,
+) -> tuple[int, datetime | None, Body | None]:
+    """Send one request; return the status code of the answer's head, for https the expiry of
+    the certificate the handshake presented (read from it: no extra connection), and the body
+    when ``body_if(status)`` says to read it (None: never)."""
     target = to.path
     headers = [
         ("Host", to.authority),
@@ -150,6 +160,8 @@ async def _exchange(
         ("Cache-Control", "no-cache"),
         ("Connection", "close"),
     ]
+    if body_if is not None:
+        headers.append(("Accept-Encoding", "gzip, deflate"))
     if to.authorization:
         headers.append(("Authorization", to.authorization))
     if proxy:
@@ -184,9 +196,12 @@ async def _exchange(
         # asyncio keeps the handshake's getpeercert() as "peercert" (after a proxy's tunnel too)
         expires = expiry_of(writer.get_extra_info("peercert")) if to.secure else None
         writer.write(request(method, target, headers))
-        return await read_status(reader), expires
+        head = await read_head(reader)
+        if body_if is None or not body_if(head.status):
+            return head.status, expires, None
+        return head.status, expires, await read_body(reader, head, method)
     finally:
-        writer.transport.abort()  # the body (of a GET) is never read; no lingering close
+        writer.transport.abort()  # a body is read at most in part; no lingering close
 
 
 def _classify(exc: BaseException) -> tuple[str, str]:
@@ -202,6 +217,8 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return "tls", f"TLS failed: {exc.reason or exc}"
     if isinstance(exc, NotHttp):
         return "protocol", f"the answer is not HTTP: {exc}"
+    if isinstance(exc, BadBody):
+        return "content", str(exc)
     if isinstance(exc, UnicodeError):
         return "protocol", f"the request could not be made: {exc}"
     if isinstance(exc, ConnectionRefusedError):
@@ -221,8 +238,13 @@ async def probe(
     cache_bust: Callable[[str], str] = cache_busted,
     started: float | None = None,
     expect: Expect = NOTHING_EXPECTED,
+    good_codes: Sequence[int] | None = None,
 ) -> ProbeResult:
     """Check one URL. Never raises for anything the network or the server does.
+
+    ``expect``: the site's conditions; they are judged only when the status code is good (the
+    site's own ``codes``, else ``good_codes``, the setting; with neither, 200-399): a bad code
+    fails as always, with no error and the code.
 
     ``started`` is the event loop's time (``loop.time()``) its round started it, before the
     loop got round to it: its deadline counts from then, so the round ends within the timeout
@@ -231,6 +253,8 @@ async def probe(
     loop = asyncio.get_running_loop()
     began = loop.time()
     deadline = (began if started is None else min(started, began)) + timeout
+    codes = expect.codes
+    good = _ALL_GOOD if expect.empty else frozenset(codes or good_codes or range(200, 400))
     try:
         if url[:6].lower() == "tcp://":
             to = target_of(url)  # no cache breaker, no proxy: nothing is sent
@@ -241,13 +265,21 @@ async def probe(
         to = target_of(cache_bust(url))
         proxy = session.proxies.for_url(to.absolute)
         async with asyncio.timeout_at(deadline):
-            status, expires = await _exchange(session, "HEAD", to, proxy)
-            if status in (405, 501):
-                status, expires = await _exchange(session, "GET", to, proxy)
+            if expect.reads_body:
+                judged = good.__contains__
+                status, expires, body = await _exchange(session, "GET", to, proxy, judged)
+            else:
+                status, expires, body = await _exchange(session, "HEAD", to, proxy)
+                if status in (405, 501):
+                    status, expires, body = await _exchange(session, "GET", to, proxy)
     except Exception as exc:  # everything the network or the server can do to us
         kind, detail = _classify(exc)
-        return ProbeResult(None, kind, _ms_since(loop, began), detail)
-    return ProbeResult(status, None, _ms_since(loop, began), cert_expires_at=expires)
+        status = exc.status if isinstance(exc, BadBody) else None  # (content: the code came)
+        return ProbeResult(status, kind, _ms_since(loop, began), detail, codes=codes)
+    elapsed = _ms_since(loop, began)
+    failed = None if expect.empty or status not in good else judge(expect, body, elapsed)
+    error, detail = failed or (None, "")
+    return ProbeResult(status, error, elapsed, detail, cert_expires_at=expires, codes=codes)
 
 
 def _ms_since(loop: asyncio.AbstractEventLoop, started: float) -> float:
@@ -280,9 +312,11 @@ async def probe_all(
     *,
     on_result: Callable[[int, ProbeResult], None] | None = None,
     expects: Sequence[Expect] | None = None,
+    good_codes: Sequence[int] | None = None,
 ) -> list[ProbeResult]:
     """Check every URL concurrently; they start in the order given; results in the same order.
-    ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any).
+    ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any), judged
+    when the code is good (``good_codes``: the setting; see :func:`probe`).
 
     Every check starts now (one that has to wait for a socket, beyond the open-file limit,
     starts when it gets one). ``on_result(index, result)`` is called on the event loop's thread
@@ -303,6 +337,7 @@ async def probe_all(
                 timeout,
                 started=loop.time() if waited else started,
                 expect=expects[index] if expects is not None else NOTHING_EXPECTED,
+                good_codes=good_codes,
             )
         if on_result is not None:
             on_result(index, result)
@@ -339,3 +374,15 @@ async def any_good(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def try_check(
+    url: str, expect: Expect, timeout: float, good_codes: Sequence[int] | None = None
+) -> ProbeResult:
+    """One check of ``url`` as a round would make it, from a thread with no event loop (the
+    site editor's "Try it", on a worker thread): blocks for at most about ``timeout``."""
+
+    async def one() -> ProbeResult:
+        return await probe(Session(), url, timeout, expect=expect, good_codes=good_codes)
+
+    return asyncio.run(one())

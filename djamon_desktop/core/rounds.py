@@ -78,12 +78,13 @@ async def probe_round(
     ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``);
     ``expects``: each site's :class:`Expect`, in the order of ``urls``."""
     session = Session()
-    if not sandbox:
-        return await probe_all(urls, timeout, session, on_result=on_result, expects=expects)
-    guard = asyncio.ensure_future(any_good(list(sandbox), timeout, list(good_codes), session))
-    sites = asyncio.ensure_future(
-        probe_all(urls, timeout, session, on_result=on_result, expects=expects)
+    checks = probe_all(
+        urls, timeout, session, on_result=on_result, expects=expects, good_codes=good_codes
     )
+    if not sandbox:
+        return await checks
+    guard = asyncio.ensure_future(any_good(list(sandbox), timeout, list(good_codes), session))
+    sites = asyncio.ensure_future(checks)
     try:
         if await guard:
             return await sites
