@@ -322,10 +322,8 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
         last, count = None, 0
         if link.site_id is not None:
             since = min(link.start_time, firsts.get(link.site_id, link.start_time))
-            failing = (
-                Check.error.is_null(False)
-                | Check.status_code.is_null()
-                | Check.status_code.not_in(good)
+            failing = Check.error.is_null(False) | (  # no error, no code: a tcp site up
+                Check.status_code.is_null(False) & Check.status_code.not_in(good)
             )
             window = (Check.site == link.site_id) & (Check.time >= since) & failing
             if outage.end_time is not None:
