@@ -28,6 +28,8 @@ def tried_text(result: ProbeResult, expect: Expect, good_codes: Sequence[int]) -
         return (
             f"{result.error}: {result.detail}" if result.detail else f"{result.error} after {took}"
         )
+    if result.status_code is None:  # a tcp:// site: no error and no code is its port open
+        return f"Up: the connection opened in {took}"
     codes = expect.codes or tuple(good_codes)
     if result.status_code in codes:
         return f"Up: {result.status_code} in {took}"
