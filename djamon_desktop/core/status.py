@@ -33,10 +33,12 @@ def local_day(when: datetime) -> str:
 
 
 def answer_text(status_code: int | None, error: str | None) -> str:
-    """What a check saw: its status code, or the kind of error."""
+    """What a check saw: its status code, or the kind of error; ``connected`` for a check that
+    made neither (a ``tcp://`` site whose port opened). Callers say ``-`` themselves for a
+    site never checked."""
     if error:
         return error
-    return "-" if status_code is None else str(status_code)
+    return "connected" if status_code is None else str(status_code)
 
 
 def listed(items: Sequence[str], limit: int = 2) -> str:

@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from djamon_desktop.core.status import OpenOutage, SiteAtGlance, listed, ordinal, overview
+from djamon_desktop.core.status import (
+    OpenOutage,
+    SiteAtGlance,
+    answer_text,
+    listed,
+    ordinal,
+    overview,
+)
 
 
 @pytest.mark.parametrize(
@@ -112,3 +119,10 @@ def test_sites_a_round_could_not_start_are_said_and_change_no_colour():
         "; 2 sites not checked (this machine was too busy); alice is on it · under a minute"
     )
     assert "not checked" not in overview([UP], None, False, busy=2).text  # nothing counted then
+
+
+def test_an_answer_is_its_code_its_error_or_a_connection_that_opened():
+    assert answer_text(200, None) == "200"
+    assert answer_text(None, "timeout") == "timeout"
+    assert answer_text(503, "content") == "content"
+    assert answer_text(None, None) == "connected"  # a tcp:// site whose port opened
