@@ -12,7 +12,8 @@ from datetime import datetime
 
 from .expect import Expect
 from .outages import state_of
-from .probe import ProbeResult, Session, any_good, probe_all
+from .parallel import any_good, probe_all
+from .probe import ProbeResult, Session
 from .sites import SiteInfo
 from .states import State
 from .status import answer_text

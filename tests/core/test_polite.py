@@ -1,0 +1,150 @@
+"""The polite caps as bookkeeping: which checks may start, and how a server's cap follows its
+answers (the sockets' side is in test_polite_rounds.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from djamon_desktop.core.polite import FIRST, LEAST, MOST, STRAIN_SECONDS, Plan, server_of
+
+
+@pytest.mark.parametrize(
+    ("url", "server"),
+    [
+        ("http://Example.COM/a?b", "example.com:80"),
+        ("https://example.com", "example.com:443"),
+        ("http://example.com:8080/", "example.com:8080"),
+        ("https://user:pw@example.com:8443/x", "example.com:8443"),
+        ("http://[::1]:81/", "::1:81"),
+        ("tcp://db.example:5432", "db.example:5432"),
+    ],
+)
+def test_a_server_is_the_host_and_port_whatever_the_scheme_and_path(url, server):
+    assert server_of(url) == server
+
+
+def test_an_unreadable_url_is_a_server_of_its_own():
+    assert server_of("http://h:port/") == "http://h:port/"
+    assert server_of("nonsense") == "nonsense"
+
+
+def test_http_and_https_to_one_port_are_one_server():
+    assert server_of("http://a:8000/") == server_of("https://a:8000/x")
+
+
+def test_a_server_starts_at_its_first_cap_and_others_go_ahead():
+    plan = Plan(["a"] * 20 + ["b"] * 3, overall=1000)
+    started = plan.take()
+    # the first 8 of a, then b's three, though they come after a's waiting twelve
+    assert started == [*range(FIRST), 20, 21, 22]
+    assert plan.waiting == 20 - FIRST
+    assert plan.take() == []  # nothing more until one ends
+
+
+def test_the_overall_cap_holds_across_servers_in_the_rounds_order():
+    plan = Plan([f"s{n}" for n in range(10)], overall=4)
+    assert plan.take() == [0, 1, 2, 3]
+    plan.done(2, True, None, 0.01)
+    assert plan.take() == [4]
+    assert plan.open == 4
+
+
+def test_each_quick_answer_lets_one_more_start_a_slow_start():
+    plan = Plan(["a"] * 100, overall=1000)
+    first = plan.take()
+    assert len(first) == FIRST
+    for index in first:
+        plan.done(index, True, None, 0.02)
+    # each of the 8 answers freed its own place and added one: 16 now
+    assert len(plan.take()) == 2 * FIRST
+    assert plan.servers["a"].cap == 2 * FIRST
+
+
+def test_the_cap_grows_no_higher_than_most():
+    plan = Plan(["a"] * 20_000, overall=100_000)
+    for _ in range(40):
+        for index in plan.take():
+            plan.done(index, True, None, 0.01)
+    assert plan.servers["a"].cap == MOST
+    assert len(plan.take()) == MOST
+
+
+def _run_to(plan: Plan, cap: int) -> list[int]:
+    """Quick answers until the server's cap is ``cap``; the checks open then."""
+    while plan.servers["a"].cap < cap:
+        for index in plan.take():
+            plan.done(index, True, None, 0.05)
+    return plan.take()
+
+
+def test_a_check_slowed_by_a_dropped_connection_halves_the_cap_once_a_turn():
+    plan = Plan(["a"] * 1000, overall=10_000)
+    open_now = _run_to(plan, 64)
+    assert len(open_now) == 64
+    # the server's quickest answer is 0.05 s; these took a connection retry longer
+    plan.done(open_now[0], True, None, 0.05 + STRAIN_SECONDS)
+    assert plan.servers["a"].cap == 32
+    # the others of the same turn tell of the same strain: no second halving
+    plan.done(open_now[1], True, None, 0.05 + STRAIN_SECONDS + 0.5)
+    plan.done(open_now[2], False, "timeout", 5.0)
+    assert plan.servers["a"].cap == 32
+    # none starts until fewer than 32 are open
+    assert plan.take() == []
+    for index in open_now[3:33]:
+        plan.done(index, True, None, 0.05)
+    # 31 open, and the quick answers after a halving creep (by 1/cap each): one more place
+    assert 32 < plan.servers["a"].cap < 33
+    assert len(plan.take()) == 1
+
+
+def test_a_strain_of_a_later_turn_halves_again_never_below_least():
+    plan = Plan(["a"] * 1000, overall=10_000)
+    started = _run_to(plan, 16)
+    caps = []
+    for _ in range(6):
+        for index in started:
+            plan.done(index, True, None, 3.0)  # every turn strained
+        caps.append(plan.servers["a"].cap)
+        started = plan.take()
+    assert caps == [8, 4, LEAST, LEAST, LEAST, LEAST]
+    assert len(started) == LEAST
+
+
+def test_refused_while_others_answer_halves_but_a_dead_server_keeps_its_cap():
+    dead = Plan(["a"] * 50, overall=1000)
+    for index in dead.take():
+        dead.done(index, False, "connection", 0.001)
+    assert dead.servers["a"].cap == FIRST  # nothing answered: no strain to read
+    alive = Plan(["a"] * 50, overall=1000)
+    first = alive.take()
+    alive.done(first[0], True, None, 0.01)
+    alive.done(first[1], False, "connection", 0.001)
+    assert alive.servers["a"].cap == (FIRST + 1) / 2
+
+
+def test_other_errors_neither_grow_nor_halve():
+    plan = Plan(["a"] * 50, overall=1000)
+    first = plan.take()
+    plan.done(first[0], True, None, 0.01)
+    before = plan.servers["a"].cap
+    plan.done(first[1], False, "tls", 0.02)
+    plan.done(first[2], False, "protocol", 0.02)
+    assert plan.servers["a"].cap == before
+
+
+def test_a_check_too_late_to_be_tried_frees_its_place_and_tells_nothing():
+    plan = Plan(["a"] * 20, overall=1000)
+    first = plan.take()
+    plan.done(first[0], False, None, 0.0, tried=False)
+    assert plan.servers["a"].cap == FIRST
+    assert plan.take() == [FIRST]
+
+
+def test_what_is_left_comes_out_in_order_and_never_starts():
+    plan = Plan(["a"] * 12 + ["b"] * 12, overall=1000)
+    plan.take()
+    left = plan.left()
+    assert left == [*range(FIRST, 12), *range(12 + FIRST, 24)]
+    assert plan.waiting == 0
+    plan.done(0, True, None, 0.01)
+    assert plan.take() == []
