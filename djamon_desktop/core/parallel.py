@@ -107,7 +107,7 @@ async def probe_all(
             expect=expects[index] if expects is not None else NOTHING_EXPECTED,
         )
         answered = result.status_code is not None or result.error is None
-        plan.done(index, answered, result.error, result.elapsed_ms / 1000.0)
+        plan.done(index, answered, result.error, result.elapsed_ms / 1000.0, now=loop.time())
         wake.set()
         ended(index, result)
 
@@ -115,7 +115,9 @@ async def probe_all(
     try:
         while True:
             wake.clear()  # (before taking: a check ending from here on wakes the wait below)
-            for count, index in enumerate(plan.take(), 1):
+            if loop.time() >= cutoff:
+                break
+            for count, index in enumerate(plan.take(loop.time()), 1):
                 unbegun += 1
                 tasks.append(asyncio.ensure_future(one(index)))
                 if count % START_SLICE == 0:
@@ -126,11 +128,13 @@ async def probe_all(
                 break
             if wake.is_set():
                 continue
+            paced = plan.next_at()
             try:
-                async with asyncio.timeout_at(cutoff):
+                async with asyncio.timeout_at(cutoff if paced is None else min(paced, cutoff)):
                     await wake.wait()
             except TimeoutError:
-                break
+                if paced is None or paced >= cutoff:
+                    break
             if broken:
                 break
         if not broken:

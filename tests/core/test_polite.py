@@ -5,7 +5,28 @@ from __future__ import annotations
 
 import pytest
 
-from djamon_desktop.core.polite import FIRST, LEAST, MOST, STRAIN_SECONDS, Plan, server_of
+from djamon_desktop.core.polite import (
+    BURST,
+    FIRST,
+    LEAST,
+    MOST,
+    PACE,
+    STRAIN_SECONDS,
+    Plan,
+    server_of,
+)
+
+
+def take(plan: Plan) -> list[int]:
+    """Every check the plan starts until it must wait for an end (not for its pace), its
+    clock (kept on the plan) moved on to each moment the pace allows."""
+    now = getattr(plan, "test_now", 0.0)
+    out = plan.take(now)
+    while (at := plan.next_at()) is not None:
+        now = max(now, at)
+        out += plan.take(now)
+    plan.test_now = now  # type: ignore[attr-defined]
+    return out
 
 
 @pytest.mark.parametrize(
@@ -34,47 +55,47 @@ def test_http_and_https_to_one_port_are_one_server():
 
 def test_a_server_starts_at_its_first_cap_and_others_go_ahead():
     plan = Plan(["a"] * 20 + ["b"] * 3, overall=1000)
-    started = plan.take()
-    # the first 8 of a, then b's three, though they come after a's waiting twelve
-    assert started == [*range(FIRST), 20, 21, 22]
+    started = take(plan)
+    # the first 8 of a, and b's three, though they come after a's waiting twelve
+    assert sorted(started) == [*range(FIRST), 20, 21, 22]
     assert plan.waiting == 20 - FIRST
-    assert plan.take() == []  # nothing more until one ends
+    assert take(plan) == []  # nothing more until one ends
 
 
 def test_the_overall_cap_holds_across_servers_in_the_rounds_order():
     plan = Plan([f"s{n}" for n in range(10)], overall=4)
-    assert plan.take() == [0, 1, 2, 3]
+    assert take(plan) == [0, 1, 2, 3]
     plan.done(2, True, None, 0.01)
-    assert plan.take() == [4]
+    assert take(plan) == [4]
     assert plan.open == 4
 
 
 def test_each_quick_answer_lets_one_more_start_a_slow_start():
     plan = Plan(["a"] * 100, overall=1000)
-    first = plan.take()
+    first = take(plan)
     assert len(first) == FIRST
     for index in first:
         plan.done(index, True, None, 0.02)
     # each of the 8 answers freed its own place and added one: 16 now
-    assert len(plan.take()) == 2 * FIRST
+    assert len(take(plan)) == 2 * FIRST
     assert plan.servers["a"].cap == 2 * FIRST
 
 
 def test_the_cap_grows_no_higher_than_most():
     plan = Plan(["a"] * 20_000, overall=100_000)
     for _ in range(40):
-        for index in plan.take():
+        for index in take(plan):
             plan.done(index, True, None, 0.01)
     assert plan.servers["a"].cap == MOST
-    assert len(plan.take()) == MOST
+    assert len(take(plan)) == MOST
 
 
 def _run_to(plan: Plan, cap: int) -> list[int]:
     """Quick answers until the server's cap is ``cap``; the checks open then."""
     while plan.servers["a"].cap < cap:
-        for index in plan.take():
+        for index in take(plan):
             plan.done(index, True, None, 0.05)
-    return plan.take()
+    return take(plan)
 
 
 def test_a_check_slowed_by_a_dropped_connection_halves_the_cap_once_a_turn():
@@ -89,12 +110,12 @@ def test_a_check_slowed_by_a_dropped_connection_halves_the_cap_once_a_turn():
     plan.done(open_now[2], False, "timeout", 5.0)
     assert plan.servers["a"].cap == 32
     # none starts until fewer than 32 are open
-    assert plan.take() == []
+    assert take(plan) == []
     for index in open_now[3:33]:
         plan.done(index, True, None, 0.05)
     # 31 open, and the quick answers after a halving creep (by 1/cap each): one more place
     assert 32 < plan.servers["a"].cap < 33
-    assert len(plan.take()) == 1
+    assert len(take(plan)) == 1
 
 
 def test_a_strain_of_a_later_turn_halves_again_never_below_least():
@@ -105,18 +126,18 @@ def test_a_strain_of_a_later_turn_halves_again_never_below_least():
         for index in started:
             plan.done(index, True, None, 3.0)  # every turn strained
         caps.append(plan.servers["a"].cap)
-        started = plan.take()
+        started = take(plan)
     assert caps == [8, 4, LEAST, LEAST, LEAST, LEAST]
     assert len(started) == LEAST
 
 
 def test_refused_while_others_answer_halves_but_a_dead_server_keeps_its_cap():
     dead = Plan(["a"] * 50, overall=1000)
-    for index in dead.take():
+    for index in take(dead):
         dead.done(index, False, "connection", 0.001)
     assert dead.servers["a"].cap == FIRST  # nothing answered: no strain to read
     alive = Plan(["a"] * 50, overall=1000)
-    first = alive.take()
+    first = take(alive)
     alive.done(first[0], True, None, 0.01)
     alive.done(first[1], False, "connection", 0.001)
     assert alive.servers["a"].cap == (FIRST + 1) / 2
@@ -124,7 +145,7 @@ def test_refused_while_others_answer_halves_but_a_dead_server_keeps_its_cap():
 
 def test_other_errors_neither_grow_nor_halve():
     plan = Plan(["a"] * 50, overall=1000)
-    first = plan.take()
+    first = take(plan)
     plan.done(first[0], True, None, 0.01)
     before = plan.servers["a"].cap
     plan.done(first[1], False, "tls", 0.02)
@@ -134,17 +155,66 @@ def test_other_errors_neither_grow_nor_halve():
 
 def test_a_check_too_late_to_be_tried_frees_its_place_and_tells_nothing():
     plan = Plan(["a"] * 20, overall=1000)
-    first = plan.take()
+    first = take(plan)
     plan.done(first[0], False, None, 0.0, tried=False)
     assert plan.servers["a"].cap == FIRST
-    assert plan.take() == [FIRST]
+    assert take(plan) == [FIRST]
 
 
 def test_what_is_left_comes_out_in_order_and_never_starts():
     plan = Plan(["a"] * 12 + ["b"] * 12, overall=1000)
-    plan.take()
+    take(plan)
     left = plan.left()
     assert left == [*range(FIRST, 12), *range(12 + FIRST, 24)]
     assert plan.waiting == 0
     plan.done(0, True, None, 0.01)
-    assert plan.take() == []
+    assert take(plan) == []
+
+
+def test_new_connections_to_one_server_are_paced_not_all_at_once():
+    plan = Plan(["a"] * 12 + ["b"] * 2, overall=1000)
+    # at once: a burst of BURST to a, and b's own
+    assert plan.take(10.0) == [*range(BURST), 12, 13]
+    assert plan.take(10.0) == []
+    # then one each 1/PACE seconds
+    assert plan.next_at() == pytest.approx(10.0 + 1 / PACE)
+    assert plan.take(10.0 + 1 / PACE) == [BURST]
+    # a pause fills the burst again, never more than BURST at once
+    assert plan.take(20.0) == list(range(BURST + 1, FIRST))
+    assert plan.servers["a"].open == FIRST
+
+
+def _slow_start(rates: dict[int, float]) -> tuple[Plan, list[int]]:
+    """A server whose answers come at ``rates[turn size]`` a second; returns the plan when its
+    slow start ended, and the sizes of the turns it went through."""
+    plan = Plan(["a"] * 100_000, overall=100_000)
+    server = plan.servers["a"]
+    now, sizes = 0.0, []
+    plan.take(now)
+    while server.cap < server.threshold and len(sizes) < 12:
+        if not sizes or sizes[-1] != server.turn_size:
+            sizes.append(server.turn_size)
+        rate = rates.get(server.turn_size, list(rates.values())[-1])
+        # the oldest open one ends, 1/rate after the one before (one server: the checks start
+        # in order, so the open ones are the last ``open`` started)
+        index = server.starts - server.open
+        now += 1 / rate
+        plan.done(index, True, None, 0.02, now=now)
+        while (at := plan.next_at()) is not None and at <= now:
+            plan.take(now)
+        plan.take(now)
+    return plan, sizes
+
+
+def test_a_slow_start_ends_when_two_turns_bring_no_more_answers_back_at_the_cap_that_paid():
+    # 8 -> 16 paid (twice the answers a second); 16 -> 32 brought a little more (1.2x, not the
+    # 1.25x that pays), and 32 -> 64 no more: back to 16, and no more doubling
+    plan, sizes = _slow_start({8: 100.0, 16: 200.0, 32: 240.0, 64: 240.0})
+    assert sizes[:3] == [8, 16, 32]
+    assert plan.servers["a"].cap == plan.servers["a"].threshold == 16
+
+
+def test_one_turn_that_does_not_pay_is_noise_the_slow_start_goes_on():
+    plan, sizes = _slow_start({8: 100.0, 16: 200.0, 32: 210.0, 64: 800.0, 128: 800.0})
+    assert sizes == [8, 16, 32, 64, 128]
+    assert plan.servers["a"].cap == MOST  # (a slow start also ends at the most)
