@@ -17,9 +17,9 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 class StockServer:
     """Answers every ``HEAD``/``GET`` with ``code`` after ``delay`` seconds, and notes each
-    request's path in the order they came (``paths``)."""
+    request's path in the order they came (``paths``). ``queue``: its accept queue."""
 
-    def __init__(self, delay: float = 0.02, code: int = 200) -> None:
+    def __init__(self, delay: float = 0.02, code: int = 200, queue: int = 5) -> None:
         self.delay = delay
         self.code = code
         self.paths: list[str] = []
@@ -38,7 +38,10 @@ class StockServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass  # (quiet: the test reads ``paths``)
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        server_class = _Server
+        if queue != _Server.request_queue_size:
+            server_class = type("_Queued", (_Server,), {"request_queue_size": queue})
+        self._server = server_class(("127.0.0.1", 0), Handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
