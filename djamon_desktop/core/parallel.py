@@ -74,77 +74,130 @@ async def probe_all(
     reaches the caller of ``probe_all``."""
     session = session or Session()
     loop = asyncio.get_running_loop()
-    cutoff = (loop.time() if round_started is None else round_started) + timeout
-    plan = Plan([server_of(url) for url in urls], max_parallel())
-    results: list[ProbeResult] = [busy(timeout, 0)] * len(urls)
-    wake = asyncio.Event()
-    broken = False
-    unbegun = 0  # checks handed to the event loop that have not begun yet
+    started = loop.time() if round_started is None else round_started
+    checks = _Round(urls, timeout, session, on_result, expects, started + timeout)
+    try:
+        await checks.start()
+        return await checks.finished
+    finally:
+        checks.close()
 
-    def ended(index: int, result: ProbeResult) -> None:
-        nonlocal broken
-        results[index] = result
-        if on_result is not None:
-            try:
-                on_result(index, result)
-            except BaseException:
-                broken = True
-                wake.set()
-                raise
 
-    async def one(index: int) -> None:
-        nonlocal unbegun
-        unbegun -= 1
-        if loop.time() >= cutoff:  # the loop got round to it too late (a busy machine)
-            plan.done(index, False, None, 0.0, tried=False)
-            wake.set()
-            ended(index, busy(timeout, unbegun + plan.waiting + 1))
+class _Round:
+    """:func:`probe_all`'s checks: a check starts as the plan allows, when the round starts,
+    when another ends (from that check's task: no task of its own wakes for each end) and
+    when a server's pace allows; at the cutoff, what is left is busy."""
+
+    def __init__(
+        self,
+        urls: Sequence[str],
+        timeout: float,
+        session: Session,
+        on_result: Callable[[int, ProbeResult], None] | None,
+        expects: Sequence[Expect] | None,
+        cutoff: float,
+    ) -> None:
+        self.urls, self.timeout, self.session = urls, timeout, session
+        self.on_result, self.expects, self.cutoff = on_result, expects, cutoff
+        self.loop = asyncio.get_running_loop()
+        self.plan = Plan([server_of(url) for url in urls], max_parallel())
+        self.results: list[ProbeResult] = [busy(timeout, 0)] * len(urls)
+        self.left = len(urls)  # results still to come
+        self.unbegun = 0  # checks handed to the event loop that have not begun yet
+        self.tasks: set[asyncio.Future[None]] = set()
+        self.finished: asyncio.Future[list[ProbeResult]] = self.loop.create_future()
+        self.pace: asyncio.TimerHandle | None = None
+        self.expiry = self.loop.call_at(cutoff, self.expire)
+        self.starting = True  # (the first slices: :meth:`start` hands them out)
+        if not urls:
+            self.finished.set_result(self.results)
+
+    async def start(self) -> None:
+        """Start what may start at once, a slice at a time: the checks started so far connect
+        and read before the next slice starts, so an early check's answer is read while the
+        rest start."""
+        try:
+            for count, index in enumerate(self.plan.take(self.loop.time()), 1):
+                if self.finished.done():  # (an on_result raised: the round ends)
+                    return
+                self.launch(index)
+                if count % START_SLICE == 0:
+                    await asyncio.sleep(0)
+        finally:
+            self.starting = False
+        self.more()
+
+    def launch(self, index: int) -> None:
+        self.unbegun += 1
+        task = asyncio.ensure_future(self.one(index))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def more(self) -> None:
+        """Start what the plan allows now, and wake for a server's pace when it must wait."""
+        if self.starting or self.finished.done():
+            return
+        now = self.loop.time()
+        if now >= self.cutoff:
+            return  # (:meth:`expire` is due)
+        for index in self.plan.take(now):
+            self.launch(index)
+        paced = self.plan.next_at()
+        if paced is None or paced >= self.cutoff:
+            return
+        if self.pace is None or self.pace.when() > paced:
+            if self.pace is not None:
+                self.pace.cancel()
+            self.pace = self.loop.call_at(paced, self._paced)
+
+    def _paced(self) -> None:
+        self.pace = None
+        self.more()
+
+    async def one(self, index: int) -> None:
+        self.unbegun -= 1
+        if self.loop.time() >= self.cutoff:  # the loop got round to it too late (a busy machine)
+            self.plan.done(index, False, None, 0.0, tried=False)
+            self.ended(index, busy(self.timeout, self.unbegun + self.plan.waiting + 1))
             return
         result = await probe(
-            session,
-            urls[index],
-            timeout,
-            expect=expects[index] if expects is not None else NOTHING_EXPECTED,
+            self.session,
+            self.urls[index],
+            self.timeout,
+            expect=self.expects[index] if self.expects is not None else NOTHING_EXPECTED,
         )
         answered = result.status_code is not None or result.error is None
-        plan.done(index, answered, result.error, result.elapsed_ms / 1000.0, now=loop.time())
-        wake.set()
-        ended(index, result)
+        self.plan.done(
+            index, answered, result.error, result.elapsed_ms / 1000.0, now=self.loop.time()
+        )
+        self.ended(index, result)
+        self.more()
 
-    tasks: list[asyncio.Future[None]] = []
-    try:
-        while True:
-            wake.clear()  # (before taking: a check ending from here on wakes the wait below)
-            if loop.time() >= cutoff:
-                break
-            for count, index in enumerate(plan.take(loop.time()), 1):
-                unbegun += 1
-                tasks.append(asyncio.ensure_future(one(index)))
-                if count % START_SLICE == 0:
-                    # Let the checks started so far connect and read before the next slice
-                    # starts, so that an early check's answer is read while the rest start.
-                    await asyncio.sleep(0)
-            if broken or not plan.waiting:
-                break
-            if wake.is_set():
-                continue
-            paced = plan.next_at()
+    def ended(self, index: int, result: ProbeResult) -> None:
+        if self.finished.done():
+            return
+        self.results[index] = result
+        if self.on_result is not None:
             try:
-                async with asyncio.timeout_at(cutoff if paced is None else min(paced, cutoff)):
-                    await wake.wait()
-            except TimeoutError:
-                if paced is None or paced >= cutoff:
-                    break
-            if broken:
-                break
-        if not broken:
-            left = plan.left()
-            for index in left:
-                ended(index, busy(timeout, len(left)))
-        await asyncio.gather(*tasks)  # (an exception of on_result's is raised from here)
-        return results
-    finally:
-        for task in tasks:
+                self.on_result(index, result)
+            except BaseException as exc:  # ends the round; probe_all raises it
+                self.finished.set_exception(exc)
+                return
+        self.left -= 1
+        if not self.left:
+            self.finished.set_result(self.results)
+
+    def expire(self) -> None:
+        """The cutoff: what has not started is busy, and never starts."""
+        left = self.plan.left()
+        for index in left:
+            self.ended(index, busy(self.timeout, len(left)))
+
+    def close(self) -> None:
+        self.expiry.cancel()
+        if self.pace is not None:
+            self.pace.cancel()
+        for task in list(self.tasks):
             task.cancel()
 
 
