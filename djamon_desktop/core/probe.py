@@ -1,4 +1,4 @@
-"""One HTTP check, with a hard deadline for the whole answer, and many of them at once.
+"""One HTTP check, with a hard deadline for the whole answer (many at once: :mod:`.parallel`).
 
 A check sends ``HEAD`` (retried once as ``GET`` on 405 or 501, the body never read) and waits for
 the status line and headers. The deadline covers everything from the check's own start, when
@@ -7,12 +7,13 @@ server drips one byte at a time. It is enforced by cancelling the whole exchange
 (``asyncio.timeout_at``), not by per-read socket timeouts, which a dripping server would stretch
 without end.
 
-A round keeps its connections polite (:mod:`.polite`: a cap to each server, adapting to how it
-answers, and one overall), so some checks wait for their turn; a check's deadline counts from
-when it starts, not from the round's start, so waiting never costs it time. A check that could
-not start within the timeout of the round's start (a queue too long for one server, a machine
-too busy to get round to it) is not tried: it is ``busy``, which counts no strike. So a round
-ends within the timeout when its checks could all start at once, and within twice it at worst.
+A round (:mod:`.parallel`) keeps its connections polite (:mod:`.polite`: a cap to each server,
+adapting to how it answers, and one overall), so some checks wait for their turn; a check's
+deadline counts from when it starts, not from the round's start, so waiting never costs it
+time. A check that could not start within the timeout of the round's start (a queue too long
+for one server, a machine too busy to get round to it) is not tried: it is ``busy``, which
+counts no strike. So a round ends within the timeout when its checks could all start at once,
+and within twice it at worst.
 
 How a URL is sent is in :mod:`.wire`, how names are looked up in :mod:`.names`, how the
 answer's head is read in :mod:`.heads`.
