@@ -9,10 +9,10 @@ by default; but a fixed small cap would make 4,000 sites on one fast server take
 than the round's deadline. So each server's cap adapts, as TCP's congestion window does:
 
 * it starts at :data:`FIRST` and grows by one for each answer (a slow start: doubling with
-  every turn of answers) up to :data:`MOST`, while doubling pays: when two turns in a row
-  bring fewer than :data:`PAYOFF` times the answers a second of the best turn (the server,
-  not the cap, sets the pace: a threaded server starved of its CPU), the slow start ends,
-  back at the last cap that paid. After that, and after a halving, it grows by one for each
+  every turn of answers) up to :data:`MOST`, while doubling pays: a turn that brings fewer
+  than :data:`PAYOFF` times the answers a second of the best turn is followed by one at the
+  same cap; when that one does not pay either (the server, not the cap, sets the pace: a
+  threaded server starved of its CPU), the slow start ends, back at the last cap that paid. After that, and after a halving, it grows by one for each
   whole cap's worth of answers (a gentle climb);
 * it is halved (not below :data:`LEAST`) when the server shows strain while it answers
   others: a check that took :data:`STRAIN_SECONDS` longer than the server's quickest answer
@@ -141,7 +141,8 @@ class Server:
         elif answered and self.cap < self.threshold:
             if now is not None and self._turn_ended(now):
                 return
-            self.cap = min(self.cap + 1.0, float(MOST))
+            # (after a turn that did not pay, the next is measured at the same cap)
+            self.cap = min(self.cap + (1.0 / self.cap if self.flat else 1.0), float(MOST))
         elif answered:
             self.cap = min(self.cap + 1.0 / self.cap, float(MOST))
 
