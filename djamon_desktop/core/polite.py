@@ -12,8 +12,9 @@ than the round's deadline. So each server's cap adapts, as TCP's congestion wind
   every turn of answers) up to :data:`MOST`, while doubling pays: a turn that brings fewer
   than :data:`PAYOFF` times the answers a second of the best turn is followed by one at the
   same cap; when that one does not pay either (the server, not the cap, sets the pace: a
-  threaded server starved of its CPU), the slow start ends, back at the last cap that paid. After that, and after a halving, it grows by one for each
-  whole cap's worth of answers (a gentle climb);
+  threaded server starved of its CPU), the slow start ends, back at the last cap that paid.
+  After that, and after a halving, it grows by one for each whole cap's worth of answers (a
+  gentle climb);
 * it is halved (not below :data:`LEAST`) when the server shows strain while it answers
   others: a check that took :data:`STRAIN_SECONDS` longer than the server's quickest answer
   (what a dropped connection attempt costs: the kernel's first retry comes a second later),
