@@ -21,10 +21,11 @@ than the round's deadline. So each server's cap adapts, as TCP's congestion wind
   or a connection refused or reset. One halving per turn: a check started before the last
   halving does not halve again, as its strain was already answered.
 
-And new connections to one server are paced: :data:`BURST` at the same moment, then no faster
-than twice the server's own pace (its cap over its quickest answer's time; :data:`PACE` before
-it answered), so a turn of answers arriving together does not come back as a burst of
-connection attempts that a short accept queue drops.
+And new connections to one server are paced: :data:`BURST` at the same moment, then
+:data:`PACE` a second, or twice as many as the answers came back in the server's best turn
+when that is more (a server that answers 5,000 a second is opened 10,000 a second), and never
+faster than twice its cap over its quickest answer's time. So a turn of answers arriving
+together does not come back as a burst of connection attempts that a short accept queue drops.
 
 A server is the URL's host and port (``https://a`` is ``a:443``, ``http://a:8080`` is
 ``a:8080``); the scheme does not matter, the listening socket does. Overall, at most
@@ -43,7 +44,7 @@ FIRST = 8  # a server's cap at the round's start (curl's parallel mode keeps 8 b
 MOST = 256  # never more to one server (4,000 sites on one server still fit in a round)
 LEAST = 2  # never fewer, however strained
 BURST = 4  # new connections opened to one server at the same moment, at most
-PACE = 4000.0  # and after those, at most this many a second (a server's accept queue drains)
+PACE = 1000.0  # and after those, this many a second until its answers show it takes more
 PACE_GAIN = 2.0  # once it answered: at most this many times its cap a quickest answer's time
 LEAST_PACE = 50.0  # (never slower than this many a second)
 PAYOFF = 1.25  # a slow start's turn must bring this many times the best turn's answers a second
@@ -109,9 +110,10 @@ class Server:
 
     def paced(self, now: float) -> float:
         """0 when a new connection may open now (and takes one), else how long until one may."""
-        pace = PACE
-        if self.quickest:  # as fast as its answers come back at the cap, twice over at most
-            pace = min(PACE, max(LEAST_PACE, PACE_GAIN * self.cap / self.quickest))
+        # twice as fast as its answers came back in its best turn, and as they can at the cap
+        pace = max(PACE, PACE_GAIN * self.best_rate)
+        if self.quickest:
+            pace = min(pace, max(LEAST_PACE, PACE_GAIN * self.cap / self.quickest))
         self.tokens = min(float(BURST), self.tokens + (now - self.stamp) * pace)
         self.stamp = now
         if self.tokens >= 1.0 - 1e-9:  # (a clock's rounding never stalls it)
