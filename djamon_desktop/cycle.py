@@ -207,7 +207,7 @@ def run_round(
     )
     outcomes = outcomes_of(
         sites,
-        rows.results,
+        rows.every_result,  # (the busy too: listed, not counted)
         record.down_counts,
         good_codes,
         strikes,

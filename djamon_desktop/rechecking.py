@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .core.clock import Clock
-from .core.probe import ProbeResult, probe_all
+from .core.parallel import probe_all
+from .core.probe import ProbeResult
 from .core.settings_value import Settings
 from .cycle import CycleReport, run_cycle
 from .store import rechecks, vantages

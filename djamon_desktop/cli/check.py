@@ -96,10 +96,10 @@ def _print_text(report: CycleReport, retries: int) -> None:
     elif not report.outcomes:
         print(_nothing_checked())
     else:
-        failing = sum(1 for outcome in report.outcomes if not outcome.ok)
+        failing, busy = report.failing, report.busy
         print(
             f"Round at {local_text(report.started_at)}: {len(report.outcomes)} sites, "
-            f"{len(report.outcomes) - failing} up, {failing} failing"
+            f"{len(report.outcomes) - failing - busy} up, {failing} failing"
         )
         # what a failed check saw beyond its error, in a last column when any has something
         details = [outcome.result.detail if not outcome.ok else "" for outcome in report.outcomes]
@@ -118,6 +118,11 @@ def _print_text(report: CycleReport, retries: int) -> None:
                 + [detail] * shown
             )
         print(table(lines))
+        if busy:
+            print(
+                f"{plural(busy, 'site')} not checked: this machine could not start"
+                f" {'it' if busy == 1 else 'them'} in time (no strike; first in the next round)."
+            )
         if retries:
             print(f"Confirmed with {plural(retries, 'retry', 'retries')} of the failing sites.")
         _print_expiring(report)

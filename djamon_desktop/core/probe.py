@@ -1,17 +1,21 @@
-"""One HTTP check, with a hard deadline for the whole answer, and many of them at once.
+"""One HTTP check, with a hard deadline for the whole answer (many at once: :mod:`.parallel`).
 
 A check sends ``HEAD`` (retried once as ``GET`` on 405 or 501, the body never read) and waits for
 the status line and headers. A site whose ``expect`` judges the body (text, absent, json) is
 checked with one ``GET`` instead, whose body is read (:mod:`.bodies`) when its status is good,
-and judged (:mod:`.conditions`). The deadline covers everything from the check's start: name
-lookup, connecting, TLS, the retry, and reading a head that a server drips one byte at a time.
-It is enforced by cancelling the whole exchange (``asyncio.timeout_at``), not by per-read socket
-timeouts, which a dripping server would stretch without end.
+and judged (:mod:`.conditions`). The deadline covers everything from the check's own start,
+when its first request starts: name lookup, connecting, TLS, the retry, and reading a head (or
+a body) that a server drips one byte at a time. It is enforced by cancelling the whole exchange
+(``asyncio.timeout_at``), not by per-read socket timeouts, which a dripping server would stretch
+without end.
 
-All the checks of a round start at the same moment, the round's start, and their deadlines
-count from it: the time the event loop takes to open the connections one after another
-(0.15-0.35 ms each) never pushes a deadline, or the round's end, later. A check's reported time
-counts from its own first request.
+A round (:mod:`.parallel`) keeps its connections polite (:mod:`.polite`: a cap to each server,
+adapting to how it answers, and one overall), so some checks wait for their turn; a check's
+deadline counts from when it starts, not from the round's start, so waiting never costs it
+time. A check that could not start within the timeout of the round's start (a queue too long
+for one server, a machine too busy to get round to it) is not tried: it is ``busy``, which
+counts no strike. So a round ends within the timeout when its checks could all start at once,
+and within twice it at worst.
 
 A ``tcp://HOST:PORT`` site's check only opens a connection (nothing is sent) within the
 deadline: up then, with no status code.
@@ -60,7 +64,6 @@ NOTHING_EXPECTED = Expect()
 _ALL_GOOD: frozenset[int] = frozenset()  # (not used: a check that expects nothing is not judged)
 
 USER_AGENT = f"djamon-desktop/{__version__}"
-START_SLICE = 4  # checks started before the event loop reads what the earlier ones got
 
 
 @dataclass(frozen=True)
@@ -236,7 +239,6 @@ async def probe(
     timeout: float,
     *,
     cache_bust: Callable[[str], str] = cache_busted,
-    started: float | None = None,
     expect: Expect = NOTHING_EXPECTED,
     good_codes: Sequence[int] | None = None,
 ) -> ProbeResult:
@@ -246,13 +248,11 @@ async def probe(
     site's own ``codes``, else ``good_codes``, the setting; with neither, 200-399): a bad code
     fails as always, with no error and the code.
 
-    ``started`` is the event loop's time (``loop.time()``) its round started it, before the
-    loop got round to it: its deadline counts from then, so the round ends within the timeout
-    of its start. The time it reports counts from its own first request, so a site's time does
-    not depend on its place in the list."""
+    Its deadline, and the time it reports, count from now, its first request: a site's time
+    and its chance of an answer do not depend on its place in the round."""
     loop = asyncio.get_running_loop()
     began = loop.time()
-    deadline = (began if started is None else min(started, began)) + timeout
+    deadline = began + timeout
     codes = expect.codes
     good = _ALL_GOOD if expect.empty else frozenset(codes or good_codes or range(200, 400))
     try:
@@ -284,96 +284,6 @@ async def probe(
 
 def _ms_since(loop: asyncio.AbstractEventLoop, started: float) -> float:
     return round((loop.time() - started) * 1000.0, 1)
-
-
-def max_parallel() -> int:
-    """How many checks may hold a socket at once: as many as the open-file limit allows."""
-    try:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        wanted = hard if hard != resource.RLIM_INFINITY else 65536
-        if soft != resource.RLIM_INFINITY and soft < wanted:
-            try:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-                soft = wanted
-            except (ValueError, OSError):
-                pass
-        limit = soft if soft != resource.RLIM_INFINITY else 65536
-    except ImportError:  # not on POSIX
-        limit = 512
-    return max(16, min(4096, limit - 128))
-
-
-async def probe_all(
-    urls: Sequence[str],
-    timeout: float,
-    session: Session | None = None,
-    *,
-    on_result: Callable[[int, ProbeResult], None] | None = None,
-    expects: Sequence[Expect] | None = None,
-    good_codes: Sequence[int] | None = None,
-) -> list[ProbeResult]:
-    """Check every URL concurrently; they start in the order given; results in the same order.
-    ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any), judged
-    when the code is good (``good_codes``: the setting; see :func:`probe`).
-
-    Every check starts now (one that has to wait for a socket, beyond the open-file limit,
-    starts when it gets one). ``on_result(index, result)`` is called on the event loop's thread
-    as each check ends, so the caller can prepare what it stores while slower checks still wait.
-    An exception it raises ends the round (the other checks are cancelled) and reaches the
-    caller of ``probe_all``."""
-    session = session or Session()
-    gate = asyncio.Semaphore(max_parallel())
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-
-    async def one(index: int, url: str) -> ProbeResult:
-        waited = gate.locked()
-        async with gate:
-            result = await probe(
-                session,
-                url,
-                timeout,
-                started=loop.time() if waited else started,
-                expect=expects[index] if expects is not None else NOTHING_EXPECTED,
-                good_codes=good_codes,
-            )
-        if on_result is not None:
-            on_result(index, result)
-        return result
-
-    tasks: list[asyncio.Future[ProbeResult]] = []
-    try:
-        for index, url in enumerate(urls):
-            tasks.append(asyncio.ensure_future(one(index, url)))
-            if len(tasks) % START_SLICE == 0:
-                # Let the checks started so far connect and read before the next slice starts,
-                # so that an early check's time doesn't include opening all the others'
-                # connections (their deadlines count from the round's start all the same).
-                await asyncio.sleep(0)
-        return list(await asyncio.gather(*tasks))
-    finally:
-        for task in tasks:
-            task.cancel()
-
-
-async def any_good(
-    urls: Sequence[str], timeout: float, good_codes: Sequence[int], session: Session | None = None
-) -> bool:
-    """True as soon as one URL answers with a good code (the connectivity guard)."""
-    session = session or Session()
-    started = asyncio.get_running_loop().time()
-    tasks = [asyncio.ensure_future(probe(session, u, timeout, started=started)) for u in urls]
-    try:
-        for next_done in asyncio.as_completed(tasks):
-            if (await next_done).is_good(good_codes):
-                return True
-        return False
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def try_check(

@@ -1,5 +1,6 @@
-"""One round's checks and what it found: the connectivity guard, every active site checked at
-once, and the round's report. Pure of storage: :mod:`djamon_desktop.cycle` stores the results.
+"""One round's checks and what it found: the connectivity guard, every active site checked (as
+many at once as politeness allows: ``core.parallel``), and the round's report. Pure of storage:
+:mod:`djamon_desktop.cycle` stores the results.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from datetime import datetime
 
 from .expect import Expect
 from .outages import state_of
-from .probe import ProbeResult, Session, any_good, probe_all
+from .parallel import any_good, probe_all
+from .probe import ProbeResult, Session
 from .sites import SiteInfo
 from .states import State
 from .status import answer_text
@@ -32,6 +34,11 @@ class SiteOutcome:
     state: State  # up | warning | down (unknown: never checked)
     vantage_down_count: int = 0  # this vantage's own failures in a row
 
+    @property
+    def busy(self) -> bool:
+        """Not checked: the round could not start it in time (its counts and state as before)."""
+        return self.result.error == "busy"
+
 
 @dataclass
 class RoundReport:
@@ -48,19 +55,37 @@ class RoundReport:
     @property
     def busy(self) -> int:
         """How many sites the round could not start in time (``busy``: not checked)."""
-        return sum(o.result.error == "busy" for o in self.outcomes)
+        return sum(o.busy for o in self.outcomes)
+
+    @property
+    def failing(self) -> int:
+        """How many sites the round checked and found failing (a busy one was not checked)."""
+        return sum(not o.ok and not o.busy for o in self.outcomes)
 
     @property
     def exit_code(self) -> int:
-        """0 all good (or nothing to check), 1 some site failed, 3 connectivity lost."""
+        """0 all good (or nothing to check), 1 some site failed, 3 connectivity lost. A site
+        the round could not start (``busy``) is no failure: nothing is known of it, and a
+        script that pages someone on 1 would page them for this machine's load."""
         if not self.connectivity:
             return 3
-        return 1 if any(not o.ok for o in self.outcomes) else 0
+        return 1 if self.failing else 0
 
 
 def start_order(sites: Sequence[SiteInfo]) -> list[SiteInfo]:
-    """The slowest last time start first, so a hung site never waits behind quick ones."""
-    return sorted(sites, key=lambda s: -(s.last_elapsed_ms or 0.0))
+    """The least recently checked first, then the slowest last time, so a hung site never
+    waits behind quick ones.
+
+    A round that could not start all its checks in time (``busy``) leaves the sites it missed
+    with the last check they had: older than the others', so the next round starts them first,
+    whichever process runs it. A site never checked comes first of all."""
+    return sorted(
+        sites,
+        key=lambda s: (
+            s.last_checked.timestamp() if s.last_checked is not None else float("-inf"),
+            -(s.last_elapsed_ms or 0.0),
+        ),
+    )
 
 
 async def probe_round(
@@ -72,7 +97,8 @@ async def probe_round(
     expects: Sequence[Expect] | None = None,
 ) -> list[ProbeResult] | None:
     """The sites' results, or None when connectivity is lost. The sandbox URLs are tried at the
-    same time as the sites, so one deadline bounds the round; when no sandbox URL answers well,
+    same time as the sites, so the round's bound holds for both (``core.parallel``: within the
+    timeout when all could start at once, twice it at worst); when no sandbox URL answers well,
     the sites' checks are stopped (or their results dropped) and nothing is counted.
 
     ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``);
@@ -106,19 +132,23 @@ def outcomes_of(
 ) -> list[SiteOutcome]:
     """Each site's outcome, in the sites' order; ``down_counts`` as stored (a site deleted while
     the round ran keeps the count it had); ``failing``: the sites some vantage sees failing;
-    ``own_counts``: this vantage's own counts (where one is missing: the team's)."""
+    ``own_counts``: this vantage's own counts (where one is missing: the team's). A site the
+    round could not start (``busy``) keeps its count and state as they were."""
     out = []
     own = own_counts or {}
     for site in sites:
         result = results[site.site_id]
         count = down_counts.get(site.site_id, site.down_count)
+        busy = result.error == "busy"
         out.append(
             SiteOutcome(
                 site=site,
                 result=result,
                 ok=result.is_good(good_codes),
-                down_count=count,
-                state=state_of(count, True, strikes, site.site_id in failing),
+                down_count=site.down_count if busy else count,
+                state=site.state
+                if busy
+                else state_of(count, True, strikes, site.site_id in failing),
                 vantage_down_count=own.get(site.site_id, count),
             )
         )
@@ -130,7 +160,7 @@ def log_round(report: RoundReport) -> None:
     if not report.connectivity:
         log.warning("connectivity lost: no sandbox URL answered with a good code")
         return
-    failing = [o for o in report.outcomes if not o.ok]
+    failing = [o for o in report.outcomes if not o.ok and not o.busy]
     for o in failing:
         log.info(
             "%s / %s (%s): %s%s",
@@ -147,3 +177,9 @@ def log_round(report: RoundReport) -> None:
         report.outages_opened,
         report.outages_closed,
     )
+    if report.busy:
+        log.warning(
+            "round: %d not checked (busy): this machine could not start them in time;"
+            " no strike, and they go first in the next round",
+            report.busy,
+        )

@@ -55,7 +55,11 @@ SITE_SET = (
 
 class RoundRows:
     """A round's check rows and hour-summary shares, built one result at a time (as each
-    check ends), ready to be stored by :func:`record_round`. Touches no database."""
+    check ends), ready to be stored by :func:`record_round`. Touches no database.
+
+    A check the round could not start in time (``busy``) is kept apart (``busy``): it is no
+    check, so it counts no strike, changes no site's row and is not stored; ``results`` holds
+    the checks that were tried, what both ways of storing a round count."""
 
     def __init__(self, when: datetime, good_codes: Sequence[int]) -> None:
         self.when = when
@@ -63,10 +67,19 @@ class RoundRows:
         self._good = set(good_codes)
         self.when_ms: int = UtcField().db_value(when)  # ``when`` as the check rows store it
         self.results: dict[int, ProbeResult] = {}
+        self.busy: dict[int, ProbeResult] = {}
         self.check_rows: list[tuple] = []
         self.hour_rows: list[history.HourRow] = []
 
+    @property
+    def every_result(self) -> dict[int, ProbeResult]:
+        """Every site's result, the busy ones too (what the round's report lists)."""
+        return {**self.results, **self.busy}
+
     def add(self, site_id: int, result: ProbeResult) -> None:
+        if result.error == "busy":
+            self.busy[site_id] = result
+            return
         self.results[site_id] = result
         # (a check's row: the vantage's id follows, added when stored)
         self.check_rows.append(

@@ -13,7 +13,8 @@ import pytest
 
 from djamon_desktop.core.bodies import MAX_BODY
 from djamon_desktop.core.expect import Expect, parse_expect
-from djamon_desktop.core.probe import ProbeResult, Session, probe, probe_all, try_check
+from djamon_desktop.core.parallel import probe_all
+from djamon_desktop.core.probe import ProbeResult, Session, probe, try_check
 from djamon_desktop.core.rounds import probe_round
 
 from ..body_server import BodyServer, Page, deflated, gzip_bomb, gzipped

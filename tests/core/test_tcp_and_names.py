@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from djamon_desktop.core.probe import ProbeResult, Session, probe, probe_all
+from djamon_desktop.core.parallel import probe_all
+from djamon_desktop.core.probe import ProbeResult, Session, probe
 from djamon_desktop.core.problems import url_problem, web_url_problem
 from djamon_desktop.core.urls import shown_url
 from djamon_desktop.core.wire import cache_busted, label_problem
