@@ -358,6 +358,11 @@ class ManySitesServer:
         return self
 
     @property
+    def pid(self) -> int:
+        """The server process's id."""
+        return self._process.pid
+
+    @property
     def heads(self) -> int:
         """How many requests other than GET it has answered (HEADs)."""
         return self._counts[0]

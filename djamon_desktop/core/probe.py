@@ -265,9 +265,12 @@ async def probe_all(
     *,
     on_result: Callable[[int, ProbeResult], None] | None = None,
     expects: Sequence[Expect] | None = None,
+    round_started: float | None = None,
 ) -> list[ProbeResult]:
     """Check every URL concurrently; they start in the order given; results in the same order.
     ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any).
+    ``round_started``: when the round started (the event loop's clock, ``time.monotonic()``;
+    default: now), so that the processes sharing a round's checks count from one moment.
 
     Every check starts now (one that has to wait for a socket, beyond the open-file limit,
     starts when it gets one). ``on_result(index, result)`` is called on the event loop's thread
@@ -277,7 +280,7 @@ async def probe_all(
     session = session or Session()
     gate = asyncio.Semaphore(max_parallel())
     loop = asyncio.get_running_loop()
-    started = loop.time()
+    started = loop.time() if round_started is None else round_started
 
     async def one(index: int, url: str) -> ProbeResult:
         waited = gate.locked()

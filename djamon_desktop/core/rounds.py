@@ -12,8 +12,9 @@ from datetime import datetime
 
 from .expect import Expect
 from .outages import state_of
-from .probe import ProbeResult, Session, any_good, probe_all
+from .probe import ProbeResult, Session, any_good
 from .sites import SiteInfo
+from .spread import probe_spread
 from .states import State
 from .status import answer_text
 from .urls import shown_url
@@ -76,14 +77,14 @@ async def probe_round(
     the sites' checks are stopped (or their results dropped) and nothing is counted.
 
     ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``);
-    ``expects``: each site's :class:`Expect`, in the order of ``urls``."""
+    ``expects``: each site's :class:`Expect`, in the order of ``urls``. A large round's checks
+    are spread over processes (:mod:`.spread`); the guard runs here."""
     session = Session()
+    check_sites = probe_spread(urls, timeout, on_result=on_result, expects=expects, session=session)
     if not sandbox:
-        return await probe_all(urls, timeout, session, on_result=on_result, expects=expects)
+        return await check_sites
     guard = asyncio.ensure_future(any_good(list(sandbox), timeout, list(good_codes), session))
-    sites = asyncio.ensure_future(
-        probe_all(urls, timeout, session, on_result=on_result, expects=expects)
-    )
+    sites = asyncio.ensure_future(check_sites)
     try:
         if await guard:
             return await sites
