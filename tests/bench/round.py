@@ -25,7 +25,9 @@ check (user and system, the whole process and the processes it started) and the 
 (of the largest of them).
 
     .venv/bin/python tests/bench/round.py [--sizes 1000,4000,10000] [--text-sizes 1000]
-        [--hung 10] [--timeout 5] [--per-port 50] [--body 20480] [--curl-max 1000]
+        [--hung 10] [--timeout 5] [--per-port 50] [--body 20480] [--curl-max 1000] [--load 0]
+
+``--load N`` keeps N more processes busy on the machine during the rounds (a loaded machine).
 
 The server runs in its own process so that it competes with the checker only as a real
 server would.
@@ -152,6 +154,9 @@ def main() -> int:
     parser.add_argument("--per-port", type=int, default=50)
     parser.add_argument("--body", type=int, default=20 * 1024)
     parser.add_argument("--curl-max", type=int, default=1000)
+    parser.add_argument(
+        "--load", type=int, default=0, help="processes that keep a core busy during the rounds"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     text_sizes = [int(s) for s in args.text_sizes.split(",") if s]
@@ -169,6 +174,7 @@ def main() -> int:
     rows: list[tuple[int, str, Row]] = []
     notes: list[str] = []
     plan = [(n, False) for n in sizes] + [(n, True) for n in text_sizes]
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.load)]
     try:
         startup, _, _, _ = run([sys.executable, "-c", "import djamon_desktop.cli"], env)
         for count, text in plan:
@@ -199,6 +205,9 @@ def main() -> int:
                     row = curl_round(curl, urls, args.timeout, tmp, env, args.curl_max, not text)
                     rows.append((count, f"{kind} curl -Z", row))
     finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
         server.stop()
 
     floor = args.timeout
@@ -206,6 +215,7 @@ def main() -> int:
     print(
         f"{args.hung} hung sites listed last, {args.per_port} sites a server (port), "
         f"timeout {floor:g} s, {os.cpu_count()} cores, load {load:.2f} after the last round"
+        + (f" ({args.load} busy processes beside)" if args.load else "")
     )
     print(f"importing the command line: {startup:.2f} s (the whole process)")
     print(f"GET+text: a {args.body}-byte body, the text at its end; curl at most {args.curl_max}")
