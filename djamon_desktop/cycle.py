@@ -183,6 +183,7 @@ def run_round(
             float(settings.timeout_seconds),
             good_codes,
             on_result=arrived,
+            expects=[s.expect for s in ordered],
         )
     )
     if results is None:

@@ -204,10 +204,12 @@ def overview_of(
     unanswered: list[str],
     last_error: str | None = None,
     now: datetime | None = None,
+    busy: int = 0,
 ) -> Overview:
     """The tray's state and words for ``picture`` (with the last round's connectivity, the
     sandbox URLs that did not answer, and why the last round failed, if it did); ``now``
-    counts the minutes someone has been on the open outage ("alice is on it · 4 minutes")."""
+    counts the minutes someone has been on the open outage ("alice is on it · 4 minutes");
+    ``busy``: how many sites the last round could not start in time (said, not blamed)."""
     current, pause = picture.current, picture.pause
     ov = overview(
         [
@@ -239,6 +241,7 @@ def overview_of(
         paused_forever=pause is not None and pause.until is None,
         sandbox_urls=unanswered,
         now=now,
+        busy=busy,
     )
     if last_error and ov.state != State.DOWN:
         ov = Overview(ov.state, f"{ov.text} (last round: {last_error})")

@@ -67,7 +67,14 @@ def _checked_apart(
     sites = [s for s in list_sites(1, only_active=True, now=clock()) if s.site_id in wanted]
     if not sites:
         return {}
-    results = asyncio.run(probe_all([s.url for s in sites], float(settings.timeout_seconds)))
+    results = asyncio.run(
+        probe_all(
+            [s.url for s in sites],
+            float(settings.timeout_seconds),
+            expects=[s.expect for s in sites],
+            good_codes=list(settings.good_codes),
+        )
+    )
     good = list(settings.good_codes)
     return {s.site_id: (r.is_good(good), r) for s, r in zip(sites, results, strict=True)}
 

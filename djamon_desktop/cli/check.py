@@ -74,6 +74,7 @@ def _print_json(report: CycleReport) -> None:
                     "status_code": outcome.result.status_code,
                     "error": outcome.result.error,
                     "elapsed_ms": outcome.result.elapsed_ms,
+                    "detail": outcome.result.detail or None,
                     "down_count": outcome.down_count,
                     "vantage_down_count": outcome.vantage_down_count,
                     "state": outcome.state,
@@ -100,8 +101,11 @@ def _print_text(report: CycleReport, retries: int) -> None:
             f"Round at {local_text(report.started_at)}: {len(report.outcomes)} sites, "
             f"{len(report.outcomes) - failing} up, {failing} failing"
         )
-        lines = [["STATE", "GROUP", "SITE", "ANSWER", "TIME", "DOWN"]]
-        for outcome in report.outcomes:
+        # what a failed check saw beyond its error, in a last column when any has something
+        details = [outcome.result.detail if not outcome.ok else "" for outcome in report.outcomes]
+        shown = any(details)
+        lines = [["STATE", "GROUP", "SITE", "ANSWER", "TIME", "DOWN"] + ["DETAIL"] * shown]
+        for outcome, detail in zip(report.outcomes, details, strict=True):
             lines.append(
                 [
                     outcome.state.upper(),
@@ -111,6 +115,7 @@ def _print_text(report: CycleReport, retries: int) -> None:
                     f"{outcome.result.elapsed_ms:.1f} ms",
                     str(outcome.down_count),
                 ]
+                + [detail] * shown
             )
         print(table(lines))
         if retries:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .expect import expect_problems
 from .jsonfile import read_document
 from .maintenance import windows_problems
 from .problems import DocumentRefused, Problems, bool_problem, json_type, url_problem
@@ -67,6 +68,7 @@ class SiteSpec:
     active: bool | None = None
     down_message: str | None = None
     maintenance: list[dict] | None = None  # windows (see core.maintenance); None: as it was
+    expect: dict | None = None  # what it expects of its answer (core.expect); None: as it was
 
 
 @dataclass
@@ -91,7 +93,9 @@ SITE_FIELD_CHECKS: dict[str, Callable[[object], str | None]] = {
     "down_message": down_message_problem,
 }
 _SITE_REQUIRED = ("title", "url")
-SITE_KEYS = (*SITE_FIELD_CHECKS, "maintenance")
+SITE_KEYS = (*SITE_FIELD_CHECKS, "maintenance", "expect")
+#: why a ``tcp://`` site may not have ``expect``
+TCP_EXPECT = "a tcp:// site can't have expect: nothing is read"
 
 
 def maintenance_checked(value: object, place: str, problems: Problems) -> bool:
@@ -102,14 +106,40 @@ def maintenance_checked(value: object, place: str, problems: Problems) -> bool:
     return not found
 
 
+def expect_checked(
+    value: object, url: object, timeout_seconds: float, place: str, problems: Problems
+) -> bool:
+    """Add every problem of a site's ``expect`` at ``place`` (``max_ms`` at most
+    ``timeout_seconds``; none at all for a ``tcp://`` ``url``); True when it has none."""
+    if isinstance(url, str) and url[:6].lower() == "tcp://":
+        problems.add(place, TCP_EXPECT)
+        return False
+    found = expect_problems(value, timeout_seconds)
+    for under, message in found:
+        problems.add(f"{place}{under}", message)
+    return not found
+
+
+def _timeout_of(settings: object, problems: Problems, stored_timeout: float) -> float:
+    """The timeout a document's sites are checked with: its own ``timeout_seconds`` when it
+    gives a valid one, else ``stored_timeout`` (the one stored)."""
+    if not isinstance(settings, dict) or "timeout_seconds" not in settings:
+        return stored_timeout
+    if any(line.startswith("settings.timeout_seconds") for line in problems.lines):
+        return stored_timeout
+    return float(settings["timeout_seconds"])
+
+
 def decode_json(data: bytes) -> Any:
     """JSON from bytes as import reads it (:func:`.jsonfile.read_document`), or
     DocumentRefused with the line and column of what broke it, or each key given twice."""
     return read_document(io.BytesIO(data))
 
 
-def parse_document(raw: object) -> Document:
-    """A ``djamon-desktop/1`` document, or DocumentRefused listing every problem."""
+def parse_document(raw: object, stored_timeout: float | None = None) -> Document:
+    """A ``djamon-desktop/1`` document, or DocumentRefused listing every problem.
+    ``stored_timeout``: the ``timeout_seconds`` stored, which bounds a site's
+    ``expect.max_ms`` when the document sets none (None: the setting's default)."""
     problems = Problems()
     if not isinstance(raw, dict):
         raise DocumentRefused([f"the file must hold a JSON object, not {json_type(raw)}"])
@@ -122,6 +152,9 @@ def parse_document(raw: object) -> Document:
         problems.add("format", f'{json.dumps(raw["format"])} is not supported; use "{FORMAT}"')
     settings = raw.get("settings", {})
     check_settings(settings, "settings", problems)
+    if stored_timeout is None:
+        stored_timeout = float(with_defaults({})["timeout_seconds"])
+    timeout = _timeout_of(settings, problems, stored_timeout)
     groups: list[GroupSpec] = []
     raw_groups = raw.get("groups", [])
     if not isinstance(raw_groups, list):
@@ -129,7 +162,7 @@ def parse_document(raw: object) -> Document:
         raw_groups = []
     seen_groups: dict[str, int] = {}
     for gi, raw_group in enumerate(raw_groups):
-        group = _parse_group(raw_group, f"groups[{gi}]", problems)
+        group = _parse_group(raw_group, f"groups[{gi}]", problems, timeout)
         if group is None:
             continue
         if group.title in seen_groups:
@@ -146,7 +179,7 @@ def parse_document(raw: object) -> Document:
     )
 
 
-def _parse_group(raw: object, place: str, problems: Problems) -> GroupSpec | None:
+def _parse_group(raw: object, place: str, problems: Problems, timeout: float) -> GroupSpec | None:
     if not isinstance(raw, dict):
         problems.add(place, f"must be an object, not {json_type(raw)}")
         return None
@@ -172,7 +205,7 @@ def _parse_group(raw: object, place: str, problems: Problems) -> GroupSpec | Non
     sites: list[SiteSpec] = []
     seen: dict[str, int] = {}
     for si, raw_site in enumerate(raw_sites):
-        site = _parse_site(raw_site, f"{place}.sites[{si}]", problems)
+        site = _parse_site(raw_site, f"{place}.sites[{si}]", problems, timeout)
         if site is None:
             ok = False
             continue
@@ -189,7 +222,7 @@ def _parse_group(raw: object, place: str, problems: Problems) -> GroupSpec | Non
     return GroupSpec(title=raw["title"], sites=sites, maintenance=raw.get("maintenance"))
 
 
-def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
+def _parse_site(raw: object, place: str, problems: Problems, timeout: float) -> SiteSpec | None:
     if not isinstance(raw, dict):
         problems.add(place, f"must be an object, not {json_type(raw)}")
         return None
@@ -197,6 +230,10 @@ def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
     for key, value in raw.items():
         if key == "maintenance":
             ok = maintenance_checked(value, f"{place}.maintenance", problems) and ok
+            continue
+        if key == "expect":
+            url = raw.get("url")
+            ok = expect_checked(value, url, timeout, f"{place}.expect", problems) and ok
             continue
         check = SITE_FIELD_CHECKS.get(key)
         if check is None:
@@ -220,6 +257,7 @@ def _parse_site(raw: object, place: str, problems: Problems) -> SiteSpec | None:
         active=raw.get("active"),
         down_message=raw.get("down_message"),
         maintenance=raw.get("maintenance"),
+        expect=raw.get("expect"),
     )
 
 

@@ -28,7 +28,7 @@ from .config import (
 from .djamon_object import FixtureObject
 from .djamon_roles import ROLES, Role
 from .probe import ERROR_KINDS
-from .problems import url_problem
+from .problems import web_url_problem
 from .text import text_problem
 
 #: the largest number an INTEGER column holds on PostgreSQL
@@ -109,7 +109,7 @@ class Readers:
         role = ROLES["monitor.site"]
         group = obj.reference(role["group"])
         title = obj.text(role["title"], title_problem)
-        url = obj.text(role["URL"], url_problem)
+        url = obj.text(role["URL"], web_url_problem)
         message = obj.text(role["down message"], down_message_problem, DEFAULT_DOWN_MESSAGE)
         name, priority = obj.read(role["priority"])
         if priority is None and name not in obj.fields:

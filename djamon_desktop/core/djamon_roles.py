@@ -17,7 +17,7 @@ from typing import Any
 
 from .config import PRIORITIES
 from .probe import ERROR_KINDS
-from .problems import url_problem
+from .problems import web_url_problem
 
 # Djamon's field names, with the spellings seen in forks accepted too.
 TIME_FIELDS = ("datetime", "time", "date", "created", "timestamp", "checked_at", "when")
@@ -157,7 +157,8 @@ ROLES: dict[str, dict[str, Role]] = {
             lambda n, v: (
                 isinstance(v, str)
                 and (
-                    url_problem(v) is None or _named(n, ("url", "link", "href"), ("uri", "address"))
+                    web_url_problem(v) is None
+                    or _named(n, ("url", "link", "href"), ("uri", "address"))
                 )
             ),
             "an http or https URL",

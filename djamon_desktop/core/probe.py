@@ -1,7 +1,9 @@
 """One HTTP check, with a hard deadline for the whole answer, and many of them at once.
 
 A check sends ``HEAD`` (retried once as ``GET`` on 405 or 501, the body never read) and waits for
-the status line and headers. The deadline covers everything from the check's start: name
+the status line and headers. A site whose ``expect`` judges the body (text, absent, json) is
+checked with one ``GET`` instead, whose body is read (:mod:`.bodies`) when its status is good,
+and judged (:mod:`.conditions`). The deadline covers everything from the check's start: name
 lookup, connecting, TLS, the retry, and reading a head that a server drips one byte at a time.
 It is enforced by cancelling the whole exchange (``asyncio.timeout_at``), not by per-read socket
 timeouts, which a dripping server would stretch without end.
@@ -11,8 +13,12 @@ count from it: the time the event loop takes to open the connections one after a
 (0.15-0.35 ms each) never pushes a deadline, or the round's end, later. A check's reported time
 counts from its own first request.
 
-How a URL is sent is in :mod:`.wire`, how names are looked up in :mod:`.names`, how the
-answer's head is read in :mod:`.heads`.
+A ``tcp://HOST:PORT`` site's check only opens a connection (nothing is sent) within the
+deadline: up then, with no status code.
+
+How a URL is sent is in :mod:`.wire`, how names are looked up in :mod:`.names`, how a
+connection is opened (Happy Eyeballs) in :mod:`.connect`, how the answer's head is read in
+:mod:`.heads`.
 """
 
 from __future__ import annotations
@@ -28,9 +34,12 @@ from urllib.parse import unquote, urlsplit
 
 from .. import __version__
 from . import names
+from .bodies import BadBody, Body, read_body
 from .certs import expiry_of
+from .conditions import judge
+from .connect import Address, interleaved, open_socket, open_stream
 from .expect import Expect
-from .heads import MAX_LINE_BYTES, NotHttp, read_status, request
+from .heads import NotHttp, read_head, read_status, request
 from .wire import (
     BadName,
     Proxies,
@@ -48,6 +57,7 @@ ERROR_KINDS: tuple[str, ...] = ("timeout", "dns", "connection", "tls", "protocol
 #: (``content``, ``slow``), or the check could not start in time (``busy``: no strike)
 CHECK_ERRORS: tuple[str, ...] = (*ERROR_KINDS, "content", "slow", "busy")
 NOTHING_EXPECTED = Expect()
+_ALL_GOOD: frozenset[int] = frozenset()  # (not used: a check that expects nothing is not judged)
 
 USER_AGENT = f"djamon-desktop/{__version__}"
 START_SLICE = 4  # checks started before the event loop reads what the earlier ones got
@@ -67,8 +77,12 @@ class ProbeResult:
 
     def is_good(self, good_codes: Sequence[int]) -> bool:
         """Whether the answer is good: no error, and a good code (the site's own, when its
-        ``expect`` names them, else ``good_codes``, the setting)."""
-        return self.error is None and self.status_code in (self.codes or good_codes)
+        ``expect`` names them, else ``good_codes``, the setting). A check with neither error
+        nor code is a ``tcp://`` site's whose connection opened: good (an HTTP check without
+        an error always has a code), so stored checks are judged by the same rule."""
+        if self.error is not None:
+            return False
+        return self.status_code is None or self.status_code in (self.codes or good_codes)
 
 
 class Session:
@@ -79,7 +93,8 @@ class Session:
         self._tls = tls
         self.proxies = Proxies()
         self._lookups: dict[str, asyncio.Future] = {}
-        self._literal: dict[str, bool] = {}  # host -> is an IP address (parsing one costs)
+        self._literal: dict[str, list[Address] | None] = {}  # IP addresses (parsing one costs)
+        self._addresses: dict[str, list[Address]] = {}  # names, once looked up
 
     @property
     def tls(self) -> ssl.SSLContext:
@@ -87,52 +102,56 @@ class Session:
             self._tls = tls_context()
         return self._tls
 
-    async def addresses(self, host: str) -> list[str]:
-        literal = self._literal.get(host)
-        if literal is None:
+    async def addresses(self, host: str) -> list[Address]:
+        """``host``'s addresses, each with its family, in the order a check tries them
+        (:func:`.connect.interleaved`); an IP address is its own only address."""
+        known = self._addresses.get(host)
+        if known is not None:
+            return known
+        if host not in self._literal:
             try:
-                ipaddress.ip_address(host)
-                literal = self._literal[host] = True
+                version = ipaddress.ip_address(host).version
+                self._literal[host] = [
+                    (socket.AF_INET6 if version == 6 else socket.AF_INET, (host,))
+                ]
             except ValueError:
-                literal = self._literal[host] = False
-        if literal:
-            return [host]
+                self._literal[host] = None
+        literal = self._literal[host]
+        if literal is not None:
+            return literal
         future = self._lookups.get(host)
         if future is None:
             future = self._lookups[host] = names.lookup(host)
         infos = await asyncio.shield(future)  # one check's deadline ends only its own wait
-        seen: list[str] = []
-        for _family, _type, _proto, _name, sockaddr in infos:
-            if sockaddr[0] not in seen:
-                seen.append(sockaddr[0])
-        return seen
+        known = self._addresses.get(host)
+        if known is None:
+            seen: list[Address] = []
+            for family, _type, _proto, _name, sockaddr in infos:
+                address = (family, (sockaddr[0], *sockaddr[2:]))
+                if family in (socket.AF_INET, socket.AF_INET6) and address not in seen:
+                    seen.append(address)
+            known = self._addresses[host] = interleaved(seen)
+        return known
 
-
-async def _connect(
-    session: Session, host: str, port: int, tls_host: str | None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    last: OSError | None = None
-    for address in await session.addresses(host):
-        try:
-            return await asyncio.open_connection(
-                address,
-                port,
-                ssl=session.tls if tls_host else None,
-                server_hostname=tls_host,
-                limit=MAX_LINE_BYTES,
-            )
-        except ssl.SSLError:
-            raise
-        except OSError as exc:
-            last = exc
-    raise last or ConnectionError(f"no address for {host}")
+    async def connect(
+        self, host: str, port: int, tls_host: str | None
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Streams to ``host``:``port`` (Happy Eyeballs over its addresses), with TLS for
+        ``tls_host`` when it is given."""
+        addresses = await self.addresses(host)
+        return await open_stream(addresses, port, self.tls if tls_host else None, tls_host)
 
 
 async def _exchange(
-    session: Session, method: str, to: Target, proxy: str | None
-) -> tuple[int, datetime | None]:
-    """Send one request; return the status code of the answer's head and, for https, the
-    expiry of the certificate the handshake presented (read from it: no extra connection)."""
+    session: Session,
+    method: str,
+    to: Target,
+    proxy: str | None,
+    body_if: Callable[[int], bool] | None = None,
+) -> tuple[int, datetime | None, Body | None]:
+    """Send one request; return the status code of the answer's head, for https the expiry of
+    the certificate the handshake presented (read from it: no extra connection), and the body
+    when ``body_if(status)`` says to read it (None: never)."""
     target = to.path
     headers = [
         ("Host", to.authority),
@@ -141,6 +160,8 @@ async def _exchange(
         ("Cache-Control", "no-cache"),
         ("Connection", "close"),
     ]
+    if body_if is not None:
+        headers.append(("Accept-Encoding", "gzip, deflate"))
     if to.authorization:
         headers.append(("Authorization", to.authorization))
     if proxy:
@@ -150,7 +171,7 @@ async def _exchange(
         auth: list[tuple[str, str]] = []
         if p.username is not None:
             auth = [("Proxy-Authorization", basic(unquote(p.username), unquote(p.password or "")))]
-        reader, writer = await _connect(session, ascii_host(p.hostname or ""), p.port or 80, None)
+        reader, writer = await session.connect(ascii_host(p.hostname or ""), p.port or 80, None)
         try:
             if to.secure:
                 tunnel = authority(to.host, to.port, 0)
@@ -170,14 +191,17 @@ async def _exchange(
             writer.transport.abort()
             raise
     else:
-        reader, writer = await _connect(session, to.host, to.port, to.host if to.secure else None)
+        reader, writer = await session.connect(to.host, to.port, to.host if to.secure else None)
     try:
         # asyncio keeps the handshake's getpeercert() as "peercert" (after a proxy's tunnel too)
         expires = expiry_of(writer.get_extra_info("peercert")) if to.secure else None
         writer.write(request(method, target, headers))
-        return await read_status(reader), expires
+        head = await read_head(reader)
+        if body_if is None or not body_if(head.status):
+            return head.status, expires, None
+        return head.status, expires, await read_body(reader, head, method)
     finally:
-        writer.transport.abort()  # the body (of a GET) is never read; no lingering close
+        writer.transport.abort()  # a body is read at most in part; no lingering close
 
 
 def _classify(exc: BaseException) -> tuple[str, str]:
@@ -193,6 +217,8 @@ def _classify(exc: BaseException) -> tuple[str, str]:
         return "tls", f"TLS failed: {exc.reason or exc}"
     if isinstance(exc, NotHttp):
         return "protocol", f"the answer is not HTTP: {exc}"
+    if isinstance(exc, BadBody):
+        return "content", str(exc)
     if isinstance(exc, UnicodeError):
         return "protocol", f"the request could not be made: {exc}"
     if isinstance(exc, ConnectionRefusedError):
@@ -212,8 +238,13 @@ async def probe(
     cache_bust: Callable[[str], str] = cache_busted,
     started: float | None = None,
     expect: Expect = NOTHING_EXPECTED,
+    good_codes: Sequence[int] | None = None,
 ) -> ProbeResult:
     """Check one URL. Never raises for anything the network or the server does.
+
+    ``expect``: the site's conditions; they are judged only when the status code is good (the
+    site's own ``codes``, else ``good_codes``, the setting; with neither, 200-399): a bad code
+    fails as always, with no error and the code.
 
     ``started`` is the event loop's time (``loop.time()``) its round started it, before the
     loop got round to it: its deadline counts from then, so the round ends within the timeout
@@ -222,17 +253,33 @@ async def probe(
     loop = asyncio.get_running_loop()
     began = loop.time()
     deadline = (began if started is None else min(started, began)) + timeout
+    codes = expect.codes
+    good = _ALL_GOOD if expect.empty else frozenset(codes or good_codes or range(200, 400))
     try:
+        if url[:6].lower() == "tcp://":
+            to = target_of(url)  # no cache breaker, no proxy: nothing is sent
+            async with asyncio.timeout_at(deadline):
+                opened = await open_socket(await session.addresses(to.host), to.port)
+            opened.close()
+            return ProbeResult(None, None, _ms_since(loop, began))
         to = target_of(cache_bust(url))
         proxy = session.proxies.for_url(to.absolute)
         async with asyncio.timeout_at(deadline):
-            status, expires = await _exchange(session, "HEAD", to, proxy)
-            if status in (405, 501):
-                status, expires = await _exchange(session, "GET", to, proxy)
+            if expect.reads_body:
+                judged = good.__contains__
+                status, expires, body = await _exchange(session, "GET", to, proxy, judged)
+            else:
+                status, expires, body = await _exchange(session, "HEAD", to, proxy)
+                if status in (405, 501):
+                    status, expires, body = await _exchange(session, "GET", to, proxy)
     except Exception as exc:  # everything the network or the server can do to us
         kind, detail = _classify(exc)
-        return ProbeResult(None, kind, _ms_since(loop, began), detail)
-    return ProbeResult(status, None, _ms_since(loop, began), cert_expires_at=expires)
+        status = exc.status if isinstance(exc, BadBody) else None  # (content: the code came)
+        return ProbeResult(status, kind, _ms_since(loop, began), detail, codes=codes)
+    elapsed = _ms_since(loop, began)
+    failed = None if expect.empty or status not in good else judge(expect, body, elapsed)
+    error, detail = failed or (None, "")
+    return ProbeResult(status, error, elapsed, detail, cert_expires_at=expires, codes=codes)
 
 
 def _ms_since(loop: asyncio.AbstractEventLoop, started: float) -> float:
@@ -265,10 +312,12 @@ async def probe_all(
     *,
     on_result: Callable[[int, ProbeResult], None] | None = None,
     expects: Sequence[Expect] | None = None,
+    good_codes: Sequence[int] | None = None,
     round_started: float | None = None,
 ) -> list[ProbeResult]:
     """Check every URL concurrently; they start in the order given; results in the same order.
-    ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any).
+    ``expects``: each URL's :class:`Expect` (None: nothing beyond a good code for any), judged
+    when the code is good (``good_codes``: the setting; see :func:`probe`).
     ``round_started``: when the round started (the event loop's clock, ``time.monotonic()``;
     default: now), so that the processes sharing a round's checks count from one moment.
 
@@ -291,6 +340,7 @@ async def probe_all(
                 timeout,
                 started=loop.time() if waited else started,
                 expect=expects[index] if expects is not None else NOTHING_EXPECTED,
+                good_codes=good_codes,
             )
         if on_result is not None:
             on_result(index, result)
@@ -327,3 +377,15 @@ async def any_good(
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def try_check(
+    url: str, expect: Expect, timeout: float, good_codes: Sequence[int] | None = None
+) -> ProbeResult:
+    """One check of ``url`` as a round would make it, from a thread with no event loop (the
+    site editor's "Try it", on a worker thread): blocks for at most about ``timeout``."""
+
+    async def one() -> ProbeResult:
+        return await probe(Session(), url, timeout, expect=expect, good_codes=good_codes)
+
+    return asyncio.run(one())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .status import plural
 from .text import forbidden
@@ -94,7 +94,18 @@ def email_problem(value: object) -> str | None:
 
 
 def url_problem(value: object) -> str | None:
-    """What keeps ``value`` from being a URL a check can fetch; its password never shown."""
+    """What keeps ``value`` from being a site's URL: an http or https URL a check can fetch,
+    or ``tcp://HOST:PORT`` (a connection opened, nothing sent); its password never shown."""
+    return _url_problem(value, tcp=True)
+
+
+def web_url_problem(value: object) -> str | None:
+    """What keeps ``value`` from being an http or https URL a check can fetch (the sandbox
+    URLs, a Djamon site's URL); its password never shown."""
+    return _url_problem(value, tcp=False)
+
+
+def _url_problem(value: object, *, tcp: bool) -> str | None:
     if not isinstance(value, str):
         return f"must be a string, not {json_type(value)}"
     if not value:
@@ -115,14 +126,33 @@ def url_problem(value: object) -> str | None:
         if shown != repr(value):  # urlsplit quotes pieces of the host part: the password's too
             reason = re.sub(r"'[^']*'|\"[^\"]*\"", "'***'", reason)
         return f"{shown} is not a valid URL ({reason})"
-    if parts.scheme not in ("http", "https"):
+    if tcp and parts.scheme == "tcp":
+        problem = _tcp_problem(value, parts)
+        if problem:
+            return f"{shown} {problem}"
+    elif parts.scheme not in ("http", "https"):
         return f"{shown} is not an http or https URL"
     if not parts.hostname:
         return f"{shown} has no host name"
     try:
+        # an empty or over-long label is let through: the check fails as ``dns``, as a
+        # browser's would (wire.label_problem), and the site can be kept and mended
         ascii_host(parts.hostname)
     except ValueError as exc:
         return f"{shown}: the host name can't be written in IDNA form ({exc})"
+    return None
+
+
+def _tcp_problem(url: str, parts: SplitResult) -> str | None:
+    """What keeps a ``tcp://`` URL from naming one port of one host."""
+    if "@" in parts.netloc:
+        return "has user information: a tcp:// URL is only tcp://HOST:PORT"
+    if parts.port is None:
+        return "has no port: a tcp:// URL is tcp://HOST:PORT, with a port from 1 to 65535"
+    if parts.port == 0:
+        return "has port 0: a tcp:// URL is tcp://HOST:PORT, with a port from 1 to 65535"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "?" in url or "#" in url:
+        return "has a path, query or fragment: a tcp:// URL is only tcp://HOST:PORT"
     return None
 
 

@@ -80,11 +80,18 @@ async def probe_round(
     ``expects``: each site's :class:`Expect`, in the order of ``urls``. A large round's checks
     are spread over processes (:mod:`.spread`); the guard runs here."""
     session = Session()
-    check_sites = probe_spread(urls, timeout, on_result=on_result, expects=expects, session=session)
+    checks = probe_spread(
+        urls,
+        timeout,
+        on_result=on_result,
+        expects=expects,
+        good_codes=good_codes,
+        session=session,
+    )
     if not sandbox:
-        return await check_sites
+        return await checks
     guard = asyncio.ensure_future(any_good(list(sandbox), timeout, list(good_codes), session))
-    sites = asyncio.ensure_future(check_sites)
+    sites = asyncio.ensure_future(checks)
     try:
         if await guard:
             return await sites

@@ -23,7 +23,7 @@ from .problems import (
     json_type,
     list_of,
     string_problem,
-    url_problem,
+    web_url_problem,
 )
 from .schedule import DEFAULT_SCHEDULE, line_problem
 
@@ -218,7 +218,7 @@ KINDS: dict[str, Check] = {
         None if v == "" else email_problem(v), place, problems
     ),
     "emails": lambda s, v, place, problems: list_of(v, place, problems, email_problem),
-    "urls": lambda s, v, place, problems: list_of(v, place, problems, url_problem),
+    "urls": lambda s, v, place, problems: list_of(v, place, problems, web_url_problem),
     "crontab": _check_crontab,
     "status_codes": _check_status_codes,
     "windows": _check_windows,

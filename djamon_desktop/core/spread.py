@@ -96,6 +96,7 @@ async def probe_spread(
     *,
     on_result: Callable[[int, ProbeResult], None] | None = None,
     expects: Sequence[Expect] | None = None,
+    good_codes: Sequence[int] | None = None,
     round_started: float | None = None,
     processes: int | None = None,
     session: Session | None = None,
@@ -109,7 +110,13 @@ async def probe_spread(
     count = processes_for(len(urls)) if processes is None else processes
     if count <= 1:
         return await probe_all(
-            urls, timeout, session, on_result=on_result, expects=expects, round_started=started
+            urls,
+            timeout,
+            session,
+            on_result=on_result,
+            expects=expects,
+            good_codes=good_codes,
+            round_started=started,
         )
     shares = shares_of(urls, count)
     results: list[ProbeResult | None] = [None] * len(urls)
@@ -119,7 +126,10 @@ async def probe_spread(
         if on_result is not None:
             on_result(index, result)
 
-    workers = [_Worker(share, urls, expects, timeout, started, ended) for share in shares[1:]]
+    codes = list(good_codes) if good_codes is not None else None
+    workers = [
+        _Worker(share, urls, expects, codes, timeout, started, ended) for share in shares[1:]
+    ]
     own = shares[0]
     here: asyncio.Future[list[ProbeResult]] | None = None
     try:
@@ -132,6 +142,7 @@ async def probe_spread(
                 session,
                 on_result=lambda n, result: ended(own[n], result),
                 expects=[expects[i] for i in own] if expects is not None else None,
+                good_codes=good_codes,
                 round_started=started,
             )
         )
@@ -162,6 +173,7 @@ class _Worker:
         share: list[int],
         urls: Sequence[str],
         expects: Sequence[Expect] | None,
+        good_codes: list[int] | None,
         timeout: float,
         started: float,
         ended: Callable[[int, ProbeResult], None],
@@ -170,6 +182,7 @@ class _Worker:
         self.args = (
             [urls[i] for i in share],
             [stored(expects[i]) for i in share] if expects is not None else None,
+            good_codes,
             timeout,
             started,
         )
@@ -241,6 +254,7 @@ def work(
     conn: Connection,
     urls: list[str],
     expects: list[str | None] | None,
+    good_codes: list[int] | None,
     timeout: float,
     started: float,
 ) -> None:
@@ -248,7 +262,7 @@ def work(
     a line saying what went wrong). Ctrl+C is its parent's to handle: the parent ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        asyncio.run(_check_share(conn, urls, expects, timeout, started))
+        asyncio.run(_check_share(conn, urls, expects, good_codes, timeout, started))
         conn.send(None)
     except Exception as exc:
         conn.send(f"{type(exc).__name__}: {exc}")
@@ -260,6 +274,7 @@ async def _check_share(
     conn: Connection,
     urls: list[str],
     expects: list[str | None] | None,
+    good_codes: list[int] | None,
     timeout: float,
     started: float,
 ) -> None:
@@ -281,6 +296,7 @@ async def _check_share(
         timeout,
         on_result=ended,
         expects=[from_stored(e) for e in expects] if expects is not None else None,
+        good_codes=good_codes,
         round_started=started,
     )
     send()

@@ -161,6 +161,12 @@ def cert_words(sites: Sequence[SiteAtGlance]) -> str:
     return f"{plural(len(due), 'certificate')} expire soon ({titles}; the first {first})"
 
 
+def busy_words(busy: int) -> str:
+    """The sites the last round could not start in time (``busy``: no strike, checked first in
+    the next round): ``3 sites not checked (this machine was too busy)``."""
+    return f"{plural(busy, 'site')} not checked (this machine was too busy)"
+
+
 def overview(
     sites: Sequence[SiteAtGlance],
     outage: OpenOutage | None,
@@ -169,15 +175,19 @@ def overview(
     paused_forever: bool = False,
     sandbox_urls: Sequence[str] = (),
     now: datetime | None = None,
+    busy: int = 0,
 ) -> Overview:
     """``sandbox_urls`` are the ones that did not answer when ``connectivity`` is false. A
-    certificate due a warning is said after the state (it changes neither colour nor shape).
-    Who is on the open outage comes last (``; alice is on it · 4 minutes``), ``now`` counting
-    the minutes (without it that is not said)."""
+    certificate due a warning is said after the state (it changes neither colour nor shape),
+    then how many sites the last round could not start in time (``busy``; they are not
+    failing, so the colour stays). Who is on the open outage comes last (``; alice is on it ·
+    4 minutes``), ``now`` counting the minutes (without it that is not said)."""
     ov = _overview(sites, outage, connectivity, paused_until, paused_forever, sandbox_urls)
     certs = cert_words(sites)
     if certs:
         ov = Overview(ov.state, f"{ov.text}; {certs}")
+    if busy and connectivity and not paused_forever and paused_until is None:
+        ov = Overview(ov.state, f"{ov.text}; {busy_words(busy)}")
     by, at = (outage.acknowledged_by, outage.acknowledged_at) if outage else (None, None)
     if ov.state == State.DOWN and by and at and now is not None:
         # last: a line cut to fit keeps it whole (the dashboard's status line)

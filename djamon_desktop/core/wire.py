@@ -28,8 +28,11 @@ _rng = random.Random(random.SystemRandom().getrandbits(64))
 
 
 def cache_busted(url: str, rng: random.Random | None = None) -> str:
-    """The URL to request: ``cb=`` and 8 random characters added when it has no query string."""
+    """The URL to request: ``cb=`` and 8 random characters added when it has no query string.
+    A ``tcp://`` URL is left as it is: nothing is requested, so there is nothing to break."""
     parts = urlsplit(url)
+    if parts.scheme == "tcp":
+        return url
     path = parts.path or "/"
     query = parts.query
     if not query:
@@ -39,22 +42,50 @@ def cache_busted(url: str, rng: random.Random | None = None) -> str:
 
 
 class BadName(Exception):
-    """A host name that can't be written in IDNA form, so it can't be looked up."""
+    """A host name that can't be written in IDNA form, or has an empty label or one over 63
+    characters, so it can't be looked up."""
+
+
+MAX_LABEL = 63  # octets of one label of a DNS name (RFC 1035)
 
 
 def ascii_host(host: str) -> str:
     """``host`` as it is looked up and sent: IDNA A-labels for non-ASCII labels (UTS #46
     mapping, non-transitional, as browsers do); ASCII labels and IP addresses as they are.
-    Raises ValueError (an ``idna.IDNAError``) for a name IDNA can't write."""
+    Raises ValueError (an ``idna.IDNAError``) for a name IDNA can't write. A label's length
+    is not judged here (see :func:`label_problem`): such a name is a site one may keep, whose
+    check fails as ``dns``, as curl's and browsers' do."""
     if host.isascii():
         return host
     import idna  # only for a non-ASCII name: importing it costs a round's start-up 6 ms
 
     mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
-    return ".".join(
-        label if label.isascii() else idna.alabel(label).decode("ascii")
-        for label in mapped.split(".")
-    )
+    return ".".join(_a_label(idna, label) for label in mapped.split("."))
+
+
+def _a_label(idna, label: str) -> str:
+    """One label in its A-label form: idna.alabel without its length limit."""
+    if label.isascii():
+        return label
+    idna.check_label(label)
+    return "xn--" + label.encode("punycode").decode("ascii")
+
+
+def label_problem(host: str) -> str | None:
+    """What keeps ``host`` (ASCII, as :func:`ascii_host` gives it) from being looked up: an
+    empty label (``a..example``, a leading dot) or one over 63 characters. The one empty label
+    a fully qualified name ends with (``example.com.``) is fine; so is any IP address."""
+    if ":" in host or not host:
+        return None  # an IPv6 address (or no host at all: judged elsewhere)
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    for label in labels:
+        if not label:
+            return "has an empty label"
+        if len(label) > MAX_LABEL:
+            return f"has a label of {len(label)} characters (over {MAX_LABEL})"
+    return None
 
 
 # Every printable ASCII character stays as it is (so do existing %XX escapes); anything else,
@@ -76,6 +107,9 @@ def authority(host: str, port: int, default_port: int) -> str:
 def basic(user: str, password: str) -> str:
     """An ``Authorization`` (or ``Proxy-Authorization``) value for a user and password."""
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}  # a tcp:// URL names its port
 
 
 @dataclass(frozen=True)
@@ -108,15 +142,19 @@ class Target:
 
 
 def target_of(url: str) -> Target:
-    """How ``url`` is sent. Raises BadName for a host IDNA can't write."""
+    """How ``url`` is sent (for ``tcp://HOST:PORT``: where it connects). Raises BadName for a
+    host that can't be looked up: one IDNA can't write, an empty label, a label too long."""
     parts = urlsplit(url)
     raw_host = parts.hostname or ""
     try:
         host = ascii_host(raw_host)
     except ValueError as exc:
         raise BadName(f"{raw_host!r} can't be written as an IDNA host name ({exc})") from None
+    problem = label_problem(host)
+    if problem:
+        raise BadName(f"{host!r} {problem}")
     scheme = parts.scheme.lower()
-    port = parts.port or (443 if scheme == "https" else 80)
+    port = parts.port or DEFAULT_PORTS.get(scheme, 0)
     path = ascii_target(parts.path or "/")
     if parts.query:
         path += "?" + ascii_target(parts.query)

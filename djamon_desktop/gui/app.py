@@ -34,9 +34,7 @@ from .help import open_readme, show_about
 from .notify import Notifier
 from .on_it import OnIt
 from .poller import Poller, RoundWorker
-from .process import (
-    start_again,
-)
+from .process import start_again
 from .reader import Reads, SharedReading
 from .registry import WindowRegistry
 from .transfer import Transfer
@@ -95,6 +93,7 @@ class App(QObject):
         self.connectivity = True
         self.last_error: str | None = None
         self.sandbox_failed: list[str] = []  # while connectivity is lost
+        self.busy = 0  # sites the last round could not start in time (said in the tray)
         self._quitting = False
         self._looked = False  # the first picture was shown
         self.restarting = False  # quit to start again (the Team tab's Restart)
@@ -268,7 +267,7 @@ class App(QObject):
 
     def _round_finished(self, report, deliveries) -> None:
         self.tray.checking = False
-        self.last_error = None
+        self.last_error, self.busy = None, report.busy
         was = self.connectivity
         self.connectivity = report.connectivity
         # "lost" means no sandbox URL answered: every one of them failed
@@ -296,7 +295,7 @@ class App(QObject):
 
     def _round_failed(self, message: str) -> None:
         self.tray.checking = False
-        self.last_error = message
+        self.last_error, self.busy = message, 0
         self._status(message)
         self.refresh()
 
@@ -367,9 +366,8 @@ class App(QObject):
         self.on_it.follow(picture.current)
 
     def _overview(self, picture: Picture):
-        return overview_of(
-            picture, self.connectivity, self.sandbox_failed, self.last_error, self.clock()
-        )
+        last = self.connectivity, self.sandbox_failed, self.last_error  # the last round's
+        return overview_of(picture, *last, self.clock(), self.busy)
 
     def _show_overview(self) -> None:
         """The tray's words and the dashboard's status line again, from the last picture (the

@@ -91,7 +91,12 @@ class Editing(QObject):
             self._reads.wait(lambda: editing.save_site(group_title, fields, site_id))
             self._refresh()
 
-        editor = SiteEditor(self._groups(), save, site, parent=self._dashboard())
+        picture = self._picture()
+        checks = {}
+        if picture is not None:  # what a check of it uses (Try it, max_ms at most the timeout)
+            checks = {"timeout": picture.settings.timeout_seconds}
+            checks["good_codes"] = picture.settings.good_codes
+        editor = SiteEditor(self._groups(), save, site, parent=self._dashboard(), **checks)
         editor.setModal(True)
         editor.show()
         return editor

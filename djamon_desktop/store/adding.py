@@ -57,9 +57,11 @@ class Adding:
         maintenance: str | None = None,
         last_seen: datetime | None = None,
         down_count: int = 0,
+        expect: str | None = None,
     ) -> int:
         """A new site at the end of its group; what is None takes the default (priority
-        ``normal``, active, the default down message, no windows). ``last_seen`` and
+        ``normal``, active, the default down message, no windows, nothing expected beyond a
+        good code; ``expect`` as stored, ``core.expect.stored``). ``last_seen`` and
         ``down_count``: the history a Djamon site brings along. Its id."""
         position = self._next_site.get(group_id)
         if position is None:
@@ -78,6 +80,7 @@ class Adding:
             position=position,
             last_seen=last_seen,
             down_count=down_count,
+            expect=expect,
         )
         return row.id
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import config
+from ..core.expect import Expect, parse_expect, stored
 from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
-from ..core.problems import DocumentRefused
+from ..core.problems import DocumentRefused, Problems
 from ..core.text import text_problem
 from .adding import add_group, add_site
 from .engine import writing
 from .models import Outage, Site, SiteGroup
+from .settings import load_settings
 
 
 def set_extra_information(outage_id: int, text: str) -> None:
@@ -30,7 +32,7 @@ def _field_problems(fields: dict[str, Any]) -> list[str]:
     found = [
         f"{key}: {checks[key](value)}"
         for key, value in fields.items()
-        if key != "maintenance" and checks[key](value)
+        if key not in ("maintenance", "expect") and checks[key](value)
     ]
     if "maintenance" in fields:
         found += [f"maintenance{at}: {msg}" for at, msg in windows_problems(fields["maintenance"])]
@@ -70,9 +72,17 @@ def delete_group(group_id: int) -> None:
 
 def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = None) -> int:
     """Add or change a site with the import's rules, in the group of that title (made when
-    new). DocumentRefused names each bad field (``group: ...``, ``url: ...``); nothing is
-    written then."""
+    new). DocumentRefused names each bad field (``group: ...``, ``url: ...``,
+    ``expect.max_ms: ...``); nothing is written then.
+
+    ``fields["expect"]``, when given, replaces what the site expects of its answer: an
+    :class:`Expect` or its JSON value as the import has it (``{}``, None or an empty
+    ``Expect``: nothing beyond a good code). Its ``max_ms`` may be at most the stored
+    ``timeout_seconds``, and a ``tcp://`` site has none."""
+    fields = dict(fields)
     problems = _field_problems(fields)
+    if "expect" in fields:
+        problems += _expect_problems(fields, site_id)
     group = SiteGroup.get_or_none(SiteGroup.title == group_title)
     if group is None:
         problem = config.title_problem(group_title)
@@ -98,6 +108,24 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
             return add_site(group_id, **values)
         Site.update(group=group_id, **values).where(Site.id == site_id).execute()
         return site_id
+
+
+def _expect_problems(fields: dict[str, Any], site_id: int | None) -> list[str]:
+    """The problems of ``fields["expect"]``, which becomes its stored text when it has none."""
+    value = fields["expect"]
+    if isinstance(value, Expect):
+        value = value.to_json()
+    if value is None or value == {}:
+        fields["expect"] = None
+        return []
+    url = fields.get("url")
+    if url is None and site_id is not None:
+        url = Site.select(Site.url).where(Site.id == site_id).scalar()
+    problems = Problems()
+    timeout = float(load_settings().timeout_seconds)
+    if config.expect_checked(value, url, timeout, "expect", problems):
+        fields["expect"] = stored(parse_expect(value, timeout))
+    return problems.lines
 
 
 def delete_site(site_id: int) -> None:

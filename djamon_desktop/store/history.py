@@ -34,8 +34,9 @@ def hour_row(
     good: Container[int | None],
 ) -> HourRow:
     """One check's share of its hour in the summary (``good`` is the set of good codes). Pure,
-    so a round can work it out while slower checks still wait."""
-    ok = error is None and status in good
+    so a round can work it out while slower checks still wait. A check with neither error nor
+    code is a ``tcp://`` site's that connected: good (as ProbeResult.is_good judges it)."""
+    ok = error is None and (status is None or status in good)
     return (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
 
 

@@ -3,6 +3,7 @@ Everything returned is a plain object, never a peewee row."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from peewee import JOIN
 
 from ..core.certs import expiring
 from ..core.clock import utc_now
+from ..core.expect import Expect, from_stored
 from ..core.maintenance import Window, windows_from_json
 from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
@@ -57,7 +59,19 @@ _SITE_COLUMNS = {
     "paused": Site.paused,
     "paused_until": Site.paused_until,
     "group_windows": SiteGroup.maintenance,
+    "expect": Site.expect,
+    "last_detail": Site.last_detail,
 }
+
+
+NOTHING_EXPECTED = Expect()
+
+
+@functools.lru_cache(maxsize=16384)
+def _expect_of(text: str) -> Expect:
+    """A site's stored expect, read once for every round that meets the same text (a round of
+    10,000 sites starts by reading them all; an Expect is never changed)."""
+    return from_stored(text)
 
 
 def list_sites(
@@ -110,6 +124,8 @@ def list_sites(
                 order=(row.group_position, row.position),
                 cert_expires_at=cert_at,
                 cert_expiring=expiring(cert_at, cert_warning_days, now),
+                expect=_expect_of(row.expect) if row.expect else NOTHING_EXPECTED,
+                last_detail=row.last_detail,
             )
         )
     return with_maintenance(sites, now, quiet, pause)  # the state maintenance
@@ -306,10 +322,8 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
         last, count = None, 0
         if link.site_id is not None:
             since = min(link.start_time, firsts.get(link.site_id, link.start_time))
-            failing = (
-                Check.error.is_null(False)
-                | Check.status_code.is_null()
-                | Check.status_code.not_in(good)
+            failing = Check.error.is_null(False) | (  # no error, no code: a tcp site up
+                Check.status_code.is_null(False) & Check.status_code.not_in(good)
             )
             window = (Check.site == link.site_id) & (Check.time >= since) & failing
             if outage.end_time is not None:
@@ -347,13 +361,14 @@ class CheckInfo:
     status_code: int | None
     error: str | None
     elapsed_ms: float
+    detail: str | None = None  # what a failed check saw beyond its error (None: nothing)
 
 
 def recent_checks(site_id: int, limit: int = 10) -> list[CheckInfo]:
     query = (
-        Check.select(Check.time, Check.status_code, Check.error, Check.elapsed_ms)
+        Check.select(Check.time, Check.status_code, Check.error, Check.elapsed_ms, Check.detail)
         .where(Check.site == site_id)
         .order_by(Check.time.desc())
         .limit(limit)
     )
-    return [CheckInfo(c.time, c.status_code, c.error, c.elapsed_ms) for c in query]
+    return [CheckInfo(c.time, c.status_code, c.error, c.elapsed_ms, c.detail) for c in query]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..core import config, jsonfile
+from ..core.expect import from_stored, parse_expect, stored
 from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import has_password
@@ -38,9 +39,6 @@ def apply_document(document: config.Document) -> ImportSummary:
     checked inside it; any problem raises DocumentRefused and nothing is written."""
     summary = ImportSummary()
     with writing():
-        current, merged = change_settings(document.settings)
-        summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
-
         adding = Adding()
         groups = {g.title: g for g in SiteGroup.select()}
         for spec in document.groups:
@@ -74,6 +72,9 @@ def apply_document(document: config.Document) -> ImportSummary:
                         active=site_spec.active,
                         down_message=site_spec.down_message,
                         maintenance=own_json,
+                        expect=None
+                        if site_spec.expect is None
+                        else stored(parse_expect(site_spec.expect)),
                     )
                     summary.sites_added += 1
                     continue
@@ -86,8 +87,13 @@ def apply_document(document: config.Document) -> ImportSummary:
                     site.down_message = site_spec.down_message
                 if own_json is not None:
                     site.maintenance = own_json
+                if site_spec.expect is not None:
+                    site.expect = stored(parse_expect(site_spec.expect))
                 site.save()
                 summary.sites_updated += 1
+        # after the sites: a lower timeout is checked against their expect as imported
+        current, merged = change_settings(document.settings)
+        summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]
     return summary
 
 
@@ -106,21 +112,27 @@ def export_document() -> tuple[str, int]:
             {
                 "title": group.title,
                 "maintenance": _windows(group.maintenance),
-                "sites": [
-                    {
-                        "title": s.title,
-                        "url": s.url,
-                        "priority": PRIORITY_NAMES[s.priority],
-                        "active": bool(s.active),
-                        "down_message": s.down_message,
-                        "maintenance": _windows(s.maintenance),
-                    }
-                    for s in sites
-                ],
+                "sites": [_site_json(s) for s in sites],
             }
         )
     passwords = sum(has_password(s["url"]) for g in groups for s in g["sites"])
     return config.render_document(settings, groups), passwords
+
+
+def _site_json(site: Site) -> dict:
+    """A site as the export has it; ``expect`` only when it has one."""
+    out = {
+        "title": site.title,
+        "url": site.url,
+        "priority": PRIORITY_NAMES[site.priority],
+        "active": bool(site.active),
+        "down_message": site.down_message,
+        "maintenance": _windows(site.maintenance),
+    }
+    expect = from_stored(site.expect)
+    if not expect.empty:
+        out["expect"] = expect.to_json()
+    return out
 
 
 def _windows(text: str) -> list[dict]:
@@ -149,7 +161,9 @@ def import_file_summary(file: BinaryIO) -> str | FixtureSummary:
     if jsonfile.first_char(file) == "[":
         fixture = read_fixture(jsonfile.JsonArray(file))
         return apply_fixture(fixture, list(load_settings().good_codes))
-    result = apply_document(config.parse_document(jsonfile.read_document(file)))
+    raw = jsonfile.read_document(file)
+    timeout = float(load_settings().timeout_seconds)  # (what bounds max_ms, unless it sets one)
+    result = apply_document(config.parse_document(raw, stored_timeout=timeout))
     changed = ", ".join(result.settings_changed) or "none"
     return (
         f"{plural(result.groups_added, 'new group')}, {result.groups_matched} matched; "

@@ -39,6 +39,7 @@ SITE_VALUES = (
     ("elapsed_ms", "double precision"),
     ("keep_cert", "boolean"),
     ("cert", "bigint"),
+    ("detail", "text"),
     ("id", "integer"),
 )
 SITE_SET = (
@@ -46,7 +47,9 @@ SITE_SET = (
     " last_seen = coalesce(v.seen, site.last_seen), last_checked = v.checked,"
     " last_status_code = v.status_code, last_error = v.error, last_elapsed_ms = v.elapsed_ms,"
     # the certificate this check saw; one that got no answer (an error) keeps the last seen
-    " cert_expires_at = CASE WHEN v.keep_cert THEN site.cert_expires_at ELSE v.cert END"
+    " cert_expires_at = CASE WHEN v.keep_cert THEN site.cert_expires_at ELSE v.cert END,"
+    # what the last check saw beyond its error: a good answer (no detail) clears it
+    " last_detail = v.detail"
 )
 
 
@@ -65,6 +68,7 @@ class RoundRows:
 
     def add(self, site_id: int, result: ProbeResult) -> None:
         self.results[site_id] = result
+        # (a check's row: the vantage's id follows, added when stored)
         self.check_rows.append(
             (
                 site_id,
@@ -73,6 +77,7 @@ class RoundRows:
                 result.status_code,
                 result.error,
                 result.elapsed_ms,
+                result.detail or None,
             )
         )
         self.hour_rows.append(
@@ -82,7 +87,7 @@ class RoundRows:
                 result.status_code,
                 result.error,
                 result.elapsed_ms,
-                self._good,
+                set(result.codes) if result.codes else self._good,  # the site's own, if any
             )
         )
 
@@ -127,6 +132,7 @@ def site_rows(
                 result.elapsed_ms,
                 result.error is not None and result.cert_expires_at is None,
                 None if result.cert_expires_at is None else to_ms(result.cert_expires_at),
+                result.detail or None,
                 site_id,
             )
         )

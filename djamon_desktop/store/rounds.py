@@ -34,8 +34,8 @@ __all__ = ["Render", "RoundRecord", "RoundRows"]  # re-exported: what the cycle 
 def _check_insert() -> str:
     """A check's row, with the open database's placeholders."""
     return (
-        'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
-        f" VALUES ({marks(7)})"
+        'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, detail,'
+        f" vantage_id) VALUES ({marks(8)})"
     )
 
 

@@ -14,11 +14,12 @@ from typing import Any
 
 from peewee import EXCLUDED
 
+from ..core.expect import from_stored
 from ..core.problems import DocumentRefused, Problems
 from ..core.settings import check_combined, check_settings, merge_settings, with_defaults
 from ..core.settings_value import Settings
 from .engine import marks, writing
-from .models import Setting, db
+from .models import Setting, Site, SiteGroup, db
 
 
 def stored_settings() -> dict[str, Any]:
@@ -92,10 +93,35 @@ def change_settings(partial: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     merged = merge_settings(current, partial)
     problems = Problems()
     check_combined(merged, "settings", problems)
+    if merged["timeout_seconds"] < current["timeout_seconds"]:
+        sites_within(merged["timeout_seconds"], "settings.timeout_seconds", problems)
     if problems:
         raise DocumentRefused(problems.lines)
     write_settings(merged)
     return current, merged
+
+
+def sites_within(timeout_seconds: float, place: str, problems: Problems) -> None:
+    """Add a problem at ``place`` for each stored site whose ``expect.max_ms`` is above
+    ``timeout_seconds``: a timeout is not lowered below what a site waits for (the check
+    would end before it could tell ``slow`` from ``timeout``); the site's ``max_ms`` goes
+    first."""
+    limit = timeout_seconds * 1000
+    rows = (
+        Site.select(Site.title, SiteGroup.title.alias("group"), Site.expect)
+        .join(SiteGroup)
+        .where(Site.expect.is_null(False))
+        .order_by(SiteGroup.position, Site.position, Site.id)
+        .namedtuples()
+    )
+    for row in rows:
+        max_ms = from_stored(row.expect).max_ms
+        if max_ms is not None and max_ms > limit:
+            problems.add(
+                place,
+                f"{timeout_seconds:g} s is below the expect.max_ms of {row.group} / "
+                f"{row.title} ({max_ms} ms); lower that first",
+            )
 
 
 def save_settings(partial: dict[str, Any]) -> Settings:

@@ -62,8 +62,8 @@ _READ = """SELECT
         OR EXISTS (SELECT 1 FROM outage WHERE end_time IS NULL AND acknowledged_by IS NULL
             AND escalated_at IS NULL AND start_time <= %(remind_before)s)"""
 
-_VANTAGE_TYPES = ("integer", "integer", "bigint", "bigint", "smallint", "text", "real")
-_CHECK_TYPES = ("integer", "bytea", "smallint", "text", "real")
+_VANTAGE_TYPES = ("integer", "integer", "bigint", "bigint", "smallint", "text", "real", "text")
+_CHECK_TYPES = ("integer", "bytea", "smallint", "text", "real", "text")
 _HOUR_TYPES = ("integer", "integer", "integer", "integer", "real", "real")
 
 
@@ -176,10 +176,10 @@ def _writes(
         source, columns = unnest(_VANTAGE_TYPES, [(row[0], *row[2:]) for row in upserts])
         statements.append(
             "INSERT INTO site_vantage (site_id, vantage_id, down_count, last_seen, last_checked,"
-            " last_status_code, last_error, last_elapsed_ms) SELECT v.site_id, %s, v.down_count,"
-            " v.last_seen, v.last_checked, v.status_code, v.error, v.elapsed_ms FROM"
-            f" {source} AS v (site_id, down_count, last_seen, last_checked, status_code, error,"
-            f" elapsed_ms) {vantages.UPSERT_CONFLICT}"
+            " last_status_code, last_error, last_elapsed_ms, last_detail) SELECT v.site_id, %s,"
+            " v.down_count, v.last_seen, v.last_checked, v.status_code, v.error, v.elapsed_ms,"
+            f" v.detail FROM {source} AS v (site_id, down_count, last_seen, last_checked,"
+            f" status_code, error, elapsed_ms, detail) {vantages.UPSERT_CONFLICT}"
         )
         values += [vantage_id, *columns]
     if site_values:
@@ -196,9 +196,10 @@ def _writes(
     if checks[1]:
         source, columns = checks
         statements.append(
-            'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, vantage_id)'
-            f" SELECT c.site_id, %s, c.id, c.status_code, c.error, c.elapsed_ms, %s FROM {source}"
-            " AS c (site_id, id, status_code, error, elapsed_ms)"
+            'INSERT INTO "check" (site_id, time, id, status_code, error, elapsed_ms, detail,'
+            " vantage_id) SELECT c.site_id, %s, c.id, c.status_code, c.error, c.elapsed_ms,"
+            f" c.detail, %s FROM {source} AS c (site_id, id, status_code, error, elapsed_ms,"
+            " detail)"
         )
         values += [when_ms, vantage_id, *columns]
     if hours[1]:

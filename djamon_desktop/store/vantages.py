@@ -35,7 +35,7 @@ UPSERT_CONFLICT = (
     "ON CONFLICT (site_id, vantage_id) DO UPDATE SET down_count = excluded.down_count,"
     " last_seen = excluded.last_seen, last_checked = excluded.last_checked,"
     " last_status_code = excluded.last_status_code, last_error = excluded.last_error,"
-    " last_elapsed_ms = excluded.last_elapsed_ms"
+    " last_elapsed_ms = excluded.last_elapsed_ms, last_detail = excluded.last_detail"
 )
 
 
@@ -43,7 +43,8 @@ def _upsert() -> str:
     """A vantage's row of a site, upserted (:func:`count_rows` gives its values)."""
     return (
         "INSERT INTO site_vantage (site_id, vantage_id, down_count, last_seen, last_checked,"
-        f" last_status_code, last_error, last_elapsed_ms) VALUES ({marks(8)}) {UPSERT_CONFLICT}"
+        " last_status_code, last_error, last_elapsed_ms, last_detail)"
+        f" VALUES ({marks(9)}) {UPSERT_CONFLICT}"
     )
 
 
@@ -235,6 +236,7 @@ def count_rows(
                 result.status_code,
                 result.error,
                 result.elapsed_ms,
+                result.detail or None,
             )
         )
     return Counted(own, team, frozenset(failing)), upserts

@@ -102,6 +102,9 @@ def test_a_spread_round_carries_each_sites_expect_to_its_worker(many):
         (r.status_code, r.error, r.codes) for r in alone
     ]
     assert [r.is_good([200]) for r in spread] == [r.is_good([200]) for r in alone]
+    # and what each expects did count: a 200 is not good for a site whose good code is 204
+    assert [r.is_good([200]) for r in spread] == [n % 3 != 0 for n in range(60)]
+    assert many.gets >= 2 * 20  # the text sites were GETs, in both rounds
 
 
 def test_a_worker_that_dies_fails_the_round_at_once_and_leaves_nothing_running(many):

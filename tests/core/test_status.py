@@ -94,3 +94,21 @@ def test_listed(items, text):
 def test_one_site_up_is_not_all_1_sites():
     assert overview([UP], None, True).text == "Shop is up (the only active site)"
     assert overview([UP, UP], None, True).text == "All 2 sites up"
+
+
+def test_sites_a_round_could_not_start_are_said_and_change_no_colour():
+    """``busy``: the machine was too busy to start them; not failing, so the state stays, and
+    who is on an open outage still comes last."""
+    ov = overview([UP, SiteAtGlance("DB", True, "up", 0)], None, True, busy=3)
+    assert ov.state == "up"
+    assert ov.text == "All 2 sites up; 3 sites not checked (this machine was too busy)"
+    one = overview([FAILING], None, True, busy=1)
+    assert one.state == "warning" and one.text.endswith(
+        "; 1 site not checked (this machine was too busy)"
+    )
+    outage = OpenOutage("A1", START, ["Files"], acknowledged_by="alice", acknowledged_at=START)
+    down = overview([FAILING], outage, True, now=START, busy=2)
+    assert down.text.endswith(
+        "; 2 sites not checked (this machine was too busy); alice is on it · under a minute"
+    )
+    assert "not checked" not in overview([UP], None, False, busy=2).text  # nothing counted then

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -23,10 +23,13 @@ from ...core.config import (
     PRIORITIES,
     TITLE_MAX,
 )
-from ...core.problems import DocumentRefused
+from ...core.expect import parse_expect
+from ...core.problems import DocumentRefused, url_problem
 from ...core.sites import SiteInfo
 from .. import plain
+from ..trying import Trier
 from .base import window_title
+from .expect_fields import ExpectFields
 from .forms import FieldErrors
 from .maintenance_field import WindowsField
 
@@ -78,7 +81,9 @@ class GroupEditor(QDialog):
 
 
 class SiteEditor(QDialog):
-    """``save(group_id, fields)`` stores the site or raises DocumentRefused."""
+    """``save(group_id, fields)`` stores the site or raises DocumentRefused. ``timeout`` and
+    ``good_codes`` are the settings a check of the site uses (``max_ms`` may not exceed the
+    timeout; a try uses both)."""
 
     def __init__(
         self,
@@ -87,6 +92,8 @@ class SiteEditor(QDialog):
         site: SiteInfo | None = None,
         group_id: int | None = None,
         parent=None,
+        timeout: float = 5,
+        good_codes: Sequence[int] = (200,),
     ) -> None:
         super().__init__(parent)
         self._save = save
@@ -127,8 +134,13 @@ class SiteEditor(QDialog):
         self.maintenance = WindowsField(site.maintenance if site else ())
         self.errors.add_row(form, "Maintenance:", "maintenance", self.maintenance)
         layout.addLayout(form)
+        self.expect = ExpectFields(self.errors, site.expect if site else None, timeout, good_codes)
+        layout.addWidget(self.expect)
+        self.trier = Trier(self)
+        self.trier.answered.connect(self.expect.show_answer)
+        self.expect.try_button.clicked.connect(self.try_it)
         layout.addWidget(_save_cancel(self))
-        self.resize(520, self.sizeHint().height())
+        self.resize(560, self.sizeHint().height())
 
     def _count(self) -> None:
         n = len(self.down_message.text())
@@ -142,15 +154,48 @@ class SiteEditor(QDialog):
             "active": self.active.isChecked(),
             "down_message": self.down_message.text(),
             "maintenance": self.maintenance.windows(),
+            "expect": self.expect.value()[0],
         }
 
     def try_save(self) -> bool:
         """Save and close, or show every problem beside its field and keep the dialog open."""
         self.errors.clear()
+        problems = self.expect.value()[1]
+        if problems:  # refused here: the store would say the same
+            self.expect.show_problems(problems)
+            self._fit()
+            return False
         try:
             self._save(self.group.currentText(), self.fields())
         except DocumentRefused as refused:
             self.errors.show_problems(refused.problems)
+            self._fit()
             return False
         self.accept()
         return True
+
+    def _fit(self) -> None:
+        """Grow to show the errors just shown whole (never shrink what the user sized)."""
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+    def try_it(self) -> None:
+        """Check the URL once with the conditions as typed, on a thread of its own; the answer
+        shows under the button. While it runs the button takes no second click."""
+        if self.trier.running:
+            return
+        for key in ("url", *(k for k in self.errors.labels if k.startswith("expect"))):
+            self.errors.hide(key)
+        url = self.url.text().strip()
+        problem = url_problem(url)
+        value, problems = self.expect.value()
+        if problem:
+            self.errors.show("url", problem)
+        self.expect.show_problems(problems)
+        if problem or problems:
+            self.expect.show_answer("Not tried: fix the problems shown above first.")
+            self._fit()
+            return
+        expect = parse_expect(value, self.expect.timeout)
+        self.expect.trying(True)
+        self.trier.start(url, expect, self.expect.timeout, self.expect.good_codes)

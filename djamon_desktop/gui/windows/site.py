@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,11 +18,14 @@ from PySide6.QtWidgets import (
 
 from ...core.certs import expiry_words
 from ...core.clock import Clock, utc_now
+from ...core.expect import MISSING, Expect
 from ...core.sites import SiteInfo
 from ...core.states import State
 from ...core.status import answer_text, failure_words, local_text
+from ...core.text import one_line
 from ...core.urls import shown_url
 from ...core.vantage_words import vantage_failure_words
+from .. import plain
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
 from .recheck_box import RecheckBox
@@ -40,6 +44,23 @@ def certificate_text(site: SiteInfo, now: datetime | None = None) -> str:
     return f"⚠ {text} (renew it soon)" if site.cert_expiring else text
 
 
+def expect_text(expect: Expect) -> str:
+    """What a site expects of its answer, in words: ``contains 'OK'; status.db is "ok"``."""
+    said = []
+    if expect.text is not None:
+        said.append(f"contains {expect.text!r}")
+    if expect.absent is not None:
+        said.append(f"does not contain {expect.absent!r}")
+    if expect.json_path is not None and expect.json_equals is not MISSING:
+        value = json.dumps(expect.json_equals, ensure_ascii=False)
+        said.append(f"{'.'.join(expect.json_path)} is {value}")
+    if expect.max_ms is not None:
+        said.append(f"within {expect.max_ms:,} ms")
+    if expect.codes is not None:
+        said.append(f"good codes {', '.join(map(str, expect.codes))}")
+    return "; ".join(said) if said else "a good code (the setting's)"
+
+
 class SiteWindow(RememberedWindow, QWidget):
     def __init__(self, site_id: int, clock: Clock = utc_now) -> None:
         super().__init__()
@@ -47,7 +68,16 @@ class SiteWindow(RememberedWindow, QWidget):
         self.clock = clock
         layout = QVBoxLayout(self)
         form, self.labels = label_form(
-            ("Group", "URL", "Priority", "State", "Last seen", "Certificate", "Down message")
+            (
+                "Group",
+                "URL",
+                "Priority",
+                "State",
+                "Last seen",
+                "Certificate",
+                "Answer must",
+                "Down message",
+            )
         )
         layout.addLayout(form)
         self.recheck = RecheckBox(clock)  # its ``asked`` is wired by the registry
@@ -61,9 +91,11 @@ class SiteWindow(RememberedWindow, QWidget):
         self.charts.addTab(self.week_chart, "Last week")
         layout.addWidget(self.charts, 2)
         layout.addWidget(QLabel("Last 10 checks:"))
-        self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed", "Detail"])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # what a failure saw
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table)
@@ -89,19 +121,26 @@ class SiteWindow(RememberedWindow, QWidget):
             "State": state,
             "Last seen": local_text(site.last_seen),
             "Certificate": certificate_text(site, self.clock()),
+            "Answer must": expect_text(site.expect),
             "Down message": site.down_message,
         }
         for key, value in values.items():
             self.labels[key].setText(value)
         self.table.setRowCount(len(checks))
         for row, check in enumerate(checks):
+            # what a failed check saw beyond its kind ("body lacks 'OK' (1,204 bytes read)")
+            detail = (getattr(check, "detail", None) or "") if check.error else ""
             cells = [
                 local_text(check.time),
                 answer_text(check.status_code, check.error),
                 f"{check.elapsed_ms:.1f} ms",
+                detail,
             ]
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(one_line(text))  # plain text, one line
+                if text:
+                    item.setToolTip(plain.tip(text))
+                self.table.setItem(row, column, item)
 
     def show_history(self, history: SiteHistory) -> None:
         self.uptime.setText(
