@@ -162,7 +162,10 @@ async def probe_spread(
             await asyncio.gather(here, return_exceptions=True)
         for worker in workers:
             worker.stop(loop)
-    return [r for r in results if r is not None]
+    checked = [r for r in results if r is not None]
+    if len(checked) != len(urls):
+        raise SpreadFailed(f"{len(urls) - len(checked)} checks came back without a result")
+    return checked
 
 
 class _Worker:
