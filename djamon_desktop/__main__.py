@@ -6,6 +6,12 @@ import sys
 
 
 def main() -> None:
+    if getattr(sys, "frozen", False):
+        # a large round's checks run in processes of their own (core.spread), started as this
+        # executable: such a start runs the check it was started for, not the app
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     from djamon_desktop.cli import main as cli_main
 
     code = cli_main()

@@ -262,53 +262,115 @@ class ForwardProxy:
         self._server.server_close()
 
 
-def _serve_sites(port_out, ready) -> None:
-    """An asyncio server for many sites at once: /s/MS answers 200 after MS ms, /hang never."""
+#: what a GET to a site of :class:`ManySitesServer` finds at the end of its body
+MANY_SITES_TEXT = "all is well"
+
+
+def _serve_sites(ports_out, ready, body_size: int, counts) -> None:
+    """An asyncio server for many sites at once, listening on ``len(ports_out)`` ports:
+    /s/MS answers 200 after MS ms, /hang never. A GET gets a ``body_size``-byte body ending in
+    :data:`MANY_SITES_TEXT`; ``counts`` holds how many HEAD (and other) and GET requests it
+    answered.
+
+    Written as a bare protocol, not with streams: the server should cost the machine little,
+    so that a benchmark measures the program checking it."""
     import asyncio
     import resource
 
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    empty = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    tail = MANY_SITES_TEXT.encode()
+    filler = b"<p>lorem ipsum dolor sit amet</p>\n" * (body_size // 34 + 1)
+    body = (filler[: max(0, body_size - len(tail))] + tail) if body_size else b""
+    full = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        + body
+    )
 
-    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            path = head.split(b" ", 2)[1].split(b"?", 1)[0].decode()
-            if path.startswith("/hang"):
-                await asyncio.sleep(3600)
-            delay = int(path.rsplit("/", 1)[1]) / 1000 if path.startswith("/s/") else 0
-            await asyncio.sleep(delay)
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            await writer.drain()
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass
-        finally:
-            writer.close()
+    class Site(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            self.transport = transport
+            self.head = b""
+            self.timer: asyncio.TimerHandle | None = None
+
+        def data_received(self, data: bytes) -> None:
+            if self.timer is not None:
+                return
+            self.head += data
+            if b"\r\n\r\n" not in self.head:
+                return
+            method, target = self.head.split(b" ", 2)[:2]
+            path = target.split(b"?", 1)[0]
+            if path.startswith(b"/hang"):
+                self.timer = loop.call_later(3600, self.transport.close)
+                return
+            delay = int(path.rsplit(b"/", 1)[1]) / 1000 if path.startswith(b"/s/") else 0
+            get = method == b"GET"
+            counts[1 if get else 0] += 1
+            self.timer = loop.call_later(delay, self.answer, full if get else empty)
+
+        def answer(self, data: bytes) -> None:
+            if not self.transport.is_closing():
+                self.transport.write(data)
+                self.transport.close()  # once what was written has gone
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self.timer is not None:
+                self.timer.cancel()
 
     async def main() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", 0, backlog=4096)
-        port_out.value = server.sockets[0].getsockname()[1]
+        for i in range(len(ports_out)):
+            server = await loop.create_server(Site, "127.0.0.1", 0, backlog=4096)
+            ports_out[i] = server.sockets[0].getsockname()[1]
         ready.set()
-        await server.serve_forever()
+        await asyncio.Event().wait()
 
-    asyncio.run(main())
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(main())
 
 
 class ManySitesServer:
     """:func:`_serve_sites` in a process of its own, so it competes with the program under
-    test only as a real server would."""
+    test only as a real server would. ``ports``: how many ports it listens on (:attr:`bases`,
+    one base URL each; :attr:`base` is the first); ``body``: the size of a GET's body."""
+
+    def __init__(self, ports: int = 1, body: int = 0) -> None:
+        self._ports_wanted = ports
+        self._body = body
 
     def start(self) -> ManySitesServer:
         import multiprocessing
 
         spawn = multiprocessing.get_context("spawn")  # no fork of a process that runs Qt
-        self._port, ready = spawn.Value("i", 0), spawn.Event()
-        self._process = spawn.Process(target=_serve_sites, args=(self._port, ready), daemon=True)
+        self._ports = spawn.RawArray("i", self._ports_wanted)
+        self._counts = spawn.RawArray("q", 2)
+        ready = spawn.Event()
+        self._process = spawn.Process(
+            target=_serve_sites, args=(self._ports, ready, self._body, self._counts), daemon=True
+        )
         self._process.start()
         if not ready.wait(15):
             raise RuntimeError("the many-sites server did not start")
-        self.base = f"http://127.0.0.1:{self._port.value}"
+        self.bases = [f"http://127.0.0.1:{port}" for port in self._ports]
+        self.base = self.bases[0]
         return self
+
+    @property
+    def pid(self) -> int:
+        """The server process's id."""
+        return self._process.pid
+
+    @property
+    def heads(self) -> int:
+        """How many requests other than GET it has answered (HEADs)."""
+        return self._counts[0]
+
+    @property
+    def gets(self) -> int:
+        """How many GET requests it has answered."""
+        return self._counts[1]
 
     def stop(self) -> None:
         self._process.terminate()

@@ -13,9 +13,10 @@ from datetime import datetime
 
 from .expect import Expect
 from .outages import state_of
-from .parallel import any_good, probe_all
+from .parallel import any_good
 from .probe import ProbeResult, Session
 from .sites import SiteInfo
+from .spread import probe_spread
 from .states import State
 from .status import answer_text
 from .urls import shown_url
@@ -102,10 +103,16 @@ async def probe_round(
     the sites' checks are stopped (or their results dropped) and nothing is counted.
 
     ``on_result(index, result)`` is called as each site's check ends (see ``probe_all``);
-    ``expects``: each site's :class:`Expect`, in the order of ``urls``."""
+    ``expects``: each site's :class:`Expect`, in the order of ``urls``. A large round's checks
+    are spread over processes (:mod:`.spread`); the guard runs here."""
     session = Session()
-    checks = probe_all(
-        urls, timeout, session, on_result=on_result, expects=expects, good_codes=good_codes
+    checks = probe_spread(
+        urls,
+        timeout,
+        on_result=on_result,
+        expects=expects,
+        good_codes=good_codes,
+        session=session,
     )
     if not sandbox:
         return await checks
