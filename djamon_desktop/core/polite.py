@@ -40,6 +40,8 @@ from collections import deque
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from .wire import DEFAULT_PORTS
+
 FIRST = 8  # a server's cap at the round's start (curl's parallel mode keeps 8 by default)
 MOST = 256  # never more to one server (4,000 sites on one server still fit in a round)
 LEAST = 2  # never fewer, however strained
@@ -51,7 +53,6 @@ PAYOFF = 1.25  # a slow start's turn must bring this many times the best turn's 
 FLAT_TURNS = 2  # turns in a row that did not, and the slow start ends (noise ends none alone)
 #: a check this much slower than the server's quickest answer tells of a dropped connection
 STRAIN_SECONDS = 1.0
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def server_of(url: str) -> str:

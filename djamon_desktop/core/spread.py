@@ -42,7 +42,6 @@ SPREAD_AT = 2000  # checks in a round from which it is spread over processes
 PER_PROCESS = 1000  # at least so many checks a process: fewer are not worth its start-up
 #: how long after a round's last possible end (twice its timeout) a worker may still take
 GRACE_SECONDS = 10.0
-DEFAULT_PORTS = {"http": 80, "https": 443}
 #: this process's share of the checks, as a part of a worker's: besides its own checks it
 #: takes the others' results (0.03-0.05 ms each, and ``on_result``'s work)
 OWN_SHARE = 0.75
