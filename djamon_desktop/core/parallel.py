@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 
 from .expect import Expect
-from .polite import Plan, server_of
+from .polite import PARK_SECONDS, Plan, server_of
 from .probe import NOTHING_EXPECTED, ProbeResult, Session, probe
 from .status import plural
 
@@ -111,6 +111,10 @@ class _Round:
         self.tasks: set[asyncio.Future[None]] = set()
         self.finished: asyncio.Future[list[ProbeResult]] = self.loop.create_future()
         self.pace: asyncio.TimerHandle | None = None
+        # checks under way: when each started (in that order), and when its connection opened
+        self.begun: dict[int, float] = {}
+        self.opened: dict[int, float] = {}
+        self.sweep: asyncio.TimerHandle | None = None
         self.expiry = self.loop.call_at(cutoff, self.expire)
         self.starting = True  # (the first slices: :meth:`start` hands them out)
         if not urls:
@@ -164,19 +168,55 @@ class _Round:
             self.plan.done(index, False, None, 0.0, tried=False)
             self.ended(index, busy(self.timeout, self.unbegun + self.plan.waiting + 1))
             return
+        began = self.begun[index] = self.loop.time()
+        if self.sweep is None:
+            self.sweep = self.loop.call_at(began + PARK_SECONDS, self._park)
+        opened = self.opened
+
+        def connected() -> None:
+            opened.setdefault(index, self.loop.time())
+
         result = await probe(
             self.session,
             self.urls[index],
             self.timeout,
             expect=self.expects[index] if self.expects is not None else NOTHING_EXPECTED,
             good_codes=self.good_codes,
+            connected=connected,
         )
+        del self.begun[index]
+        at = opened.pop(index, None)
         answered = result.status_code is not None or result.error is None
         self.plan.done(
-            index, answered, result.error, result.elapsed_ms / 1000.0, now=self.loop.time()
+            index,
+            answered,
+            result.error,
+            result.elapsed_ms / 1000.0,
+            now=self.loop.time(),
+            connect=None if at is None else at - began,
         )
         self.ended(index, result)
         self.more()
+
+    def _park(self) -> None:
+        """Park the checks whose connection is open and that started :data:`PARK_SECONDS`
+        ago or more (they wait on a slow page, not on the server's accept queue), and start
+        what their places allow; again every half of that while checks are under way."""
+        self.sweep = None
+        if self.finished.done():
+            return
+        now = self.loop.time()
+        parked = [
+            index
+            for index, began in self.begun.items()
+            if began + PARK_SECONDS <= now and index in self.opened
+        ]
+        for index in parked:
+            self.plan.park(index)
+        if parked:
+            self.more()
+        if self.begun:
+            self.sweep = self.loop.call_at(now + PARK_SECONDS / 2, self._park)
 
     def ended(self, index: int, result: ProbeResult) -> None:
         if self.finished.done():
@@ -200,6 +240,8 @@ class _Round:
 
     def close(self) -> None:
         self.expiry.cancel()
+        if self.sweep is not None:
+            self.sweep.cancel()
         if self.pace is not None:
             self.pace.cancel()
         for task in list(self.tasks):

@@ -16,10 +16,14 @@ than the round's deadline. So each server's cap adapts, as TCP's congestion wind
   After that, and after a halving, it grows by one for each whole cap's worth of answers (a
   gentle climb);
 * it is halved (not below :data:`LEAST`) when the server shows strain while it answers
-  others: a check that took :data:`STRAIN_SECONDS` longer than the server's quickest answer
-  (what a dropped connection attempt costs: the kernel's first retry comes a second later),
-  or a connection refused or reset. One halving per turn: a check started before the last
-  halving does not halve again, as its strain was already answered.
+  others: a connection that took :data:`STRAIN_SECONDS` longer to open than the server's
+  quickest (what a dropped connection attempt costs: the kernel's first retry comes a second
+  later), one that never opened before the deadline, or one refused or reset. A slow page is
+  no strain: a server's hung page says nothing of its accept queue. One halving per turn: a
+  check started before the last halving does not halve again, as its strain was answered;
+* a check whose connection is open and that has waited :data:`PARK_SECONDS` since it started
+  is parked: it no longer holds a place under its server's cap (the server took it; it is
+  only slow to answer), so a server's hung pages never keep its other sites from their turn.
 
 And new connections to one server are paced: :data:`BURST` at the same moment, then
 :data:`PACE` a second, or twice as many as the answers came back in the server's best turn
@@ -42,7 +46,7 @@ from urllib.parse import urlsplit
 
 from .wire import DEFAULT_PORTS
 
-FIRST = 8  # a server's cap at the round's start (curl's parallel mode keeps 8 by default)
+FIRST = 32  # a server's cap at the round's start (its pace, not this, spares a short accept queue)
 MOST = 256  # never more to one server (4,000 sites on one server still fit in a round)
 LEAST = 2  # never fewer, however strained
 BURST = 4  # new connections opened to one server at the same moment, at most
@@ -51,8 +55,10 @@ PACE_GAIN = 2.0  # once it answered: at most this many times its cap a quickest 
 LEAST_PACE = 50.0  # (never slower than this many a second)
 PAYOFF = 1.25  # a slow start's turn must bring this many times the best turn's answers a second
 FLAT_TURNS = 2  # turns in a row that did not, and the slow start ends (noise ends none alone)
-#: a check this much slower than the server's quickest answer tells of a dropped connection
+#: a connection this much slower to open than the server's quickest tells of a dropped attempt
 STRAIN_SECONDS = 1.0
+#: an open connection waiting this long for its answer leaves its place under the cap
+PARK_SECONDS = 0.5
 
 
 def server_of(url: str) -> str:
@@ -87,6 +93,7 @@ class Server:
         "paid_size",
         "best_rate",
         "flat",
+        "quickest_connect",
     )
 
     def __init__(self) -> None:
@@ -108,6 +115,7 @@ class Server:
         self.paid_size = FIRST  # the last turn's cap that paid (brought more answers a second)
         self.best_rate = 0.0
         self.flat = 0  # turns in a row that did not pay
+        self.quickest_connect: float | None = None  # seconds, of a connection it took
 
     def paced(self, now: float) -> float:
         """0 when a new connection may open now (and takes one), else how long until one may."""
@@ -127,16 +135,33 @@ class Server:
         return self.open < int(self.cap)
 
     def heard(
-        self, start: int, answered: bool, error: str | None, seconds: float, now: float | None
+        self,
+        start: int,
+        answered: bool,
+        error: str | None,
+        seconds: float,
+        now: float | None,
+        connect: float | None = None,
     ) -> None:
         """Adapt the cap to one check's end (``start``: its place among the server's starts;
-        ``now``: the moment, None when not known)."""
+        ``now``: the moment, None when not known; ``connect``: how long its connection took to
+        open, None when it never opened)."""
         if answered:
             self.answered += 1
             if self.quickest is None or seconds < self.quickest:
                 self.quickest = seconds
-        strained = (self.quickest is not None and seconds - self.quickest >= STRAIN_SECONDS) or (
-            error == "connection" and self.answered > 0
+        if connect is not None and (
+            self.quickest_connect is None or connect < self.quickest_connect
+        ):
+            self.quickest_connect = connect
+        strained = self.answered > 0 and (
+            error == "connection"
+            or (connect is None and error == "timeout")
+            or (
+                connect is not None
+                and self.quickest_connect is not None
+                and connect - self.quickest_connect >= STRAIN_SECONDS
+            )
         )
         if strained:
             if start >= self.calm:  # (the first strain of this turn)
@@ -196,6 +221,7 @@ class Plan:
         # servers that have room and a check waiting but must pace, by when they may go on
         self._paced: list[tuple[float, str]] = []
         self._queued = set(self.servers)  # those in either
+        self._parked: set[int] = set()  # started checks no longer under their server's cap
 
     def take(self, now: float) -> list[int]:
         """The checks to start at ``now`` (seconds, any clock that only goes forward), earliest
@@ -238,17 +264,33 @@ class Plan:
         *,
         now: float | None = None,
         tried: bool = True,
+        connect: float | None = None,
     ) -> None:
         """A started check ended at ``now`` (the clock of :meth:`take`): ``answered`` whether
         the server gave an answer (any status), ``error`` its kind, ``seconds`` from its own
-        start. ``tried`` False: it was started too late to be tried (``busy``), which tells
-        nothing of its server."""
+        start, ``connect`` how long its connection took to open (None: it never did).
+        ``tried`` False: it was started too late to be tried (``busy``), which tells nothing of
+        its server."""
+        key = self._key[index]
+        server = self.servers[key]
+        if index in self._parked:
+            self._parked.discard(index)
+        else:
+            server.open -= 1
+        self.open -= 1
+        if tried:
+            server.heard(self._start[index], answered, error, seconds, now, connect)
+        self._offer(key, server)
+
+    def park(self, index: int) -> None:
+        """A started check's connection is open and it has waited :data:`PARK_SECONDS`: it no
+        longer holds a place under its server's cap (it still counts overall: its socket)."""
+        if index in self._parked:
+            return
+        self._parked.add(index)
         key = self._key[index]
         server = self.servers[key]
         server.open -= 1
-        self.open -= 1
-        if tried:
-            server.heard(self._start[index], answered, error, seconds, now)
         self._offer(key, server)
 
     def next_at(self) -> float | None:

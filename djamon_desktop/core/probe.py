@@ -151,6 +151,7 @@ async def _exchange(
     to: Target,
     proxy: str | None,
     body_if: Callable[[int], bool] | None = None,
+    connected: Callable[[], None] | None = None,
 ) -> tuple[int, datetime | None, Body | None]:
     """Send one request; return the status code of the answer's head, for https the expiry of
     the certificate the handshake presented (read from it: no extra connection), and the body
@@ -175,6 +176,8 @@ async def _exchange(
         if p.username is not None:
             auth = [("Proxy-Authorization", basic(unquote(p.username), unquote(p.password or "")))]
         reader, writer = await session.connect(ascii_host(p.hostname or ""), p.port or 80, None)
+        if connected is not None:
+            connected()
         try:
             if to.secure:
                 tunnel = authority(to.host, to.port, 0)
@@ -195,6 +198,8 @@ async def _exchange(
             raise
     else:
         reader, writer = await session.connect(to.host, to.port, to.host if to.secure else None)
+        if connected is not None:
+            connected()
     try:
         # asyncio keeps the handshake's getpeercert() as "peercert" (after a proxy's tunnel too)
         expires = expiry_of(writer.get_extra_info("peercert")) if to.secure else None
@@ -241,8 +246,13 @@ async def probe(
     cache_bust: Callable[[str], str] = cache_busted,
     expect: Expect = NOTHING_EXPECTED,
     good_codes: Sequence[int] | None = None,
+    connected: Callable[[], None] | None = None,
 ) -> ProbeResult:
     """Check one URL. Never raises for anything the network or the server does.
+
+    ``connected()`` is called when its connection opened (to the server, or to its proxy),
+    before anything is sent: a round tells a server slow to take connections (its accept queue
+    full) from one slow to answer.
 
     ``expect``: the site's conditions; they are judged only when the status code is good (the
     site's own ``codes``, else ``good_codes``, the setting; with neither, 200-399): a bad code
@@ -261,15 +271,19 @@ async def probe(
             async with asyncio.timeout_at(deadline):
                 opened = await open_socket(await session.addresses(to.host), to.port)
             opened.close()
+            if connected is not None:
+                connected()
             return ProbeResult(None, None, _ms_since(loop, began))
         to = target_of(cache_bust(url))
         proxy = session.proxies.for_url(to.absolute)
         async with asyncio.timeout_at(deadline):
             if expect.reads_body:
                 judged = good.__contains__
-                status, expires, body = await _exchange(session, "GET", to, proxy, judged)
+                status, expires, body = await _exchange(
+                    session, "GET", to, proxy, judged, connected
+                )
             else:
-                status, expires, body = await _exchange(session, "HEAD", to, proxy)
+                status, expires, body = await _exchange(session, "HEAD", to, proxy, None, connected)
                 if status in (405, 501):
                     status, expires, body = await _exchange(session, "GET", to, proxy)
     except Exception as exc:  # everything the network or the server can do to us

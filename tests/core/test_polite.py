@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from djamon_desktop.core import polite
 from djamon_desktop.core.polite import (
     BURST,
-    FIRST,
     LEAST,
     MOST,
     PACE,
@@ -18,6 +18,21 @@ from djamon_desktop.core.polite import (
     Server,
     server_of,
 )
+
+#: the first cap these tests reason with (8 -> 16 -> 32 ...): the rules hold from any start
+FIRST = 8
+
+
+@pytest.fixture(autouse=True)
+def first_cap(monkeypatch):
+    monkeypatch.setattr(polite, "FIRST", FIRST)
+
+
+def test_a_round_starts_with_room_for_a_small_server_s_sites_at_once(monkeypatch):
+    monkeypatch.undo()
+    plan = Plan(["a"] * 40, overall=1000)
+    started = take(plan)  # (paced: BURST at once, then one each 1/PACE s)
+    assert len(started) == polite.FIRST >= 30
 
 
 def take(plan: Plan) -> list[int]:
@@ -97,7 +112,7 @@ def _run_to(plan: Plan, cap: int) -> list[int]:
     """Quick answers until the server's cap is ``cap``; the checks open then."""
     while plan.servers["a"].cap < cap:
         for index in take(plan):
-            plan.done(index, True, None, 0.05)
+            plan.done(index, True, None, 0.05, connect=0.001)
     return take(plan)
 
 
@@ -105,11 +120,12 @@ def test_a_check_slowed_by_a_dropped_connection_halves_the_cap_once_a_turn():
     plan = Plan(["a"] * 1000, overall=10_000)
     open_now = _run_to(plan, 64)
     assert len(open_now) == 64
-    # the server's quickest answer is 0.05 s; these took a connection retry longer
-    plan.done(open_now[0], True, None, 0.05 + STRAIN_SECONDS)
+    # the server's quickest connection opened in 1 ms; these took a connection retry longer
+    plan.done(open_now[0], True, None, 0.05 + STRAIN_SECONDS, connect=0.01 + STRAIN_SECONDS)
     assert plan.servers["a"].cap == 32
-    # the others of the same turn tell of the same strain: no second halving
-    plan.done(open_now[1], True, None, 0.05 + STRAIN_SECONDS + 0.5)
+    # the others of the same turn tell of the same strain: no second halving (a connection
+    # that never opened before the deadline is a strain too)
+    plan.done(open_now[1], True, None, 0.05 + STRAIN_SECONDS + 0.5, connect=1.6)
     plan.done(open_now[2], False, "timeout", 5.0)
     assert plan.servers["a"].cap == 32
     # none starts until fewer than 32 are open
@@ -127,11 +143,36 @@ def test_a_strain_of_a_later_turn_halves_again_never_below_least():
     caps = []
     for _ in range(6):
         for index in started:
-            plan.done(index, True, None, 3.0)  # every turn strained
+            plan.done(index, True, None, 3.0, connect=2.0)  # every turn strained
         caps.append(plan.servers["a"].cap)
         started = take(plan)
     assert caps == [8, 4, LEAST, LEAST, LEAST, LEAST]
     assert len(started) == LEAST
+
+
+def test_a_slow_page_is_no_strain_but_a_connection_never_opened_is():
+    plan = Plan(["a"] * 100, overall=1000)
+    first = take(plan)
+    plan.done(first[0], True, None, 0.05, connect=0.001)
+    before = plan.servers["a"].cap
+    plan.done(first[1], True, None, 4.5, connect=0.002)  # a hung page, quickly connected
+    plan.done(first[2], False, "timeout", 5.0, connect=0.002)
+    assert plan.servers["a"].cap >= before
+    plan.done(first[3], False, "timeout", 5.0)  # its connection never opened
+    assert plan.servers["a"].cap < before
+
+
+def test_a_parked_check_frees_its_place_under_the_cap_once():
+    plan = Plan(["a"] * 20, overall=1000)
+    first = take(plan)
+    assert take(plan) == []
+    plan.park(first[0])
+    plan.park(first[0])  # (parked once)
+    assert take(plan) == [FIRST]
+    assert plan.servers["a"].open == FIRST
+    plan.done(first[0], True, None, 4.0, connect=0.001)  # its end frees no second place
+    assert plan.servers["a"].open == FIRST
+    assert plan.open == FIRST
 
 
 def test_refused_while_others_answer_halves_but_a_dead_server_keeps_its_cap():
