@@ -291,6 +291,7 @@ class SiteFailure:
     error: str | None  # its kind of error: timeout, dns, connection, tls, protocol
     last_failed: datetime | None  # None when no failing check is kept (purged)
     failed_checks: int
+    detail: str | None = None  # what that check saw beyond its error ("body lacks 'OK' ...")
 
 
 def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> list[SiteFailure]:
@@ -322,8 +323,9 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
         last, count = None, 0
         if link.site_id is not None:
             since = min(link.start_time, firsts.get(link.site_id, link.start_time))
+            own = from_stored(link.site.expect).codes  # (the site's own good codes, if any)
             failing = Check.error.is_null(False) | (  # no error, no code: a tcp site up
-                Check.status_code.is_null(False) & Check.status_code.not_in(good)
+                Check.status_code.is_null(False) & Check.status_code.not_in(list(own or good))
             )
             window = (Check.site == link.site_id) & (Check.time >= since) & failing
             if outage.end_time is not None:
@@ -331,7 +333,7 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
             count = Check.select().where(window).count()
             if count:
                 last = (
-                    Check.select(Check.time, Check.status_code, Check.error)
+                    Check.select(Check.time, Check.status_code, Check.error, Check.detail)
                     .where(window)
                     .order_by(Check.time.desc())
                     .first()
@@ -347,6 +349,7 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
                 error=last.error if last else None,
                 last_failed=last.time if last else None,
                 failed_checks=count,
+                detail=last.detail if last else None,
             )
         )
     return out

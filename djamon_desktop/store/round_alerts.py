@@ -84,8 +84,12 @@ def queue_outage_alerts(outage: Outage, event: str, when: datetime, render: Rend
 def _answer(site: Site | None) -> str:
     if site is None or site.last_checked is None:
         return "not checked"
+    if site.last_error in ("content", "slow") and site.last_detail:
+        return f"{site.last_error}: {site.last_detail}"  # what the answer lacked, or its time
     if site.last_error:
         return site.last_error
+    if site.last_status_code is None:
+        return "connected"  # a tcp:// site whose port opened
     return f"HTTP {site.last_status_code}"
 
 

@@ -82,3 +82,36 @@ def test_a_paused_site_rechecked_apart_keeps_its_own_codes(server, load, data_di
         assert report.outcomes == []  # paused: checked apart, not stored as a round
         [answer] = rechecks.find(asked.recheck_id).answers
         assert (answer.ok, answer.status_code, answer.error) == (True, 418, None)
+
+
+def test_an_outage_of_a_page_that_lacks_its_text_says_what_it_lacked(
+    server, load, run, mail, data_dir
+):
+    health = site("Health", server.url("/status/200"), expect={"text": "all systems go"})
+    load(document(group("G", health), strikes=1, email=mail.settings()))
+    [result] = run("check", "--json").json()["results"]
+    assert (result["status_code"], result["error"]) == (200, "content")
+    detail = result["detail"]
+    assert detail.startswith("body lacks 'all systems go' (")
+    assert len(mail.inbox) == 1
+    body = mail.inbox[0].message.get_content().replace("\r\n", "\n")
+    assert f"Last check: content: {detail}" in body
+    with opened(data_dir):
+        [failure] = queries.outage_failures(queries.find_outage("current").id)
+    assert (failure.error, failure.status_code, failure.detail) == ("content", 200, detail)
+    assert failure.failed_checks == 1
+
+
+def test_a_site_s_own_codes_decide_which_checks_of_its_outage_failed(
+    server, load, run, name, data_dir
+):
+    server.switch[name] = 500
+    teapot = site("Teapot", server.url(f"/switch/{name}"), expect={"codes": [418]})
+    load(document(group("G", teapot), strikes=1))
+    run("check")
+    server.switch[name] = 200  # a good code for other sites, not for this one
+    run("check")
+    assert run("outage", "current", "--json").json()["end_time"] is None
+    with opened(data_dir):
+        [failure] = queries.outage_failures(queries.find_outage("current").id)
+    assert (failure.status_code, failure.failed_checks) == (200, 2)

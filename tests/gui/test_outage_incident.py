@@ -236,3 +236,14 @@ def test_a_failure_line_without_site(qtbot, outage):
     window.show_outage(outage, [], [f], down_from={outage.sites[0].site_id: "down from 1 of 2"})
     assert window.sites.item(0).text().startswith("Gone (since ")
     assert "down from" not in window.sites.item(0).text().lower()
+
+
+def test_a_failure_that_read_the_answer_says_what_it_lacked(qtbot, outage):
+    """Why a content or slow failure failed is its detail, the server's words kept as data."""
+    lacked = "body lacks '<b>OK</b>' (1,204 bytes read)"
+    f = SiteFailure("Health", True, START, "http://h/", 200, "content", START, 3, lacked)
+    window = OutageWindow(outage.id)
+    window.show_outage(outage, [], [f])
+    text = window.sites.item(0).text()
+    assert f"Why: content: {lacked} (last failed check " in text
+    assert "3 failed checks" in text

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...core.clock import Clock, utc_now
 from ...core.outages import duration_words
 from ...core.status import answer_text, local_text, plural
-from ...core.text import text_problem
+from ...core.text import one_line, text_problem
 from ...core.urls import shown_url
 from .. import plain
 from .apprise_tab import ApprisePlaces
@@ -61,6 +61,8 @@ def failure_text(f: SiteFailure, down_from: str = "") -> str:
         answer = answer_text(f.status_code, f.error)
         if f.error is None and f.status_code is not None:
             answer = f"answered {answer}"
+        elif f.error in ("content", "slow") and f.detail:
+            answer = f"{answer}: {one_line(f.detail)}"  # (the server's words: data, one line)
         lines.append(
             f"Why: {answer} (last failed check {local_text(f.last_failed)}; "
             f"{plural(f.failed_checks, 'failed check')})"
