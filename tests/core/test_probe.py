@@ -12,6 +12,7 @@ import time
 import pytest
 
 from djamon_desktop.core.parallel import any_good, probe_all
+from djamon_desktop.core.polite import FIRST
 from djamon_desktop.core.probe import Session, probe
 from djamon_desktop.core.wire import ascii_host, cache_busted, target_of
 
@@ -354,16 +355,17 @@ def test_an_on_result_that_raises_ends_the_round_at_once(server):
 
 
 def test_a_check_held_back_by_its_servers_cap_gets_its_whole_deadline(server):
-    """Eight slow pages fill the server's first cap; the hung one listed ninth starts when one
-    of them ends (0.7 s in), and its deadline counts from then, past the round's first 1.5 s."""
-    urls = [server.url("/slow/700")] * 8 + [server.url("/hang")]
+    """Slow pages fill the server's first cap; the hung one listed after them starts when one
+    of them ends (0.4 s in, before any is parked), and its deadline counts from then, past the
+    round's first 1.5 s."""
+    urls = [server.url("/slow/400")] * FIRST + [server.url("/hang")]
     began = time.monotonic()
     results = asyncio.run(probe_all(urls, 1.5))
     took = time.monotonic() - began
-    assert [r.status_code for r in results[:8]] == [200] * 8
+    assert [r.status_code for r in results[:FIRST]] == [200] * FIRST
     assert results[-1].error == "timeout"
     assert results[-1].elapsed_ms >= 1450  # its whole deadline, from its own first request
-    assert took >= 0.7 + 1.45  # it could not start before a slow one ended
+    assert took >= 0.4 + 1.45  # it could not start before a slow one ended
     assert took < 3.0  # within twice the timeout, the bound of a round
 
 
