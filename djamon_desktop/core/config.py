@@ -21,6 +21,7 @@ from .maintenance import windows_problems
 from .problems import DocumentRefused, Problems, bool_problem, json_type, url_problem
 from .settings import check_settings, with_defaults
 from .text import text_problem
+from .wire import is_tcp
 
 FORMAT = "djamon-desktop/1"
 PRIORITIES: tuple[str, ...] = ("critical", "high", "normal", "low")
@@ -111,7 +112,7 @@ def expect_checked(
 ) -> bool:
     """Add every problem of a site's ``expect`` at ``place`` (``max_ms`` at most
     ``timeout_seconds``; none at all for a ``tcp://`` ``url``); True when it has none."""
-    if isinstance(url, str) and url[:6].lower() == "tcp://":
+    if isinstance(url, str) and is_tcp(url):
         problems.add(place, TCP_EXPECT)
         return False
     found = expect_problems(value, timeout_seconds)

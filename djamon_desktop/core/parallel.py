@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
-from .expect import Expect
+from .expect import NOTHING_EXPECTED, Expect
 from .polite import PARK_SECONDS, Plan, server_of
-from .probe import NOTHING_EXPECTED, ProbeResult, Session, probe
+from .probe import ProbeResult, Session, probe
 from .status import plural
 
 START_SLICE = 4  # checks started before the event loop reads what the earlier ones got

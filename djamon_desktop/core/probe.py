@@ -42,7 +42,7 @@ from .bodies import BadBody, Body, read_body
 from .certs import expiry_of
 from .conditions import judge
 from .connect import Address, interleaved, open_socket, open_stream
-from .expect import Expect
+from .expect import NOTHING_EXPECTED, Expect
 from .heads import NotHttp, read_head, read_status, request
 from .wire import (
     BadName,
@@ -52,6 +52,7 @@ from .wire import (
     authority,
     basic,
     cache_busted,
+    is_tcp,
     target_of,
     tls_context,
 )
@@ -60,7 +61,6 @@ ERROR_KINDS: tuple[str, ...] = ("timeout", "dns", "connection", "tls", "protocol
 #: and the kinds a check of this app may also report: a condition of ``expect`` failed
 #: (``content``, ``slow``), or the check could not start in time (``busy``: no strike)
 CHECK_ERRORS: tuple[str, ...] = (*ERROR_KINDS, "content", "slow", "busy")
-NOTHING_EXPECTED = Expect()
 _ALL_GOOD: frozenset[int] = frozenset()  # (not used: a check that expects nothing is not judged)
 
 USER_AGENT = f"djamon-desktop/{__version__}"
@@ -266,7 +266,7 @@ async def probe(
     codes = expect.codes
     good = _ALL_GOOD if expect.empty else frozenset(codes or good_codes or range(200, 400))
     try:
-        if url[:6].lower() == "tcp://":
+        if is_tcp(url):
             to = target_of(url)  # no cache breaker, no proxy: nothing is sent
             async with asyncio.timeout_at(deadline):
                 opened = await open_socket(await session.addresses(to.host), to.port)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .certs import notice
-from .expect import Expect
+from .expect import NOTHING_EXPECTED, Expect
 from .maintenance import Window
 from .states import State
 
@@ -34,7 +34,7 @@ class SiteInfo:
     maintenance: tuple[Window, ...] = ()  # its own maintenance windows (core.maintenance)
     paused: bool = False  # paused by hand, now
     quiet_until: datetime | None = None  # state maintenance: until then (None: until resumed)
-    expect: Expect = Expect()  # what it expects of its answer beyond a good code
+    expect: Expect = NOTHING_EXPECTED  # what it expects of its answer beyond a good code
     last_detail: str | None = None  # what its last failed check saw beyond its error
 
     @property

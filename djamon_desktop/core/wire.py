@@ -27,6 +27,11 @@ CB_ALPHABET = string.ascii_lowercase + string.digits
 _rng = random.Random(random.SystemRandom().getrandbits(64))
 
 
+def is_tcp(url: str) -> bool:
+    """Whether ``url`` is a ``tcp://HOST:PORT`` site's: its check only opens a connection."""
+    return url[:6].lower() == "tcp://"
+
+
 def cache_busted(url: str, rng: random.Random | None = None) -> str:
     """The URL to request: ``cb=`` and 8 random characters added when it has no query string.
     A ``tcp://`` URL is left as it is: nothing is requested, so there is nothing to break."""

@@ -30,10 +30,9 @@ def tried_text(result: ProbeResult, expect: Expect, good_codes: Sequence[int]) -
         )
     if result.status_code is None:  # a tcp:// site: no error and no code is its port open
         return f"Up: the connection opened in {took}"
-    codes = expect.codes or tuple(good_codes)
-    if result.status_code in codes:
+    if result.is_good(good_codes):  # (the site's own codes, when its expect names them)
         return f"Up: {result.status_code} in {took}"
-    listed = ", ".join(map(str, codes))
+    listed = ", ".join(map(str, expect.codes or good_codes))
     return f"Down: {result.status_code} in {took} (good codes: {listed})"
 
 

@@ -12,7 +12,7 @@ from peewee import JOIN
 
 from ..core.certs import expiring
 from ..core.clock import utc_now
-from ..core.expect import Expect, from_stored
+from ..core.expect import NOTHING_EXPECTED, Expect, from_stored
 from ..core.maintenance import Window, windows_from_json
 from ..core.outages import LIVE, OUTAGES_PER_PAGE, PRIORITY_NAMES, state_of
 from ..core.sites import SiteInfo
@@ -62,9 +62,6 @@ _SITE_COLUMNS = {
     "expect": Site.expect,
     "last_detail": Site.last_detail,
 }
-
-
-NOTHING_EXPECTED = Expect()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -323,7 +320,7 @@ def outage_failures(outage_id: int, good_codes: Sequence[int] | None = None) -> 
         last, count = None, 0
         if link.site_id is not None:
             since = min(link.start_time, firsts.get(link.site_id, link.start_time))
-            own = from_stored(link.site.expect).codes  # (the site's own good codes, if any)
+            own = _expect_of(link.site.expect).codes if link.site.expect else None
             failing = Check.error.is_null(False) | (  # no error, no code: a tcp site up
                 Check.status_code.is_null(False) & Check.status_code.not_in(list(own or good))
             )
