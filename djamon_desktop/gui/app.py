@@ -27,10 +27,9 @@ from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, down_from, overview_of
-from . import jobs, pausing
+from . import jobs
 from .announce import back_message, down_message
 from .editing import Editing
-from .help import open_readme, show_about
 from .notify import Notifier
 from .on_it import OnIt
 from .poller import Poller, RoundWorker
@@ -41,6 +40,7 @@ from .transfer import Transfer
 from .tray import Tray
 from .watch import DatabaseWatch
 from .windows.dashboard import DashboardWindow
+from .wiring import wire_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -143,33 +143,7 @@ class App(QObject):
         self.watch.lost.connect(self.poller.lost)
 
     def _wire_dashboard(self, d: DashboardWindow) -> None:
-        """A new dashboard's menus and buttons, each to what does it."""
-        w, e, t = self.windows, self.editing, self.transfer
-        d.open_site.connect(w.show_site)
-        d.add_site.connect(lambda: e.edit_site(None))
-        d.add_group.connect(lambda: e.edit_group(None))
-        d.edit_site.connect(e.edit_site)
-        d.edit_group.connect(e.edit_group)
-        d.toggle_site.connect(e.toggle_site)
-        d.delete_site.connect(lambda i: e.delete_later("site", i))
-        d.delete_group.connect(lambda i: e.delete_later("group", i))
-        d.undo.connect(e.undo_last)
-        d.import_file.connect(t.ask_import)
-        d.export_file.connect(t.ask_export)
-        d.check_now.connect(self.check_now)
-        d.open_outages.connect(w.show_outages)
-        d.open_settings.connect(w.show_settings)
-        d.open_sandbox_settings.connect(w.show_sandbox_settings)
-        d.open_about.connect(lambda: show_about(self.data_dir, d))
-        d.open_readme.connect(lambda: open_readme(self.data_dir, self._status))
-        d.quit_app.connect(self.quit)
-        d.pause_site.connect(
-            lambda i: pausing.ask_pause_site(i, self.picture, d, self.clock, self.edit_then_show)
-        )
-        d.resume_site.connect(lambda i: pausing.resume_site(i, self.edit_then_show))
-        e.show_undo()  # a change made before the dashboard opened can still be undone
-        if self.poller.unreachable is not None:
-            d.show_unreachable(self.poller.unreachable)
+        wire_dashboard(self, d)
 
     def edit_then_show(self, job) -> None:
         """A change a window asked for, made on the reads thread, then shown."""

@@ -1,7 +1,10 @@
 """A private X desktop for the end-to-end tests: Xvfb, a session D-Bus, dunst as the
 notification server (a left click runs the default action), and a tray host: trayer (an XEmbed
 tray, as XFCE, MATE and LXDE have had) or xfce4-panel's systray (a StatusNotifierItem host, as
-KDE and GNOME's AppIndicator). Everything is started here and stopped by ``close``."""
+KDE and GNOME's AppIndicator), or none at all (``none``: GNOME without the AppIndicator
+extension). ``notifications=False`` leaves the session bus with no notification server, and
+``accessibility=True`` starts the accessibility (AT-SPI) bus and turns Qt's bridge on for the
+programs started with ``env``. Everything is started here and stopped by ``close``."""
 
 from __future__ import annotations
 
@@ -25,7 +28,8 @@ exit 0
 """
 
 TOOLS = ("Xvfb", "dbus-daemon", "dunst", "trayer", "xdotool", "import", "dunstctl")
-TRAY_HOSTS = {"xembed": "trayer", "sni": "xfce4-panel"}
+TRAY_HOSTS = {"xembed": "trayer", "sni": "xfce4-panel", "none": None}
+AT_SPI_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 
 # xfce4-panel, one panel along the top holding only the systray (StatusNotifierItem) plugin
 XFCE_PANEL = """<?xml version="1.0" encoding="UTF-8"?>
@@ -50,15 +54,29 @@ XFCE_PANEL = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def missing_tools(mode: str = "xembed") -> list[str]:
-    tools = [t for t in TOOLS if t != "trayer"] + [TRAY_HOSTS[mode]]
-    return [t for t in tools if shutil.which(t) is None]
+def missing_tools(mode: str = "xembed", accessibility: bool = False) -> list[str]:
+    host = TRAY_HOSTS[mode]
+    tools = [t for t in TOOLS if t != "trayer"] + ([host] if host else [])
+    missing = [t for t in tools if shutil.which(t) is None]
+    if accessibility and not os.access(AT_SPI_LAUNCHER, os.X_OK):
+        missing.append(AT_SPI_LAUNCHER)
+    return missing
 
 
 class Desktop:
-    def __init__(self, mode: str = "xembed", markup: bool = False) -> None:
+    def __init__(
+        self,
+        mode: str = "xembed",
+        markup: bool = False,
+        notifications: bool = True,
+        accessibility: bool = False,
+    ) -> None:
+        if mode not in TRAY_HOSTS:
+            raise ValueError(f"no desktop mode {mode!r}")
         self.mode = mode
         self.markup = markup  # whether dunst reads markup in bodies (says body-markup)
+        self.notifications = notifications  # whether dunst runs at all
+        self.accessibility = accessibility
         self.dir = Path(tempfile.mkdtemp(prefix="djamon-desktop-e2e-"))
         self.procs: list[subprocess.Popen] = []
         self._logs: list = []
@@ -81,8 +99,22 @@ class Desktop:
             "QT_QPA_PLATFORM": "xcb",
             "DBUS_SESSION_BUS_ADDRESS": f"unix:path={self.dir / 'bus'}",
         }
+        if self.accessibility:
+            del env["NO_AT_BRIDGE"]
+            env["QT_ACCESSIBILITY"] = "1"
+            env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
         self.env = env
         start_session_bus(self.procs, env, self.dir / "bus")
+        if self.accessibility:
+            self._spawn([AT_SPI_LAUNCHER, "--launch-immediately"])
+            wait_until(lambda: self._bus_has("org.a11y.Bus"), 10, "the accessibility bus")
+        if self.notifications:
+            self._start_dunst()
+        self._start_tray_host()
+        return self
+
+    def _start_dunst(self) -> None:
+        env = self.env
         dunstrc = self.dir / "config" / "dunstrc"
         picker = self.dir / "pick"
         picker.write_text(PICKER.format(folder=self.dir))
@@ -103,6 +135,10 @@ class Desktop:
             )
         )
         wait_until(self._notifications_ready, 10, "dunst owning org.freedesktop.Notifications")
+
+    def _start_tray_host(self) -> None:
+        if self.mode == "none":
+            return
         if self.mode == "sni":
             channel = self.dir / "config" / "xfce4" / "xfconf" / "xfce-perchannel-xml"
             channel.mkdir(parents=True)
@@ -128,7 +164,14 @@ class Desktop:
                 ]
             )
             wait_until(lambda: self.xdotool("search", "--classname", "trayer") != "", 10, "trayer")
-        return self
+
+    def stop_tray_host(self) -> None:
+        """End the tray host, as when a panel crashes or the extension is turned off."""
+        host = TRAY_HOSTS[self.mode]
+        for proc in self.procs:
+            if host and Path(str(proc.args[0])).name == host and proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
 
     def _spawn(self, argv: list[str]) -> None:
         log = open(self.dir / f"{Path(argv[0]).name}.log", "wb")  # noqa: SIM115 - kept open
