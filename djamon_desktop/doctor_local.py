@@ -166,11 +166,11 @@ def check_data_folder(data_dir: Path) -> Check:
     choose = "choose another with --data-dir or DJAMON_DATA_DIR, or give yourself the rights"
     if not data_dir.exists():
         parent = next(p for p in data_dir.parents if p.exists())
-        if os.access(parent, os.W_OK | os.X_OK):
+        if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
             return Check("data_folder", True, f"{data_dir} is not there yet: the app makes it "
                          "when it first starts", extra=extra)  # fmt: skip
-        return Check("data_folder", False, f"{data_dir} can't be made: {parent} is not writable",
-                     choose, extra)  # fmt: skip
+        found = f"{data_dir} can't be made: {parent} is not a folder you can write in"
+        return Check("data_folder", False, found, choose, extra)
     mode = stat.S_IMODE(data_dir.stat().st_mode)
     extra["mode"] = f"{mode:04o}"
     if not data_dir.is_dir():
