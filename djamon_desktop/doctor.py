@@ -117,6 +117,8 @@ def check_notifications() -> Check:
         else "without actions (a click opens the outage where the server passes clicks on)",
         "body markup" if markup else "no body markup",
     ]
+    if server.started_on_demand:
+        words.append("started on demand (D-Bus activation)")
     version = f" {server.version}" if server.version else ""
     return Check("notifications", True, f"{server.name}{version}, {', '.join(words)}",
                  extra=extra)  # fmt: skip

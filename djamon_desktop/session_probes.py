@@ -176,12 +176,14 @@ class NotificationServer:
     vendor: str
     version: str
     capabilities: tuple[str, ...]
+    started_on_demand: bool = False
 
 
 def notification_server(conn: Any) -> NotificationServer | None:
     """The notification server's name and capabilities; None when there is none (a server that
     is started on demand is started by asking, as a notification would start it)."""
     path = "/org/freedesktop/Notifications"
+    running = has_owner(conn, NOTIFICATIONS)
     try:
         name, vendor, version, _spec = call(
             conn, NOTIFICATIONS, path, NOTIFICATIONS, "GetServerInformation"
@@ -189,7 +191,7 @@ def notification_server(conn: Any) -> NotificationServer | None:
     except CallFailed:
         return None
     capabilities = call(conn, NOTIFICATIONS, path, NOTIFICATIONS, "GetCapabilities")[0]
-    return NotificationServer(name, vendor, version, tuple(capabilities))
+    return NotificationServer(name, vendor, version, tuple(capabilities), not running)
 
 
 def secret_service_locked(conn: Any) -> bool | None:
