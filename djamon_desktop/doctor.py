@@ -255,3 +255,14 @@ def _wrapped(text: str, first: str, rest: str) -> list[str]:
         text, WIDTH, initial_indent=first, subsequent_indent=rest,
         break_long_words=False, break_on_hyphens=False,
     )  # fmt: skip
+
+
+def database_in_use() -> Path | str | None:
+    """The database this process has open (the app's: a team URL, or the SQLite file), for the
+    dashboard's check; None when none is. Reads what is in memory, asks the database nothing."""
+    from .store import engine
+    from .store.models import db
+
+    if db.obj is None:
+        return None
+    return str(db.obj.database) if engine.is_team() else Path(db.obj.database)
