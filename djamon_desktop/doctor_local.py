@@ -1,7 +1,7 @@
 """``doctor``'s checks of what is this user's own: the keyring, the database and the data folder
-(:mod:`.doctor` runs them, each with a deadline). Nothing here changes anything: the keyring is
-not unlocked (no prompt shows), the database is read and not migrated, and a data folder that is
-not there yet is not made."""
+(:mod:`.doctor` runs them, each with a deadline, beside :mod:`.desktop_checks`). Nothing here
+changes anything: the keyring is not unlocked (no prompt shows), the database is read and not
+migrated, and a data folder that is not there yet is not made."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import session_probes as probes
-from .doctor import Check
+from .desktop_checks import Check
 from .errors import UserError
 
 #: keyring's backends that keep the secrets in the Secret Service (GNOME Keyring, KeePassXC...)
