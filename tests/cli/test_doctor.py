@@ -192,3 +192,16 @@ def test_probes_that_never_answer_are_failed_checks_in_time(run_process, tmp_pat
     assert (
         "127.0.0.1" in checks["database"]["found"] and PASSWORD not in checks["database"]["found"]
     )
+
+
+def test_a_saved_team_choice_that_cannot_be_read_is_the_database_check_failing(
+    run_process, data_dir
+):
+    data_dir.mkdir(mode=0o700)
+    (data_dir / "team.json").write_text("{not json")
+    code, checks = doctor(run_process)
+    assert code == 1
+    database = checks["database"]
+    assert (database["ok"], database["reached"]) == (False, False)
+    assert database["found"].startswith(f"{data_dir / 'team.json'}: not JSON")
+    assert database["fix"] == "fix or delete it"
