@@ -269,6 +269,13 @@ def delete(name: str) -> bool:
     return _run("delete the secret", work)
 
 
+def backends_in_use() -> list:
+    """The keyring backends the secrets are read from and written to, found as every call
+    finds them but nothing read (so nothing is unlocked and no prompt shows). May block up to
+    :data:`TIMEOUT_S` seconds; SecretStoreError when there is none."""
+    return _run("be reached", lambda backends: list(backends))
+
+
 def status() -> dict[str, bool]:
     """Each name and whether it is set (never a value). May block up to :data:`TIMEOUT_S`."""
     return _run("be read", lambda backends: {n: _read(backends, n) is not None for n in NAMES})

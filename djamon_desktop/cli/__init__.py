@@ -5,10 +5,10 @@ A newcomer's map: ``parser`` holds the grammar, each other module the commands o
 (``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage, with
 ``timeline`` for an outage's timeline and post-mortem draft; ``incidents``: ack, unack, note;
 ``recheck``; ``transfer``: import, export; ``credentials``: secret, alert-test; ``team``:
-copy-database; ``desktop``: the menu entry), ``output`` the printing helpers and ``logfile``
-the log. The command modules are imported only when a command runs, and import the database,
-the network or the keyring only inside the command that needs them, so that ``--version`` and
-``--help`` start at once.
+copy-database; ``desktop``: the menu entry; ``doctor``: what the desktop offers), ``output``
+the printing helpers and ``logfile`` the log. The command modules are imported only when a
+command runs, and import the database, the network or the keyring only inside the command that
+needs them, so that ``--version`` and ``--help`` start at once.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         check,
         credentials,
         desktop,
+        doctor,
         incidents,
         lookups,
         maintenance,
@@ -68,6 +69,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "secret": credentials.cmd_secret,
         "alert-test": credentials.cmd_alert_test,
         "copy-database": team.cmd_copy_database,
+        "doctor": doctor.cmd_doctor,
         "install-desktop": desktop.cmd_install_desktop,
         "uninstall-desktop": desktop.cmd_uninstall_desktop,
     }[name]
@@ -202,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             _check_display()
         if args.command in NO_DATA:
+            return command(args.command)(args)
+        if args.command == "doctor":  # reports on the data folder as it is: nothing made
+            args.data_folder = paths.resolve_data_dir(getattr(args, "data_dir", None))
             return command(args.command)(args)
         data_dir = paths.ensure_data_dir(paths.resolve_data_dir(getattr(args, "data_dir", None)))
         from .logfile import setup_logging

@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         "copy everything in this database into a new, empty team database, in one transaction",
     )
     p.add_argument("url", metavar="URL", help="postgresql://USER@HOST:PORT/DBNAME")
+    p = command(
+        "doctor", "say what this desktop offers the app and what to do about what is missing"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
     command("install-desktop", "add the app to your application menu (a .desktop entry)")
     command("uninstall-desktop", "remove the menu entry, its icons and the autostart entry")
     return parser

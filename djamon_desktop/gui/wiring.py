@@ -7,6 +7,7 @@ from typing import Any
 from . import pausing
 from .help import open_readme, show_about
 from .windows.dashboard import DashboardWindow
+from .windows.doctor import show_doctor
 
 
 def wire_dashboard(app: Any, d: DashboardWindow) -> None:
@@ -29,6 +30,7 @@ def wire_dashboard(app: Any, d: DashboardWindow) -> None:
     d.open_sandbox_settings.connect(w.show_sandbox_settings)
     d.open_about.connect(lambda: show_about(app.data_dir, d))
     d.open_readme.connect(lambda: open_readme(app.data_dir, app._status))
+    d.check_desktop.connect(lambda: show_doctor(app.data_dir, d))
     d.quit_app.connect(app.quit)
     d.pause_site.connect(
         lambda i: pausing.ask_pause_site(i, app.picture, d, app.clock, app.edit_then_show)

@@ -212,6 +212,15 @@ _TEAM_VERSION = (
 )
 
 
+def team_schema_version(conn) -> int:
+    """The schema version of the team database on ``conn``, a connection of its own made by
+    :func:`.connection.connect` (its deadline holds), 0 before the table exists: ``doctor``
+    reads it so, beside whatever the process has open."""
+    with conn.cursor() as cursor:
+        cursor.execute(_TEAM_VERSION)
+        return int(cursor.fetchone()[0])
+
+
 def schema_version() -> int:
     if engine.is_team():
         return int(db.execute_sql(_TEAM_VERSION).fetchone()[0])

@@ -69,6 +69,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     open_sandbox_settings = Signal()
     open_about = Signal()
     open_readme = Signal()
+    check_desktop = Signal()  # Help › Check this desktop (gui/windows/doctor.py)
     quit_app = Signal()
 
     def __init__(self, clock: Clock = utc_now) -> None:
@@ -196,6 +197,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self._action(monitor, "&Settings…", self.open_settings, "Ctrl+,")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&README", self.open_readme)
+        self._action(help_menu, "C&heck this desktop", self.check_desktop)
         self._action(help_menu, "&About djamon-desktop", self.open_about)
 
     def _current(self) -> tuple[int | None, int | None]:
