@@ -104,7 +104,8 @@ class Desktop:
             env["QT_ACCESSIBILITY"] = "1"
             env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
         self.env = env
-        start_session_bus(self.procs, env, self.dir / "bus")
+        quiet = () if self.notifications else ("org.freedesktop.Notifications",)
+        start_session_bus(self.procs, env, self.dir / "bus", without=quiet)
         if self.accessibility:
             self._spawn([AT_SPI_LAUNCHER, "--launch-immediately"])
             wait_until(lambda: self._bus_has("org.a11y.Bus"), 10, "the accessibility bus")
