@@ -234,7 +234,8 @@ class App(QObject):
 
     def _round_started(self) -> None:
         self.tray.checking = True
-        self._status("Checking…")
+        if not self.poller.first:  # (new sites' first checks leave the import's words shown)
+            self._status("Checking…")
 
     def _next_round(self, when) -> None:
         self.tray.next_round = when
@@ -260,7 +261,7 @@ class App(QObject):
         failed = [d for d in deliveries if not d.ok]
         if failed:
             self._status(f"{plural(len(failed), 'alert')} kept queued: {failed[0].what}")
-        else:
+        elif not self.poller.first:
             self._status(f"Round done at {self.clock().astimezone():%H:%M:%S}")
         if report.picture is not None:
             self.show(report.picture)
@@ -311,6 +312,7 @@ class App(QObject):
         self.poller.shown(picture.pause)
         self.poller.track(picture.retrying, settings.retry_seconds, settings.timeout_seconds)
         self.poller.recheck(picture.rechecks_due)  # asked of this desktop: answered at once
+        self.poller.first_checks(picture.sites)  # added since, never checked: checked at once
         if before is not None and before.settings.schedule != settings.schedule:
             self.poller.arm()
         for news in picture.announcements:
