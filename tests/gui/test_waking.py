@@ -165,3 +165,21 @@ def test_200_imported_sites_are_checked_at_once_in_one_small_round(
         pass
     assert len(started) == 1
     shot(dashboard, "imported-200-checked")
+
+
+def test_a_site_another_process_imports_is_checked_at_once(
+    qtbot, make_app, load, server, name, tmp_path, run_process
+):
+    """Seen through the database watch: the command line's import, in a process of its own."""
+    load(document(group("Production", site("Blog", server.url(f"/status/200?{name}-blog")))))
+    app = make_app(clock=Clock(T))
+    started = rounds_of(app)
+    path = tmp_path / "more.json"
+    path.write_text(json.dumps(document(group("More", site("Wiki", server.url(f"/?{name}-wiki"))))))
+    result = run_process("import", str(path))
+    assert result.code == 0, result.err
+    imported = time.monotonic()
+    qtbot.waitUntil(lambda: requests_to(server, f"?{name}-wiki") > 0, timeout=WITHIN_S * 1000)
+    assert time.monotonic() - imported < WITHIN_S
+    qtbot.waitUntil(lambda: app.tray.icon.toolTip() == "djamon-desktop: All 2 sites up")
+    assert len(started) == 1 and requests_to(server, f"?{name}-blog") == 1
