@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .states import FAILING, State
@@ -106,6 +106,9 @@ class OpenOutage:
 class Overview:
     state: State  # up (green) | warning (amber) | down (red) | idle (grey)
     text: str  # the tooltip and the menu's status line
+    #: active sites never checked, when the words say so ("N sites waiting for their first
+    #: check": grey, or after what fails); else 0
+    waiting: int = 0
 
 
 def on_it_length(since: datetime, now: datetime) -> str:
@@ -207,6 +210,8 @@ def overview(
     if ov.state == State.DOWN and by and at and now is not None:
         # last: a line cut to fit keeps it whole (the dashboard's status line)
         ov = Overview(ov.state, f"{ov.text}; {on_it_words(by, at, now)}")
+    if waiting and waiting_words(waiting) in ov.text:
+        ov = replace(ov, waiting=waiting)
     return ov
 
 

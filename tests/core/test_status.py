@@ -134,7 +134,7 @@ NEW = SiteAtGlance("New", True, "unknown", 0)
 def test_sites_never_checked_keep_the_tray_from_green_and_are_counted():
     """Just added or imported: grey and counted, never "All N sites up" beside them."""
     one = overview([UP, NEW], None, True)
-    assert (one.state, one.text) == ("idle", "1 site waiting for its first check")
+    assert (one.state, one.text, one.waiting) == ("idle", "1 site waiting for its first check", 1)
     many = overview(
         [UP, *[SiteAtGlance(f"N{i}", True, "unknown", 0) for i in range(200)]], None, True
     )
@@ -149,6 +149,7 @@ def test_failing_or_down_wins_over_waiting_which_follows():
     ov = overview([FAILING, NEW, NEW], None, True)
     assert ov.state == "warning"
     assert ov.text == "Files failing: 2nd failure in a row; 2 sites waiting for their first check"
+    assert ov.waiting == 2
     outage = OpenOutage("A1", START, ["Files"], acknowledged_by="alice", acknowledged_at=START)
     down = overview([FAILING, NEW], outage, True, now=START)
     assert down.state == "down"
@@ -159,6 +160,8 @@ def test_failing_or_down_wins_over_waiting_which_follows():
 
 def test_waiting_is_not_said_while_paused_or_without_connectivity():
     assert overview([NEW], None, False).text.startswith("Connectivity lost")
+    assert overview([NEW], None, False).waiting == 0
+    assert overview([UP], None, True).waiting == 0
     assert overview([NEW], None, True, paused_forever=True).text.startswith("Monitoring paused")
 
 
