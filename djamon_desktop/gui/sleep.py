@@ -15,7 +15,9 @@ bus on the UI thread. Each wake crosses to the UI thread as a queued Qt signal.
 The round waits :data:`WAKE_DELAY_MS` after the signal: logind says it the moment the kernel is
 back, before a wired link or Wi-Fi has had any time; a second lets a wired link and the resolver
 settle without risking the promise of a round within 5 s. A network not back yet is the round's
-connectivity guard's to say (no site is blamed), and the round after that checks again.
+connectivity guard's to say (no site is blamed); Wi-Fi can take ten seconds and more to come back,
+so while the rounds after waking find no connection, another comes every :data:`AGAIN_MS` for
+:data:`AGAIN_FOR_S`, rather than the tray staying grey until the schedule's next round.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ import contextlib
 import logging
 import os
 import threading
+import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
 WAKE_DELAY_MS = 1000
+AGAIN_MS = 10_000  # after waking, a round that found no connection: the next one this soon
+AGAIN_FOR_S = 120  # ... while waking is this recent
 LOGIN1 = "org.freedesktop.login1"
 MANAGER = "org.freedesktop.login1.Manager"
 PATH = "/org/freedesktop/login1"
@@ -140,7 +145,8 @@ class SleepWatch(QObject):
 
 class Waking(QObject):
     """Wires a :class:`SleepWatch` to the poller: on waking, one whole round after
-    :data:`WAKE_DELAY_MS` (none if a whole round started meanwhile: ``Poller.woke``)."""
+    :data:`WAKE_DELAY_MS` (none if a whole round started meanwhile: ``Poller.woke``), and
+    again every ``again_ms`` while those rounds find no connection."""
 
     def __init__(self, poller, watch: SleepWatch | None = None) -> None:
         super().__init__()
@@ -148,22 +154,39 @@ class Waking(QObject):
         self.watch = watch or SleepWatch()
         self.watch.setParent(self)
         self._rounds = 0
+        self._woke: float | None = None  # when (time.monotonic()) the machine last woke
+        self._stopped = False
+        self.again_ms = AGAIN_MS
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(lambda: self.poller.woke(self._rounds))
         self.watch.sleeping.connect(self._sleeping)
+        poller.round_finished.connect(self._round_finished)
 
     def start(self) -> None:
         self.watch.start()
 
     def stop(self) -> None:
+        self._stopped = True
         self._timer.stop()
         self.watch.stop()
 
     def _sleeping(self, going: bool) -> None:
-        if going:
-            self._timer.stop()
+        self._timer.stop()
+        self._woke = None
+        if going or self._stopped:
             return
         log.info("woke from sleep: a round in %d ms", WAKE_DELAY_MS)
+        self._woke = time.monotonic()
         self._rounds = self.poller.rounds
         self._timer.start(WAKE_DELAY_MS)
+
+    def _round_finished(self, report, _deliveries) -> None:
+        """After waking: a round that found no connection is followed by another soon."""
+        if self._woke is None or self._stopped or self._timer.isActive():
+            return
+        if getattr(report, "connectivity", True) or time.monotonic() - self._woke > AGAIN_FOR_S:
+            self._woke = None  # the connection is back (or waking is long past): the schedule's
+            return
+        self._rounds = self.poller.rounds
+        self._timer.start(self.again_ms)

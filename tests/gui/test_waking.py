@@ -75,6 +75,30 @@ def test_a_round_comes_within_5_s_of_waking(qtbot, make_app, load, server, name,
     assert len(started) == 1
 
 
+def test_after_waking_with_no_connection_yet_another_round_comes_soon(
+    qtbot, make_app, load, server, name, logind
+):
+    """Wi-Fi not back yet: the round on waking blames nothing (the sandbox did not answer);
+    the next comes ``again_ms`` later, not at the schedule's next round, and finds it back."""
+    sandbox = f"{name}-sandbox"
+    load(payments(server, name, sandbox_urls=[server.url(f"/switch/{sandbox}")]))
+    app = make_app(clock=Clock(T))
+    app.waking.again_ms = 2000
+    qtbot.waitUntil(lambda: app.waking.watch.is_listening, timeout=10000)
+    server.switch[sandbox] = 503
+    logind.say("wake")
+    with qtbot.waitSignal(app.poller.round_finished, timeout=15000) as done:
+        pass
+    assert done.args[0].connectivity is False and done.args[0].outcomes == []
+    server.switch[sandbox] = 200
+    with qtbot.waitSignal(app.poller.round_finished, timeout=15000) as done:
+        pass
+    assert done.args[0].connectivity is True
+    assert {o.site.title for o in done.args[0].outcomes} == {"Payments", "Blog"}
+    with qtbot.assertNotEmitted(app.poller.round_started, wait=3000):
+        pass  # the connection is back: the schedule's rounds again
+
+
 def test_waking_while_paused_runs_no_round(qtbot, make_app, load, server, name, logind):
     load(payments(server, name))
     app = make_app(clock=Clock(T))
