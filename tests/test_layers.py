@@ -115,6 +115,7 @@ def test_the_import_reader_sees_relative_and_lazy_imports():
 #: on a thread of its own; the URL rules are read there too)
 WORKER_SIDE = {
     "gui/poller.py",
+    "gui/round_worker.py",
     "gui/reader.py",
     "gui/jobs.py",
     "gui/watch.py",

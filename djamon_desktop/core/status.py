@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .states import FAILING, State
@@ -106,6 +106,9 @@ class OpenOutage:
 class Overview:
     state: State  # up (green) | warning (amber) | down (red) | idle (grey)
     text: str  # the tooltip and the menu's status line
+    #: active sites never checked, when the words say so ("N sites waiting for their first
+    #: check": grey, or after what fails); else 0
+    waiting: int = 0
 
 
 def on_it_length(since: datetime, now: datetime) -> str:
@@ -163,6 +166,13 @@ def cert_words(sites: Sequence[SiteAtGlance]) -> str:
     return f"{plural(len(due), 'certificate')} expire soon ({titles}; the first {first})"
 
 
+def waiting_words(waiting: int) -> str:
+    """Active sites never checked yet (just added or imported; a small round checks them at
+    once): ``3 sites waiting for their first check``, ``1 site waiting for its first check``."""
+    whose = "its" if waiting == 1 else "their"
+    return f"{plural(waiting, 'site')} waiting for {whose} first check"
+
+
 def busy_words(busy: int) -> str:
     """The sites the last round could not start in time (``busy``: no strike, checked first in
     the next round): ``3 sites not checked (this machine was too busy)``."""
@@ -183,8 +193,14 @@ def overview(
     certificate due a warning is said after the state (it changes neither colour nor shape),
     then how many sites the last round could not start in time (``busy``; they are not
     failing, so the colour stays). Who is on the open outage comes last (``; alice is on it ·
-    4 minutes``), ``now`` counting the minutes (without it that is not said)."""
+    4 minutes``), ``now`` counting the minutes (without it that is not said).
+
+    Active sites never checked keep the tray from green: grey, "N sites waiting for their
+    first check", unless something fails or is down (that wins; the count follows)."""
     ov = _overview(sites, outage, connectivity, paused_until, paused_forever, sandbox_urls)
+    waiting = sum(1 for s in sites if s.active and s.state == State.UNKNOWN)
+    if waiting and ov.state in (State.WARNING, State.DOWN):
+        ov = Overview(ov.state, f"{ov.text}; {waiting_words(waiting)}")
     certs = cert_words(sites)
     if certs:
         ov = Overview(ov.state, f"{ov.text}; {certs}")
@@ -194,6 +210,8 @@ def overview(
     if ov.state == State.DOWN and by and at and now is not None:
         # last: a line cut to fit keeps it whole (the dashboard's status line)
         ov = Overview(ov.state, f"{ov.text}; {on_it_words(by, at, now)}")
+    if waiting and waiting_words(waiting) in ov.text:
+        ov = replace(ov, waiting=waiting)
     return ov
 
 
@@ -244,6 +262,9 @@ def _overview(
         words = failure_words(worst.down_count) if worst.down_count else "not confirmed yet"
         words = worst.failures or words
         return Overview(State.WARNING, f"{worst.title} failing: {words}{more}")
+    waiting = [s for s in active if s.state == State.UNKNOWN]
+    if waiting:  # not green while some site was never checked (and none is failing)
+        return Overview(State.IDLE, waiting_words(len(waiting)))
     checked = [s for s in active if s.state == State.UP]
     if not checked:
         return Overview(State.IDLE, "Waiting for the first round")

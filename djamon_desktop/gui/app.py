@@ -36,6 +36,7 @@ from .poller import Poller, RoundWorker
 from .process import start_again
 from .reader import Reads, SharedReading
 from .registry import WindowRegistry
+from .sleep import Waking
 from .transfer import Transfer
 from .tray import Tray
 from .watch import DatabaseWatch
@@ -87,6 +88,7 @@ class App(QObject):
         self.notifier = Notifier(self.tray.icon, use_dbus)
         self.poller = Poller(self._next_after, clock=clock, worker=RoundWorker(clock, self.reading))
         self.poller.change = self.reads.call
+        self.waking = Waking(self.poller)  # logind's "awake again": a round within seconds
         # a live app vantage, one rechecks are asked of (its quit clears it: ``quit``)
         self.poller.heartbeat.send = lambda now: self.reads.call(lambda: jobs.app_running(now))
         self.reads.blocked = lambda: self.poller.unreachable
@@ -157,6 +159,7 @@ class App(QObject):
             self.refresh()  # (a team database that can't be reached yet: once it answers)
         self.watch.start()
         self.poller.start(first_round)
+        self.waking.start()
 
     def quit(self) -> None:
         if self._quitting:
@@ -198,6 +201,7 @@ class App(QObject):
             return
         self._disposed = True
         self.watch.stop()
+        self.waking.stop()
         self.editing.stop()
         self.transfer.stop()
         self.reads.stop()
@@ -234,7 +238,8 @@ class App(QObject):
 
     def _round_started(self) -> None:
         self.tray.checking = True
-        self._status("Checking…")
+        if not self.poller.first:  # (new sites' first checks leave the import's words shown)
+            self._status("Checking…")
 
     def _next_round(self, when) -> None:
         self.tray.next_round = when
@@ -260,7 +265,7 @@ class App(QObject):
         failed = [d for d in deliveries if not d.ok]
         if failed:
             self._status(f"{plural(len(failed), 'alert')} kept queued: {failed[0].what}")
-        else:
+        elif not self.poller.first:
             self._status(f"Round done at {self.clock().astimezone():%H:%M:%S}")
         if report.picture is not None:
             self.show(report.picture)
@@ -311,6 +316,7 @@ class App(QObject):
         self.poller.shown(picture.pause)
         self.poller.track(picture.retrying, settings.retry_seconds, settings.timeout_seconds)
         self.poller.recheck(picture.rechecks_due)  # asked of this desktop: answered at once
+        self.poller.first_checks(picture.sites)  # added since, never checked: checked at once
         if before is not None and before.settings.schedule != settings.schedule:
             self.poller.arm()
         for news in picture.announcements:

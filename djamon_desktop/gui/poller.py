@@ -11,6 +11,9 @@ refresh (:meth:`Poller.track`), so a failure stored by any process of this vanta
 same timer then also wakes for the failing sites' retries, each a small round of just those sites
 (``run_cycle(clock, only=...)``). A retry due within a second of a scheduled round merges into
 it, and a scheduled round that comes due while a retry runs starts as soon as the retry ends.
+Sites added since the first picture (the editor, an import, another process) that were never
+checked get a small round of their own at once (:meth:`Poller.first_checks`), and waking from
+sleep (``gui.sleep``) asks for a whole round at once (:meth:`Poller.woke`).
 
 A team database that can't be reached (``DatabaseUnreachable``: a round, or the App's own
 reading, found it down, refusing the login or restarting) is told apart from a failed round:
@@ -22,7 +25,7 @@ whole connect timeout): the timer only has the worker try it again every few sec
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -31,13 +34,11 @@ from ..core import fastlane
 from ..core.clock import Clock, utc_now
 from ..core.maintenance import Pause
 from ..core.sites import SiteInfo
-from ..cycle import run_cycle
+from ..core.states import State
 from ..errors import UserError
-from ..rechecking import Heartbeat, RecheckRound, run_recheck
-from ..store import vantages
-from ..store.database import reach, reaching
-from ..store.engine import DatabaseUnreachable
+from ..rechecking import Heartbeat, RecheckRound
 from .jobs import pause_everything, resume_everything
+from .round_worker import DatabaseTry, RoundWorker
 
 log = logging.getLogger(__name__)
 
@@ -45,67 +46,6 @@ MAX_WAIT = timedelta(minutes=1)
 RETRY_UNREACHABLE_MS = 2000  # while the team database can't be reached: how often to try it
 
 __all__ = ["Poller", "RoundWorker"]
-
-
-class RoundWorker(QObject):
-    """Lives on the worker thread. ``run`` does one whole cycle (``djamon_desktop.cycle``), of
-    every active site or (``only``) of the fast lane's sites; with ``reading``, it then reads
-    the picture the windows show (``report.picture``), so a round's end is shown at once."""
-
-    finished = Signal(object, object)  # CycleReport, its list[Delivery]
-    failed = Signal(str, bool)  # the one line saying why; True: the team database can't be reached
-
-    def __init__(self, clock: Clock = utc_now, reading=None) -> None:
-        super().__init__()
-        self._clock = clock
-        self.reading = reading
-
-    @Slot(object)
-    def run(self, only: Collection[int] | RecheckRound | None = None) -> None:
-        try:
-            with reaching(), vantages.app_rounds():  # (this vantage's app runs: a heartbeat)
-                if isinstance(only, RecheckRound):  # rechecks asked of this vantage: answered
-                    report = run_recheck(self._clock, only)
-                else:
-                    report = run_cycle(self._clock, only)
-        except DatabaseUnreachable as exc:
-            self.failed.emit(exc.message, True)
-            return
-        except UserError as exc:
-            self.failed.emit(exc.message, False)
-            return
-        except Exception as exc:
-            log.exception("the round failed")
-            self.failed.emit(f"the round failed: {type(exc).__name__}: {exc}", False)
-            return
-        if self.reading is not None:
-            try:
-                report.picture = self.reading.read()
-            except DatabaseUnreachable as exc:  # stored, then lost: the reads thread tells
-                log.warning("the round was stored; reading it back failed: %s", exc.message)
-            except Exception:
-                log.exception("reading the database after the round failed")
-        self.finished.emit(report, report.deliveries)
-
-
-class DatabaseTry(QObject):
-    """Lives on the worker thread beside the RoundWorker (never at the same time as a round):
-    tries the team database again while it can't be reached."""
-
-    unreachable = Signal(str)  # still not: the one line saying why
-    reached = Signal()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            reach()  # a connection of this thread's own, made afresh
-        except DatabaseUnreachable as exc:
-            self.unreachable.emit(exc.message)
-        except Exception as exc:  # a newer schema, say: still no database to show
-            log.exception("trying the database again failed")
-            self.unreachable.emit(f"the database can't be used: {type(exc).__name__}: {exc}")
-        else:
-            self.reached.emit()
 
 
 class Poller(QObject):
@@ -144,6 +84,10 @@ class Poller(QObject):
         self._pause: Pause | None = None  # all monitoring's, as last read or set here
         self._asks: dict[int, int] = {}  # rechecks to answer: recheck id -> site id
         self._taken: set[int] = set()  # the rechecks already taken to answer
+        self._seen: set[int] | None = None  # the active sites pictures showed (first_checks)
+        self._new: set[int] = set()  # active sites added since, never checked: checked at once
+        self.rounds = 0  # whole rounds started (``woke``: one started since waking is enough)
+        self.first = False  # the round running (or just ended) is new sites' first checks
         self.heartbeat = Heartbeat()  # this vantage's app runs: its ``send`` is the App's
         #: runs a change to the database off the UI thread (the App's ``Reads.call``)
         self.change: Callable[[Callable[[], object]], None] = lambda job: job()
@@ -209,11 +153,14 @@ class Poller(QObject):
         """Start a round unless one is running; False when it could not start."""
         return self._start(None)
 
-    def _start(self, only: Sequence[int] | None, asked: RecheckRound | None = None) -> bool:
+    def _start(
+        self, only: Sequence[int] | None, asked: RecheckRound | None = None, first: bool = False
+    ) -> bool:
         if self._busy or self._stopping:
             return False
-        self._busy = True
+        self._busy, self.first = True, first
         self._owed = False if only is None else self._owed
+        self.rounds += only is None
         self._timer.stop()
         now = self._clock()
         for site in self._failing:
@@ -242,6 +189,33 @@ class Poller(QObject):
             return False
         asks, self._asks = tuple(self._asks.items()), {}
         return self._start([site_id for _, site_id in asks], RecheckRound(asks))
+
+    def first_checks(self, sites: Sequence[SiteInfo]) -> None:
+        """The sites as the last picture read them. Active ones that were not there before and
+        were never checked are checked at once, in a small round of just them (or as soon as
+        the round under way ends), not at the schedule's next minute: 200 sites imported, one
+        small round. The first picture's own wait for the first round, as they always did."""
+        active = {site.site_id for site in sites if site.active}
+        unknown = {site.site_id for site in sites if site.state == State.UNKNOWN} & active
+        if self._seen is not None:
+            self._new = unknown & (self._new | (active - self._seen))
+        self._seen = active | (self._seen or set())
+        if self._started and not self._busy and self._lost is None:
+            self._first()
+
+    def _first(self) -> bool:
+        """Start the small round of the new sites; False when none waits (or all is paused)."""
+        if not self._new or self._stopping or self.paused:
+            return False
+        new, self._new = sorted(self._new), set()
+        return self._start(new, first=True)
+
+    def woke(self, rounds: int) -> None:
+        """The machine woke from sleep (``rounds``: ``self.rounds`` then): a whole round now,
+        or as soon as the one under way ends (it may have been cut short by the sleep), unless
+        a whole round started since waking or all monitoring is paused."""
+        if rounds == self.rounds and not self.paused and not self.run_now():
+            self._owed = True
 
     def track(
         self, failing: Sequence[SiteInfo], retry_seconds: int, round_seconds: float = 0
@@ -329,10 +303,12 @@ class Poller(QObject):
             self.arm()
 
     def _next(self) -> None:
+        if self._busy:  # a round started meanwhile (a picture's first checks): its end decides
+            return
         if self._lost is not None:
             self.arm()  # the next try
             return
-        if self._answer() or (self._owed and not self.paused and self.run_now()):
+        if self._answer() or (self._owed and not self.paused and self.run_now()) or self._first():
             return
         self._owed = False
         self.arm()

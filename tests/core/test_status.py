@@ -126,3 +126,47 @@ def test_an_answer_is_its_code_its_error_or_a_connection_that_opened():
     assert answer_text(None, "timeout") == "timeout"
     assert answer_text(503, "content") == "content"
     assert answer_text(None, None) == "connected"  # a tcp:// site whose port opened
+
+
+NEW = SiteAtGlance("New", True, "unknown", 0)
+
+
+def test_sites_never_checked_keep_the_tray_from_green_and_are_counted():
+    """Just added or imported: grey and counted, never "All N sites up" beside them."""
+    one = overview([UP, NEW], None, True)
+    assert (one.state, one.text, one.waiting) == ("idle", "1 site waiting for its first check", 1)
+    many = overview(
+        [UP, *[SiteAtGlance(f"N{i}", True, "unknown", 0) for i in range(200)]], None, True
+    )
+    assert (many.state, many.text) == ("idle", "200 sites waiting for their first check")
+    only_new = overview([NEW, NEW], None, True)
+    assert (only_new.state, only_new.text) == ("idle", "2 sites waiting for their first check")
+    # an inactive site never checked waits for nothing
+    assert overview([UP, SiteAtGlance("Off", False, "unknown", 0)], None, True).state == "up"
+
+
+def test_failing_or_down_wins_over_waiting_which_follows():
+    ov = overview([FAILING, NEW, NEW], None, True)
+    assert ov.state == "warning"
+    assert ov.text == "Files failing: 2nd failure in a row; 2 sites waiting for their first check"
+    assert ov.waiting == 2
+    outage = OpenOutage("A1", START, ["Files"], acknowledged_by="alice", acknowledged_at=START)
+    down = overview([FAILING, NEW], outage, True, now=START)
+    assert down.state == "down"
+    assert down.text.endswith(
+        "; 1 site waiting for its first check; alice is on it · under a minute"
+    )
+
+
+def test_waiting_is_not_said_while_paused_or_without_connectivity():
+    assert overview([NEW], None, False).text.startswith("Connectivity lost")
+    assert overview([NEW], None, False).waiting == 0
+    assert overview([UP], None, True).waiting == 0
+    assert overview([NEW], None, True, paused_forever=True).text.startswith("Monitoring paused")
+
+
+def test_waiting_beside_maintenance_says_both():
+    quiet = SiteAtGlance("Payments", True, "maintenance", 0, quiet_until=START)
+    ov = overview([UP, NEW, quiet], None, True)
+    assert ov.state == "idle"
+    assert ov.text.startswith("1 site waiting for its first check; maintenance: Payments until ")
