@@ -122,7 +122,9 @@ class NoTray(QObject):
         if self.words is not None:
             dashboard.setWindowTitle(dashboard_title(self.words))
         state = State.IDLE if unreachable else self.state
-        dashboard.setWindowIcon(state_icon(state) if self.missing else app_icon())
+        icon = state_icon(state) if self.missing else app_icon()
+        if dashboard.windowIcon().cacheKey() != icon.cacheKey():  # (each one an X property)
+            dashboard.setWindowIcon(icon)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """With no tray, closing the dashboard minimizes it: hidden, nothing could bring it

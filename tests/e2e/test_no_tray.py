@@ -126,6 +126,10 @@ def test_no_tray_the_dashboard_is_a_window_with_the_state(desktop, server, name,
         desktop.xdotool("key", "--clearmodifiers", "ctrl+w")
         time.sleep(3)
         assert viewable(desktop, window)
+        # launching the app again brings it forward (un-minimized), and exits 0
+        again = cli(tmp_path / "app-data", env=desktop.env)
+        assert again.returncode == 0, again.stderr
+        assert viewable(desktop, window)
     finally:
         stop_app(app)
 
