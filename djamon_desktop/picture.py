@@ -28,6 +28,7 @@ from .core.settings_value import Settings
 from .core.sites import SiteInfo
 from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
+from .core.title_words import title_words
 from .core.vantage_words import down_from_words, vantage_failure_words
 from .store import history, maintenance, outbox, queries, rechecks, timeline, vantages
 from .store.settings import load_settings
@@ -246,6 +247,29 @@ def overview_of(
     if last_error and ov.state != State.DOWN:
         ov = Overview(ov.state, f"{ov.text} (last round: {last_error})", ov.waiting)
     return ov
+
+
+def title_words_of(picture: Picture, connectivity: bool, unreachable: bool) -> str:
+    """The state in the words a window's title starts with (``2 down``; core.title_words),
+    from the same facts as the tray's overview."""
+    current = picture.current
+    return title_words(
+        [
+            SiteAtGlance(s.title, s.active, s.state, s.down_count, site_id=s.site_id)
+            for s in picture.sites
+        ],
+        OpenOutage(
+            current.code,
+            current.start_time,
+            [x.title for x in current.sites],
+            [x.site_id for x in current.sites],
+        )
+        if current
+        else None,
+        connectivity,
+        paused=picture.pause is not None,
+        unreachable=unreachable,
+    )
 
 
 def down_from(picture: Picture, outage: queries.OutageInfo) -> str:

@@ -17,7 +17,7 @@ A ping's *stall* is from its sending to its answer; a ping not answered yet coun
 for as long as it is outstanding. :meth:`PingMonitor.longest` is the longest stall of the pings
 sent in a span of time.
 
-    monitor = PingMonitor(":5", find_window(":5", title="Dashboard — djamon-desktop")).start()
+    monitor = PingMonitor(":5", find_window(":5", title_end="— Dashboard — djamon-desktop")).start()
     ...
     print(monitor.longest())  # seconds
     monitor.stop()
@@ -105,15 +105,18 @@ def find_window(
     pid: int | None = None,
     wm_class: str | None = None,
     timeout: float = 10.0,
+    title_end: str | None = None,
 ) -> int:
-    """The id of a window that answers pings and matches all that is given: its exact ``title``,
-    its ``_NET_WM_PID``, a ``WM_CLASS`` part (instance or class). Waits up to ``timeout`` s for
-    it to appear; TimeoutError naming what was looked for."""
+    """The id of a window that answers pings and matches all that is given: its exact ``title``
+    (or the end of it, ``title_end``: the dashboard's begins with the state), its
+    ``_NET_WM_PID``, a ``WM_CLASS`` part (instance or class). Waits up to ``timeout`` s for it
+    to appear; TimeoutError naming what was looked for."""
 
     def match(about: dict) -> bool:
         return (
             about["pings"]
             and (title is None or about["title"] == title)
+            and (title_end is None or about["title"].endswith(title_end))
             and (pid is None or about["pid"] == pid)
             and (wm_class is None or wm_class in about["class"])
         )
@@ -125,7 +128,7 @@ def find_window(
                 return window
         if time.monotonic() > deadline:
             raise TimeoutError(
-                f"no window answering _NET_WM_PING with title={title!r} pid={pid} "
+                f"no window answering _NET_WM_PING with title={title or title_end!r} pid={pid} "
                 f"class={wm_class!r} on {display_name} within {timeout:g} s"
             )
         time.sleep(0.1)

@@ -30,6 +30,7 @@ from ..picture import Picture, down_from, overview_of
 from . import jobs
 from .announce import back_message, down_message
 from .editing import Editing
+from .no_tray import NoTray
 from .notify import Notifier
 from .on_it import OnIt
 from .poller import Poller, RoundWorker
@@ -143,6 +144,7 @@ class App(QObject):
         self.watch = DatabaseWatch(self)  # what other processes store, shown as it comes
         self.watch.changed.connect(self.refresh)
         self.watch.lost.connect(self.poller.lost)
+        self.no_tray = NoTray(self)  # the state in the dashboard's title; a desktop with no tray
 
     def _wire_dashboard(self, d: DashboardWindow) -> None:
         wire_dashboard(self, d)
@@ -155,6 +157,7 @@ class App(QObject):
 
     def start(self, first_round: bool = True) -> None:
         self.tray.show()
+        self.no_tray.start()
         if self.poller.unreachable is None:
             self.refresh()  # (a team database that can't be reached yet: once it answers)
         self.watch.start()
@@ -207,6 +210,7 @@ class App(QObject):
         self.reads.stop()
         self._pause_ends.stop()
         self.on_it.stop()
+        self.no_tray.stop()
         for signal_, slot in self._from_poller:
             signal_.disconnect(slot)  # a round still ending reports to nobody
         self._from_poller.clear()
@@ -343,6 +347,7 @@ class App(QObject):
         self.tray.connectivity_lost = not self.connectivity
         self.tray.show_overview(ov)
         self.windows.show_picture(picture, ov.text, self._connectivity_text(), self.editing)
+        self.no_tray.show_state(ov)
         self.on_it.follow(picture.current)
 
     def _overview(self, picture: Picture):

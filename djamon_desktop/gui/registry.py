@@ -98,12 +98,17 @@ class WindowRegistry:
 
     # -- create or raise -------------------------------------------------------------------------
 
-    def show_dashboard(self) -> DashboardWindow:
+    def show_dashboard(self, activate: bool = True) -> DashboardWindow:
+        """``activate=False``: shown without taking the keyboard (the app's own doing)."""
         if self.dashboard is None:
             self.dashboard = DashboardWindow(self._clock)
             self._wire_dashboard(self.dashboard)
             self._refresh()
-        raise_window(self.dashboard)
+        if activate:
+            raise_window(self.dashboard)
+        else:
+            self.dashboard.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            self.dashboard.show()
         return self.dashboard
 
     def show_site(self, site_id: int) -> SiteWindow:

@@ -37,5 +37,6 @@ def wire_dashboard(app: Any, d: DashboardWindow) -> None:
     )
     d.resume_site.connect(lambda i: pausing.resume_site(i, app.edit_then_show))
     e.show_undo()  # a change made before the dashboard opened can still be undone
+    app.no_tray.dashboard_made(d)  # its title and icon say the state
     if app.poller.unreachable is not None:
         d.show_unreachable(app.poller.unreachable)

@@ -36,7 +36,7 @@ from ..relay import Relay
 from ..uistall import PingMonitor, find_window
 from .desktop import Desktop
 
-DASHBOARD = "Dashboard — djamon-desktop"
+DASHBOARD = " — Dashboard — djamon-desktop"  # after the state in words
 UNREACHABLE = "database unreachable"
 STATE_RGB = {  # as tests/e2e/test_desktop.py reads a screenshot
     "up": (46, 160, 67),
@@ -199,7 +199,7 @@ class Rig:
         launched = self.second_launch()
         assert launched.returncode == 0, launched.stderr
         self.window = find_window(
-            self.desktop.env["DISPLAY"], title=DASHBOARD, pid=self.app.pid, timeout=20
+            self.desktop.env["DISPLAY"], title_end=DASHBOARD, pid=self.app.pid, timeout=20
         )
         self.monitor = PingMonitor(self.desktop.env["DISPLAY"], self.window).start()
         self.monitor.wait_answered()
@@ -292,7 +292,7 @@ class Rig:
 
     def dashboard_on_screen(self) -> int | None:
         """The dashboard's window while it is mapped (it may be a new window each time)."""
-        found = self.desktop.xdotool("search", "--onlyvisible", "--name", f"^{DASHBOARD}$")
+        found = self.desktop.xdotool("search", "--onlyvisible", "--name", f"{DASHBOARD}$")
         return int(found.splitlines()[0]) if found else None
 
     def checks_stored(self) -> int:

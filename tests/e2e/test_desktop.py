@@ -157,7 +157,7 @@ def test_tray_turns_red_notification_opens_the_outage(desktop, server, tmp_path,
             second = cli(data_dir, env=env)
             assert second.returncode == 0, second.stderr
             assert wait_for(
-                lambda: desktop.xdotool("search", "--name", "^Dashboard — djamon-desktop$"),
+                lambda: desktop.xdotool("search", "--name", f"^All up — Dashboard{SUFFIX}"),
                 10,
                 "the dashboard window",
             )

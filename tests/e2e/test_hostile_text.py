@@ -83,7 +83,7 @@ def test_hostile_titles_show_as_written_and_notify_escaped(server, tmp_path, nam
         before = rss_mib(app.pid)
         assert cli(data_dir, env=env).returncode == 0  # a second launch: the dashboard
         dashboard = wait_for(
-            lambda: desktop.xdotool("search", "--name", "^Dashboard — djamon-desktop$"),
+            lambda: desktop.xdotool("search", "--name", "^All up — Dashboard — djamon-desktop$"),
             10,
             "the dashboard window",
         ).splitlines()[0]

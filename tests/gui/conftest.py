@@ -38,6 +38,23 @@ def team_db(data_dir, team_url, monkeypatch):
     close_database()
 
 
+class TrayHost:
+    """Whether the desktop has a system tray, as the app asks (``gui.no_tray.tray_available``).
+    The offscreen platform never has one, so the tests say: there is, unless a test takes it
+    away (``present = False``) to see the app without a tray. tests/e2e asks real ones."""
+
+    present = True
+
+
+@pytest.fixture(autouse=True)
+def tray_host(monkeypatch) -> TrayHost:
+    from djamon_desktop.gui import no_tray
+
+    host = TrayHost()
+    monkeypatch.setattr(no_tray, "tray_available", lambda: host.present)
+    return host
+
+
 @pytest.fixture
 def held_timers() -> HeldTimers:
     """The apps' deadline timers (an Undo's, a pause's end), held: they run out when the test

@@ -113,7 +113,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     app = make_app()
     dashboard = app.windows.show_dashboard()
     settled(qtbot, app)
-    assert dashboard.windowTitle() == "Dashboard — djamon-desktop"
+    assert dashboard.windowTitle() == "1 failing — Dashboard — djamon-desktop"
     rows = site_rows(dashboard)
     assert [(r["group"], r["Site"]) for r in rows] == [
         ("Production", "Payments"),

@@ -68,6 +68,7 @@ def test_the_server_stopped_turns_the_tray_grey_and_its_return_brings_it_back(
     press(Qt.Key_F5)  # Check now, on the dashboard
     grey_and_saying_so(qtbot, app, team_url)
     assert dashboard.isVisible() and site_rows(dashboard) == shown_rows  # the last data
+    assert dashboard.windowTitle() == "Database unreachable — Dashboard — djamon-desktop"
     assert "can't be reached" in dashboard.statusBar().currentMessage()
     menu = open_menu(qtbot, app.tray.menu)
     assert menu_texts(menu)[0] == unreachable_text(team_url).removeprefix("djamon-desktop: ")
@@ -84,6 +85,7 @@ def test_the_server_stopped_turns_the_tray_grey_and_its_return_brings_it_back(
     qtbot.waitUntil(lambda: is_state(app, "warning"), timeout=5000)
     assert "Payments failing: 1st failure in a row" in app.tray.icon.toolTip()
     assert [r["Site"] for r in site_rows(dashboard)] == ["Payments", "Blog"]
+    assert dashboard.windowTitle() == "1 failing — Dashboard — djamon-desktop"
 
 
 def test_the_app_started_while_the_database_is_down_starts_grey_and_carries_on(
