@@ -28,6 +28,7 @@ from ...core.vantage_words import vantage_failure_words
 from .. import plain
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
+from .columns import FittedColumns
 from .recheck_box import RecheckBox
 
 if TYPE_CHECKING:
@@ -94,8 +95,10 @@ class SiteWindow(RememberedWindow, QWidget):
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed", "Detail"])
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # what a failure saw
+        # fitted once, not at every refresh (ResizeToContents made them jump and undraggable)
+        self.columns = FittedColumns(self.table, "site", title_column=None)
+        self.columns.restore(RememberedWindow.settings)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table)
@@ -141,6 +144,7 @@ class SiteWindow(RememberedWindow, QWidget):
                 if text:
                     item.setToolTip(plain.tip(text))
                 self.table.setItem(row, column, item)
+        self.columns.fit_new(bool(checks))
 
     def show_history(self, history: SiteHistory) -> None:
         self.uptime.setText(
