@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -86,7 +88,13 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
-        layout.addWidget(self.tabs)
+        # scrolled when the screen is smaller than the tabs (a small screen, a large scale):
+        # the notes and the Save button below stay in reach
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.tabs)
+        layout.addWidget(scroll, 1)
         self.keyring_note = plain.label()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.hide()
