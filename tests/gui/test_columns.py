@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from djamon_desktop.gui.windows.dashboard import DashboardWindow
 from djamon_desktop.gui.windows.site_table import COLUMNS
 
 from ..conftest import document, group, site
@@ -100,3 +101,28 @@ def test_a_round_keeps_the_widths(qtbot, make_app, thirty):
         app.check_now()
     settled(qtbot, app)
     assert titles(dashboard) and widths(dashboard.tree) == before
+
+
+def test_a_width_the_person_drags_is_kept_and_comes_back(qtbot, make_app, thirty, tmp_path):
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    header = dashboard.tree.header()
+    column = COLUMNS.index("Priority")
+    edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
+    y = header.height() // 2
+    wanted = header.sectionSize(column) + 60
+    # a drag of the Priority header's right edge, 60 px to the right
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    for step in range(1, 7):
+        qtbot.mouseMove(header.viewport(), QPoint(edge + step * 10, y))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 60, y))
+    assert abs(header.sectionSize(column) - wanted) <= 2
+    dragged = widths(dashboard.tree)
+    app.refresh()
+    settled(qtbot, app)
+    assert widths(dashboard.tree) == dragged
+    dashboard.close()  # its geometry and the widths dragged are saved
+    again = DashboardWindow()  # as at the next start
+    qtbot.addWidget(again)
+    shown = [c for c in range(len(dragged)) if c != COLUMNS.index("Vantages")]  # (a team's)
+    assert [widths(again.tree)[c] for c in shown] == [dragged[c] for c in shown]

@@ -48,30 +48,32 @@ class FittedColumns:
         self.user_sized = True
 
     def restore(self, settings: QSettings | None) -> None:
-        """The widths a person dragged last time, if any: then nothing is fitted."""
+        """The widths a person dragged last time, if any: those columns are not fitted."""
         saved = settings.value(self.key) if settings is not None else None
-        if isinstance(saved, QByteArray) and self._set_widths(saved):
-            self.user_sized = True
-            self.fitted = set(range(self.header.count()))
-
-    def _set_widths(self, saved: QByteArray) -> bool:
+        if not isinstance(saved, QByteArray):
+            return
         widths = bytes(saved).decode("ascii", "replace").split(",")
-        if len(widths) != self.header.count() or not all(w.isdigit() for w in widths):
-            return False
+        if len(widths) != self.header.count():
+            return  # another version's columns: fitted again
         self._fitting = True
         try:
             for column, width in enumerate(widths):
-                if column != self.header.count() - 1 or not self.header.stretchLastSection():
+                if width.isdigit():  # (a column hidden when saved has no width: fitted later)
                     self.header.resizeSection(column, max(int(width), 24))
+                    self.fitted.add(column)
         finally:
             self._fitting = False
-        return True
+        self.user_sized = bool(self.fitted)
 
     def save(self, settings: QSettings | None) -> None:
         """Keep the widths, only when the person chose them (fitted ones are fitted again)."""
         if settings is None or not self.user_sized:
             return
-        widths = [str(self.header.sectionSize(c)) for c in range(self.header.count())]
+        header = self.header
+        widths = [
+            "" if header.isSectionHidden(c) else str(header.sectionSize(c))
+            for c in range(header.count())
+        ]
         settings.setValue(self.key, QByteArray(",".join(widths).encode("ascii")))
 
     def fit_new(self, has_rows: bool) -> None:
