@@ -112,6 +112,14 @@ def test_the_dashboard_and_settings_fit_a_small_screen_at_scale_2(
         box = wait_for(lambda: fits(geometry(env, settings)) and geometry(env, settings), 5, "")
         assert box[2] <= WIDTH and box[3] <= HEIGHT
         subprocess.run(["import", "-window", "root", str(shots / "small-settings.png")], env=env)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "Escape"], env=env, check=True)
+        wait_for(lambda: not window_named(env, "^Settings — djamon-desktop$"), 10, "closed")
+        # the site editor, a form taller than this screen: it scrolls, Save below it
+        subprocess.run(["xdotool", "windowfocus", "--sync", dashboard], env=env, check=True)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+n"], env=env, check=True)
+        editor = wait_for(lambda: window_named(env, "^Add site — djamon-desktop$"), 15, "editor")
+        assert wait_for(lambda: fits(geometry(env, editor)), 5, "the site editor fitting")
+        subprocess.run(["import", "-window", "root", str(shots / "small-editor.png")], env=env)
     finally:
         app.send_signal(signal.SIGTERM)
         try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from .. import plain
 from ..icons import app_icon
+from .fit import fit_to_screen
 
 SUFFIX = " — djamon-desktop"
 
@@ -28,27 +29,6 @@ def label_form(keys: tuple[str, ...]) -> tuple[QFormLayout, dict[str, QLabel]]:
         form.addRow(f"{key}:", label)
         labels[key] = label
     return form, labels
-
-
-#: what a window manager's frame may add around a window not shown yet (its title bar above,
-#: borders around): kept free of the available screen when a window is fitted to it
-FRAME = QSize(16, 40)
-
-
-def fitted(wanted: QRect, available: QRect) -> QRect:
-    """``wanted`` made to fit ``available`` (a screen's room, less the frame): no larger, and
-    moved inside it."""
-    room = available.size() - FRAME
-    size = wanted.size().boundedTo(room.expandedTo(QSize(1, 1)))
-    left = min(
-        max(wanted.left(), available.left()), available.right() - FRAME.width() - size.width()
-    )
-    top = min(
-        max(wanted.top(), available.top()), available.bottom() - FRAME.height() - size.height()
-    )
-    return QRect(
-        max(left, available.left()), max(top, available.top()), size.width(), size.height()
-    )
 
 
 class RememberedWindow:
@@ -76,20 +56,10 @@ class RememberedWindow:
         QShortcut(QKeySequence.StandardKey.Close, widget, activated=widget.close)
 
     def fit_screen(self) -> None:
-        """Shrink and move the window into the available part of the screen it is on (less
-        panels and docks), as far as its minimum size allows."""
-        widget: QWidget = self  # type: ignore[assignment]
-        geometry = widget.geometry()
-        screen = QGuiApplication.screenAt(geometry.center()) or widget.screen()
-        if screen is None:
-            return
-        room = fitted(geometry, screen.availableGeometry())
-        if room == geometry:
-            return
-        if room.size() != geometry.size():
-            widget.resize(room.size())  # (never under the layout's minimum size)
-            self._shrunk = widget.size()
-        widget.move(room.topLeft())
+        """Shrink and move the window into the available part of the screen it is on."""
+        shrunk = fit_to_screen(self)  # type: ignore[arg-type]
+        if shrunk is not None:
+            self._shrunk = shrunk
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)  # type: ignore[misc]

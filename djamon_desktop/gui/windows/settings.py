@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,6 +35,7 @@ from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
+from .fit import Scrolled
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
@@ -90,11 +89,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.tabs = QTabWidget()
         # scrolled when the screen is smaller than the tabs (a small screen, a large scale):
         # the notes and the Save button below stay in reach
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.tabs)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(Scrolled(self.tabs), 1)
         self.keyring_note = plain.label()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.hide()
