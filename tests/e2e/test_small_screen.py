@@ -120,6 +120,15 @@ def test_the_dashboard_and_settings_fit_a_small_screen_at_scale_2(
         editor = wait_for(lambda: window_named(env, "^Add site — djamon-desktop$"), 15, "editor")
         assert wait_for(lambda: fits(geometry(env, editor)), 5, "the site editor fitting")
         subprocess.run(["import", "-window", "root", str(shots / "small-editor.png")], env=env)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "Escape"], env=env, check=True)
+        wait_for(lambda: not window_named(env, "^Add site — djamon-desktop$"), 10, "closed")
+        # a site's window (its details, charts and last checks), opened from its row
+        subprocess.run(["xdotool", "windowfocus", "--sync", dashboard], env=env, check=True)
+        for key in ("Home", "Down", "Return"):
+            subprocess.run(["xdotool", "key", "--clearmodifiers", key], env=env, check=True)
+        found = wait_for(lambda: window_named(env, "^Payments — djamon-desktop$"), 15, "site")
+        assert wait_for(lambda: fits(geometry(env, found)), 5, "the site's window fitting")
+        subprocess.run(["import", "-window", "root", str(shots / "small-site.png")], env=env)
     finally:
         app.send_signal(signal.SIGTERM)
         try:

@@ -144,7 +144,7 @@ class SiteEditor(QDialog):
         self.trier = Trier(self)
         self.trier.answered.connect(self.expect.show_answer)
         self.expect.try_button.clicked.connect(self.try_it)
-        outer.addWidget(Scrolled(body), 1)
+        outer.addWidget(Scrolled(body, "The site's fields"), 1)
         outer.addWidget(_save_cancel(self))
         self.resize(560, self.sizeHint().height())
         fit_to_screen(self)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 #: what a window manager's frame may add around a window not shown yet (its title bar above,
 #: borders around): kept free of the available screen when a window is fitted to it
@@ -48,8 +48,9 @@ class Scrolled(QScrollArea):
     """A form that scrolls when the screen is smaller than it, and otherwise asks for the room
     its content wants (a plain scroll area asks for less, and would scroll on a large screen)."""
 
-    def __init__(self, content: QWidget) -> None:
+    def __init__(self, content: QWidget, name: str) -> None:
         super().__init__()
+        self.setAccessibleName(name)  # (a screen reader names every control)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -58,3 +59,12 @@ class Scrolled(QScrollArea):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
         hint = self.widget().sizeHint()
         return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+
+def scrolled_column(window: QWidget, name: str) -> QVBoxLayout:
+    """The column of ``window``'s content, scrolled (as ``name``) when the screen is smaller."""
+    outer = QVBoxLayout(window)
+    outer.setContentsMargins(0, 0, 0, 0)
+    body = QWidget()
+    outer.addWidget(Scrolled(body, name))
+    return QVBoxLayout(body)

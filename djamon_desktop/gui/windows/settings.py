@@ -89,7 +89,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.tabs = QTabWidget()
         # scrolled when the screen is smaller than the tabs (a small screen, a large scale):
         # the notes and the Save button below stay in reach
-        layout.addWidget(Scrolled(self.tabs), 1)
+        layout.addWidget(Scrolled(self.tabs, "Settings"), 1)
         self.keyring_note = plain.label()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.hide()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,6 +28,7 @@ from .. import plain
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
 from .columns import FittedColumns
+from .fit import scrolled_column
 from .recheck_box import RecheckBox
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class SiteWindow(RememberedWindow, QWidget):
         super().__init__()
         self.site_id = site_id
         self.clock = clock
-        layout = QVBoxLayout(self)
+        layout = scrolled_column(self, "The site's details")  # (fits a small screen)
         form, self.labels = label_form(
             (
                 "Group",
