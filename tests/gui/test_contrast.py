@@ -26,6 +26,7 @@ from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
 from .screen import dashboard_shown, settled, type_into
+from .test_dashboard import click_row
 
 ACTIVE = QPalette.ColorGroup.Active
 
@@ -183,6 +184,9 @@ def test_every_text_reads_at_4_5_to_1(qtbot, make_app, every_state, palette_of, 
         palette_of(dark_palette())
     app = make_app(start_round=True)
     dashboard = dashboard_shown(qtbot, app)
+    click_row(qtbot, dashboard, "Off")
+    qtbot.keyClick(dashboard.tree, Qt.Key.Key_Delete)  # the undo bar shows, on its own colour
+    qtbot.waitUntil(dashboard.undo_bar.isVisible)
     settings = app.windows.show_settings()
     settled(qtbot, app)
     qtbot.waitUntil(lambda: not settings.keyring_pending())
