@@ -77,6 +77,7 @@ def test_import_and_export_from_the_file_menu(qtbot, make_app, tmp_path, server)
 def test_a_djamon_fixture_summary_shows_in_a_box_and_one_status_line(qtbot, make_app, shot):
     app = make_app(start_round=False)
     dashboard = dashboard_shown(qtbot, app)
+    dashboard.resize(1100, 600)  # as wide as on a desktop's screen (the test's is 800)
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
     choose_file(qtbot, FIXTURES / "djamon_variant.json")
     box = message_box(qtbot, "Import — djamon-desktop")
@@ -133,6 +134,7 @@ def test_what_a_fixture_skipped_shows_whole_in_the_box_and_the_status_line_fits(
     # no round after the import: its "Round done" would replace the line looked at here
     click_menu(qtbot, app.tray.menu, "Pause monitoring", "Until I resume")
     dashboard = dashboard_shown(qtbot, app)
+    dashboard.resize(1100, 600)  # as wide as on a desktop's screen (the test's is 800)
     press(qtbot, dashboard, Qt.Key.Key_I, CTRL)
     choose_file(qtbot, path)
     box = message_box(qtbot, "Import — djamon-desktop")

@@ -30,6 +30,7 @@ from ...core.status import plural
 from .. import plain
 from .base import RememberedWindow, window_title
 from .colours import RowBrushes
+from .columns import FittedColumns
 from .notice import EmptyPage, NoticeBar
 from .pause import SitePauseActions
 from .site_table import (
@@ -91,6 +92,8 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(False)
         header.sectionClicked.connect(self._header_clicked)
+        self.columns = FittedColumns(self.tree, "dashboard")
+        self.columns.restore(RememberedWindow.settings)
         self.tree.itemActivated.connect(self._activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.act_edit, self.act_toggle, self.act_delete):
@@ -359,10 +362,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         if current is not None:
             self.tree.setCurrentItem(current)
         self.tree.verticalScrollBar().setValue(scroll)
-        for column in range(len(COLUMNS) - 1):
-            self.tree.resizeColumnToContents(column)
-        # the titles' column a little wider than its longest title, so it reads as a column
-        self.tree.setColumnWidth(0, self.tree.columnWidth(0) + 16)
+        self.columns.fit_new(any(not i.isHidden() for i in site_items(self.tree)))
         self.stack.setCurrentIndex(1 if shown.groups else 0)
         self._update_actions()
 

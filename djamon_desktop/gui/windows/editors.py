@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QVBoxLayout,
+    QWidget,
 )
 
 from ...core.config import (
@@ -30,6 +31,7 @@ from .. import plain
 from ..trying import Trier
 from .base import window_title
 from .expect_fields import ExpectFields
+from .fit import Scrolled, fit_to_screen
 from .forms import FieldErrors
 from .maintenance_field import WindowsField
 
@@ -98,7 +100,10 @@ class SiteEditor(QDialog):
         super().__init__(parent)
         self._save = save
         self.setWindowTitle(window_title(f"Edit {site.title}" if site else "Add site"))
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        body = QWidget()  # scrolled on a screen smaller than the form (Save stays in reach)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.errors = FieldErrors()
         self.group = QComboBox()
@@ -139,8 +144,10 @@ class SiteEditor(QDialog):
         self.trier = Trier(self)
         self.trier.answered.connect(self.expect.show_answer)
         self.expect.try_button.clicked.connect(self.try_it)
-        layout.addWidget(_save_cancel(self))
+        outer.addWidget(Scrolled(body, "The site's fields"), 1)
+        outer.addWidget(_save_cancel(self))
         self.resize(560, self.sizeHint().height())
+        fit_to_screen(self)
 
     def _count(self) -> None:
         n = len(self.down_message.text())
@@ -178,6 +185,7 @@ class SiteEditor(QDialog):
         """Grow to show the errors just shown whole (never shrink what the user sized)."""
         self.layout().activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        fit_to_screen(self)
 
     def try_it(self) -> None:
         """Check the URL once with the conditions as typed, on a thread of its own; the answer

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import plain
+from .colours import colour_text, error_text
 
 
 def changed_signals(field: QWidget) -> list:
@@ -39,9 +40,7 @@ def quiet_label(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setToolTip(plain.tip(text))
-    quiet = label.palette()
-    quiet.setColor(QPalette.ColorRole.WindowText, quiet.color(QPalette.ColorRole.PlaceholderText))
-    label.setPalette(quiet)
+    colour_text(label, QPalette.ColorRole.PlaceholderText)  # (a readable shade of it)
     return label
 
 
@@ -58,7 +57,7 @@ class FieldErrors:
         column.setSpacing(2)
         column.addWidget(field)
         error = plain.label()
-        error.setStyleSheet("color: #b00020;")
+        error_text(error)
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)

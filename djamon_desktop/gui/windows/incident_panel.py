@@ -27,6 +27,7 @@ from ...core.people import NOTE_MAX, note_problem
 from ...core.status import on_it_length
 from .. import plain
 from .base import window_title
+from .colours import error_text
 
 #: the button's words, each with its Alt key (Alt+A, Alt+O, Alt+U)
 ACKNOWLEDGE, TAKE_OVER, UNACKNOWLEDGE = "&Acknowledge", "Take &over…", "&Unacknowledge"
@@ -95,7 +96,7 @@ class IncidentPanel(QWidget):
         layout.addLayout(notes)
         self.problem = plain.label()
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020;")
+        error_text(self.problem)
         self.problem.hide()
         layout.addWidget(self.problem)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...core.maintenance import MINUTES_MAX, Window
 from ...core.schedule import line_problem
 from .. import plain
+from .colours import error_text
 
 
 class WindowsField(QWidget):
@@ -62,7 +63,7 @@ class WindowsField(QWidget):
         row.addWidget(self.remove_button)
         layout.addLayout(row)
         self.error = plain.label()
-        self.error.setStyleSheet("color: #b00020;")
+        error_text(self.error)
         self.error.hide()
         self.line.textChanged.connect(lambda *_: self.error.hide())
         layout.addWidget(self.error)

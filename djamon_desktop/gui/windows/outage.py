@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +30,7 @@ from ...core.urls import shown_url
 from .. import plain
 from .apprise_tab import ApprisePlaces
 from .base import RememberedWindow, label_form, window_title
+from .fit import scrolled_column
 from .incident_panel import IncidentPanel
 from .outages import Ticker, open_duration
 from .timeline_view import TimelineList
@@ -105,7 +105,7 @@ class OutageWindow(RememberedWindow, QWidget):
         self.outage_id = outage_id
         self.clock = clock
         self._open_since: datetime | None = None
-        layout = QVBoxLayout(self)
+        layout = scrolled_column(self, "The outage's details")  # (fits a small screen)
         form, self.labels = label_form(
             ("Code", "Started", "Ended", "Duration", "Content", "Alerts delivered")
         )

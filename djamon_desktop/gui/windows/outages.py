@@ -25,6 +25,7 @@ from ...core.outages import OUTAGES_PER_PAGE, duration_words
 from ...core.status import local_text, plural
 from .. import plain
 from .base import RememberedWindow, window_title
+from .columns import FittedColumns
 
 if TYPE_CHECKING:
     from ...store.queries import OutageInfo
@@ -74,6 +75,8 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.cellActivated.connect(self._activated)
         self.table.cellDoubleClicked.connect(self._activated)
+        self.columns = FittedColumns(self.table, "outages", title_column=None)
+        self.columns.restore(RememberedWindow.settings)
         layout.addWidget(self.table)
         self.empty = plain.label("Reading the outages…")  # until a worker has read them
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -118,7 +121,7 @@ class OutagesWindow(RememberedWindow, QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, info.id)
                 self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        self.columns.fit_new(bool(items))  # once: paging and refreshes keep the widths
         self.empty.setText("No outages so far.")
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)

@@ -35,6 +35,7 @@ from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
+from .fit import Scrolled
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
@@ -86,7 +87,9 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.errors = FieldErrors()
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget()
-        layout.addWidget(self.tabs)
+        # scrolled when the screen is smaller than the tabs (a small screen, a large scale):
+        # the notes and the Save button below stay in reach
+        layout.addWidget(Scrolled(self.tabs, "Settings"), 1)
         self.keyring_note = plain.label()
         self.keyring_note.setWordWrap(True)
         self.keyring_note.hide()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +27,8 @@ from ...core.vantage_words import vantage_failure_words
 from .. import plain
 from .base import RememberedWindow, label_form, window_title
 from .chart import ResponseChart
+from .columns import FittedColumns
+from .fit import scrolled_column
 from .recheck_box import RecheckBox
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class SiteWindow(RememberedWindow, QWidget):
         super().__init__()
         self.site_id = site_id
         self.clock = clock
-        layout = QVBoxLayout(self)
+        layout = scrolled_column(self, "The site's details")  # (fits a small screen)
         form, self.labels = label_form(
             (
                 "Group",
@@ -94,8 +95,10 @@ class SiteWindow(RememberedWindow, QWidget):
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed", "Detail"])
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # what a failure saw
+        # fitted once, not at every refresh (ResizeToContents made them jump and undraggable)
+        self.columns = FittedColumns(self.table, "site", title_column=None)
+        self.columns.restore(RememberedWindow.settings)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table)
@@ -141,6 +144,7 @@ class SiteWindow(RememberedWindow, QWidget):
                 if text:
                     item.setToolTip(plain.tip(text))
                 self.table.setItem(row, column, item)
+        self.columns.fit_new(bool(checks))
 
     def show_history(self, history: SiteHistory) -> None:
         self.uptime.setText(

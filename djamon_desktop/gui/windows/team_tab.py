@@ -34,6 +34,7 @@ from ...store.engine import DatabaseUnreachable
 from ...store.reach import database_in_use, try_team
 from .. import plain
 from .base import window_title
+from .colours import error_text
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 
@@ -67,7 +68,6 @@ PROTECTION_HELP = (
 UNPROTECTED = ("sslmode=disable", "sslmode=allow", "sslmode=prefer", "sslmode=require")
 TESTING = "Connecting…"
 REACH = " can't be reached: "  # what a DatabaseUnreachable's one line says before the reason
-ERROR_STYLE = "color: #b00020;"
 
 
 def same_target(a: str, b: str) -> bool:
@@ -187,7 +187,7 @@ class TeamFields(QObject):
         if not url:
             words = "This desktop's own database: nothing travels."
         self.protection.setText(words)
-        self.protection.setStyleSheet(ERROR_STYLE if words.startswith(UNPROTECTED) else "")
+        error_text(self.protection, words.startswith(UNPROTECTED))
         self.protection.setVisible(bool(words))
 
     def typed(self) -> tuple[str, str]:
@@ -290,7 +290,7 @@ class TeamFields(QObject):
         typed_password = self.password.text()
         self.test_button.setEnabled(False)
         self.busy.show()
-        self.test_result.setStyleSheet("")
+        error_text(self.test_result, False)
         self.test_result.setText(TESTING)
         self.test_result.show()
         reports = self._reports
@@ -341,6 +341,6 @@ class TeamFields(QObject):
         self.test_button.setEnabled(True)
         self.busy.hide()
         line = line[:1].upper() + line[1:]
-        self.test_result.setStyleSheet("" if reached else ERROR_STYLE)
+        error_text(self.test_result, not reached)
         self.test_result.setText(line)
         self.test_result.show()
