@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..bare_bus import all_but_notifications, start_bare_bus
 from ..processes import start_session_bus, start_xvfb, stop_all, wait_until
 
 #: dunst's menu program (its ``dmenu``): it keeps the menu's lines in ``menu`` and prints the
@@ -104,7 +105,11 @@ class Desktop:
             env["QT_ACCESSIBILITY"] = "1"
             env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
         self.env = env
-        start_session_bus(self.procs, env, self.dir / "bus")
+        if self.notifications:
+            start_session_bus(self.procs, env, self.dir / "bus")
+        else:  # not even on demand (an installed dunst would be started by the first message)
+            services = all_but_notifications(self.dir)
+            env["DBUS_SESSION_BUS_ADDRESS"] = start_bare_bus(self.procs, self.dir, services)
         if self.accessibility:
             self._spawn([AT_SPI_LAUNCHER, "--launch-immediately"])
             wait_until(lambda: self._bus_has("org.a11y.Bus"), 10, "the accessibility bus")

@@ -34,14 +34,29 @@ def test_messages_fall_back_to_the_balloon_and_the_dbus_thread_ends(qtbot, bare_
     sender = notifier._dbus
     assert sender is not None
     balloons: list[int] = []
-    notifier._undelivered.connect(lambda *args: balloons.append(args[2]))
+    lost: list[str] = []
+    notifier._not_shown.connect(lambda *args: balloons.append(args[2]))
+    notifier.undelivered.connect(lost.append)
     notifier.notify("Payments down", "Cards fail.", 7, critical=True)
     notifier.notify("Blog down", "No posts.", 8, critical=True)  # handed over together
     qtbot.waitUntil(lambda: sorted(balloons) == [7, 8], timeout=15000)
-    qtbot.waitUntil(lambda: not sender._thread.is_alive(), timeout=5000)
+    first = sender._thread
+    qtbot.waitUntil(lambda: not first.is_alive(), timeout=5000)
     assert not sender.working and sender._notifier is None
+    # offscreen there is no tray either: each lost message is said, for the status line
+    qtbot.waitUntil(lambda: len(lost) == 2, timeout=5000)
+    assert sorted(lost) == [
+        "Not shown (no notification server, no tray): Blog down",
+        "Not shown (no notification server, no tray): Payments down",
+    ]
 
-    notifier.notify("Payments back up", "", 7, state=State.UP)  # straight to the balloon
-    assert notifier._last_balloon == 7 and notifier.last[0] == "Payments back up"
+    # the next message asks D-Bus again (a server may have come meanwhile), on a new thread
+    notifier.notify("Payments back up", "", 7, state=State.UP)
+    assert sender._thread is not first
+    qtbot.waitUntil(lambda: len(balloons) == 3 and balloons[-1] == 7, timeout=15000)
+    qtbot.waitUntil(lambda: not sender._thread.is_alive(), timeout=5000)
+    assert notifier.last[0] == "Payments back up" and len(lost) == 3
     notifier.close()  # (a thread already ended: returns at once)
+    notifier.notify("After closing", "", 9)  # closed: straight to the balloon (lost here)
+    assert len(balloons) == 3 and lost[-1].endswith(": After closing")
     tray.deleteLater()
