@@ -28,11 +28,15 @@ CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configurat
 
 
 def start_bare_bus(
-    procs: list[subprocess.Popen], folder: Path, services: Path | None = None
+    procs: list[subprocess.Popen],
+    folder: Path,
+    services: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> str:
     """Start it (added to ``procs``) with its socket in ``folder``; returns its address for
     DBUS_SESSION_BUS_ADDRESS once the socket is there. ``services``: a folder of services it
-    does start on demand (see ``all_but_notifications``)."""
+    does start on demand (see ``all_but_notifications``), in the environment ``env`` (the
+    bus's own: a desktop's settings daemon reads its folders from it)."""
     socket = folder / "bare-bus"
     config = folder / "bare-bus.conf"
     servicedir = f"  <servicedir>{services}</servicedir>\n" if services else ""
@@ -40,6 +44,7 @@ def start_bare_bus(
     procs.append(
         subprocess.Popen(
             ["dbus-daemon", "--nofork", "--nopidfile", f"--config-file={config}"],
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -1,6 +1,8 @@
 """A session bus with no notification server on it (a bare XEmbed desktop): every message
-falls back to Qt's tray balloon, none is lost, and the D-Bus thread ends once it failed rather
-than staying for the app's life (tests/bench/memory.py measures that desktop)."""
+falls back to Qt's tray balloon, and the D-Bus thread ends once it failed rather than staying
+for the app's life (tests/bench/memory.py measures that desktop); the next message asks D-Bus
+again. Offscreen there is no tray either: a message shown nowhere is said in the dashboard's
+status line. (tests/e2e/test_notify_desktops.py shows the balloon on a real XEmbed tray.)"""
 
 from __future__ import annotations
 
@@ -9,12 +11,16 @@ import shutil
 import pytest
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from djamon_desktop.core.clock import utc_now
 from djamon_desktop.core.states import State
 from djamon_desktop.gui.icons import state_icon
 from djamon_desktop.gui.notify import Notifier
+from djamon_desktop.store import queries
 
 from ..bare_bus import start_bare_bus
+from ..conftest import payments
 from ..processes import stop_all
+from .screen import settled
 
 pytestmark = pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="no dbus-daemon")
 
@@ -60,3 +66,33 @@ def test_messages_fall_back_to_the_balloon_and_the_dbus_thread_ends(qtbot, bare_
     notifier.notify("After closing", "", 9)  # closed: straight to the balloon (lost here)
     assert len(balloons) == 3 and lost[-1].endswith(": After closing")
     tray.deleteLater()
+
+
+def test_no_server_and_no_tray_the_dashboard_says_what_was_lost(
+    qtbot, bare_bus, db, held_timers, load, server, name, shot
+):
+    from djamon_desktop.gui.app import App
+
+    load(payments(server, name, blog=False, strikes=1))
+    app = App(db, use_dbus=True, clock=utc_now, new_timer=held_timers)
+    try:
+        with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
+            app.start()
+        settled(qtbot, app, 15000)
+        assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen: no tray host either
+        dashboard = app.windows.show_dashboard()
+        server.switch[name] = 500
+        with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
+            app.check_now()
+        outage = queries.find_outage("current")
+        bar = dashboard.statusBar()
+        # the D-Bus thread tried, found nobody, and the balloon had nowhere to go
+        qtbot.waitUntil(lambda: bar.currentMessage().startswith("Not shown"), timeout=15000)
+        assert bar.currentMessage() == (
+            f"Not shown (no notification server, no tray): Payments is down — outage {outage.code}"
+        )
+        shot(dashboard, "dashboard-notification-not-shown")
+    finally:
+        app.poller.stop()
+        app.notifier.close()
+        app.dispose()
