@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 NO_OUTAGE = 0
 ON_IT = "I'm on it"  # the button of an outage's "down" message
 OPEN = "Open"  # the button of every message of an outage: opens its window
+NOT_SHOWN = "Not shown (no notification server or tray balloon): "  # then its title
 KEPT = 32  # outages whose last message is remembered (to be replaced by their next one)
 
 
@@ -109,7 +110,9 @@ class Notifier(QObject):
         self.last_icon = state_icon(state)
         # Qt shows a balloon only while its icon is shown, and on a tray host that is there
         if not (shown_by_qt and self._tray.isVisible() and self._tray.isSystemTrayAvailable()):
-            self.undelivered.emit(f"Not shown (no notification server, no tray): {title}")
+            words = f"{NOT_SHOWN}{title}"
+            log.warning("%s", words)  # (the status line's words pass; the log keeps them)
+            self.undelivered.emit(words)
             return
         self._last_balloon = outage_id
         # Qt's balloon shows title and body as plain text (its labels say so themselves)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from djamon_desktop.gui.notify import NOT_SHOWN
+
 from ..conftest import payments
 from .desktop import Desktop
 from .test_desktop import cli, needs, tray_state, wait_for
@@ -162,5 +164,33 @@ def test_open_on_a_message_opens_its_outage(desktops, server, name, tmp_path):
         back = f"Payments is back — outage {code} is over"
         menu = desktop.choose_from_menu(f"#Open ({back})")
         assert f"#Open ({back})" in menu and "I'm on it" not in menu, menu
+    finally:
+        app.stop()
+
+
+@needs("sni")
+def test_no_server_on_a_status_notifier_tray_the_lost_message_is_said(
+    desktops, server, name, tmp_path
+):
+    """Qt's balloon on a StatusNotifierItem tray is a message to the notification server too:
+    with none, the dashboard's status line (and the log) says what was not shown."""
+    desktop = desktops("sni", notifications=False)
+    app = Running(desktop, server, name, tmp_path)
+    try:
+        wait_for(lambda: desktop.tray_tooltip(), 20, "the tray icon")
+        # a second launch brings the dashboard forward (the first launch's) and exits
+        assert cli(app.data_dir, env=app.env).returncode == 0
+        dashboard = wait_for(
+            lambda: desktop.xdotool("search", "--name", "^Dashboard — djamon-desktop$"),
+            10,
+            "the dashboard window",
+        )
+        desktop.xdotool("windowmove", dashboard.splitlines()[0], "0", "40")
+        code = app.fail()
+        words = f"{NOT_SHOWN}Payments is down — outage {code}"
+        log = app.data_dir / "logs" / "djamon-desktop.log"
+        wait_for(lambda: log.exists() and words in log.read_text(), 15, "the loss logged")
+        assert not balloon(desktop) and not desktop._notifications_ready()
+        desktop.screenshot(shots_folder(tmp_path) / "notify-lost-sni-status-line.png")
     finally:
         app.stop()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from djamon_desktop.core.clock import utc_now
 from djamon_desktop.core.states import State
 from djamon_desktop.gui.icons import state_icon
-from djamon_desktop.gui.notify import Notifier
+from djamon_desktop.gui.notify import NOT_SHOWN, Notifier
 from djamon_desktop.store import queries
 
 from ..bare_bus import start_bare_bus
@@ -52,8 +52,8 @@ def test_messages_fall_back_to_the_balloon_and_the_dbus_thread_ends(qtbot, bare_
     # offscreen there is no tray either: each lost message is said, for the status line
     qtbot.waitUntil(lambda: len(lost) == 2, timeout=5000)
     assert sorted(lost) == [
-        "Not shown (no notification server, no tray): Blog down",
-        "Not shown (no notification server, no tray): Payments down",
+        NOT_SHOWN + "Blog down",
+        NOT_SHOWN + "Payments down",
     ]
 
     # the next message asks D-Bus again (a server may have come meanwhile), on a new thread
@@ -88,11 +88,19 @@ def test_no_server_and_no_tray_the_dashboard_says_what_was_lost(
         bar = dashboard.statusBar()
         # the D-Bus thread tried, found nobody, and the balloon had nowhere to go
         qtbot.waitUntil(lambda: bar.currentMessage().startswith("Not shown"), timeout=15000)
-        assert bar.currentMessage() == (
-            f"Not shown (no notification server, no tray): Payments is down — outage {outage.code}"
-        )
+        assert bar.currentMessage() == f"{NOT_SHOWN}Payments is down — outage {outage.code}"
         shot(dashboard, "dashboard-notification-not-shown")
     finally:
         app.poller.stop()
         app.notifier.close()
         app.dispose()
+
+
+def test_no_bus_and_no_tray_a_message_is_said_lost(qtbot):
+    tray = QSystemTrayIcon(state_icon(State.UP))
+    tray.show()  # offscreen: no tray host takes it
+    notifier = Notifier(tray, use_dbus=False)
+    with qtbot.waitSignal(notifier.undelivered, timeout=1000) as lost:
+        notifier.notify("Payments down", "Cards fail.", 7, critical=True)
+    assert lost.args == [NOT_SHOWN + "Payments down"]
+    tray.deleteLater()
