@@ -51,50 +51,15 @@ def start_xvfb(procs: list[subprocess.Popen], screen: str) -> str:
         return f":{pipe.readline().strip()}"
 
 
-SERVICE_DIRS = (Path("/usr/share/dbus-1/services"), Path("/usr/local/share/dbus-1/services"))
-
-#: a session bus like the standard one, but starting only the services in ``{services}``
-SESSION_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>{address}</listen>
-  <auth>EXTERNAL</auth>
-  <servicedir>{services}</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-
-
-def start_session_bus(
-    procs: list[subprocess.Popen], env: dict[str, str], socket: Path, without: tuple[str, ...] = ()
-) -> None:
+def start_session_bus(procs: list[subprocess.Popen], env: dict[str, str], socket: Path) -> None:
     """A private session D-Bus at ``env``'s DBUS_SESSION_BUS_ADDRESS (``unix:path=`` the
-    ``socket``), added to ``procs``; returns once the socket is there. ``without`` names bus
-    names it must not start on demand (an installed notification server, dunst for one, is
-    otherwise started by the first message to ``org.freedesktop.Notifications``)."""
-    argv = ["dbus-daemon", "--session", "--nofork", "--nopidfile",
-            f"--address={env['DBUS_SESSION_BUS_ADDRESS']}"]  # fmt: skip
-    if without:
-        services = socket.parent / "bus-services"
-        services.mkdir(exist_ok=True)
-        for folder in SERVICE_DIRS:
-            for file in sorted(folder.glob("*.service")) if folder.is_dir() else ():
-                names = {
-                    line.partition("=")[2].strip()
-                    for line in file.read_text(errors="replace").splitlines()
-                    if line.startswith("Name=")
-                }
-                if not names & set(without) and not (services / file.name).exists():
-                    (services / file.name).symlink_to(file)
-        config = socket.parent / "bus.conf"
-        address = env["DBUS_SESSION_BUS_ADDRESS"]
-        config.write_text(SESSION_CONFIG.format(address=address, services=services))
-        argv = ["dbus-daemon", "--nofork", "--nopidfile", f"--config-file={config}"]
-    bus = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ``socket``), added to ``procs``; returns once the socket is there."""
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--nopidfile",
+         f"--address={env['DBUS_SESSION_BUS_ADDRESS']}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     procs.append(bus)
     wait_until(socket.exists, 10, "the session bus")

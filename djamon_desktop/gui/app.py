@@ -116,6 +116,7 @@ class App(QObject):
 
         self.notifier.clicked.connect(self.open_outage_or_list)
         self.notifier.on_it.connect(self.on_it.ask)
+        self.notifier.undelivered.connect(self._status)  # shown nowhere: said there at least
         self.tray.open_dashboard.connect(self.windows.show_dashboard)
         self.tray.open_outages.connect(self.windows.show_outages)
         self.tray.open_settings.connect(self.windows.show_settings)

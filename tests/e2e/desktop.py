@@ -2,7 +2,8 @@
 notification server (a left click runs the default action), and a tray host: trayer (an XEmbed
 tray, as XFCE, MATE and LXDE have had) or xfce4-panel's systray (a StatusNotifierItem host, as
 KDE and GNOME's AppIndicator), or none at all (``none``: GNOME without the AppIndicator
-extension). ``notifications=False`` leaves the session bus with no notification server, and
+extension). ``notifications=False`` leaves the session bus with no notification server (the bus
+starts none on demand, whether dunst runs or not: see ``stop_notifications``), and
 ``accessibility=True`` starts the accessibility (AT-SPI) bus and turns Qt's bridge on for the
 programs started with ``env``. Everything is started here and stopped by ``close``."""
 
@@ -15,7 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..processes import start_session_bus, start_xvfb, stop_all, wait_until
+from ..bare_bus import all_but_notifications, start_bare_bus
+from ..processes import start_xvfb, stop_all, wait_until
 
 #: dunst's menu program (its ``dmenu``): it keeps the menu's lines in ``menu`` and prints the
 #: one holding the words in the file ``choice``, as a person picking that line does (nothing
@@ -97,15 +99,16 @@ class Desktop:
             "NO_AT_BRIDGE": "1",
             "GSETTINGS_BACKEND": "memory",
             "QT_QPA_PLATFORM": "xcb",
-            "DBUS_SESSION_BUS_ADDRESS": f"unix:path={self.dir / 'bus'}",
         }
         if self.accessibility:
             del env["NO_AT_BRIDGE"]
             env["QT_ACCESSIBILITY"] = "1"
             env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
         self.env = env
-        quiet = () if self.notifications else ("org.freedesktop.Notifications",)
-        start_session_bus(self.procs, env, self.dir / "bus", without=quiet)
+        # a bus that never starts a notification server on demand (an installed dunst would be
+        # started by the first message to it): dunst runs only while this desktop runs it
+        services = all_but_notifications(self.dir)
+        env["DBUS_SESSION_BUS_ADDRESS"] = start_bare_bus(self.procs, self.dir, services, env)
         if self.accessibility:
             self._spawn([AT_SPI_LAUNCHER, "--launch-immediately"])
             wait_until(lambda: self._bus_has("org.a11y.Bus"), 10, "the accessibility bus")
@@ -136,6 +139,19 @@ class Desktop:
             )
         )
         wait_until(self._notifications_ready, 10, "dunst owning org.freedesktop.Notifications")
+
+    def stop_notifications(self) -> None:
+        """End dunst, as when a notification server crashes; ``start_notifications`` again."""
+        for proc in self.procs:
+            if proc.args[0] == "dunst" and proc.poll() is None:
+                proc.terminate()
+                proc.wait(10)
+        wait_until(
+            lambda: not self._notifications_ready(), 10, "org.freedesktop.Notifications gone"
+        )
+
+    def start_notifications(self) -> None:
+        self._start_dunst()
 
     def _start_tray_host(self) -> None:
         if self.mode == "none":
