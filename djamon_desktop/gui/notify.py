@@ -30,6 +30,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from ..core.states import State
+from . import no_tray
 from .icons import STATES, state_icon
 from .plain import body_markup, dbus_tray, visible
 
@@ -109,7 +110,7 @@ class Notifier(QObject):
     ) -> None:
         self.last_icon = state_icon(state)
         # Qt shows a balloon only while its icon is shown, and on a tray host that is there
-        if not (shown_by_qt and self._tray.isVisible() and self._tray.isSystemTrayAvailable()):
+        if not (shown_by_qt and self._tray.isVisible() and no_tray.tray_available()):
             words = f"{NOT_SHOWN}{title}"
             log.warning("%s", words)  # (the status line's words pass; the log keeps them)
             self.undelivered.emit(words)

@@ -181,7 +181,7 @@ def test_no_server_on_a_status_notifier_tray_the_lost_message_is_said(
         # a second launch brings the dashboard forward (the first launch's) and exits
         assert cli(app.data_dir, env=app.env).returncode == 0
         dashboard = wait_for(
-            lambda: desktop.xdotool("search", "--name", "^Dashboard — djamon-desktop$"),
+            lambda: desktop.xdotool("search", "--name", "— Dashboard — djamon-desktop$"),
             10,
             "the dashboard window",
         )

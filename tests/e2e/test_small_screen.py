@@ -96,7 +96,7 @@ def test_the_dashboard_and_settings_fit_a_small_screen_at_scale_2(
     try:
         # a first launch opens the dashboard; the sites imported then fill it
         dashboard = wait_for(
-            lambda: window_named(env, "^Dashboard — djamon-desktop$"), 30, "the dashboard"
+            lambda: window_named(env, "— Dashboard — djamon-desktop$"), 30, "the dashboard"
         )
         assert cli(data_dir, "import", str(doc), env=env).returncode == 0
         time.sleep(3)  # (the app sees the import within a second or two)

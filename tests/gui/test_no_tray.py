@@ -93,6 +93,7 @@ def test_no_tray_the_dashboard_stays_a_window_saying_the_state(
 
     dashboard = app.windows.dashboard
     assert dashboard is not None and dashboard.isVisible()  # shown at start, nothing asked
+    dashboard.resize(1100, 600)  # as wide as on a desktop's screen (the test's is 800)
     settled(qtbot, app)
     assert dashboard.windowTitle() == "All up" + SUFFIX
     assert near(pixel_colour(dashboard.windowIcon()), COLOURS["up"].getRgb()[:3])

@@ -69,18 +69,19 @@ def test_messages_fall_back_to_the_balloon_and_the_dbus_thread_ends(qtbot, bare_
 
 
 def test_no_server_and_no_tray_the_dashboard_says_what_was_lost(
-    qtbot, bare_bus, db, held_timers, load, server, name, shot
+    qtbot, bare_bus, db, held_timers, load, server, name, shot, tray_host
 ):
     from djamon_desktop.gui.app import App
 
+    tray_host.present = False  # offscreen: no tray host either
     load(payments(server, name, blog=False, strikes=1))
     app = App(db, use_dbus=True, clock=utc_now, new_timer=held_timers)
     try:
         with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
             app.start()
         settled(qtbot, app, 15000)
-        assert not QSystemTrayIcon.isSystemTrayAvailable()  # offscreen: no tray host either
         dashboard = app.windows.show_dashboard()
+        dashboard.resize(1100, 600)  # as wide as on a desktop's screen (the test's is 800)
         server.switch[name] = 500
         with qtbot.waitSignal(app.poller.round_finished, timeout=15000):
             app.check_now()
@@ -96,9 +97,10 @@ def test_no_server_and_no_tray_the_dashboard_says_what_was_lost(
         app.dispose()
 
 
-def test_no_bus_and_no_tray_a_message_is_said_lost(qtbot):
+def test_no_bus_and_no_tray_a_message_is_said_lost(qtbot, tray_host):
+    tray_host.present = False  # as offscreen really is: no tray host takes it
     tray = QSystemTrayIcon(state_icon(State.UP))
-    tray.show()  # offscreen: no tray host takes it
+    tray.show()
     notifier = Notifier(tray, use_dbus=False)
     with qtbot.waitSignal(notifier.undelivered, timeout=1000) as lost:
         notifier.notify("Payments down", "Cards fail.", 7, critical=True)
