@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -82,6 +83,11 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setUniformRowHeights(True)
+        self.tree.setAccessibleName("Sites")
+        self.tree.setAccessibleDescription(
+            "Each group with its sites, worst first; the State column says each site's state "
+            "in words. Enter opens the site, Ctrl+Return edits it, the header sorts."
+        )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(False)
         header = self.tree.header()
@@ -99,7 +105,13 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.filter = QLineEdit()
         self.filter.setObjectName("filter")
         self.filter.setPlaceholderText("Filter by title, group or URL (Ctrl+F)")
+        self.filter.setAccessibleName("Filter sites")
+        self.filter.setAccessibleDescription(
+            "Shows only the sites whose title, group or URL hold it"
+        )
         self.filter.setClearButtonEnabled(True)
+        for button in self.filter.findChildren(QToolButton):  # the clear button
+            button.setAccessibleName("Clear the filter")
         self.filter.textChanged.connect(lambda *_: self._apply_filter())
         self.filter.returnPressed.connect(self._focus_first_match)
         QShortcut(

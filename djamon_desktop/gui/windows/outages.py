@@ -73,6 +73,8 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.cellActivated.connect(self._activated)
+        self.table.setAccessibleName("Outages")
+        self.table.setAccessibleDescription("Newest first; Enter on a row opens that outage")
         self.table.cellDoubleClicked.connect(self._activated)
         layout.addWidget(self.table)
         self.empty = plain.label("Reading the outages…")  # until a worker has read them
