@@ -202,3 +202,39 @@ def test_every_window_names_every_control_over_at_spi(desktop, server, name, tmp
     finally:
         err = stop_app(app)
     assert "Traceback" not in err
+
+
+OTHER = """
+from PySide6.QtWidgets import QApplication, QLineEdit
+app = QApplication([])
+field = QLineEdit()
+field.setWindowTitle("Someone else's window")
+field.resize(400, 60)
+field.move(600, 500)
+field.show()
+app.exec()
+"""
+
+
+def test_a_window_the_app_opens_by_itself_leaves_the_keyboard_where_it_is(desktop, tmp_path):
+    """The first launch shows the dashboard by itself (nothing is monitored yet): the person
+    typing in another program's window goes on typing there."""
+    other = subprocess.Popen([sys.executable, "-c", OTHER], env=desktop.env)
+    app = None
+    try:
+        typing = window_of(desktop, "Someone else's window")
+        desktop.xdotool("windowfocus", "--sync", typing)
+        wait_for(lambda: desktop.xdotool("getwindowfocus") == typing, 10, "the other's focus")
+        app = start_app(desktop, tmp_path / "app-data")
+        window_of(desktop, "Dashboard" + SUFFIX)
+        seen = walk(desktop, app.pid, "Dashboard")  # on screen and read: it had its chance
+        time.sleep(1)
+        assert desktop.xdotool("getwindowfocus") == typing
+        assert not seen["active"]
+        assert "Add a site…" in named(seen, "push button")
+    finally:
+        if app is not None:
+            err = stop_app(app)
+            assert "Traceback" not in err
+        other.terminate()
+        other.wait(10)
