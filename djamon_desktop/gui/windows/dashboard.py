@@ -154,6 +154,11 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         outer.addWidget(self.undo_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Tab in reading order: the notices' buttons, the filter, the table (made first)
+        order = [b.button for b in (self.connectivity_bar, self.cert_bar, self.undo_bar)]
+        for before, after in zip([*order, self.filter], [*order[1:], self.filter, self.tree]):
+            QWidget.setTabOrder(before, after)
+        QWidget.setTabOrder(self.empty_add, self.empty_import)
         self.status_line = StatusLine(self)
         self.status_label = self.status_line.label  # the tray's words: titles
         self.remember("dashboard", (1100, 600))

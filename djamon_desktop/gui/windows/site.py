@@ -95,6 +95,7 @@ class SiteWindow(RememberedWindow, QWidget):
         self.table = QTableWidget(0, 4)
         checks.setBuddy(self.table)
         self.table.setAccessibleName("Last 10 checks")
+        self.table.setTabKeyNavigation(False)  # arrows move in it, Tab moves on
         self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed", "Detail"])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
