@@ -156,7 +156,8 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.setCentralWidget(central)
         # Tab in reading order: the notices' buttons, the filter, the table (made first)
         order = [b.button for b in (self.connectivity_bar, self.cert_bar, self.undo_bar)]
-        for before, after in zip([*order, self.filter], [*order[1:], self.filter, self.tree]):
+        order += [self.filter, self.tree]
+        for before, after in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(before, after)
         QWidget.setTabOrder(self.empty_add, self.empty_import)
         self.status_line = StatusLine(self)
