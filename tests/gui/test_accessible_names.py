@@ -132,3 +132,44 @@ def test_every_window_names_every_control(qtbot, make_app, sites):
     entries = [c.name for c in found if c.role == "menu item"]
     assert entries[0] == app.tray.status_text()
     assert "Open dashboard" in entries
+
+
+def test_the_chart_reads_out_its_numbers_and_keeps_them_up_to_date(qtbot):
+    from djamon_desktop.store.history import HourPoint
+
+    end = datetime(2026, 11, 2, 12, 30, tzinfo=UTC)
+    chart = ResponseChart(24, lambda: end)
+    qtbot.addWidget(chart)
+    iface = QAccessible.queryAccessibleInterface(chart)
+    assert iface.text(QAccessible.Text.Name).endswith("No answers in this period")
+    hours = [
+        HourPoint(end.replace(hour=10, minute=0), 60, 60, 120.0, 310.0),
+        HourPoint(end.replace(hour=11, minute=0), 60, 58, 140.0, 900.0),
+        HourPoint(end.replace(hour=12, minute=0), 30, 0, None, None),
+    ]
+    chart.show_points(hours, end)
+    name = iface.text(QAccessible.Text.Name)
+    described = iface.text(QAccessible.Text.Description)
+    assert name.startswith("Response time chart, last 24 hours: Average 130 ms")
+    assert "1 hour with failures" not in name and "2 hours with failures" in name
+    local = [h.start.astimezone().strftime("%H:%M") for h in hours]
+    assert f"{local[0]} average 120 ms, slowest 310 ms" in described
+    assert f"{local[1]} average 140 ms, slowest 900 ms, 2 of 60 checks failed" in described
+    assert f"{local[2]} 30 of 30 checks failed" in described
+    chart.show_points(hours[:1], end)  # a refresh: the words follow
+    assert "Average 120 ms" in iface.text(QAccessible.Text.Name)
+    assert local[1] not in iface.text(QAccessible.Text.Description)
+    # reached with the keyboard, so a screen reader comes to it
+    assert chart.focusPolicy() & Qt.FocusPolicy.TabFocus
+
+
+def test_the_state_cell_says_the_state_in_words_and_shape(qtbot, make_app, sites):
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    qtbot.waitUntil(lambda: dashboard.tree.topLevelItemCount() == 2)
+    payments = dashboard.tree.topLevelItem(0).child(0)
+    state = 2
+    assert payments.text(state) == "down"
+    assert not payments.icon(state).isNull()
+    words = payments.data(state, Qt.ItemDataRole.AccessibleDescriptionRole)
+    assert words.startswith("Payments: down, ")
