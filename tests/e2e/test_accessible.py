@@ -166,7 +166,7 @@ def test_every_window_names_every_control_over_at_spi(desktop, server, name, tmp
         seen = read("Payments")
         assert "Last 10 checks" in named(seen, "table")
 
-        # the outages list (Ctrl+O), and the outage's window from its row (Down, Enter)
+        # the outages list (Ctrl+O), and the outage's window from its first row (Enter)
         keys(desktop, dashboard, "ctrl+o")
         outages = window_of(desktop, "Outages" + SUFFIX)
         seen = read("Outages")
@@ -199,6 +199,13 @@ def test_every_window_names_every_control_over_at_spi(desktop, server, name, tmp
         editor = window_of(desktop, "Add group" + SUFFIX)
         seen = read("Add group")
         keys(desktop, editor, "Escape")
+
+        # pausing the site the filter left current (Ctrl+P)
+        keys(desktop, dashboard, "ctrl+p")
+        dialog = window_of(desktop, "Pause Payments" + SUFFIX)
+        seen = read("Pause Payments")
+        assert "Pause for:" in named(seen, "spin button")
+        keys(desktop, dialog, "Escape")
     finally:
         err = stop_app(app)
     assert "Traceback" not in err
