@@ -339,7 +339,7 @@ class App(QObject):
         self._display(picture)
         first, self._looked = not self._looked, True
         if first and not picture.sites and not picture.groups and self.windows.dashboard is None:
-            self.windows.show_dashboard()  # a first launch: offer to add a site or import
+            self.windows.show_dashboard(False)  # a first launch: Add a site or Import, unasked
         self.shown.emit()
 
     def _display(self, picture: Picture) -> None:

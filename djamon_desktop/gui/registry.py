@@ -51,8 +51,16 @@ class Owner(Protocol):
     def edit_then_show(self, job: Callable[[], Any]) -> None: ...
 
 
-def raise_window(window: QWidget) -> None:
-    """Show it, un-minimised, in front, with the keyboard."""
+def raise_window(window: QWidget, activate: bool = True) -> None:
+    """Show it, un-minimised, in front, with the keyboard: what a person asked for. A window
+    the app opens by itself (``activate=False``) is only shown, and leaves the keyboard where
+    the person has it (a screen reader user would otherwise be moved mid-sentence)."""
+    if not activate:
+        if not window.isVisible():
+            window.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            window.show()
+            window.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        return
     window.show()
     window.setWindowState(window.windowState() & ~window.windowState().WindowMinimized)
     window.raise_()
@@ -99,16 +107,12 @@ class WindowRegistry:
     # -- create or raise -------------------------------------------------------------------------
 
     def show_dashboard(self, activate: bool = True) -> DashboardWindow:
-        """``activate=False``: shown without taking the keyboard (the app's own doing)."""
+        """``activate=False`` when the app opens it by itself (see raise_window)."""
         if self.dashboard is None:
             self.dashboard = DashboardWindow(self._clock)
             self._wire_dashboard(self.dashboard)
             self._refresh()
-        if activate:
-            raise_window(self.dashboard)
-        else:
-            self.dashboard.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-            self.dashboard.show()
+        raise_window(self.dashboard, activate)
         return self.dashboard
 
     def show_site(self, site_id: int) -> SiteWindow:
@@ -325,7 +329,7 @@ class WindowRegistry:
                 self.outage.pop(outage_id, None)
                 window.close()
                 window.deleteLater()
-                self.show_dashboard()
+                self.show_dashboard(activate=False)  # (not asked for: no keyboard taken)
         if self.settings is not None and self._settings_unread:
             self._settings_unread = False
             self.settings.show_settings(picture.settings)  # (edits made meanwhile stay)

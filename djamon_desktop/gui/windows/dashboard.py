@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QStackedWidget,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -84,6 +85,11 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setUniformRowHeights(True)
+        self.tree.setAccessibleName("Sites")
+        self.tree.setAccessibleDescription(
+            "Each group with its sites, worst first; the State column says each site's state "
+            "in words. Enter opens the site, Ctrl+Return edits it, the header sorts."
+        )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(False)
         header = self.tree.header()
@@ -103,7 +109,13 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.filter = QLineEdit()
         self.filter.setObjectName("filter")
         self.filter.setPlaceholderText("Filter by title, group or URL (Ctrl+F)")
+        self.filter.setAccessibleName("Filter sites")
+        self.filter.setAccessibleDescription(
+            "Shows only the sites whose title, group or URL hold it"
+        )
         self.filter.setClearButtonEnabled(True)
+        for button in self.filter.findChildren(QToolButton):  # the clear button
+            button.setAccessibleName("Clear the filter")
         self.filter.textChanged.connect(lambda *_: self._apply_filter())
         self.filter.returnPressed.connect(self._focus_first_match)
         QShortcut(
@@ -146,6 +158,12 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         outer.addWidget(self.undo_bar)
         outer.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Tab in reading order: the notices' buttons, the filter, the table (made first)
+        order = [b.button for b in (self.connectivity_bar, self.cert_bar, self.undo_bar)]
+        order += [self.filter, self.tree]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        QWidget.setTabOrder(self.empty_add, self.empty_import)
         self.status_line = StatusLine(self)
         self.status_label = self.status_line.label  # the tray's words: titles
         self.remember("dashboard", (1100, 600))

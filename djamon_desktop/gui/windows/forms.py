@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QFormLayout,
@@ -44,6 +45,22 @@ def quiet_label(text: str) -> QLabel:
     return label
 
 
+def labelled_by(label: QWidget | None, field: QWidget) -> None:
+    """Make ``label`` (a form's row label) name ``field`` for a screen reader: its buddy (which
+    Qt's bridge gives as labelled-by, and Alt+its letter focuses the field) and, for fields Qt
+    names only by their own name (lists, tables), that name."""
+    if not isinstance(label, QLabel):
+        return
+    label.setBuddy(field)
+    name = label.text().replace("&", "").rstrip(":").strip()
+    if not field.accessibleName() and isinstance(field, QAbstractItemView):
+        field.setAccessibleName(name)
+    if isinstance(field, QComboBox):  # (Qt names it by its current text; labelled-by: name)
+        field.view().setAccessibleName(f"{name} choices")
+        if field.lineEdit() is not None:  # where a name is typed
+            field.lineEdit().setAccessibleName(name)
+
+
 class FieldErrors:
     """Error labels under form fields, keyed by the place names validation uses."""
 
@@ -62,6 +79,7 @@ class FieldErrors:
         error.hide()
         column.addWidget(error)
         form.addRow(label, box)
+        labelled_by(form.labelForField(box), field)
         self.labels[key] = error
         for signal in changed_signals(field):
             signal.connect(lambda *_, key=key: self.hide(key))

@@ -75,6 +75,7 @@ class IncidentPanel(QWidget):
         notes = QHBoxLayout()
         self.note_field = QLineEdit()
         self.note_field.setMaxLength(NOTE_MAX)
+        self.note_field.setAccessibleName("Note for the team")
         self.note_field.setPlaceholderText("A note for the team: what you found, what you did…")
         self.note_field.setToolTip(
             f"Plain text, at most {NOTE_MAX:,} characters; Ctrl+Return adds it."
@@ -91,6 +92,7 @@ class IncidentPanel(QWidget):
         self.add_button = QPushButton("Add &note")
         self.add_button.setAutoDefault(False)
         self.add_button.setEnabled(False)
+        self.add_button.setAccessibleDescription("Adds the note to the outage's timeline")
         self.add_button.clicked.connect(self._add_clicked)
         notes.addWidget(self.add_button)
         layout.addLayout(notes)
@@ -183,6 +185,7 @@ class IncidentPanel(QWidget):
             return
         self._pending_note = text
         self.add_button.setEnabled(False)
+        self.add_button.setAccessibleDescription("Adds the note to the outage's timeline")
         self.add_note.emit(text)
 
     # -- the answer ------------------------------------------------------------------------------

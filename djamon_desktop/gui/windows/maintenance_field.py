@@ -62,6 +62,13 @@ class WindowsField(QWidget):
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
         layout.addLayout(row)
+        # the form's label names the whole field; each part says its own job
+        self.list.setAccessibleName("Windows added")
+        self.line.setAccessibleName("New window starts at")
+        self.line.setAccessibleDescription("A crontab line, e.g. 0 2 * * 0 for Sundays at 02:00")
+        self.minutes.setAccessibleName("New window's length")
+        self.add_button.setAccessibleDescription("Adds the new window to the list")
+        self.remove_button.setAccessibleDescription("Removes the window selected in the list")
         self.error = plain.label()
         error_text(self.error)
         self.error.hide()

@@ -32,6 +32,7 @@ class NoticeBar(QFrame):
     def show_text(self, text: str | None) -> None:
         if text:
             plain.set_text(self.label, text)
+            self.button.setAccessibleDescription(plain.visible(text))  # what it acts on
         self.setVisible(bool(text))
 
 

@@ -74,6 +74,9 @@ class OutagesWindow(RememberedWindow, QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.cellActivated.connect(self._activated)
+        self.table.setAccessibleName("Outages")
+        self.table.setTabKeyNavigation(False)  # arrows move in it, Tab moves on
+        self.table.setAccessibleDescription("Newest first; Enter on a row opens that outage")
         self.table.cellDoubleClicked.connect(self._activated)
         self.columns = FittedColumns(self.table, "outages", title_column=None)
         self.columns.restore(RememberedWindow.settings)

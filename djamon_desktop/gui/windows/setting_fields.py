@@ -150,13 +150,14 @@ class ChoiceField(SettingField):
 
 
 class LinesField(SettingField):
-    """One entry a line; blank lines are dropped. Crontab lines keep Tab (a separator in them);
-    in a list of URLs Tab moves on, and the box is four lines high."""
+    """One entry a line; blank lines are dropped. Tab moves on to the next field, crontab lines
+    too (a keyboard would otherwise be held in the box; spaces separate a line's fields, and a
+    pasted tab is kept); a list of URLs is four lines high."""
 
     def __init__(self, setting: Setting) -> None:
         box = QPlainTextEdit()
+        box.setTabChangesFocus(True)
         if setting.kind != "crontab":
-            box.setTabChangesFocus(True)
             box.setFixedHeight(box.fontMetrics().lineSpacing() * 4 + 12)
         super().__init__(setting, box)
 

@@ -91,8 +91,12 @@ class SiteWindow(RememberedWindow, QWidget):
         self.charts.addTab(self.day_chart, "Response time, last day")
         self.charts.addTab(self.week_chart, "Last week")
         layout.addWidget(self.charts, 2)
-        layout.addWidget(QLabel("Last 10 checks:"))
+        checks = QLabel("Last 10 checks:")
+        layout.addWidget(checks)
         self.table = QTableWidget(0, 4)
+        checks.setBuddy(self.table)
+        self.table.setAccessibleName("Last 10 checks")
+        self.table.setTabKeyNavigation(False)  # arrows move in it, Tab moves on
         self.table.setHorizontalHeaderLabels(["Time", "Answer", "Elapsed", "Detail"])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # what a failure saw

@@ -23,7 +23,8 @@ from ...core.sites import SiteInfo
 from ...core.states import State
 from ...core.status import answer_text, failure_words, listed, local_day, local_text, plural
 from ...core.urls import shown_url
-from ..plain import tip
+from ..icons import STATES, state_icon
+from ..plain import tip, visible
 from .colours import PRIORITY_COLOUR, RowBrushes, readable
 
 COLUMNS = [
@@ -252,6 +253,13 @@ def site_item(
     cert = COLUMNS.index("Certificate")
     item.setToolTip(cert, tip(cert_tip(site)))
     item.setToolTip(VANTAGES, tip(vantages_tip(seen)))
+    # the row's colour says the state to those who see it; the State cell also in a shape (the
+    # tray's icon) and words, and to a screen reader in a sentence
+    shape = site.state if site.active and site.state in STATES else State.IDLE
+    item.setIcon(2, state_icon(shape))
+    failures = f", {failure_words(site.down_count)}" if site.down_count else ""
+    words = f"{site.title}: {state}{failures}"
+    item.setData(2, Qt.ItemDataRole.AccessibleDescriptionRole, visible(words))
     if site.cert_expiring:  # a warning: the row keeps its state's colour, the cell stands out
         item.setText(cert, f"⚠ {cert_text(site)}")
         item.setToolTip(2, tip(cert_tip(site)))
