@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from djamon_desktop.gui.windows.editors import SiteEditor
+from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
-from .screen import dashboard_shown, settled
+from .screen import click_into, dashboard_shown, press, settled, type_into
 
 
 def open_site_by_keyboard(qtbot, app, dashboard, title: str):
@@ -39,3 +42,74 @@ def test_escape_closes_the_site_window(qtbot, make_app, load, server):
     QTest.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not window.isVisible())
     qtbot.waitUntil(lambda: not app.windows.sites)  # closed, not just hidden
+
+
+def edit_payments(qtbot, app, dashboard) -> SiteEditor:
+    """Select the site and press Ctrl+Enter: its editor, with the keyboard in it."""
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    item = dashboard.tree.topLevelItem(0).child(0)
+    rect = dashboard.tree.visualItemRect(item)
+    qtbot.mouseClick(dashboard.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.keyClick(dashboard.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    editors: list[SiteEditor] = []
+
+    def editor_open() -> bool:
+        editors[:] = [w for w in dashboard.findChildren(SiteEditor) if w.isVisible()]
+        return bool(editors)
+
+    qtbot.waitUntil(editor_open)
+    editor = editors[0]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    return editor
+
+
+def stored_titles() -> list[str]:
+    return [s.title for s in queries.list_sites(3)]
+
+
+def test_escape_in_an_unchanged_site_editor_closes_it_at_once(qtbot, make_app, load, server):
+    load(document(group("Production", site("Payments", server.url("/")))))
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    editor = edit_payments(qtbot, app, dashboard)
+    click_into(qtbot, editor.title)
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert editor.close_question is None
+
+
+def test_escape_in_a_changed_site_editor_asks_save_discard_or_cancel(
+    qtbot, make_app, load, server, shot
+):
+    load(document(group("Production", site("Payments", server.url("/")))))
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    editor = edit_payments(qtbot, app, dashboard)
+    type_into(qtbot, editor.title, " EU")
+
+    press(Qt.Key.Key_Escape)  # asks; Cancel keeps the editor and what was typed
+    box = editor.close_question
+    assert box is not None
+    qtbot.waitUntil(box.isVisible)
+    assert box.text() == "This site was changed and not saved."
+    shot(box, "site-editor-unsaved")
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert editor.isVisible() and editor.title.text() == "Payments EU"
+
+    click_into(qtbot, editor.url)
+    press(Qt.Key.Key_Escape)  # asks again; Discard closes and stores nothing
+    box = editor.close_question
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert stored_titles() == ["Payments"]
+
+    editor = edit_payments(qtbot, app, dashboard)  # the same edit, and Save this time
+    type_into(qtbot, editor.title, " EU")
+    press(Qt.Key.Key_Escape)
+    box = editor.close_question
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert stored_titles() == ["Payments EU"]

@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QListWidget,
+    QMessageBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from ...core.config import (
@@ -47,6 +53,21 @@ def _save_cancel(dialog) -> QDialogButtonBox:
     buttons.accepted.connect(dialog.try_save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def typed_state(dialog: QWidget) -> tuple:
+    """What every field of ``dialog`` holds as typed (to tell whether anything was changed)."""
+    state: list[object] = []
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, QLineEdit | QAbstractSpinBox):
+            state.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentText())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state.append(widget.isChecked())
+        elif isinstance(widget, QListWidget):
+            state.append(tuple(widget.item(i).text() for i in range(widget.count())))
+    return tuple(state)
 
 
 class GroupEditor(QDialog):
@@ -141,6 +162,48 @@ class SiteEditor(QDialog):
         self.expect.try_button.clicked.connect(self.try_it)
         layout.addWidget(_save_cancel(self))
         self.resize(560, self.sizeHint().height())
+        self.close_question: QMessageBox | None = None
+        self._baseline = typed_state(self)
+
+    def has_unsaved_edits(self) -> bool:
+        return typed_state(self) != self._baseline
+
+    def reject(self) -> None:
+        """Escape, Cancel and the window's close button: close at once when nothing was
+        changed, else ask Save / Discard / Cancel first, as Settings does."""
+        if not self.has_unsaved_edits():
+            super().reject()
+            return
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            window_title("Unsaved site"),
+            "This site was changed and not saved.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Save it before closing?")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(self._close_answered)
+        self.close_question = box
+        box.open()
+
+    def _close_answered(self, _result: int) -> None:
+        box = self.close_question
+        if box is None:
+            return
+        button = box.standardButton(box.clickedButton())
+        self.close_question = None
+        box.deleteLater()
+        if button == QMessageBox.StandardButton.Save:
+            self.try_save()  # closes when saved; else the problems show beside their fields
+        elif button == QMessageBox.StandardButton.Discard:
+            super().reject()
 
     def _count(self) -> None:
         n = len(self.down_message.text())
