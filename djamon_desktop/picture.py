@@ -244,7 +244,7 @@ def overview_of(
         busy=busy,
     )
     if last_error and ov.state != State.DOWN:
-        ov = Overview(ov.state, f"{ov.text} (last round: {last_error})")
+        ov = Overview(ov.state, f"{ov.text} (last round: {last_error})", ov.lead)
     return ov
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .states import FAILING, State
@@ -106,6 +106,9 @@ class OpenOutage:
 class Overview:
     state: State  # up (green) | warning (amber) | down (red) | idle (grey)
     text: str  # the tooltip and the menu's status line
+    #: the state's own clause, with which ``text`` begins (``Payments failing: 1st failure in a
+    #: row``): what a failing site's retry countdown follows, before the other clauses
+    lead: str = ""
 
 
 def on_it_length(since: datetime, now: datetime) -> str:
@@ -185,15 +188,16 @@ def overview(
     failing, so the colour stays). Who is on the open outage comes last (``; alice is on it ·
     4 minutes``), ``now`` counting the minutes (without it that is not said)."""
     ov = _overview(sites, outage, connectivity, paused_until, paused_forever, sandbox_urls)
+    ov = replace(ov, lead=ov.lead or ov.text)
     certs = cert_words(sites)
     if certs:
-        ov = Overview(ov.state, f"{ov.text}; {certs}")
+        ov = replace(ov, text=f"{ov.text}; {certs}")
     if busy and connectivity and not paused_forever and paused_until is None:
-        ov = Overview(ov.state, f"{ov.text}; {busy_words(busy)}")
+        ov = replace(ov, text=f"{ov.text}; {busy_words(busy)}")
     by, at = (outage.acknowledged_by, outage.acknowledged_at) if outage else (None, None)
     if ov.state == State.DOWN and by and at and now is not None:
         # last: a line cut to fit keeps it whole (the dashboard's status line)
-        ov = Overview(ov.state, f"{ov.text}; {on_it_words(by, at, now)}")
+        ov = replace(ov, text=f"{ov.text}; {on_it_words(by, at, now)}")
     return ov
 
 
@@ -227,7 +231,7 @@ def _overview(
         if not watched:
             return Overview(State.IDLE, f"Maintenance: {words}")
         ov = _overview(watched, None, True, None, False, ())
-        return Overview(ov.state, f"{ov.text}; maintenance: {words}")
+        return Overview(ov.state, f"{ov.text}; maintenance: {words}", ov.lead or ov.text)
     if outage is not None:
         first = outage.titles[0] if outage.titles else "A site"
         more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""
