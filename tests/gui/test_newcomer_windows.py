@@ -7,11 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.editors import SiteEditor
 from djamon_desktop.store import queries
 
 from ..conftest import document, group, site
-from .screen import click_into, dashboard_shown, press, settled, type_into
+from .screen import click_into, dashboard_shown, press, settled, site_rows, type_into
 
 
 def open_site_by_keyboard(qtbot, app, dashboard, title: str):
@@ -113,3 +114,32 @@ def test_escape_in_a_changed_site_editor_asks_save_discard_or_cancel(
     qtbot.mouseClick(box.button(QMessageBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not editor.isVisible())
     assert stored_titles() == ["Payments EU"]
+
+
+def test_uptime_reads_alike_in_one_column(qtbot, make_app, load, server, name, shot):
+    """4 good answers of 5 beside 5 of 5: ``80.00%`` over ``100.00%``, not ``100%``."""
+    load(
+        document(
+            group(
+                "Production",
+                site("Payments", server.url(f"/switch/{name}")),
+                site("Blog", server.url("/status/200")),
+            ),
+            strikes=9,
+        )
+    )
+    for n in range(5):
+        server.switch[name] = 500 if n == 2 else 200
+        run_round()
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    rows = {r["Site"]: r["Uptime 24 h"] for r in site_rows(dashboard)}
+    assert rows == {"Payments": "80.00%", "Blog": "100.00%"}
+    shot(dashboard, "dashboard-uptime")
+    blog = app.windows.show_site(
+        next(s.site_id for s in queries.list_sites(9) if s.title == "Blog")
+    )
+    settled(qtbot, app)
+    assert blog.uptime.text() == (
+        "Uptime: 100.00% over 24 hours, 100.00% over 7 days, 100.00% over 30 days"
+    )
