@@ -35,6 +35,7 @@ from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
+from .channel_checks import EmailTest
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
@@ -94,10 +95,13 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.note.setWordWrap(True)
         self.secrets = SecretFields(self.errors, self.note, self.keyring_note, parent=self)
         self.apprise = AppriseUrls(self.errors, self.note, parent=self)
+        self._setting_fields: dict[str, SettingField] = {}
+        self.email_test = EmailTest(
+            self._setting_fields, lambda: bool(self.secrets.typed()[SMTP]), self
+        )
         self.team = (
             TeamFields(self.errors, self.secrets, data_dir, restart, self) if data_dir else None
         )
-        self._setting_fields: dict[str, SettingField] = {}
         self.pages: dict[str, QWidget] = {}
         self.explanations: dict[str, QLabel] = {}
         self._build_setting_tabs()
@@ -166,6 +170,7 @@ class SettingsWindow(RememberedWindow, QWidget):
                 form.addRow("", self.quiet_preview)
             self.secrets.add_rows_after(setting.key, form)
             self.apprise.add_rows_after(setting.key, form)
+            self.email_test.add_rows_after(setting.key, form)
         if TEAM not in forms and self.team is not None:
             self.team.add_rows(self._tab(TEAM))
         if self.team is not None:
