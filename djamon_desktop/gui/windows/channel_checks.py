@@ -1,6 +1,7 @@
 """What Settings tells about an alert channel before an outage does: the E-mail tab's "Send a
 test" (the same code as ``alert-test email``, on a thread of its own, the answer under the
-button), and on Save whether X is on without its keys in the keyring."""
+button), and on Save whether X is on without its keys in the keyring (saved all the same, as
+an e-mail server without its password is: the keys may come later)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QPushButton, QWidget
 
+from ...secrets import TWITTER_NAMES
 from .. import plain
 
 #: the E-mail tab's last setting: the test button goes under it
@@ -107,3 +109,30 @@ class EmailTest(QObject):
         self.button.setEnabled(True)
         self.result.setText(said)
         self.result.show()
+
+
+#: beside each key X lacks, after a save that turned it on
+X_NEEDS = "not set: posts on X need it"
+
+
+def missing_x_keys(
+    values: Mapping[str, Any], known: Mapping[str, bool] | None, typed: Mapping[str, str]
+) -> list[str]:
+    """The keyring names of the X keys neither stored (``known``, the keyring's answer; None
+    when it has not answered) nor typed, while X is on in ``values``; [] otherwise."""
+    if not values.get("twitter", {}).get("enabled") or known is None:
+        return []
+    return [name for name in TWITTER_NAMES if not known.get(name) and not typed.get(name)]
+
+
+def saved_words(warnings: list[str], missing: list[str]) -> str:
+    """What the window says after a save: ``Saved.``, then each warning, then the X keys
+    missing in the keyring by their names there."""
+    said = ["Saved.", *warnings]
+    if missing:
+        them = "it" if len(missing) == 1 else "them"
+        said.append(
+            f"X is on, but the keyring lacks {', '.join(missing)}: type {them} on the X tab, "
+            "or posts on X wait."
+        )
+    return " ".join(said)

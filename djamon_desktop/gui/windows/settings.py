@@ -35,7 +35,7 @@ from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
-from .channel_checks import EmailTest
+from .channel_checks import X_NEEDS, EmailTest, missing_x_keys, saved_words
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
@@ -305,7 +305,10 @@ class SettingsWindow(RememberedWindow, QWidget):
             self._shown = stored.to_dict()
         if self.team is not None:
             self.team.save()
-        self.note.setText(f"Saved. {MOVED}" if self._smtp_moved(before, values) else "Saved.")
+        missing = missing_x_keys(values, self.secrets.known, self.secrets.typed())
+        self.note.setText(saved_words([MOVED] * self._smtp_moved(before, values), missing))
+        for name in missing:
+            self.errors.show(name, X_NEEDS)
         self.secrets.store_typed(self._servers(values))
         self.apprise.store_typed()
         self._baseline = self._form_state()
