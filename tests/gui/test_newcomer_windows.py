@@ -143,3 +143,54 @@ def test_uptime_reads_alike_in_one_column(qtbot, make_app, load, server, name, s
     assert blog.uptime.text() == (
         "Uptime: 100.00% over 24 hours, 100.00% over 7 days, 100.00% over 30 days"
     )
+
+
+def add_site_by_keyboard(qtbot, app, dashboard) -> SiteEditor:
+    """Ctrl+N on the dashboard: the Add site editor, with the keyboard in it."""
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    qtbot.keyClick(dashboard.tree, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    editors: list[SiteEditor] = []
+
+    def editor_open() -> bool:
+        editors[:] = [w for w in dashboard.findChildren(SiteEditor) if w.isVisible()]
+        return bool(editors)
+
+    qtbot.waitUntil(editor_open)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is editors[0])
+    return editors[0]
+
+
+def stored_urls() -> dict[str, str]:
+    return {s.title: s.url for s in queries.list_sites(3)}
+
+
+def test_a_url_typed_without_a_scheme_is_taken_as_https(qtbot, make_app, load, server, shot):
+    load(document(group("Production", site("Payments", server.url("/")))))
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+
+    editor = add_site_by_keyboard(qtbot, app, dashboard)
+    type_into(qtbot, editor.title, "Shop")
+    type_into(qtbot, editor.url, "example.com/health")
+    press(Qt.Key.Key_Tab)  # leaving the field: the person sees what will be checked
+    assert editor.url.text() == "https://example.com/health"
+    shot(editor, "site-editor-https-offered")
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert stored_urls()["Shop"] == "https://example.com/health"
+
+    editor = add_site_by_keyboard(qtbot, app, dashboard)  # Ctrl+S without leaving the field
+    type_into(qtbot, editor.title, "Docs")
+    type_into(qtbot, editor.url, "docs.example.org:8443")
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert stored_urls()["Docs"] == "https://docs.example.org:8443"
+
+    editor = add_site_by_keyboard(qtbot, app, dashboard)  # a typo is not guessed at: its error
+    type_into(qtbot, editor.title, "Typo")
+    type_into(qtbot, editor.url, "http:/example.com")
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert editor.isVisible() and editor.url.text() == "http:/example.com"
+    assert editor.errors.labels["url"].isVisible()
+    assert "Typo" not in stored_urls()

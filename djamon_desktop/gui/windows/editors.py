@@ -32,6 +32,7 @@ from ...core.config import (
 from ...core.expect import parse_expect
 from ...core.problems import DocumentRefused, url_problem
 from ...core.sites import SiteInfo
+from ...core.urls import with_https
 from .. import plain
 from ..trying import Trier
 from .base import window_title
@@ -138,6 +139,7 @@ class SiteEditor(QDialog):
         self.errors.add_row(form, "Title:", "title", self.title)
         self.url = QLineEdit(site.url if site else "")
         self.url.setPlaceholderText("https://example.com/health")
+        self.url.editingFinished.connect(self._offer_https)
         self.errors.add_row(form, "URL:", "url", self.url)
         self.priority = QComboBox()
         self.priority.addItems(list(PRIORITIES))
@@ -205,6 +207,14 @@ class SiteEditor(QDialog):
         elif button == QMessageBox.StandardButton.Discard:
             super().reject()
 
+    def _offer_https(self) -> None:
+        """A bare host typed (``example.com``) becomes ``https://example.com`` in the field,
+        where the person sees it before it is saved or tried."""
+        typed = self.url.text()
+        offered = with_https(typed)
+        if offered != typed:
+            self.url.setText(offered)
+
     def _count(self) -> None:
         n = len(self.down_message.text())
         self.count.setText(f"{n} of {DOWN_MESSAGE_MAX} characters (quoted by alerts)")
@@ -222,6 +232,7 @@ class SiteEditor(QDialog):
 
     def try_save(self) -> bool:
         """Save and close, or show every problem beside its field and keep the dialog open."""
+        self._offer_https()  # (Ctrl+S leaves the field without finishing its editing)
         self.errors.clear()
         problems = self.expect.value()[1]
         if problems:  # refused here: the store would say the same
@@ -247,6 +258,7 @@ class SiteEditor(QDialog):
         shows under the button. While it runs the button takes no second click."""
         if self.trier.running:
             return
+        self._offer_https()
         for key in ("url", *(k for k in self.errors.labels if k.startswith("expect"))):
             self.errors.hide(key)
         url = self.url.text().strip()
