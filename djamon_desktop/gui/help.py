@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QProcess, Qt, QUrl
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -70,11 +73,61 @@ XDG_OPEN_STATUS = {
 }
 
 
+#: how long xdg-open may run before the viewer is taken as open: for some desktops it runs the
+#: viewer itself, in the foreground, until the viewer is closed
+STILL_RUNNING_S = 5
+
+
+class _Outcome(QObject):
+    """What xdg-open's thread found, brought to the UI thread: ``said`` carries the empty
+    string when the README opened, else why not."""
+
+    said = Signal(str)
+
+    def __init__(self, path: str, status: Callable[[str], None], parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self._path, self._status, self._parent = path, status, parent
+        self.said.connect(self._said)
+
+    @Slot(str)
+    def _said(self, why: str) -> None:
+        self.deleteLater()
+        if why:
+            _not_opened(self._path, why, self._status, self._parent)
+        else:
+            self._status(f"Opened {self._path}")
+
+
+def _run_xdg_open(launcher: str, path: str) -> str:
+    """Run xdg-open on ``path`` (in its own session: closing the app leaves the viewer open);
+    "" when it opened, or is still running after STILL_RUNNING_S (the viewer it runs), else
+    what it said by its exit status."""
+    try:
+        process = subprocess.Popen(  # noqa: S603 - the desktop's own opener, on our own file
+            [launcher, path],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        return f"xdg-open could not be started ({exc.strerror})"
+    try:
+        code = process.wait(STILL_RUNNING_S)
+    except subprocess.TimeoutExpired:
+        threading.Thread(target=process.wait, daemon=True).start()  # reaped when it ends
+        return ""
+    if code == 0:
+        return ""
+    if code < 0:
+        return f"xdg-open was stopped by signal {-code}"
+    return f"xdg-open said {XDG_OPEN_STATUS.get(code, 'it failed')} (exit status {code})"
+
+
 def open_readme(data_dir: Path, status: Callable[[str], None], parent: QWidget | None) -> None:
     """Open the README with the desktop's viewer; ``status`` says what happened. On Linux
-    xdg-open is run here rather than through QDesktopServices, which only says whether
-    xdg-open started: its exit status is what tells whether a viewer opened. When no viewer
-    opens, the README's path is offered instead (a box with the path to copy)."""
+    xdg-open is run here (on a thread of its own) rather than through QDesktopServices, which
+    only says whether xdg-open started: its exit status is what tells whether a viewer opened.
+    When none opens, the README's path is offered instead (a box with the path to copy)."""
     url = readme_url(data_dir)
     if url is None:
         status("No README could be opened: this copy was installed without one.")
@@ -87,27 +140,15 @@ def open_readme(data_dir: Path, status: Callable[[str], None], parent: QWidget |
         else:
             _not_opened(path, "the desktop could not open it", status, parent)
         return
-    process = QProcess(parent)
+    outcome = _Outcome(path, status, parent)
 
-    def finished(code: int, exit_status: QProcess.ExitStatus) -> None:
-        process.deleteLater()
-        if exit_status == QProcess.ExitStatus.NormalExit and code == 0:
-            status(f"Opened {path}")
-        else:
-            normal = exit_status == QProcess.ExitStatus.NormalExit
-            why = XDG_OPEN_STATUS.get(code, "it failed") if normal else "it crashed"
-            _not_opened(path, f"xdg-open said {why} (exit status {code})", status, parent)
+    def work() -> None:
+        why = _run_xdg_open(launcher, path)
+        with contextlib.suppress(RuntimeError):  # the window went meanwhile
+            outcome.said.emit(why)
 
-    def failed(error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            process.deleteLater()
-            _not_opened(path, "xdg-open could not be started", status, parent)
-
-    process.finished.connect(finished)
-    process.errorOccurred.connect(failed)
-    process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
     status(f"Opening {path}…")
-    process.start(launcher, [path])
+    threading.Thread(target=work, name="xdg-open", daemon=True).start()
 
 
 def _not_opened(

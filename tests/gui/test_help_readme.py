@@ -4,8 +4,10 @@ say. The viewer is opened by the real xdg-open, on a desktop whose applications 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import stat
 from pathlib import Path
 
@@ -19,11 +21,13 @@ pytestmark = pytest.mark.skipif(shutil.which("xdg-open") is None, reason="needs 
 
 @pytest.fixture
 def desktop_apps(tmp_path, monkeypatch):
-    """``desktop_apps(viewer=True)``: xdg-open's world is this test's folders: with ``viewer``
-    a text viewer (a script noting the file it was given) is the default for text files;
-    without, the desktop has no application at all. Returns the file the viewer writes."""
+    """``desktop_apps(viewer=True, stays=False)``: xdg-open's world is this test's folders:
+    with ``viewer`` a text viewer (a script noting the file it was given; with ``stays`` it
+    then runs on, as a viewer does, its process id beside that file) is the default for text
+    files; without, the desktop has no application at all. Returns the file the viewer
+    writes."""
 
-    def make(viewer: bool) -> Path:
+    def make(viewer: bool, stays: bool = False) -> Path:
         data, config = tmp_path / "data", tmp_path / "config"
         (data / "applications").mkdir(parents=True)
         config.mkdir()
@@ -38,7 +42,8 @@ def desktop_apps(tmp_path, monkeypatch):
         monkeypatch.setenv("PATH", "/usr/bin:/bin")  # no browser to fall back on
         if viewer:
             script = tmp_path / "viewer.sh"
-            script.write_text(f'#!/bin/sh\nprintf %s "$1" > {opened}\n')
+            stay = f"echo $$ > {opened}.pid\nexec sleep 120\n" if stays else ""
+            script.write_text(f'#!/bin/sh\nprintf %s "$1" > {opened}\n{stay}')
             script.chmod(script.stat().st_mode | stat.S_IXUSR)
             (data / "applications" / "viewer.desktop").write_text(
                 "[Desktop Entry]\nType=Application\nName=Viewer\n"
@@ -83,3 +88,28 @@ def test_readme_that_no_viewer_opens_says_so_and_offers_its_path(
     path = box.text().rsplit("\n", 1)[1]  # the path offered, to open by hand
     assert Path(path).is_file() and path.endswith("README.md")
     box.close()
+
+
+def test_a_viewer_that_xdg_open_runs_until_it_closes_is_opened_and_outlives_the_window(
+    qtbot, make_app, desktop_apps
+):
+    """Some desktops' xdg-open runs the viewer itself and returns when it closes: the README
+    is opened all the same, and closing the dashboard leaves the viewer open."""
+    opened = desktop_apps(viewer=True, stays=True)
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    qtbot.mouseMove(dashboard, QPoint(5, 5))
+    click_menu(qtbot, menu_of(dashboard, "&Help"), "&README")
+    pid_file = opened.with_name(opened.name + ".pid")
+    qtbot.waitUntil(pid_file.exists, timeout=15000)
+    pid = int(pid_file.read_text())
+    try:
+        qtbot.waitUntil(
+            lambda: dashboard.statusBar().currentMessage().startswith("Opened "), timeout=20000
+        )
+        dashboard.close()
+        qtbot.wait(300)
+        os.kill(pid, 0)  # still running: closing the window did not take the viewer with it
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
