@@ -143,6 +143,8 @@ def test_uptime_reads_alike_in_one_column(qtbot, make_app, load, server, name, s
     assert blog.uptime.text() == (
         "Uptime: 100.00% over 24 hours, 100.00% over 7 days, 100.00% over 30 days"
     )
+    qtbot.waitExposed(blog)
+    shot(blog, "site-uptime")
 
 
 def add_site_by_keyboard(qtbot, app, dashboard) -> SiteEditor:
