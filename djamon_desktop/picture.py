@@ -245,7 +245,9 @@ def overview_of(
         busy=busy,
     )
     if last_error and ov.state != State.DOWN:
-        ov = Overview(ov.state, f"{ov.text} (last round: {last_error})", ov.waiting)
+        ov = Overview(
+            ov.state, f"{ov.text} (last round: {last_error})", waiting=ov.waiting, lead=ov.lead
+        )
     return ov
 
 

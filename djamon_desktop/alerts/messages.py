@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from ..core.certs import CertFacts, expiry_words, iso
 from ..core.maintenance import Window, windows_of
@@ -21,10 +21,14 @@ POST_LIMIT = 280
 
 
 def _when(moment: datetime) -> str:
+    """The moment in local time, and in UTC in brackets: ``2026-12-07 10:28:23 CET (09:28:23
+    UTC)``; said once where the local time is UTC's (``01:28:23 UTC``, ``01:28:23 GMT``)."""
     local = moment.astimezone()
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''} ({moment:%H:%M:%S} UTC)".replace(
-        "  ", " "
-    )
+    zone = local.tzname() or ""
+    if local.utcoffset() == timedelta(0):
+        return f"{local:%Y-%m-%d %H:%M:%S} {zone or 'UTC'}"
+    utc = moment.astimezone(UTC)
+    return f"{local:%Y-%m-%d %H:%M:%S} {zone} ({utc:%H:%M:%S} UTC)".replace("  ", " ")
 
 
 def _site_block(site: SiteLine) -> str:

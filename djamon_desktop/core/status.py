@@ -109,6 +109,9 @@ class Overview:
     #: active sites never checked, when the words say so ("N sites waiting for their first
     #: check": grey, or after what fails); else 0
     waiting: int = 0
+    #: the state's own clause, with which ``text`` begins (``Payments failing: 1st failure in a
+    #: row``): what a failing site's retry countdown follows, before the other clauses
+    lead: str = ""
 
 
 def on_it_length(since: datetime, now: datetime) -> str:
@@ -198,18 +201,19 @@ def overview(
     Active sites never checked keep the tray from green: grey, "N sites waiting for their
     first check", unless something fails or is down (that wins; the count follows)."""
     ov = _overview(sites, outage, connectivity, paused_until, paused_forever, sandbox_urls)
+    ov = replace(ov, lead=ov.lead or ov.text)
     waiting = sum(1 for s in sites if s.active and s.state == State.UNKNOWN)
     if waiting and ov.state in (State.WARNING, State.DOWN):
-        ov = Overview(ov.state, f"{ov.text}; {waiting_words(waiting)}")
+        ov = replace(ov, text=f"{ov.text}; {waiting_words(waiting)}")
     certs = cert_words(sites)
     if certs:
-        ov = Overview(ov.state, f"{ov.text}; {certs}")
+        ov = replace(ov, text=f"{ov.text}; {certs}")
     if busy and connectivity and not paused_forever and paused_until is None:
-        ov = Overview(ov.state, f"{ov.text}; {busy_words(busy)}")
+        ov = replace(ov, text=f"{ov.text}; {busy_words(busy)}")
     by, at = (outage.acknowledged_by, outage.acknowledged_at) if outage else (None, None)
     if ov.state == State.DOWN and by and at and now is not None:
         # last: a line cut to fit keeps it whole (the dashboard's status line)
-        ov = Overview(ov.state, f"{ov.text}; {on_it_words(by, at, now)}")
+        ov = replace(ov, text=f"{ov.text}; {on_it_words(by, at, now)}")
     if waiting and waiting_words(waiting) in ov.text:
         ov = replace(ov, waiting=waiting)
     return ov
@@ -245,7 +249,7 @@ def _overview(
         if not watched:
             return Overview(State.IDLE, f"Maintenance: {words}")
         ov = _overview(watched, None, True, None, False, ())
-        return Overview(ov.state, f"{ov.text}; maintenance: {words}")
+        return Overview(ov.state, f"{ov.text}; maintenance: {words}", ov.lead or ov.text)
     if outage is not None:
         first = outage.titles[0] if outage.titles else "A site"
         more = f" and {len(outage.titles) - 1} more" if len(outage.titles) > 1 else ""

@@ -27,7 +27,7 @@ from ..core.settings_value import Settings
 from ..core.states import State
 from ..core.status import plural, unanswered_text
 from ..picture import Picture, down_from, overview_of
-from . import jobs
+from . import jobs, pausing
 from .announce import back_message, down_message
 from .editing import Editing
 from .no_tray import NoTray
@@ -235,6 +235,8 @@ class App(QObject):
         self.refresh()
 
     def check_now(self) -> None:
+        if pausing.say_paused(self.poller.pause_state(), self.windows.dashboard, self.notifier):
+            return
         if not self.poller.run_now():
             self._status("A round is running already.")
 

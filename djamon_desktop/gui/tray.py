@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ..core.clock import Clock, utc_now
 from ..core.states import FAILING, State
-from ..core.status import ON_IT, Overview, retry_words
+from ..core.status import Overview, retry_words
 from .icons import state_icon
 from .plain import dbus_tray, menu_text, tray_tip
 
@@ -85,12 +85,11 @@ class Tray(QObject):
         """The overview in words, with the countdown to the next retry while a site fails."""
         if self.unreachable:
             return f"database unreachable: {self.unreachable}"
-        text = self.overview.text
+        text, lead = self.overview.text, self.overview.lead
         if self.retry_at is not None and self.overview.state in FAILING:
             retry = f" — {retry_words((self.retry_at - self.clock()).total_seconds())}"
-            head, sep, tail = text.rpartition("; ")
-            if sep and ON_IT in tail:  # who is on the outage stays last
-                return f"{head}{retry}{sep}{tail}"
+            if lead and text.startswith(lead):  # after the failing clause, before the others
+                return f"{lead}{retry}{text[len(lead) :]}"
             text += retry
         return text
 

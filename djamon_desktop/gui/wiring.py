@@ -29,7 +29,7 @@ def wire_dashboard(app: Any, d: DashboardWindow) -> None:
     d.open_settings.connect(w.show_settings)
     d.open_sandbox_settings.connect(w.show_sandbox_settings)
     d.open_about.connect(lambda: show_about(app.data_dir, d))
-    d.open_readme.connect(lambda: open_readme(app.data_dir, app._status))
+    d.open_readme.connect(lambda: open_readme(app.data_dir, app._status, d))
     d.check_desktop.connect(lambda: show_doctor(app.data_dir, d))
     d.quit_app.connect(app.quit)
     d.pause_site.connect(

@@ -105,10 +105,12 @@ class Uptime:
         return None if self.checks == 0 else 100.0 * self.good / self.checks
 
     def text(self) -> str:
+        """Two decimals always, so a column reads alike (``100.00%`` over ``80.00%``); a site
+        that failed once never rounds up to 100."""
         p = self.percent
         if p is None:
             return "-"
-        return "100%" if self.good == self.checks else f"{min(p, 99.99):.2f}%"
+        return "100.00%" if self.good == self.checks else f"{min(p, 99.99):.2f}%"
 
 
 def uptimes(now: datetime, hours: int, site_ids: Sequence[int] | None = None) -> dict[int, Uptime]:

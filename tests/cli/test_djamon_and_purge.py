@@ -98,7 +98,7 @@ def test_checks_feed_the_hourly_summary(run, data_dir):
             "Database": (3, 3),
             "Shop": (1, 3),
         }
-        assert up[2].text() == "33.33%" and up[1].text() == "100%"
+        assert up[2].text() == "33.33%" and up[1].text() == "100.00%"
         [point] = history.hourly(1, at, 24)
         assert point.average_ms == pytest.approx((120.5 + 98.0 + 101.2) / 3)
         assert point.max_ms == 120.5

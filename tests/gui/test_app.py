@@ -126,7 +126,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     assert rows[1]["State"] == "up" and rows[1]["Last seen"] != "never"
     assert (payments["Uptime 24 h"], rows[1]["Uptime 24 h"], rows[2]["Uptime 24 h"]) == (
         "0.00%",
-        "100%",
+        "100.00%",
         "-",
     )
     assert rows[2]["State"] == "inactive"
@@ -154,7 +154,7 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     assert window.day_chart.summary() == "No answers in this period"
     blog = app.windows.show_site(payments_id(app, "Blog"))
     settled(qtbot, app)
-    assert blog.uptime.text().startswith("Uptime: 100% over 24 hours")
+    assert blog.uptime.text().startswith("Uptime: 100.00% over 24 hours")
     assert blog.day_chart.summary().endswith("0 hours with failures")
     blog.grab()  # paints the charts
 

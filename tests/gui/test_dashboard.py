@@ -4,8 +4,8 @@ what is visible. A real loopback server is behind every site."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
-from PySide6.QtGui import QColor, QDesktopServices, QPalette
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from djamon_desktop import __version__
@@ -393,7 +393,7 @@ def test_connectivity_lost_names_the_sandbox_urls_and_leads_to_settings(
     assert settings.focusWidget() is settings.sandbox
 
 
-def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
+def test_help_menu_about(qtbot, make_app, two_sites, db):
     app = make_app(start_round=False)
     dashboard = dashboard_shown(qtbot, app)
     menus = [a.text() for a in dashboard.menuBar().actions()]
@@ -403,24 +403,6 @@ def test_help_menu_about_and_readme(qtbot, make_app, two_sites, db):
     for part in (__version__, str(db), str(db / "djamon.sqlite3"), str(db / "logs")):
         assert part in box.text()
 
-    opened: list[QUrl] = []
-
-    class Opener(QObject):
-        @Slot(QUrl)
-        def open(self, url: QUrl) -> None:
-            opened.append(url)
-
-    opener = Opener()
-    QDesktopServices.setUrlHandler("file", opener, "open")
-    try:
-        click_menu(qtbot, menu_of(dashboard, "&Help"), "&README")
-    finally:
-        QDesktopServices.unsetUrlHandler("file")
-    assert len(opened) == 1
-    assert opened[0].toLocalFile().endswith("README.md")
-    from pathlib import Path
-
-    assert "djamon-desktop" in Path(opened[0].toLocalFile()).read_text(encoding="utf-8")
     box.close()
 
 

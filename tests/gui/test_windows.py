@@ -563,7 +563,7 @@ def test_site_window_hides_the_password_and_charts_a_day(qtbot, db, load, server
     assert window.labels["URL"].text() == url.replace("s3cret-pw", "***")
     few = hours([310.0, 280.0, 420.0])
     window.show_history(site_history(info.site_id, NOW))
-    assert window.uptime.text().startswith("Uptime: 100% over 24 hours")
+    assert window.uptime.text().startswith("Uptime: 100.00% over 24 hours")
     window.day_chart.show_points(few, NOW)
     window.week_chart.show_points(few, NOW)
     shot(window, "site-chart-3-points")

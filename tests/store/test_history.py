@@ -29,7 +29,7 @@ def test_the_summary_gives_uptime_per_window_and_points_per_hour(store):
     store_round(NOW, {shop: ProbeResult(200, None, 60.0), files: UP}, strikes=99)
     day = history.uptimes(NOW, 24)
     assert (day[shop].good, day[shop].checks, day[shop].text()) == (2, 3, "66.67%")
-    assert day[files].text() == "100%"
+    assert day[files].text() == "100.00%"
     assert history.uptimes(NOW, 24 * 7)[shop].checks == 4
     points = history.hourly(shop, NOW, 24)
     assert [(p.checks, p.good, p.average_ms) for p in points] == [

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
+    QListWidget,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +32,7 @@ from ...core.config import (
 from ...core.expect import parse_expect
 from ...core.problems import DocumentRefused, url_problem
 from ...core.sites import SiteInfo
+from ...core.urls import with_https
 from .. import plain
 from ..trying import Trier
 from .base import window_title
@@ -49,6 +55,21 @@ def _save_cancel(dialog) -> QDialogButtonBox:
     buttons.accepted.connect(dialog.try_save)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def typed_state(dialog: QWidget) -> tuple:
+    """What every field of ``dialog`` holds as typed (to tell whether anything was changed)."""
+    state: list[object] = []
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, QLineEdit | QAbstractSpinBox):
+            state.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentText())
+        elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+            state.append(widget.isChecked())
+        elif isinstance(widget, QListWidget):
+            state.append(tuple(widget.item(i).text() for i in range(widget.count())))
+    return tuple(state)
 
 
 class GroupEditor(QDialog):
@@ -122,6 +143,7 @@ class SiteEditor(QDialog):
         self.errors.add_row(form, "Title:", "title", self.title)
         self.url = QLineEdit(site.url if site else "")
         self.url.setPlaceholderText("https://example.com/health")
+        self.url.editingFinished.connect(self._offer_https)
         self.errors.add_row(form, "URL:", "url", self.url)
         self.priority = QComboBox()
         self.priority.addItems(list(PRIORITIES))
@@ -148,6 +170,56 @@ class SiteEditor(QDialog):
         outer.addWidget(_save_cancel(self))
         self.resize(560, self.sizeHint().height())
         fit_to_screen(self)
+        self.close_question: QMessageBox | None = None
+        self._baseline = typed_state(self)
+
+    def has_unsaved_edits(self) -> bool:
+        return typed_state(self) != self._baseline
+
+    def reject(self) -> None:
+        """Escape, Cancel and the window's close button: close at once when nothing was
+        changed, else ask Save / Discard / Cancel first, as Settings does."""
+        if not self.has_unsaved_edits():
+            super().reject()
+            return
+        if self.close_question is not None and self.close_question.isVisible():
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            window_title("Unsaved site"),
+            "This site was changed and not saved.",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText("Save it before closing?")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(self._close_answered)
+        self.close_question = box
+        box.open()
+
+    def _close_answered(self, _result: int) -> None:
+        box = self.close_question
+        if box is None:
+            return
+        button = box.standardButton(box.clickedButton())
+        self.close_question = None
+        box.deleteLater()
+        if button == QMessageBox.StandardButton.Save:
+            self.try_save()  # closes when saved; else the problems show beside their fields
+        elif button == QMessageBox.StandardButton.Discard:
+            super().reject()
+
+    def _offer_https(self) -> None:
+        """A bare host typed (``example.com``) becomes ``https://example.com`` in the field,
+        where the person sees it before it is saved or tried."""
+        typed = self.url.text()
+        offered = with_https(typed)
+        if offered != typed:
+            self.url.setText(offered)
 
     def _count(self) -> None:
         n = len(self.down_message.text())
@@ -166,6 +238,7 @@ class SiteEditor(QDialog):
 
     def try_save(self) -> bool:
         """Save and close, or show every problem beside its field and keep the dialog open."""
+        self._offer_https()  # (Ctrl+S leaves the field without finishing its editing)
         self.errors.clear()
         problems = self.expect.value()[1]
         if problems:  # refused here: the store would say the same
@@ -192,6 +265,7 @@ class SiteEditor(QDialog):
         shows under the button. While it runs the button takes no second click."""
         if self.trier.running:
             return
+        self._offer_https()
         for key in ("url", *(k for k in self.errors.labels if k.startswith("expect"))):
             self.errors.hide(key)
         url = self.url.text().strip()

@@ -117,6 +117,7 @@ class SecretFields(QObject):
         self._jobs: dict[int, Callable[[object, str], None]] = {}
         self._status_job: int | None = None
         self._storing: dict[str, str] = {}
+        self.known: dict[str, bool] | None = None  # which are stored, once the keyring said
         keyring_reports().finished.connect(self._finished)
 
     def add_rows_after(self, key: str, form: QFormLayout) -> None:
@@ -186,6 +187,7 @@ class SecretFields(QObject):
 
     def _status_known(self, known: object, error: str) -> None:
         self._status_job = None
+        self.known = known if isinstance(known, dict) and not error else None
         if error:
             for name, field in self.fields.items():
                 if name not in self._storing:
@@ -217,8 +219,10 @@ class SecretFields(QObject):
             self.errors.show(name, message)
         self._storing.clear()
         self._ask_status()
-        if stored:
-            self.note.setText(f"Saved. Stored in the keyring: {', '.join(stored)}.")
+        if stored:  # what the save said besides "Saved." (a warning) stays said
+            kept = self.note.text().removeprefix("Saved.").strip()
+            said = f"Saved. Stored in the keyring: {', '.join(stored)}."
+            self.note.setText(f"{said} {kept}" if kept else said)
         if failed:
             self.note.setText(
                 f"Saved, but {plural(len(failed), 'secret')} could not be stored in the keyring: "

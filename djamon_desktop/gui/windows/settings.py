@@ -35,6 +35,7 @@ from ...password_binding import DATABASE, SMTP, smtp_server
 from .. import plain
 from .apprise_tab import AppriseUrls
 from .base import RememberedWindow, window_title
+from .channel_checks import X_NEEDS, EmailTest, missing_x_keys, saved_words
 from .fit import Scrolled
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
@@ -97,10 +98,13 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.note.setWordWrap(True)
         self.secrets = SecretFields(self.errors, self.note, self.keyring_note, parent=self)
         self.apprise = AppriseUrls(self.errors, self.note, parent=self)
+        self._setting_fields: dict[str, SettingField] = {}
+        self.email_test = EmailTest(
+            self._setting_fields, lambda: bool(self.secrets.typed()[SMTP]), self
+        )
         self.team = (
             TeamFields(self.errors, self.secrets, data_dir, restart, self) if data_dir else None
         )
-        self._setting_fields: dict[str, SettingField] = {}
         self.pages: dict[str, QWidget] = {}
         self.explanations: dict[str, QLabel] = {}
         self._build_setting_tabs()
@@ -169,6 +173,7 @@ class SettingsWindow(RememberedWindow, QWidget):
                 form.addRow("", self.quiet_preview)
             self.secrets.add_rows_after(setting.key, form)
             self.apprise.add_rows_after(setting.key, form)
+            self.email_test.add_rows_after(setting.key, form)
         if TEAM not in forms and self.team is not None:
             self.team.add_rows(self._tab(TEAM))
         if self.team is not None:
@@ -303,7 +308,10 @@ class SettingsWindow(RememberedWindow, QWidget):
             self._shown = stored.to_dict()
         if self.team is not None:
             self.team.save()
-        self.note.setText(f"Saved. {MOVED}" if self._smtp_moved(before, values) else "Saved.")
+        missing = missing_x_keys(values, self.secrets.known, self.secrets.typed())
+        self.note.setText(saved_words([MOVED] * self._smtp_moved(before, values), missing))
+        for name in missing:
+            self.errors.show(name, X_NEEDS)
         self.secrets.store_typed(self._servers(values))
         self.apprise.store_typed()
         self._baseline = self._form_state()

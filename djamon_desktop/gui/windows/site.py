@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -107,6 +109,7 @@ class SiteWindow(RememberedWindow, QWidget):
         self.table.verticalHeader().setVisible(False)
         layout.addWidget(self.table)
         self.remember("site", (640, 680))
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)  # as Settings
 
     def show_site(
         self, site: SiteInfo, checks: list[CheckInfo], counts: dict[str, int] | None = None
