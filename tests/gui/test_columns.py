@@ -126,3 +126,30 @@ def test_a_width_the_person_drags_is_kept_and_comes_back(qtbot, make_app, thirty
     qtbot.addWidget(again)
     shown = [c for c in range(len(dragged)) if c != COLUMNS.index("Vantages")]  # (a team's)
     assert [widths(again.tree)[c] for c in shown] == [dragged[c] for c in shown]
+
+
+def test_columns_fitted_before_the_first_check_have_room_for_what_checks_bring(
+    qtbot, make_app, thirty
+):
+    """Fitted while every site still says "never", the columns a check fills later (the
+    moment to the second, the answer's time, the failures in words) are wide enough for them
+    from the start: they are never refitted, so they must not be cut once checks come."""
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    tree = dashboard.tree
+    metrics = tree.fontMetrics()
+    for column, text in (
+        ("Last seen", "2026-12-07 20:00:42"),
+        ("Response", "1234 ms"),
+        ("Failures", "12th failure in a row"),
+    ):
+        width = tree.columnWidth(COLUMNS.index(column))
+        assert width > metrics.horizontalAdvance(text), (column, width)
+    with qtbot.waitSignal(app.poller.round_finished, timeout=20000):
+        app.check_now()
+    settled(qtbot, app)
+    seen = COLUMNS.index("Last seen")
+    item = tree.topLevelItem(0).child(0)
+    assert item.text(seen)[:2] == "20" and tree.columnWidth(seen) > metrics.horizontalAdvance(
+        item.text(seen)
+    )

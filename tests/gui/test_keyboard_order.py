@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
 
 from ..conftest import document, group, site
 from .screen import dashboard_shown
@@ -141,9 +141,12 @@ def test_site_editor_tab_order_is_reading_order(qtbot, make_app, sites):
     dashboard_shown(qtbot, app)
     editor = app.editing.edit_site(None)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+    # the keyboard starts in the first field, and every stop is a field or a button
+    assert QApplication.focusWidget() in (editor.group, editor.group.lineEdit())
     chain = tab_walk(editor)
     assert not in_reading_order(chain)
     assert {editor.title, editor.url, editor.expect.try_button} <= set(chain)
+    assert not [w for w in chain if isinstance(w, QScrollArea)]
 
 
 def test_settings_tab_order_is_reading_order(qtbot, settings_window):

@@ -20,8 +20,17 @@ TITLE_SPARE = 16
 class FittedColumns:
     """Fits ``view``'s columns once and remembers the widths a person drags under ``key``."""
 
-    def __init__(self, view: QAbstractItemView, key: str, title_column: int | None = 0) -> None:
+    def __init__(
+        self,
+        view: QAbstractItemView,
+        key: str,
+        title_column: int | None = 0,
+        samples: dict[int, str] | None = None,
+    ) -> None:
+        """``samples``: for a column whose text grows once checks come (``never`` before a
+        moment to the second), the text it must have room for from its first fitting on."""
         self.view = view
+        self.samples = samples or {}
         self.key = f"columns/{key}"
         self.title_column = title_column
         self.fitted: set[int] = set()
@@ -98,12 +107,20 @@ class FittedColumns:
         try:
             for column in todo:
                 self.view.resizeColumnToContents(column)
+                if column in self.samples:
+                    self._room_for(column, self.samples[column])
                 if column == self.title_column:
                     self._title_width(column)
                 self.fitted.add(column)
         finally:
             header.setSortIndicatorShown(shown)
             self._fitting = False
+
+    def _room_for(self, column: int, text: str) -> None:
+        metrics = self.view.fontMetrics()
+        room = metrics.horizontalAdvance(text) + 2 * metrics.averageCharWidth() + 8
+        if self.header.sectionSize(column) < room:
+            self.header.resizeSection(column, room)
 
     def _title_width(self, column: int) -> None:
         """The titles' column: its content plus some room, within sane bounds."""

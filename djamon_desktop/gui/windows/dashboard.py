@@ -37,6 +37,7 @@ from .pause import SitePauseActions
 from .site_table import (
     COLUMNS,
     GROUP_ROLE,
+    GROWING,
     SITE_ROLE,
     Shown,
     cert_notice,
@@ -98,7 +99,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(False)
         header.sectionClicked.connect(self._header_clicked)
-        self.columns = FittedColumns(self.tree, "dashboard")
+        self.columns = FittedColumns(self.tree, "dashboard", samples=GROWING)
         self.columns.restore(RememberedWindow.settings)
         self.tree.itemActivated.connect(self._activated)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

@@ -51,6 +51,9 @@ class Scrolled(QScrollArea):
     def __init__(self, content: QWidget, name: str) -> None:
         super().__init__()
         self.setAccessibleName(name)  # (a screen reader names every control)
+        # not a stop of its own: the window's first field gets the keyboard, and Tab goes from
+        # field to field (the area still scrolls to the one that has it)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)

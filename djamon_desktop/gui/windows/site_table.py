@@ -39,6 +39,13 @@ COLUMNS = [
     "Failures",
     "Certificate",
 ]
+#: columns whose text grows once checks come (``never`` until then): the room they are fitted
+#: with from the start, so they need not widen later (widening moved the headers under a click)
+GROWING = {
+    COLUMNS.index("Last seen"): "2026-12-31 23:59:59",
+    COLUMNS.index("Response"): "10000 ms",
+    COLUMNS.index("Failures"): failure_words(33),
+}
 SITE_ROLE = Qt.ItemDataRole.UserRole
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 1
 INACTIVE = "inactive"  # the State column of a site not monitored (a row's word, not a State)
