@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -40,6 +39,7 @@ from .expect_fields import ExpectFields
 from .fit import Scrolled, fit_to_screen
 from .forms import FieldErrors
 from .maintenance_field import WindowsField
+from .unsaved import ask_unsaved
 
 if TYPE_CHECKING:
     from ...store.queries import GroupInfo
@@ -182,32 +182,15 @@ class SiteEditor(QDialog):
         if not self.has_unsaved_edits():
             super().reject()
             return
-        if self.close_question is not None and self.close_question.isVisible():
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            window_title("Unsaved site"),
-            "This site was changed and not saved.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+        ask_unsaved(
             self,
+            "Unsaved site",
+            "This site was changed and not saved.",
+            "Save it before closing?",
+            self._close_answered,
         )
-        box.setInformativeText("Save it before closing?")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(self._close_answered)
-        self.close_question = box
-        box.open()
 
-    def _close_answered(self, _result: int) -> None:
-        box = self.close_question
-        if box is None:
-            return
-        button = box.standardButton(box.clickedButton())
-        self.close_question = None
-        box.deleteLater()
+    def _close_answered(self, button: QMessageBox.StandardButton) -> None:
         if button == QMessageBox.StandardButton.Save:
             self.try_save()  # closes when saved; else the problems show beside their fields
         elif button == QMessageBox.StandardButton.Discard:

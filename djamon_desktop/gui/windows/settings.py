@@ -41,6 +41,7 @@ from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
 from .setting_fields import SettingField, field_for
 from .team_tab import TEAM, TeamFields
+from .unsaved import ask_unsaved
 
 #: said on Save when the e-mail server changed and no password was typed with it
 MOVED = (
@@ -344,32 +345,15 @@ class SettingsWindow(RememberedWindow, QWidget):
         super().closeEvent(event)
 
     def _ask_before_closing(self) -> None:
-        if self.close_question is not None and self.close_question.isVisible():
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            window_title("Unsaved settings"),
-            "Some settings were changed and not saved.",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
+        ask_unsaved(
             self,
+            "Unsaved settings",
+            "Some settings were changed and not saved.",
+            "Save them before closing?",
+            self._close_answered,
         )
-        box.setInformativeText("Save them before closing?")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.finished.connect(self._close_answered)
-        self.close_question = box
-        box.open()
 
-    def _close_answered(self, _result: int) -> None:
-        box = self.close_question
-        if box is None:
-            return
-        button = box.standardButton(box.clickedButton())
-        self.close_question = None
-        box.deleteLater()
+    def _close_answered(self, button: QMessageBox.StandardButton) -> None:
         if button == QMessageBox.StandardButton.Save:
             if self.try_save():
                 self.close()
