@@ -17,17 +17,15 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
-    QWidget,
 )
 
 from ... import secrets
 from ...core.apprise_urls import NAME, fingerprint, place, shown_apprise_url, urls_of
 from ...core.status import plural
 from .. import plain
+from .forms import test_button_row
 from .keyring_fields import CHECKING, keyring_reports, run_keyring_job
 
 AFTER = "apprise.enabled"  # the setting the URL rows follow
@@ -85,22 +83,12 @@ class AppriseUrls(QObject):
         self.stored = plain.label(CHECKING)
         self.stored.setWordWrap(True)
         form.addRow("", self.stored)
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        self.test_button = QPushButton("Send a test")
-        self.test_button.setToolTip(
+        self.test_button, self.test_result = test_button_row(
+            form,
             "Send one test message to each URL typed above, or to the stored ones when none is "
-            "typed, and show what happened to each."
+            "typed, and show what happened to each.",
+            self.send_test,
         )
-        self.test_button.clicked.connect(self.send_test)
-        line.addWidget(self.test_button)
-        line.addStretch(1)
-        form.addRow("", row)
-        self.test_result = plain.label()
-        self.test_result.setWordWrap(True)
-        self.test_result.hide()
-        form.addRow("", self.test_result)
 
     # -- the form's side ---------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QFormLayout
 
 from ...secrets import TWITTER_NAMES
-from .. import plain
+from .forms import test_button_row
 
 #: the E-mail tab's last setting: the test button goes under it
 AFTER = "email.to"
@@ -59,22 +59,12 @@ class EmailTest(QObject):
     def add_rows_after(self, key: str, form: QFormLayout) -> None:
         if key != AFTER:
             return
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        self.button = QPushButton("Send a test")
-        self.button.setToolTip(
+        self.button, self.result = test_button_row(
+            form,
             "Send one test e-mail now with the settings typed above and the password stored in "
-            "the keyring, and show what happened (as alert-test email does)."
+            "the keyring, and show what happened (as alert-test email does).",
+            self.send_test,
         )
-        self.button.clicked.connect(self.send_test)
-        line.addWidget(self.button)
-        line.addStretch(1)
-        form.addRow("", row)
-        self.result = plain.label()
-        self.result.setWordWrap(True)
-        self.result.hide()
-        form.addRow("", self.result)
 
     def send_test(self) -> None:
         """Send the test off the UI thread; the button takes no second click meanwhile."""

@@ -11,9 +11,11 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -120,3 +122,22 @@ class FieldErrors:
     def text(self, key: str) -> str:
         label = self.labels[key]
         return label.text() if label.isVisible() or label.text() else ""
+
+
+def test_button_row(form: QFormLayout, tip: str, clicked) -> tuple[QPushButton, QLabel]:
+    """A channel's "Send a test" button on a row of ``form`` (at its left, under the fields),
+    and under it the label where what happened is said (hidden until then)."""
+    row = QWidget()
+    line = QHBoxLayout(row)
+    line.setContentsMargins(0, 0, 0, 0)
+    button = QPushButton("Send a test")
+    button.setToolTip(tip)
+    button.clicked.connect(clicked)
+    line.addWidget(button)
+    line.addStretch(1)
+    form.addRow("", row)
+    result = plain.label()
+    result.setWordWrap(True)
+    result.hide()
+    form.addRow("", result)
+    return button, result
