@@ -46,6 +46,12 @@ VIEWS = {
 }
 
 
+def titled(name: str, prefix: str) -> bool:
+    """Whether a window's title starts with ``prefix``, or does once the state words that
+    begin the dashboard's title (``1 down — ``) are left out."""
+    return name.startswith(prefix) or name.partition(" — ")[2].startswith(prefix)
+
+
 def labels(node) -> list[str]:
     out = []
     for relation in node.getRelationSet():
@@ -102,7 +108,7 @@ def main() -> int:
             continue
         for w in range(app.childCount):
             window = app.getChildAtIndex(w)
-            if window is None or not (window.name or "").startswith(prefix):
+            if window is None or not titled(window.name or "", prefix):
                 continue
             found: list = []
             focused: list = []

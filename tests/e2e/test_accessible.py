@@ -151,7 +151,7 @@ def test_every_window_names_every_control_over_at_spi(desktop, server, name, tmp
         # the dashboard, as a second launch (or a click on the tray) brings it
         wait_for(lambda: desktop.xdotool("search", "--pid", str(app.pid)), 30, "the tray icon")
         assert cli(data_dir, env=env).returncode == 0
-        dashboard = window_of(desktop, "Dashboard" + SUFFIX)
+        dashboard = window_of(desktop, ".*— Dashboard" + SUFFIX)
         seen = read("Dashboard")
         assert "Sites" in named(seen, "tree table") + named(seen, "tree")
         assert "Filter sites" in named(seen, "text")
@@ -233,7 +233,7 @@ def test_a_window_the_app_opens_by_itself_leaves_the_keyboard_where_it_is(deskto
         desktop.xdotool("windowfocus", "--sync", typing)
         wait_for(lambda: desktop.xdotool("getwindowfocus") == typing, 10, "the other's focus")
         app = start_app(desktop, tmp_path / "app-data")
-        window_of(desktop, "Dashboard" + SUFFIX)
+        window_of(desktop, ".*— Dashboard" + SUFFIX)
         seen = walk(desktop, app.pid, "Dashboard")  # on screen and read: it had its chance
         time.sleep(1)
         assert desktop.xdotool("getwindowfocus") == typing

@@ -77,6 +77,7 @@ def test_readme_that_no_viewer_opens_says_so_and_offers_its_path(
     opened = desktop_apps(viewer=False)
     app = make_app(start_round=False)
     dashboard = dashboard_shown(qtbot, app)
+    dashboard.resize(1100, 600)  # as wide as on a desktop's screen (the test's is 800)
     qtbot.mouseMove(dashboard, QPoint(5, 5))  # a move the menu sees, wherever the mouse was
     click_menu(qtbot, menu_of(dashboard, "&Help"), "&README")
     box = message_box(qtbot, "README — djamon-desktop", timeout=15000)
