@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -299,3 +300,17 @@ class Desktop:
         for log in self._logs:
             log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def stop_app(app: subprocess.Popen) -> None:
+    """End an app started on the desktop as the desktop ends a session (SIGTERM): it must quit
+    within 15 s, exit 0 and print no traceback."""
+    app.send_signal(signal.SIGTERM)
+    try:
+        code = app.wait(15)
+    except subprocess.TimeoutExpired:
+        app.kill()
+        raise
+    _, err = app.communicate()
+    assert code == 0, err
+    assert "Traceback" not in err

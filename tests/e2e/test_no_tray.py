@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import payments
-from .desktop import Desktop
+from .desktop import Desktop, stop_app
 from .test_desktop import cli, needs, tray_state, wait_for
 
 DASHBOARD = " — Dashboard — djamon-desktop$"
@@ -46,18 +45,6 @@ def start_app(desktop: Desktop, data_dir: Path, server, name: str) -> subprocess
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def stop_app(app: subprocess.Popen) -> None:
-    app.send_signal(signal.SIGTERM)
-    try:
-        code = app.wait(15)
-    except subprocess.TimeoutExpired:
-        app.kill()
-        raise
-    _, err = app.communicate()
-    assert code == 0, err
-    assert "Traceback" not in err
 
 
 def dashboard(desktop: Desktop, timeout: float = 20) -> str:

@@ -9,7 +9,6 @@ import configparser
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import pytest
 
 from ..conftest import payments
 from ..processes import start_xvfb, stop_all
+from .desktop import stop_app
 from .test_desktop import cli, wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -130,15 +130,7 @@ def test_the_dashboard_and_settings_fit_a_small_screen_at_scale_2(
         assert wait_for(lambda: fits(geometry(env, found)), 5, "the site's window fitting")
         subprocess.run(["import", "-window", "root", str(shots / "small-site.png")], env=env)
     finally:
-        app.send_signal(signal.SIGTERM)
-        try:
-            code = app.wait(15)
-        except subprocess.TimeoutExpired:
-            app.kill()
-            raise
-        _, err = app.communicate()
-    assert code == 0, err
-    assert "Traceback" not in err
+        stop_app(app)
     # the sizes they were shrunk to are not saved as chosen: a larger screen gets them back
     saved = configparser.RawConfigParser()
     saved.read(data_dir / "windows.ini")
