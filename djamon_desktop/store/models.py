@@ -14,6 +14,7 @@ from datetime import datetime
 from peewee import (
     BigIntegerField,
     BinaryUUIDField,
+    BlobField,
     BooleanField,
     CharField,
     CompositeKey,
@@ -87,6 +88,8 @@ class Site(BaseModel):
     failing = BooleanField(default=False)  # some live vantage sees it failing (store.vantages)
     expect = TextField(null=True)  # what it expects of its answer (core.expect), JSON text
     last_detail = TextField(null=True)  # what the last failed check saw beyond its error
+    # monitored from: its creation or its first check, whichever is earlier (reports)
+    monitored_since = UtcField(null=True)
 
 
 class Vantage(BaseModel):
@@ -193,8 +196,18 @@ class RecheckAnswer(BaseModel):
         primary_key = CompositeKey("recheck", "vantage")
 
 
+class PauseSpan(BaseModel):
+    """A time a site (``site`` None: all monitoring) was not monitored: paused by hand
+    (``why`` "pause") or inactive ("inactive"); ``until`` None while it lasts."""
+
+    site = ForeignKeyField(Site, null=True, on_delete="CASCADE")
+    start = UtcField()
+    until = UtcField(null=True)
+    why = CharField(max_length=8)
+
+
 class Alert(BaseModel):
-    kind = CharField(max_length=8, default="outage")  # outage | cert
+    kind = CharField(max_length=8, default="outage")  # outage | cert | report
     outage = ForeignKeyField(Outage, backref="alerts", on_delete="CASCADE", null=True)
     site = ForeignKeyField(Site, null=True, on_delete="CASCADE")  # kind cert: whose certificate
     cert_expires_at = UtcField(null=True)  # kind cert: the expiry it warns of
@@ -210,3 +223,5 @@ class Alert(BaseModel):
     claimed_until = UtcField(null=True)  # a sender is at it until then
     delivered_at = UtcField(null=True)
     held_until = UtcField(null=True)  # quiet hours: held in the outbox until then
+    attachment = BlobField(null=True)  # kind report: the PDF
+    attachment_name = CharField(max_length=120, null=True)

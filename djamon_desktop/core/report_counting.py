@@ -1,0 +1,381 @@
+"""The counting rules of an uptime report (``report_model.RULES`` says them in words), as pure
+functions over what the store read: a site's monitored time, down time, outages, response times
+and checks over a span. The dashboard's uptime and the report's come from :func:`site_figures`,
+so the two agree for the same span.
+
+Times are whole milliseconds since the epoch (UTC) here; a stretch of time is a half-open
+interval ``(start, end)``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from functools import lru_cache
+
+from cronsim import CronSim, CronSimError
+
+from .clock import from_ms, to_ms
+from .maintenance import Window
+from .report_model import Day, Figures, GroupReport, Report, SiteReport, Span
+
+HOUR_MS = 3_600_000
+
+Interval = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class OutagePart:
+    """A site's part in an outage: from its own start in it to the outage's end."""
+
+    outage_id: int
+    start_ms: int
+    end_ms: int | None  # None: the outage is still open
+
+
+@dataclass(frozen=True)
+class HourSum:
+    """One hour of a site's hour summary."""
+
+    hour: int  # the hour's start in ms // HOUR_MS (UTC)
+    checks: int
+    good: int
+    good_elapsed_sum: float
+    good_ms: str  # the good answers' times, whole ms, space-separated ("" or None: none kept)
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """What the store read of one site for a span."""
+
+    site_id: int
+    group: str
+    title: str
+    url: str
+    active: bool
+    monitored_since_ms: int | None  # None: not known; monitored from the span's start
+    not_monitored: tuple[tuple[int, int | None], ...]  # pauses, everything's pauses, inactive
+    maintenance: tuple[Window, ...]  # its own windows and its group's
+    outages: tuple[OutagePart, ...]
+    hours: tuple[HourSum, ...]  # the hours the span covers (others are ignored)
+
+
+# -- intervals --------------------------------------------------------------------------------
+
+
+def merged(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, overlapping or touching ones joined, empty ones dropped."""
+    out: list[list[int]] = []
+    for start, end in sorted(i for i in intervals if i[1] > i[0]):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(a, b) for a, b in out]
+
+
+def clipped(intervals: Iterable[Interval], lo: int, hi: int) -> list[Interval]:
+    return [(max(a, lo), min(b, hi)) for a, b in intervals if min(b, hi) > max(a, lo)]
+
+
+def minus(whole: Interval, holes: Sequence[Interval]) -> list[Interval]:
+    """``whole`` less the (merged, sorted) ``holes``."""
+    out, at = [], whole[0]
+    for a, b in holes:
+        if b <= at or a >= whole[1]:
+            continue
+        if a > at:
+            out.append((at, a))
+        at = max(at, b)
+    if at < whole[1]:
+        out.append((at, whole[1]))
+    return out
+
+
+def overlap(intervals: Sequence[Interval], other: Sequence[Interval]) -> list[Interval]:
+    """Where two merged, sorted lists of intervals both are."""
+    out, i, j = [], 0, 0
+    while i < len(intervals) and j < len(other):
+        a = max(intervals[i][0], other[j][0])
+        b = min(intervals[i][1], other[j][1])
+        if b > a:
+            out.append((a, b))
+        if intervals[i][1] < other[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def length(intervals: Iterable[Interval]) -> int:
+    return sum(b - a for a, b in intervals)
+
+
+# -- maintenance ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def maintenance_intervals(
+    windows: tuple[Window, ...], lo: int, hi: int, zone: tzinfo
+) -> tuple[Interval, ...]:
+    """The times ``windows`` are on between ``lo`` and ``hi`` (each window from every start its
+    crontab line names, local time, for its minutes), merged. A bad line counts for nothing,
+    as it does for the rounds."""
+    found: list[Interval] = []
+    for window in windows:
+        span = window.minutes * 60_000
+        begin = from_ms(lo - span).astimezone(zone)
+        try:
+            for start in CronSim(window.schedule, begin):
+                at = to_ms(start.astimezone(UTC))
+                if at >= hi:
+                    break
+                found.append((at, at + span))
+        except (CronSimError, ValueError):
+            continue
+    return tuple(clipped(merged(found), lo, hi))
+
+
+# -- percentiles ------------------------------------------------------------------------------
+
+
+def times_of(hours: Iterable[HourSum]) -> Counter[int]:
+    """The good answers' times of these hours, counted by whole ms."""
+    tokens: Counter[str] = Counter()
+    for hour in hours:
+        if hour.good_ms:
+            tokens.update(hour.good_ms.split())
+    out: Counter[int] = Counter()
+    for token, count in tokens.items():
+        out[int(token)] += count
+    return out
+
+
+def nearest_rank(times: Counter[int], percent: float) -> int | None:
+    """The time at rank ceil(percent/100 x n) of the n times in order (None: no times)."""
+    n = sum(times.values())
+    if n == 0:
+        return None
+    # ceil without floats going astray: 95 % of 20 is rank 19, not 19.000000000000004 -> 20
+    rank = max(1, -(-int(round(percent * 1000)) * n // 100_000))
+    seen = 0
+    for value in sorted(times):
+        seen += times[value]
+        if seen >= rank:
+            return value
+    return max(times)
+
+
+# -- one site ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteCount:
+    """A site's figures and what its group's and the overall figures are added up from."""
+
+    figures: Figures
+    outage_ids: frozenset[int]
+    times: Counter[int]
+    elapsed_by_day: tuple[float, ...]  # the good answers' time summed, per day of ``days``
+
+
+def monitored_stretch(site: SiteInput, lo: int, hi: int, now_ms: int) -> Interval:
+    """From the site's first moment (or ``lo``) to ``hi`` or now, whichever is earlier."""
+    start = lo if site.monitored_since_ms is None else max(lo, site.monitored_since_ms)
+    return start, max(start, min(hi, now_ms))
+
+
+def count_site(
+    site: SiteInput,
+    lo: int,
+    hi: int,
+    now_ms: int,
+    zone: tzinfo,
+    days: Sequence[tuple[date, int, int]] = (),
+) -> SiteCount:
+    """A site's figures between ``lo`` and ``hi`` (ms), counted up to ``now_ms``; ``days``:
+    the local days to break them down by, as (day, its start ms, its end ms)."""
+    stretch = monitored_stretch(site, lo, hi, now_ms)
+    holes = merged(
+        [
+            *((a, now_ms if b is None else b) for a, b in site.not_monitored),
+            *maintenance_intervals(site.maintenance, stretch[0], stretch[1], zone),
+        ]
+    )
+    monitored = minus(stretch, holes)
+    down_parts: list[Interval] = []
+    outage_ids: set[int] = set()
+    longest = 0
+    for part in site.outages:
+        end = now_ms if part.end_ms is None else part.end_ms
+        if not _meets(part.start_ms, end, stretch):
+            continue
+        inside = overlap([(part.start_ms, end)], monitored)
+        outage_ids.add(part.outage_id)
+        longest = max(longest, length(inside))
+        down_parts.extend(inside)
+    down = merged(down_parts)
+
+    first_hour, end_hour = -(-lo // HOUR_MS), -(-hi // HOUR_MS)  # hours that start inside
+    hours = [h for h in site.hours if first_hour <= h.hour < end_hour]
+    times = times_of(hours)
+
+    day_rows: list[Day] = []
+    elapsed: list[float] = []
+    if days:
+        by_day: dict[int, list[HourSum]] = {}
+        for h in hours:
+            by_day.setdefault(_day_index(days, h.hour * HOUR_MS), []).append(h)
+        for index, (day, start, end) in enumerate(days):
+            these = by_day.get(index, [])
+            good = sum(h.good for h in these)
+            total = sum(h.good_elapsed_sum for h in these)
+            elapsed.append(total)
+            day_rows.append(
+                Day(
+                    day,
+                    length(clipped(monitored, start, end)),
+                    length(clipped(down, start, end)),
+                    sum(h.checks for h in these),
+                    good,
+                    total / good if good else None,
+                )
+            )
+    figures = Figures(
+        monitored_ms=length(monitored),
+        down_ms=length(down),
+        outages=len(outage_ids),
+        longest_down_ms=longest,
+        excluded_ms=length(clipped(holes, *stretch)),
+        response_median_ms=nearest_rank(times, 50),
+        response_p95_ms=nearest_rank(times, 95),
+        checks=sum(h.checks for h in hours),
+        good=sum(h.good for h in hours),
+        days=tuple(day_rows),
+    )
+    return SiteCount(figures, frozenset(outage_ids), times, tuple(elapsed))
+
+
+def _meets(start: int, end: int, stretch: Interval) -> bool:
+    """Whether an outage from ``start`` to ``end`` falls in the stretch at all (one that took
+    no time counts where it happened)."""
+    if start == end:
+        return stretch[0] <= start < stretch[1]
+    return start < stretch[1] and end > stretch[0]
+
+
+def _day_index(days: Sequence[tuple[date, int, int]], at: int) -> int:
+    """The index of the day that ``at`` falls in (days are in order and follow on)."""
+    low, high = 0, len(days) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if days[mid][1] <= at:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def site_figures(
+    site: SiteInput, start: datetime, end: datetime, now: datetime, zone: tzinfo
+) -> Figures:
+    """A site's figures between two moments (the dashboard's last 24 hours, 7 or 30 days)."""
+    return count_site(site, to_ms(start), to_ms(end), to_ms(now), zone).figures
+
+
+# -- a report ---------------------------------------------------------------------------------
+
+
+def total(counts: Sequence[SiteCount], days: Sequence[tuple[date, int, int]]) -> Figures:
+    """A group's (or everything's) figures from its sites'."""
+    times: Counter[int] = Counter()
+    outage_ids: set[int] = set()
+    for count in counts:
+        times.update(count.times)
+        outage_ids |= count.outage_ids
+    figures = [c.figures for c in counts]
+    day_rows = []
+    for index, (day, _start, _end) in enumerate(days):
+        rows = [f.days[index] for f in figures]
+        good = sum(r.good for r in rows)
+        spent = sum(c.elapsed_by_day[index] for c in counts)
+        day_rows.append(
+            Day(
+                day,
+                sum(r.monitored_ms for r in rows),
+                sum(r.down_ms for r in rows),
+                sum(r.checks for r in rows),
+                good,
+                spent / good if good else None,
+            )
+        )
+    return Figures(
+        monitored_ms=sum(f.monitored_ms for f in figures),
+        down_ms=sum(f.down_ms for f in figures),
+        outages=len(outage_ids),
+        longest_down_ms=max((f.longest_down_ms for f in figures), default=0),
+        excluded_ms=sum(f.excluded_ms for f in figures),
+        response_median_ms=nearest_rank(times, 50),
+        response_p95_ms=nearest_rank(times, 95),
+        checks=sum(f.checks for f in figures),
+        good=sum(f.good for f in figures),
+        days=tuple(day_rows),
+    )
+
+
+def day_bounds(span: Span, zone: tzinfo) -> list[tuple[date, int, int]]:
+    """Each local day of the span as (day, start ms, end ms)."""
+    from .report_model import days_span
+
+    out = []
+    for day in span.days():
+        one = days_span(day, day, zone)
+        out.append((day, to_ms(one.start), to_ms(one.end)))
+    return out
+
+
+def build_report(
+    span: Span,
+    groups: Sequence[tuple[str, Sequence[SiteInput]]],
+    now: datetime,
+    zone: tzinfo,
+    zone_name: str,
+    group: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """The report of ``groups`` (in order, each with its sites in order) over ``span``;
+    ``progress(done, of)`` after each site."""
+    days = day_bounds(span, zone)
+    lo, hi, now_ms = to_ms(span.start), to_ms(span.end), to_ms(now)
+    of = sum(len(sites) for _title, sites in groups)
+    done = 0
+    group_reports: list[GroupReport] = []
+    every: list[SiteCount] = []
+    for title, sites in groups:
+        counts = []
+        rows = []
+        for site in sites:
+            count = count_site(site, lo, hi, now_ms, zone, days)
+            counts.append(count)
+            rows.append(SiteReport(site.site_id, site.title, site.url, site.active, count.figures))
+            done += 1
+            if progress is not None:
+                progress(done, of)
+        every.extend(counts)
+        group_reports.append(GroupReport(title, tuple(rows), total(counts, days)))
+    return Report(
+        span=span,
+        zone=zone_name,
+        made_at=now.astimezone(UTC),
+        now=now.astimezone(UTC),
+        group=group,
+        groups=tuple(group_reports),
+        figures=total(every, days),
+    )
+
+
+def hours_between(start: datetime, end: datetime) -> tuple[int, int]:
+    """The hour summary's rows a span covers: hours that start at or after ``start`` and
+    before ``end``, as (first, past the last)."""
+    return -(-to_ms(start) // HOUR_MS), -(-to_ms(end) // HOUR_MS)
