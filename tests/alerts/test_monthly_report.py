@@ -118,6 +118,41 @@ def test_the_first_round_from_midnight_on_the_1st_mails_last_month_once(
         assert [a.attachment for a in Alert.select()] == [None, None]
 
 
+def test_the_mail_gives_the_months_figures_and_quiet_hours_do_not_hold_it(
+    server, load, run, mail, clock, monkeypatch, name
+):
+    """Down 30 minutes of March's 743 hours (the clocks go forward on its last Sunday): 99.93%
+    overall. Quiet hours from midnight to 10:00 hold outage alerts, not the report."""
+    monkeypatch.setenv("TZ", LONDON)
+    server.switch[name] = 200
+    doc = document(
+        group("Production", site("Shop", server.url(f"/switch/{name}"))),
+        email=mail.settings(),
+        monthly_report={"enabled": True},
+        quiet_hours=[{"schedule": "0 0 * * *", "minutes": 600}],
+        strikes=1,
+    )
+    load(doc)
+    clock.now = local(LONDON, YEAR, 3, 1, 0, 0)
+    run("check")  # February's, in quiet hours: at once
+    server.switch[name] = 503
+    clock.now = local(LONDON, YEAR, 3, 15, 12, 0)
+    run("check")  # down
+    server.switch[name] = 200
+    clock.now = local(LONDON, YEAR, 3, 15, 12, 30)
+    run("check")  # back
+    clock.now = local(LONDON, YEAR, 4, 1, 0, 0)
+    run("check")
+    reports = [m for m in mail.inbox if "UPTIME REPORT" in str(m.message["Subject"])]
+    assert [str(m.message["Subject"]) for m in reports] == [
+        f"[djamon] UPTIME REPORT: February {YEAR}, 100.00% overall",
+        f"[djamon] UPTIME REPORT: March {YEAR}, 99.93% overall",
+    ]
+    body = reports[1].message.get_body(("plain",)).get_content()
+    assert "Overall uptime: 99.93% over 1 site (1 outage, 30 minutes down in all)." in body
+    assert "- Production: 99.93%" in body
+
+
 @pytest.mark.parametrize(
     ("zone", "before", "midnight"),
     [
