@@ -84,7 +84,8 @@ def run_cycle(
     report.settings = settings
     step = "delivering alerts"  # (the reminders and digests due are part of it)
     try:
-        if queue_if_due(settings, clock, start.last_report):  # (its own failure is logged)
+        # on or after midnight on the 1st: when the round started (its own failure is logged)
+        if queue_if_due(settings, report.started_at, start.last_report):
             report.alerts_waiting = True
         if due_work_may_wait(settings, report.alerts_waiting, report.due_work):
             due = run_due(settings, clock)

@@ -21,9 +21,9 @@ writes the PDF, ``alerts.report_mail`` the words."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from .alerts.report_mail import attachment_name, report_email
-from .core.clock import Clock
 from .core.report_model import last_month
 from .core.schedule import local_zone
 from .core.settings_value import Settings
@@ -35,14 +35,13 @@ log = logging.getLogger(__name__)
 _said_off: set[str] = set()
 
 
-def queue_if_due(settings: Settings, clock: Clock, last: str | None) -> str | None:
-    """Queue last month's report when it is due and e-mail is on; ``last``: the month last
-    queued as the round read it at its start. The span's title (``March 2026``) when this call
-    queued it, else None. A failure to make it is logged and left for the next round: the round
-    itself goes on."""
+def queue_if_due(settings: Settings, now: datetime, last: str | None) -> str | None:
+    """Queue last month's report when it is due at ``now`` (when the round started, by the
+    cycle's clock) and e-mail is on; ``last``: the month last queued as the round read it at its
+    start. The span's title (``March 2026``) when this call queued it, else None. A failure to
+    make it is logged and left for the next round: the round itself goes on."""
     if not settings.monthly_report_enabled:
         return None
-    now = clock()
     try:
         zone = local_zone()
         span = last_month(now, zone)
