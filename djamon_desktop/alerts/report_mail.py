@@ -23,7 +23,8 @@ def report_email(report: Report) -> tuple[str, str]:
     month = report.span.month or ""
     overall = report.figures
     shown = _percent(overall.uptime_text(missing=NO_DATA))
-    subject = f"[djamon] UPTIME REPORT: {report.span.title}, {shown} overall"
+    said = NO_DATA if shown == NO_DATA else f"{shown} overall"
+    subject = f"[djamon] UPTIME REPORT: {report.span.title}, {said}"
     sites = len(report.sites())
     down = (
         f"{plural(overall.outages, 'outage')}, {duration_words(overall.down_seconds)} down in all"
