@@ -1,9 +1,9 @@
 """An uptime report as CSV: one row a site, in the report's order, with the bare numbers (the
 HTML and PDF writers show the same ones in words). Written through the csv module, so a title
-with a comma, a quote or a line break stays one field; the values are exact, never prefixed or
-changed (a spreadsheet that reads a title beginning with ``=`` as a formula is the reader's
-to tell: opened as text, or through its import dialog, it stays text). Pure: no Qt, no
-database."""
+with a comma or a quote stays one field. The values are exact, never prefixed: a title that
+begins with ``=`` is written as it is, and a spreadsheet that opens the file may read it as a
+formula (its import dialog, with the column as text, keeps it text). A password in a site's
+URL is shown as ``***``, as everywhere the program shows a URL. Pure: no Qt, no database."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import csv
 import io
 
 from .report_model import Report
+from .urls import shown_url
 
 HEADER = (
     "group",
@@ -40,7 +41,7 @@ def csv_text(report: Report) -> str:
             [
                 group.title,
                 site.title,
-                site.url,
+                shown_url(site.url),
                 f.uptime_text(missing=""),
                 f.monitored_seconds,
                 f.outages,

@@ -12,6 +12,7 @@ from . import report_words as words
 from .report_charts import COLOURS, FAIR, GOOD, NONE, POOR, response_chart, strip, uptime_chart
 from .report_model import Figures, GroupReport, Report
 from .report_svg import chart_svg, strip_svg
+from .urls import shown_url
 
 CSS = """
 @page { size: A4; margin: 14mm; }
@@ -129,7 +130,8 @@ def _group(group: GroupReport) -> str:
         chart = strip_svg(days, f"Uptime by day · {site.title}") if days else ""
         rows.append(
             f"<tr><td>{_e(site.title)}{'' if site.active else ' (inactive)'}"
-            f'<div class="url">{_e(site.url)}</div></td>{cells}<td>{chart}</td></tr>'
+            f'<div class="url">{_e(shown_url(site.url))}</div></td>'
+            f"{cells}<td>{chart}</td></tr>"
         )
     total = "".join(f'<td class="n">{_e(c)}</td>' for c in words.figure_cells(group.figures))
     rows.append(f'<tr class="total"><td>Group total</td>{total}<td></td></tr>')

@@ -20,12 +20,13 @@ from . import report_words as words
 from .report_charts import response_chart, strip, uptime_chart
 from .report_model import Figures, GroupReport, Report
 from .report_svg import strip_svg
+from .urls import shown_url
 
 FONT = draw.FONT
 
 #: the table's column widths, as shares of the page's width (Site, then the figures); the
 #: last column is the site's strip of days
-WIDTHS = (40, 14, 17, 17, 14, 17, 13, 13, 17, 18)
+WIDTHS = (38, 16, 17, 17, 14, 17, 13, 13, 17, 18)
 
 #: a chart's height, and the room a group's heading and charts need at the foot of a page
 CHART_H = 42.0
@@ -169,7 +170,7 @@ def _table(pdf: FPDF, group: GroupReport) -> None:
         for site in group.sites:
             row = table.row()
             name = site.title if site.active else f"{site.title} (inactive)"
-            row.cell(f"{name}\n{site.url}")
+            row.cell(f"{name}\n{shown_url(site.url)}")
             for cell in words.figure_cells(site.figures):
                 row.cell(_together(cell))
             days = strip(site.figures.days)
@@ -205,8 +206,12 @@ def _rules(pdf: FPDF, report: Report) -> None:
     pdf.set_font(FONT, "B", 13)
     pdf.multi_cell(0, 7, words.RULES_HEADING, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
+    pdf.set_font(FONT, "", 8.5)
     for number, rule in enumerate(report.rules, 1):
-        pdf.set_font(FONT, "", 8.5)
+        height = pdf.multi_cell(pdf.epw - 6, 4.3, rule, dry_run=True, output="HEIGHT")
+        if pdf.will_page_break(height):
+            pdf.add_page()
+            pdf.set_font(FONT, "", 8.5)
         y = pdf.get_y()
         pdf.cell(6, 4.3, f"{number}.")
         pdf.set_xy(pdf.l_margin + 6, y)

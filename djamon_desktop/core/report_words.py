@@ -12,7 +12,7 @@ from .report_model import Figures, GroupReport, Report, seconds
 #: the table's columns: a row a site, then the group's total
 COLUMNS = (
     "Site",
-    "Uptime",
+    "Uptime %",
     "Monitored",
     "Down",
     "Outages",
@@ -60,7 +60,7 @@ def uptime_cell(figures: Figures) -> str:
 def figure_cells(figures: Figures) -> list[str]:
     """The cells after a row's first (the site or the total), in :data:`COLUMNS`' order."""
     return [
-        uptime_cell(figures),
+        figures.uptime_text(missing=NOTHING),
         duration_text(figures.monitored_seconds),
         duration_text(figures.down_seconds),
         count_text(figures.outages),

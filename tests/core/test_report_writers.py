@@ -151,6 +151,17 @@ def test_a_report_without_sites_is_its_header_alone():
     assert csv_text(report()) == ",".join(HEADER) + "\n"
 
 
+def test_no_format_shows_a_password_a_url_carries(tmp_path):
+    secret = SiteReport(5, "Admin", "https://ops:s3cr3t-pw@admin.example.com/", True, figures())
+    made = report(GroupReport("Back office", (secret,), figures()))
+    shown = "https://ops:***@admin.example.com/"
+    assert f"Back office,Admin,{shown}," in csv_text(made)
+    assert shown in html_text(made)
+    assert squeezed(shown) in squeezed(pdf_text(pdf_bytes(made), tmp_path))  # wrapped
+    for text in (csv_text(made), html_text(made), pdf_text(pdf_bytes(made), tmp_path)):
+        assert "s3cr3t" not in text
+
+
 # -- HTML -----------------------------------------------------------------------------------
 
 HOSTILE_GROUP = '<b>Shops</b> "x" </svg><script>alert(1)</script>'
@@ -244,7 +255,7 @@ def test_html_says_the_numbers_the_charts_the_exclusions_and_the_rules():
     assert row is not None
     cells = re.findall(r'<td class="n">(.*?)</td>', row.group(0))
     assert cells == [
-        "99.86 %",
+        "99.86",
         "30 d 23 h",
         "1 h 3 min 5 s",
         "2",
@@ -311,7 +322,7 @@ def test_pdf_shows_the_numbers_a_unicode_title_and_page_numbers(tmp_path):
     assert "Café Ünïcödé" in text and "https://café.example.com/" in text
     assert "Days in local time (Europe/London). Made 1 April 2026 at 09:00." in text
     flat = squeezed(text)
-    for figure in ("99.86%", "30d23h", "1h3min5s", "50min1s", "212ms", "480ms", "44,580"):
+    for figure in ("99.86", "30d23h", "1h3min5s", "50min1s", "212ms", "480ms", "44,580"):
         assert figure in flat
     assert squeezed("Excluded (maintenance windows, pauses, inactive):") in flat
     assert squeezed(RULES[3]) in flat
@@ -344,7 +355,7 @@ def test_a_long_table_breaks_across_pages_with_its_heading_on_each(tmp_path):
     with_rows = [p for p in pages if re.search(r"Shop number \d+", p)]
     assert len(with_rows) >= 3
     for page in with_rows:
-        assert re.search(r"Site\s+Uptime\s+Monitored\s+Down\s+Outages\s+Longest", page)
+        assert re.search(r"Site\s+Uptime %\s+Monitored\s+Down\s+Outages\s+Longest", page)
     found = [int(n) for n in re.findall(r"Shop number (\d+) ", text)]
     assert found == list(range(1, 91))  # every row once, in order
 
