@@ -7,6 +7,7 @@ scripts comes out as written. Pure: no database."""
 
 from __future__ import annotations
 
+import logging
 import re
 from io import BytesIO
 
@@ -31,6 +32,10 @@ WIDTHS = (38, 16, 17, 17, 14, 17, 13, 13, 17, 18)
 #: a chart's height, and the room a group's heading and charts need at the foot of a page
 CHART_H = 42.0
 GROUP_START = 12.0 + CHART_H + 24.0
+
+# fontTools, which fpdf2 subsets the font with, tells of every glyph it keeps at INFO level:
+# a report is not worth a page of the program's log
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 #: the page number's stand-in, swapped for the page count when the PDF is written: one that
 #: text from others cannot hold (a control character), so a title is never taken for it
