@@ -204,7 +204,14 @@ def _strip_image(days) -> BytesIO:
 
 
 def _rules(pdf: FPDF, report: Report) -> None:
-    if pdf.will_page_break(40):
+    """The counting rules, numbered: on one page when they fit on one (a new page rather than
+    a few lines at the foot of this one)."""
+    pdf.set_font(FONT, "", 8.5)
+    heights = [
+        pdf.multi_cell(pdf.epw - 6, 4.3, rule, dry_run=True, output="HEIGHT") + 1.2
+        for rule in report.rules
+    ]
+    if pdf.will_page_break(14 + sum(heights)):
         pdf.add_page()
     else:
         pdf.ln(5)
@@ -212,9 +219,8 @@ def _rules(pdf: FPDF, report: Report) -> None:
     pdf.multi_cell(0, 7, words.RULES_HEADING, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.set_font(FONT, "", 8.5)
-    for number, rule in enumerate(report.rules, 1):
-        height = pdf.multi_cell(pdf.epw - 6, 4.3, rule, dry_run=True, output="HEIGHT")
-        if pdf.will_page_break(height):
+    for number, (rule, height) in enumerate(zip(report.rules, heights, strict=True), 1):
+        if pdf.will_page_break(height):  # rules longer than a page: never a number alone
             pdf.add_page()
             pdf.set_font(FONT, "", 8.5)
         y = pdf.get_y()

@@ -113,7 +113,7 @@ def summary(report: Report) -> list[tuple[str, str]]:
     f = report.figures
     return [
         ("Uptime", uptime_cell(f)),
-        ("Time monitored", duration_text(f.monitored_seconds)),
+        ("Time monitored (sites added up)", duration_text(f.monitored_seconds)),
         ("Time down", duration_text(f.down_seconds)),
         ("Outages", count_text(f.outages)),
         ("Longest time down", duration_text(f.longest_down_seconds) if f.outages else NOTHING),

@@ -209,7 +209,8 @@ def test_html_and_pdf_say_the_same_numbers(run, history, london, tmp_path):
         row = first + URLS.get(first, "") + "".join(cells)
         assert re.sub(r"\s+", "", row) in re.sub(r"\s+", "", drawn), first
     assert (
-        "Uptime\n99.96 %\nTime monitored\n77 d 4 h\nTime down\n45 min 30 s\nOutages\n3\n"
+        "Uptime\n99.96 %\nTime monitored (sites added up)\n77 d 4 h\n"
+        "Time down\n45 min 30 s\nOutages\n3\n"
         "Longest time down\n30 min\nResponse time, median\n81 ms\n"
         "Response time, 95th percentile\n300 ms\nChecks made\n7\n"
         "Excluded (maintenance, pauses)\n5 h\n"
