@@ -119,7 +119,7 @@ def test_the_first_round_from_midnight_on_the_1st_mails_last_month_once(
 
 
 def test_the_mail_gives_the_months_figures_and_quiet_hours_do_not_hold_it(
-    server, load, run, mail, clock, monkeypatch, name
+    server, load, run, mail, clock, monkeypatch, name, tmp_path
 ):
     """Down 30 minutes of March's 743 hours (the clocks go forward on its last Sunday): 99.93%
     overall. Quiet hours from midnight to 10:00 hold outage alerts, not the report."""
@@ -151,6 +151,9 @@ def test_the_mail_gives_the_months_figures_and_quiet_hours_do_not_hold_it(
     body = reports[1].message.get_body(("plain",)).get_content()
     assert "Overall uptime: 99.93% over 1 site (1 outage, 30 minutes down in all)." in body
     assert "- Production: 99.93%" in body
+    [attached] = list(reports[1].message.iter_attachments())
+    text = pdf_text(attached.get_content(), tmp_path)
+    assert f"March {YEAR}" in text and "99.93" in text and "Production" in text
 
 
 @pytest.mark.parametrize(
