@@ -5,10 +5,10 @@ An alert is about an outage (``kind`` 'outage': its opening, closing or one remi
 certificate (``kind`` 'cert': a site and the expiry it warns of, no outage), or what quiet hours
 held (``kind`` 'digest', no outage: ``store.escalation``), or a month's uptime report (``kind``
 'report', no outage, on e-mail only: ``store.monthly``; its PDF is the alert's attachment,
-dropped once it is delivered). An outage's alert writes its timeline
-events in the transaction that changes it: ``alert_queued`` (or ``held``, when quiet hours hold
-it until ``held_until``), ``alert_sent``, ``alert_failed`` with the reason. A held alert is never
-claimed: quiet hours' end folds it into a digest."""
+dropped once it is delivered). An outage's alert writes its timeline events in the transaction
+that changes it: ``alert_queued`` (or ``held``, when quiet hours hold it until ``held_until``),
+``alert_sent``, ``alert_failed`` with the reason. A held alert is never claimed: quiet hours'
+end folds it into a digest."""
 
 from __future__ import annotations
 
