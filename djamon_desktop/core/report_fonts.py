@@ -8,7 +8,9 @@ PDF (fpdf2 logs which). No Qt, no database."""
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -44,6 +46,7 @@ def font_with(point: int) -> tuple[str, int] | None:
             text=True,
             timeout=10,
             check=False,
+            env=_system_env(),
         ).stdout
     except (OSError, subprocess.SubprocessError) as exc:
         log.info("fontconfig can't be asked for a font with U+%04X: %s", point, exc)
@@ -54,6 +57,19 @@ def font_with(point: int) -> tuple[str, int] | None:
         if readable and point in coverage(path, int(index)):
             return path, int(index)
     return None
+
+
+def _system_env() -> dict[str, str]:
+    """The environment for a program of the system: inside the PyInstaller bundle without the
+    bundle's library folder, which would give fc-list the bundle's libraries, not its own."""
+    env = dict(os.environ)
+    if getattr(sys, "frozen", False):
+        original = env.pop("LD_LIBRARY_PATH_ORIG", None)
+        if original is None:
+            env.pop("LD_LIBRARY_PATH", None)
+        else:
+            env["LD_LIBRARY_PATH"] = original
+    return env
 
 
 @lru_cache(maxsize=16)
