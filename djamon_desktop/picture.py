@@ -118,7 +118,7 @@ class Reading:
         current = queries.find_outage("current")
         pause = maintenance.global_pause()
         if pause is not None and not pause.active(now):
-            maintenance.resume_everything()  # ran out: stored no longer, shown no longer
+            maintenance.resume_everything(self.clock)  # ran out: stored no longer, shown no longer
             pause = None
         retrying = tuple(failing(vantages.own_view(sites)))
         announcements = self._changes(current)
