@@ -19,7 +19,7 @@ from .uptime import Uptime
 
 HOUR_MS = 3_600_000
 #: hour summaries outlive raw checks at least this long (13 months and a few days), so a report
-#: can cover the same month a year before, and the 30-day uptime survives a purge
+#: of the same month a year before still has its checks and response times
 SUMMARY_MIN_DAYS = 400
 
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from ..core.report_counting import site_figures
+from ..core.clock import to_ms
+from ..core.report_counting import monitored_stretch, site_figures
 from ..core.report_model import uptime_percent, uptime_text
 from ..core.schedule import local_zone
 from .reports import site_inputs
@@ -66,13 +67,21 @@ def spans_of(
     zone: tzinfo | None = None,
 ) -> dict[timedelta, dict[int, Uptime]]:
     """The uptimes of several spans that end ``now`` (the site window's day, week and month),
-    from one reading of the longest."""
+    from one reading of the longest. Sites alike in all that counts (their monitored stretch,
+    pauses, windows and outages: most sites, most of the time) are counted once."""
     zone = local_zone() if zone is None else zone
-    start = now - max(spans)
+    now_ms = to_ms(now)
+    starts = {span: to_ms(now - span) for span in spans}
     out: dict[timedelta, dict[int, Uptime]] = {span: {} for span in spans}
-    for _group, sites in site_inputs(start, now, now, site_ids=site_ids, hours=False):
+    counted: dict[tuple, Uptime] = {}
+    for _group, sites in site_inputs(now - max(spans), now, now, site_ids=site_ids, hours=False):
         for site in sites:
             for span, found in out.items():
-                figures = site_figures(site, now - span, now, now, zone)
-                found[site.site_id] = Uptime(figures.monitored_ms, figures.down_ms)
+                stretch = monitored_stretch(site, starts[span], now_ms, now_ms)
+                key = (stretch, site.not_monitored, site.maintenance, site.outages)
+                one = counted.get(key)
+                if one is None:
+                    figures = site_figures(site, now - span, now, now, zone)
+                    one = counted[key] = Uptime(figures.monitored_ms, figures.down_ms)
+                found[site.site_id] = one
     return out
