@@ -87,8 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
             "fails.",
             low=0, high=60, unit=" s"),
     Setting("retention_days", 90, "int", "Keep check history:",
-            "Raw checks older than this are purged once a day; hour summaries (at least 31 days) "
-            "and outages stay.",
+            "Raw checks older than this are purged once a day; hour summaries (at least 400 "
+            "days, so a report can cover the same month last year) and outages stay.",
             low=1, high=36500, unit=" days"),
     Setting("notify_recovery", True, "bool", "Send an alert when an outage ends",
             "Besides the alert when an outage opens, one when it closes."),

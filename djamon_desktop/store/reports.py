@@ -36,9 +36,11 @@ def site_inputs(
     now: datetime,
     group: str | None = None,
     site_ids: Sequence[int] | None = None,
+    hours: bool = True,
 ) -> list[tuple[str, list[SiteInput]]]:
     """Each group (in the list's order; only ``group`` when given) with its sites' inputs over
-    the span, read up to ``now``; ``site_ids``: only these sites (the dashboard's)."""
+    the span, read up to ``now``; ``site_ids``: only these sites (the dashboard's). ``hours``
+    False reads no hour summaries (the uptime needs none; the dashboard counts only it)."""
     lo, hi, now_ms = to_ms(span_start), to_ms(span_end), to_ms(now)
     p = marks()
     where, args = [], []
@@ -61,7 +63,7 @@ def site_inputs(
     ids = [row[2] for row in rows]
     pauses = _pauses(ids, lo, max(hi, now_ms))
     outages = _outages(ids, lo, hi)
-    hours = _hours(ids, span_start, span_end)
+    by_hour = _hours(ids, span_start, span_end) if hours else {}
     groups: dict[str, list[SiteInput]] = {}
     order: list[str] = []
     if group is not None:
@@ -82,7 +84,7 @@ def site_inputs(
                 not_monitored=tuple(pauses.get(site_id, []) + pauses.get(None, [])),
                 maintenance=windows_from_json(windows) + windows_from_json(g_windows),
                 outages=tuple(outages.get(site_id, ())),
-                hours=tuple(hours.get(site_id, ())),
+                hours=tuple(by_hour.get(site_id, ())),
             )
         )
     return [(title, groups[title]) for title in order]

@@ -39,6 +39,8 @@ from .site_table import (
     GROUP_ROLE,
     GROWING,
     SITE_ROLE,
+    UPTIME,
+    UPTIME_WORDS,
     Shown,
     cert_notice,
     collapsed_groups,
@@ -85,6 +87,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
+        self.tree.headerItem().setToolTip(UPTIME, plain.tip(UPTIME_WORDS))
         self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Sites")
         self.tree.setAccessibleDescription(
