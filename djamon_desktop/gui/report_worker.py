@@ -49,8 +49,6 @@ WRITERS: dict[str, Callable[[Report], bytes]] = {
     "html": lambda report: html_text(report).encode("utf-8"),
     "csv": lambda report: csv_text(report).encode("utf-8"),
 }
-#: the widest a chart is drawn in the preview when the window is wider (its page reads best)
-CHART_WIDTH = 820
 
 
 class Cancelled(Exception):
@@ -63,7 +61,6 @@ class Job:
     kind: str  # PREVIEW, or the format to save as
     choice: Choice
     now: datetime  # the report counts up to it
-    width: int = CHART_WIDTH  # of the preview's charts
     path: str = ""  # the file to write
     cancel: threading.Event = field(default_factory=threading.Event)
 
@@ -157,8 +154,7 @@ class Reporting(QObject):
     def preview(self, choice: Choice) -> int:
         """Build ``choice``'s preview; every job before it is cancelled."""
         self.cancel()
-        width = min(CHART_WIDTH, max(320, self.window.preview.viewport().width() - 40))
-        number = self._ask(PREVIEW, choice, width=width)
+        number = self._ask(PREVIEW, choice)
         self.window.preview.show_words(f"Reading {choice.span.title} from the database…")
         self.window.working(f"Reading {choice.span.title} from the database…")
         return number
@@ -224,9 +220,11 @@ class Reporting(QObject):
         if why:
             self.window.failed(why)
         elif job.kind == PREVIEW:
-            counted = plural(len(made.report.sites()), "site")
-            until = made.report.now.astimezone(job.choice.zone).strftime("%Y-%m-%d %H:%M")
-            self.window.idle(f"{job.choice.span.title}: {counted}, counted up to {until}.")
+            report = made.report
+            text = f"{job.choice.span.title}: {plural(len(report.sites()), 'site')}"
+            if report.now < report.span.end:  # (this month: so far)
+                text += f", counted up to {report.now.astimezone(job.choice.zone):%H:%M}"
+            self.window.idle(f"{text}.")
         else:
             self.window.idle(f"Saved {made}.")
 
@@ -259,7 +257,7 @@ class Reporting(QObject):
         if job.kind == PREVIEW:
             with contextlib.suppress(RuntimeError):
                 self._progressed.emit(job.number, -1, 0)
-            page = preview_page(html_text(report), job.width)
+            page = preview_page(html_text(report))
             self._last = Built(job.choice, report, page)
             return self._last
         data = WRITERS[job.kind](report)

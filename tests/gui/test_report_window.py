@@ -154,7 +154,7 @@ def test_the_report_window_shows_last_month_and_saves_what_it_shows(
     assert "99.87" in text  # Payments: down 1 hour of 744
     assert "100.00" in text  # Blog and the shop
     assert "Production" in text and HOSTILE_GROUP in text and HOSTILE_SITE in text
-    assert window.status.text().startswith("March 2026: 3 sites, counted up to")
+    assert window.status.text() == "March 2026: 3 sites."
     assert charts_drawn(window) >= 2  # uptime and response time by day, at least
 
     # saved as each format: the files are what the writers give for the same span
@@ -239,8 +239,14 @@ def test_a_month_a_group_and_days_chosen_with_the_keyboard(
     text = page_text(window)
     assert "February 2026" in text and "99.87" not in text
 
+    # this month so far: counted up to now
+    press(Qt.Key.Key_Home)
+    settle(qtbot, window)
+    assert window.month.currentText() == "April 2026 (so far)"
+    assert window.status.text() == "April 2026: 3 sites, counted up to 09:30."
+
     # the hostile group alone, in March: its title as the characters it is, everywhere
-    press(Qt.Key.Key_Up)
+    press(Qt.Key.Key_Down)
     press(Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # the label's key: to the list
     assert QApplication.focusWidget() is window.group
     assert window.group.itemText(2) == HOSTILE_GROUP

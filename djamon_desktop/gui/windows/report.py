@@ -130,6 +130,10 @@ class ReportWindow(RememberedWindow, QWidget):
         last_label.setBuddy(self.last)
         self.group = QComboBox()
         self.group.setAccessibleName("Group")
+        # as wide as 40 letters whatever the titles (a longer one shows whole in the list)
+        fixed = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        self.group.setSizeAdjustPolicy(fixed)
+        self.group.setMinimumContentsLength(40)
         self.group.view().setAccessibleName("Groups")
         self.group.addItem(ALL_GROUPS, None)
         group_label = QLabel("&Group:")
@@ -145,8 +149,9 @@ class ReportWindow(RememberedWindow, QWidget):
         self.bar = QProgressBar()
         self.bar.setAccessibleName("Progress")
         self.bar.setTextVisible(True)
+        self.bar.setFixedWidth(220)
         keep = self.bar.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)  # the page doesn't jump when it shows
+        keep.setRetainSizeWhenHidden(True)  # the line keeps its room when they go
         self.bar.setSizePolicy(keep)
         self.cancel = QPushButton("Ca&ncel")
         self.cancel.setAccessibleDescription("stop building or saving the report")
@@ -162,16 +167,18 @@ class ReportWindow(RememberedWindow, QWidget):
 
         grid = QGridLayout()
         grid.addWidget(month_label, 0, 0)
-        grid.addWidget(self.month, 0, 1, 1, 4)
+        left = Qt.AlignmentFlag.AlignLeft  # (a list as wide as it needs, not the window)
+        grid.addWidget(self.month, 0, 1, 1, 4, left)
         grid.addWidget(first_label, 1, 0)
         grid.addWidget(self.first, 1, 1)
         grid.addWidget(last_label, 1, 2)
         grid.addWidget(self.last, 1, 3)
         grid.addWidget(group_label, 2, 0)
-        grid.addWidget(self.group, 2, 1, 1, 4)
+        grid.addWidget(self.group, 2, 1, 1, 4, left)
         grid.setColumnStretch(4, 1)
-        working = QHBoxLayout()
-        working.addWidget(self.bar, 1)
+        working = QHBoxLayout()  # what is under way or came of it, the bar and Cancel by it
+        working.addWidget(self.status, 1)
+        working.addWidget(self.bar)
         working.addWidget(self.cancel)
         buttons = QHBoxLayout()
         for button in self.save_buttons.values():
@@ -183,7 +190,6 @@ class ReportWindow(RememberedWindow, QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.preview, 1)
         layout.addLayout(working)
-        layout.addWidget(self.status)
         layout.addLayout(buttons)
         order = [self.month, self.first, self.last]
         order += [self.group, self.preview, self.cancel, *self.save_buttons.values()]
@@ -206,7 +212,7 @@ class ReportWindow(RememberedWindow, QWidget):
         self.close_button.clicked.connect(lambda *_: self.close())
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.close)
         self.idle()
-        self.remember("report", (860, 600))
+        self.remember("report", (1000, 660))  # the page's width (fitted to a smaller screen)
         self.month.setFocus()
 
     def _date_field(self, name: str, day: date) -> QDateEdit:

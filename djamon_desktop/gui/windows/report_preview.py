@@ -26,6 +26,17 @@ STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.S | re.I)
 #: reads only plain rules, and the print rules are not the screen's)
 RULE = re.compile(r"([^{}@]+)\{([^{}]*)\}")
 MEDIA = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", re.S)
+REM = re.compile(r"(\d*\.?\d+)rem\b")
+#: a browser's root font size, which CSS ``rem`` lengths are counted in
+ROOT_PX = 16
+SWATCH = re.compile(r'<span style="background:\s*(rgb\([\d,\s]+\)|#[0-9a-fA-F]{3,6})"></span>')
+TERM = re.compile(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", re.S)
+#: the page's width in the preview: a browser's at the page's own widest (60rem), so that its
+#: tables lay out as they do there (narrower, Qt left the sites' titles a letter wide)
+PAGE_PX = 960
+#: the widest a chart is drawn there (each is drawn at its own size when that is less: the
+#: size its words were written for, readable; a browser's two side by side shrink them)
+CHART_PX = 900
 #: the charts' own scheme: the only resources the preview shows
 SCHEME = "djamon-chart"
 #: a chart drawn this many times finer than its place on the page (sharp on a HiDPI screen)
@@ -51,9 +62,20 @@ def chart_css(html: str) -> str:
     return "\n".join(rules)
 
 
-def preview_page(html: str, width: int) -> Page:
-    """``html`` with each inline chart drawn to an image at most ``width`` pixels wide (a
-    chart that says no width of its own is drawn that wide)."""
+def for_qt(html: str) -> str:
+    """The page as Qt's rich text can lay it out, the same words and numbers: it knows no
+    ``rem`` (lengths in pixels instead), no grid (a list of terms becomes a table of two
+    columns) and draws no empty coloured box (a legend's swatch becomes a coloured square)."""
+    html = STYLE.sub(lambda m: REM.sub(lambda n: f"{float(n[1]) * ROOT_PX:g}px", m[0]), html)
+    html = SWATCH.sub(lambda m: f'&nbsp; <span style="color: {m[1]}">■</span>&nbsp;', html)
+    html = re.sub(r"<dl\b([^>]*)>", r"<table\1>", html).replace("</dl>", "</table>")
+    return TERM.sub(r"<tr><td>\1</td><td><b>\2</b></td></tr>", html)
+
+
+def preview_page(html: str, width: int = CHART_PX) -> Page:
+    """``html`` for Qt (:func:`for_qt`), with each inline chart drawn to an image at its own
+    size, at most ``width`` pixels wide."""
+    html = for_qt(html)
     css = chart_css(html)
     images: dict[str, QImage] = {}
 
@@ -80,11 +102,10 @@ def draw_chart(svg: str, css: str, width: int) -> tuple[QImage | None, QSize]:
         return None, QSize()
     own = renderer.defaultSize()
     box = renderer.viewBoxF()
-    says_width = head is not None and re.search(r"\swidth\s*=", head.group(0)) is not None
     natural = own if own.isValid() and not own.isEmpty() else box.size().toSize()
     if natural.isEmpty():
         return None, QSize()
-    shown_width = min(natural.width(), width) if says_width else width
+    shown_width = min(natural.width(), width)
     size = QSize(shown_width, max(1, round(natural.height() * shown_width / natural.width())))
     image = QImage(size * RATIO, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("white"))
@@ -103,6 +124,8 @@ class PreviewBrowser(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setTabChangesFocus(True)  # Tab moves on: the page is read, not typed into
+        self.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
+        self.setLineWrapColumnOrWidth(PAGE_PX)  # (a narrower window scrolls across it)
 
     def show_page(self, page: Page) -> None:
         document = QTextDocument(self)
