@@ -174,6 +174,7 @@ def test_the_report_window_shows_last_month_and_saves_what_it_shows(
         settle(qtbot, window)
         path = folder / f"djamon-report-2026-03.{kind}"
         assert window.status.text() == f"Saved {path}."
+        assert window.focusWidget() is window.save_buttons[kind]  # the keyboard back there
         if kind == "pdf":
             assert path.read_bytes()[:5] == b"%PDF-"
             assert same_pdf_text(path.read_bytes(), wanted["pdf"], tmp_path)
@@ -263,6 +264,8 @@ def test_a_month_a_group_and_days_chosen_with_the_keyboard(
     dialog = QApplication.activeModalWidget()
     name = "djamon-report-2026-03-b-ops-b-amp-img-src-dev-zero.pdf"
     assert dialog.selectedFiles()[0].endswith("/" + name)
+    focus = QApplication.focusWidget
+    qtbot.waitUntil(lambda: focus() is not None and focus().window() is dialog)
     press(Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
     window.activateWindow()

@@ -108,6 +108,7 @@ class ReportWindow(RememberedWindow, QWidget):
         self.setWindowTitle(window_title("Report"))
         self._saving = False
         self._dialog: QFileDialog | None = None  # the last Save as… asked
+        self._refocus: QWidget | None = None  # had the keyboard when its control was disabled
         self.reporting = None  # its jobs (gui/report_worker.Reporting), set by who makes it
 
         self.month = QComboBox()
@@ -345,6 +346,8 @@ class ReportWindow(RememberedWindow, QWidget):
     def idle(self, text: str = "") -> None:
         """Nothing under way: the bar and Cancel go, the line says ``text``."""
         self._saving = False
+        if self.cancel.hasFocus():  # (its keyboard goes to the page, not somewhere by chance)
+            self.preview.setFocus(Qt.FocusReason.OtherFocusReason)
         self.bar.hide()
         self.cancel.hide()
         plain.set_text(self.status, text)
@@ -359,6 +362,11 @@ class ReportWindow(RememberedWindow, QWidget):
         self.idle(line)
 
     def _enable(self, choosing: bool) -> None:
+        """The choices and buttons usable or not; the keyboard, moved off a control while it
+        can't be used (Save as… while the file is written), comes back to it after."""
+        focused = self.focusWidget()
+        if not choosing and focused is not None and self._refocus is None:
+            self._refocus = focused
         for widget in (self.month, self.first, self.last):
             widget.setEnabled(choosing)
         self.group.setEnabled(choosing)
@@ -366,6 +374,9 @@ class ReportWindow(RememberedWindow, QWidget):
         valid = self.choice() is not None
         for button in self.save_buttons.values():
             button.setEnabled(choosing and valid)
+        back, self._refocus = (self._refocus, None) if choosing else (None, self._refocus)
+        if back is not None and back.isEnabled() and back.isVisible():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self._settle.stop()
