@@ -298,6 +298,7 @@ def test_a_month_a_group_and_days_chosen_with_the_keyboard(
 def test_ctrl_r_again_brings_the_one_window_forward_and_escape_closes_it(qtbot, make_app, history):
     app = make_app(start_round=False, clock=Clock(NOW))
     window = open_report(qtbot, app)
+    assert window.screen().availableGeometry().contains(window.geometry())  # fitted to it
     dashboard = app.windows.dashboard
     dashboard.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)

@@ -131,10 +131,10 @@ class ReportWindow(RememberedWindow, QWidget):
         last_label.setBuddy(self.last)
         self.group = QComboBox()
         self.group.setAccessibleName("Group")
-        # as wide as 40 letters whatever the titles (a longer one shows whole in the list)
+        # as wide as 32 letters whatever the titles (a longer one shows whole in the list)
         fixed = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         self.group.setSizeAdjustPolicy(fixed)
-        self.group.setMinimumContentsLength(40)
+        self.group.setMinimumContentsLength(32)
         self.group.view().setAccessibleName("Groups")
         self.group.addItem(ALL_GROUPS, None)
         group_label = QLabel("&Group:")
@@ -146,7 +146,7 @@ class ReportWindow(RememberedWindow, QWidget):
             "the report as Save as HTML writes it: the summary, each group's table, the charts "
             "and the counting rules"
         )
-        self.preview.setMinimumHeight(120)
+        self.preview.setMinimumHeight(80)  # (the window fits 1024×600 at twice the scale)
         self.bar = QProgressBar()
         self.bar.setAccessibleName("Progress")
         self.bar.setTextVisible(True)
@@ -176,6 +176,7 @@ class ReportWindow(RememberedWindow, QWidget):
         grid.addWidget(self.last, 1, 3)
         grid.addWidget(group_label, 2, 0)
         grid.addWidget(self.group, 2, 1, 1, 4, left)
+        grid.addWidget(self.refresh, 2, 5)  # at the choices' right: it builds them again
         grid.setColumnStretch(4, 1)
         working = QHBoxLayout()  # what is under way or came of it, the bar and Cancel by it
         working.addWidget(self.status, 1)
@@ -185,16 +186,14 @@ class ReportWindow(RememberedWindow, QWidget):
         for button in self.save_buttons.values():
             buttons.addWidget(button)
         buttons.addStretch()
-        buttons.addWidget(self.refresh)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.preview, 1)
         layout.addLayout(working)
         layout.addLayout(buttons)
-        order = [self.month, self.first, self.last]
-        order += [self.group, self.preview, self.cancel, *self.save_buttons.values()]
-        order += [self.refresh, self.close_button]
+        order = [self.month, self.first, self.last, self.group, self.refresh, self.preview]
+        order += [self.cancel, *self.save_buttons.values(), self.close_button]
         for before, after in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(before, after)
 
