@@ -139,6 +139,14 @@ SETTINGS: tuple[Setting, ...] = (
             "ends; critical ones go at once, and the desktop still notifies. Each window is a "
             "crontab line for its start and a length in minutes, like maintenance windows.",
             section="Incidents", explained=True),
+    Setting("monthly_report.enabled", False, "bool", "Mail last month's uptime report on the 1st",
+            "On the 1st of each month, the first round from midnight (local time) e-mails last "
+            "month's uptime report of every group as a PDF, once for the team. Needs e-mail "
+            "alerts on.", section="E-mail"),
+    Setting("monthly_report.to", [], "emails", "Report to:",
+            "Who gets the monthly report, separated by commas; when empty, the alert "
+            "recipients (To above).", section="E-mail", explained=True,
+            placeholder="empty: the alert recipients"),
 )
 # fmt: on
 
