@@ -24,7 +24,15 @@ from djamon_desktop.core.report_pdf import pdf_bytes
 from djamon_desktop.store import reports
 
 from ..conftest import Clock, document, group, site
-from .screen import UI_STALL_S, UiTicks, choose_file, dashboard_shown, press
+from .screen import (
+    UI_STALL_S,
+    UiTicks,
+    choose_file,
+    click_menu,
+    dashboard_shown,
+    menu_of,
+    press,
+)
 
 NOW = datetime(2026, 4, 10, 9, 30, tzinfo=UTC)
 MARCH = datetime(2026, 3, 1, tzinfo=UTC)
@@ -308,6 +316,13 @@ def test_ctrl_r_again_brings_the_one_window_forward_and_escape_closes_it(qtbot, 
     assert app.windows.report is window
     press(Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: app.windows.report is None)
+    # the menu's entry makes a new one (the closed one was deleted)
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    click_menu(qtbot, menu_of(dashboard, "&Monitor"), "&Report…")
+    qtbot.waitUntil(lambda: app.windows.report is not None)
+    assert app.windows.report is not window and app.windows.report.isVisible()
+    settle(qtbot, app.windows.report)
 
 
 # -- a year of 100 sites -----------------------------------------------------------------------
