@@ -167,9 +167,12 @@ class Reporting(QObject):
     def cancel(self) -> None:
         """Every job asked is cancelled, and nothing more is shown of it."""
         was = bool(self._jobs)
+        previewing = any(job.kind == PREVIEW for job in self._jobs.values())
         for job in self._jobs.values():
             job.cancel.set()
         self._jobs.clear()
+        if previewing:
+            self.window.preview.show_words("Cancelled: Refresh (F5) builds the report again.")
         if was:
             self.window.idle("Cancelled.")
 

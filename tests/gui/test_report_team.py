@@ -67,6 +67,7 @@ def test_what_a_hung_database_leaves_cancelled_or_replaced_never_shows(
     qtbot.waitUntil(window.cancel.isVisible, timeout=5000)
     qtbot.mouseClick(window.cancel, Qt.MouseButton.LeftButton)
     assert window.status.text() == "Cancelled."
+    assert page_text(window) == "Cancelled: Refresh (F5) builds the report again."
     assert not window.bar.isVisible() and not window.cancel.isVisible()
     # the 10th and 11th asked (waiting behind the first), then the month instead
     press(Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
