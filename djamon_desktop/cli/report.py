@@ -5,13 +5,11 @@ the dashboard's uptime comes from); this module reads the arguments, asks, and w
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import write_whole
 from .output import EXIT_OK
 
 FORMATS = ("html", "pdf", "csv")
@@ -84,24 +82,9 @@ def _rendered(made, form: str) -> bytes:
 
 
 def _write_whole(target: Path, data: bytes) -> None:
-    """``data`` in ``target``, whole or not at all: written beside it under another name, then
-    renamed over it, so a reader never sees half a report and a failure leaves what was there."""
-    tmp = None
+    """``data`` in ``target``, whole or not at all (``files.write_whole``); a failure is one
+    line and exit 2."""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".report-", dir=target.parent)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, target)
+        write_whole(target, data)
     except OSError as exc:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         raise UserError(f"--output: {target}: can't write it: {exc.strerror or exc}") from None
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it, then setting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

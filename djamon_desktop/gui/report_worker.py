@@ -15,9 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import os
 import queue
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from ..core.report_pdf import pdf_bytes
 from ..core.schedule import local_zone
 from ..core.status import plural
 from ..errors import UserError
+from ..files import write_whole
 from ..store import reports
 from ..store.database import close_database, reaching
 from ..store.engine import DatabaseUnreachable
@@ -103,23 +102,6 @@ def collector_paused():
     finally:
         if was:
             gc.enable()
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """``data`` at ``path``, whole or not at all: written beside it, then renamed over it. A
-    file replaced keeps its permissions; a new one is readable by others (a report is handed
-    on)."""
-    mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o644
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 class Reporting(QObject):
