@@ -17,6 +17,7 @@ from typing import Any
 from peewee import fn
 
 from ..core import config
+from ..core.clock import utc_now
 from ..core.outages import PRIORITY_NAMES
 from .models import Site, SiteGroup
 
@@ -58,11 +59,14 @@ class Adding:
         last_seen: datetime | None = None,
         down_count: int = 0,
         expect: str | None = None,
+        now: datetime | None = None,
     ) -> int:
         """A new site at the end of its group; what is None takes the default (priority
         ``normal``, active, the default down message, no windows, nothing expected beyond a
         good code; ``expect`` as stored, ``core.expect.stored``). ``last_seen`` and
-        ``down_count``: the history a Djamon site brings along. Its id."""
+        ``down_count``: the history a Djamon site brings along. It is monitored from ``now``
+        (the wall clock when None; a Djamon import moves that back to its first check). Its
+        id."""
         position = self._next_site.get(group_id)
         if position is None:
             position = (
@@ -81,6 +85,7 @@ class Adding:
             last_seen=last_seen,
             down_count=down_count,
             expect=expect,
+            monitored_since=utc_now() if now is None else now,
         )
         return row.id
 

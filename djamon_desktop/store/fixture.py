@@ -13,6 +13,7 @@ went) is completed by importing the file again.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +87,28 @@ def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
         summary.checks = _checks(fixture, site_ids, set(good_codes))
         with writing():
             _latest_checks(site_ids.values())
+    with writing():
+        _monitored_since(site_ids.values())
     return summary
+
+
+def _monitored_since(site_ids: Iterable[int]) -> None:
+    """Each site monitored from its first check or outage, where that is before it was added
+    (a Djamon site's history is older than its import; an outage was found by checks, so it
+    counts as one, even when the file carries no check of that time)."""
+    ids = sorted(set(site_ids))
+    if not ids:
+        return
+    first = """(SELECT min(t) FROM (SELECT min(time) AS t FROM "check" WHERE site_id = site.id
+                                    UNION ALL
+                                    SELECT min(start_time) FROM outage_site
+                                     WHERE site_id = site.id) AS earliest)"""
+    db.execute_sql(
+        f"UPDATE site SET monitored_since = {first}"
+        f" WHERE id IN ({marks(len(ids))})"
+        f" AND {first} < coalesce(monitored_since, {first} + 1)",
+        ids,
+    )
 
 
 def _groups(fixture: Fixture, adding: Adding, summary: FixtureSummary) -> dict[Any, int]:

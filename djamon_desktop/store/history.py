@@ -4,6 +4,7 @@ of old raw checks is store/purge.py."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,8 @@ def hour_of(when: datetime) -> int:
     return to_ms(when) // HOUR_MS
 
 
-HourRow = tuple[int, int, int, float, float]  # site id, hour, good (0/1), elapsed sum, max
+#: site id, hour, good (0/1), elapsed sum, max, the good answers' times (whole ms, spaced)
+HourRow = tuple[int, int, int, float, float, str]
 
 
 def hour_row(
@@ -35,14 +37,23 @@ def hour_row(
 ) -> HourRow:
     """One check's share of its hour in the summary (``good`` is the set of good codes). Pure,
     so a round can work it out while slower checks still wait. A check with neither error nor
-    code is a ``tcp://`` site's that connected: good (as ProbeResult.is_good judges it)."""
+    code is a ``tcp://`` site's that connected: good (as ProbeResult.is_good judges it).
+    A good answer's time is also kept to the whole millisecond (half up): the report's
+    percentiles are nearest-rank over every time, so the hour keeps them all."""
     ok = error is None and (status is None or status in good)
-    return (site_id, hour_of(when), int(ok), elapsed if ok else 0.0, elapsed if ok else 0.0)
+    if not ok:
+        return (site_id, hour_of(when), 0, 0.0, 0.0, "")
+    return (site_id, hour_of(when), 1, elapsed, elapsed, whole_ms(elapsed))
+
+
+def whole_ms(elapsed: float) -> str:
+    """A time as the hour summary keeps it: whole milliseconds, a half rounded up."""
+    return str(math.floor(elapsed + 0.5))
 
 
 #: the hour summary's upsert, around its rows (``VALUES`` of one, or a ``SELECT`` of many)
 HOUR_INSERT = """INSERT INTO check_hour (site_id, hour, checks, good, good_elapsed_sum,
-                                        good_elapsed_max)"""
+                                        good_elapsed_max, good_ms)"""
 HOUR_CONFLICT = """ON CONFLICT (site_id, hour) DO UPDATE SET
                      checks = check_hour.checks + excluded.checks,
                      good = check_hour.good + excluded.good,
@@ -50,12 +61,16 @@ HOUR_CONFLICT = """ON CONFLICT (site_id, hour) DO UPDATE SET
                      good_elapsed_max = CASE WHEN excluded.good_elapsed_max
                                                  > check_hour.good_elapsed_max
                                             THEN excluded.good_elapsed_max
-                                            ELSE check_hour.good_elapsed_max END"""
+                                            ELSE check_hour.good_elapsed_max END,
+                     good_ms = CASE WHEN excluded.good_ms = '' THEN check_hour.good_ms
+                                    WHEN check_hour.good_ms IS NULL OR check_hour.good_ms = ''
+                                    THEN excluded.good_ms
+                                    ELSE check_hour.good_ms || ' ' || excluded.good_ms END"""
 
 
 def _hour_upsert() -> str:
     """The hour summary's upsert of one row, with the open database's placeholders."""
-    return f"{HOUR_INSERT} VALUES ({marks(6)}) {HOUR_CONFLICT}"
+    return f"{HOUR_INSERT} VALUES ({marks(7)}) {HOUR_CONFLICT}"
 
 
 def add_hour_rows(rows: Sequence[HourRow]) -> None:
@@ -73,16 +88,21 @@ def _by_hour(rows: Sequence[HourRow]) -> list[tuple]:
     """The shares added up per site and hour, so the summary's upsert meets each of its rows
     once (a statement of many rows on PostgreSQL may not update a row twice)."""
     hours: dict[tuple[int, int], list] = {}
-    for site_id, hour, good, elapsed, peak in rows:
+    for site_id, hour, good, elapsed, peak, times in rows:
         have = hours.get((site_id, hour))
         if have is None:
-            hours[site_id, hour] = [1, good, elapsed, peak]
+            hours[site_id, hour] = [1, good, elapsed, peak, [times] if times else []]
         else:
             have[0] += 1
             have[1] += good
             have[2] += elapsed
             have[3] = max(have[3], peak)
-    return [(site_id, hour, *sums) for (site_id, hour), sums in hours.items()]
+            if times:
+                have[4].append(times)
+    return [
+        (site_id, hour, n, good, elapsed, peak, " ".join(times))
+        for (site_id, hour), (n, good, elapsed, peak, times) in hours.items()
+    ]
 
 
 def add_to_hours(

@@ -64,7 +64,7 @@ _READ = """SELECT
 
 _VANTAGE_TYPES = ("integer", "integer", "bigint", "bigint", "smallint", "text", "real", "text")
 _CHECK_TYPES = ("integer", "bytea", "smallint", "text", "real", "text")
-_HOUR_TYPES = ("integer", "integer", "integer", "integer", "real", "real")
+_HOUR_TYPES = ("integer", "integer", "integer", "integer", "real", "real", "text")
 
 
 def record_team_round(

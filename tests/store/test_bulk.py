@@ -64,19 +64,25 @@ def test_an_upsert_of_many_rows_adds_up_as_one_row_at_a_time_would(store):
     with engine.writing():
         # the same site and hour twice in one call (a fixture's checks), then again
         history.add_hour_rows(
-            [(shop, hour, 1, 40.0, 40.0), (shop, hour, 0, 0.0, 0.0), (files, hour, 1, 9.5, 9.5)]
+            [
+                (shop, hour, 1, 40.0, 40.0, "40"),
+                (shop, hour, 0, 0.0, 0.0, ""),
+                (files, hour, 1, 9.5, 9.5, "10"),
+            ]
         )
-        history.add_hour_rows([(shop, hour, 1, 90.0, 90.0), (files, hour + 1, 1, 3.0, 3.0)])
+        history.add_hour_rows(
+            [(shop, hour, 1, 90.0, 90.0, "90"), (files, hour + 1, 1, 3.0, 3.0, "3")]
+        )
     with engine.writing():
-        history.add_hour_rows([(shop, hour, 1, 10.0, 10.0)])
+        history.add_hour_rows([(shop, hour, 1, 10.0, 10.0, "10")])
     rows = db.execute_sql(
-        "SELECT site_id, hour, checks, good, good_elapsed_sum, good_elapsed_max FROM check_hour"
-        " ORDER BY site_id, hour"
+        "SELECT site_id, hour, checks, good, good_elapsed_sum, good_elapsed_max, good_ms"
+        " FROM check_hour ORDER BY site_id, hour"
     ).fetchall()
     assert [tuple(row) for row in rows] == [
-        (shop, hour, 4, 3, 140.0, 90.0),
-        (files, hour, 1, 1, 9.5, 9.5),
-        (files, hour + 1, 1, 1, 3.0, 3.0),
+        (shop, hour, 4, 3, 140.0, 90.0, "40 90 10"),
+        (files, hour, 1, 1, 9.5, 9.5, "10"),
+        (files, hour + 1, 1, 1, 3.0, 3.0, "3"),
     ]
 
 
@@ -113,13 +119,13 @@ def test_many_rows_updated_at_once_each_get_their_own_values(store):
 def test_a_write_rolled_back_stores_none_of_its_rows_and_the_next_stores_only_its_own(store):
     shop = add_site("Shop")
     with pytest.raises(RuntimeError), engine.writing():
-        history.add_hour_rows([(shop, 7, 1, 40.0, 40.0)])
+        history.add_hour_rows([(shop, 7, 1, 40.0, 40.0, "40")])
         bulk.executemany(_check(), [(shop, 1, uuid.uuid4().bytes, 200, None, 40.0, 1)])
         raise RuntimeError("the round fails after its rows were sent")
     assert _checks() == []
     assert db.execute_sql("SELECT count(*) FROM check_hour").fetchone()[0] == 0
     with engine.writing():
-        history.add_hour_rows([(shop, 7, 0, 0.0, 0.0)])
+        history.add_hour_rows([(shop, 7, 0, 0.0, 0.0, "")])
     assert db.execute_sql("SELECT checks, good FROM check_hour").fetchall() == [(1, 0)]
 
 

@@ -16,9 +16,11 @@ NOW = datetime(2026, 11, 27, 12, 30, tzinfo=UTC)
 
 def test_hour_rows_count_only_good_answers_in_the_response_times():
     good = {200}
-    assert history.hour_row(1, NOW, 200, None, 80.0, good) == (1, history.hour_of(NOW), 1, 80, 80)
-    assert history.hour_row(1, NOW, 500, None, 80.0, good)[2:] == (0, 0.0, 0.0)
-    assert history.hour_row(1, NOW, None, "timeout", 5000.0, good)[2:] == (0, 0.0, 0.0)
+    hour = history.hour_of(NOW)
+    assert history.hour_row(1, NOW, 200, None, 80.4, good) == (1, hour, 1, 80.4, 80.4, "80")
+    assert history.hour_row(1, NOW, 200, None, 80.5, good)[5] == "81"  # a half rounds up
+    assert history.hour_row(1, NOW, 500, None, 80.0, good)[2:] == (0, 0.0, 0.0, "")
+    assert history.hour_row(1, NOW, None, "timeout", 5000.0, good)[2:] == (0, 0.0, 0.0, "")
 
 
 def test_the_summary_gives_uptime_per_window_and_points_per_hour(store):

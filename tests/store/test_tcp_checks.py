@@ -16,7 +16,7 @@ REFUSED = ProbeResult(None, "connection", 0.4, "connection refused")
 
 
 def test_an_opened_connection_counts_as_good_in_the_hour_summary(store):
-    assert history.hour_row(1, NOW, None, None, 3.0, {200})[2:] == (1, 3.0, 3.0)
+    assert history.hour_row(1, NOW, None, None, 3.0, {200})[2:] == (1, 3.0, 3.0, "3")
     database = add_site("Database")
     store_round(NOW - timedelta(minutes=2), {database: OPENED}, strikes=99)
     store_round(NOW - timedelta(minutes=1), {database: REFUSED}, strikes=99)
