@@ -21,3 +21,9 @@ def resource_dir() -> Path:
 def icon_file(name: str, size: int) -> Path:
     """A rendered PNG, e.g. ``icon_file("down", 22)`` or ``icon_file("app", 256)``."""
     return resource_dir() / "icons" / "png" / f"{name}-{size}.png"
+
+
+def font_file(bold: bool = False) -> Path:
+    """The bundled DejaVu Sans (or its bold) that PDF reports are set in: the same font on
+    every machine, with the glyphs of most scripts (see ``resources/fonts/LICENSE``)."""
+    return resource_dir() / "fonts" / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")

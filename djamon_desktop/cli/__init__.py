@@ -4,11 +4,11 @@ stderr and exit 2; nothing reaches the user as a traceback.
 A newcomer's map: ``parser`` holds the grammar, each other module the commands of one concern
 (``check``; ``monitoring``: schedule, purge; ``lookups``: sites, outages, outage, with
 ``timeline`` for an outage's timeline and post-mortem draft; ``incidents``: ack, unack, note;
-``recheck``; ``transfer``: import, export; ``credentials``: secret, alert-test; ``team``:
-copy-database; ``desktop``: the menu entry; ``doctor``: what the desktop offers), ``output``
-the printing helpers and ``logfile`` the log. The command modules are imported only when a
-command runs, and import the database, the network or the keyring only inside the command that
-needs them, so that ``--version`` and ``--help`` start at once.
+``recheck``; ``report``: the uptime report; ``transfer``: import, export; ``credentials``:
+secret, alert-test; ``team``: copy-database; ``desktop``: the menu entry; ``doctor``: what the
+desktop offers), ``output`` the printing helpers and ``logfile`` the log. The command modules
+are imported only when a command runs, and import the database, the network or the keyring
+only inside the command that needs them, so that ``--version`` and ``--help`` start at once.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         maintenance,
         monitoring,
         recheck,
+        report,
         team,
         transfer,
     )
@@ -64,6 +65,7 @@ def command(name: str) -> Callable[[argparse.Namespace], int]:
         "ack": incidents.cmd_ack,
         "unack": incidents.cmd_unack,
         "note": incidents.cmd_note,
+        "report": report.cmd_report,
         "import": transfer.cmd_import,
         "export": transfer.cmd_export,
         "secret": credentials.cmd_secret,

@@ -113,6 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="after", metavar="ISO", help="strictly after this (local time)")
     p.add_argument("--count", type=_whole_number("--count", 1, 10000), default=5, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p = command("report", "an uptime report of a month or span, per site and group, with charts")
+    p.add_argument(
+        "--month", metavar="YYYY-MM", help="a calendar month in local time (default: last month)"
+    )
+    p.add_argument("--from", dest="first", metavar="DATE", help="the first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="last", metavar="DATE", help="the last day (included)")
+    p.add_argument("--group", metavar="TITLE", help="only this group (default: every group)")
+    p.add_argument("--format", choices=["html", "pdf", "csv"], default="html", help="default: html")
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write it to FILE, whole or not at all (default: stdout; pdf needs a file)",
+    )
     p = command("import", "read settings, groups and sites from a file; all or nothing")
     p.add_argument("file", metavar="FILE", help="a djamon-desktop/1 file, or - for stdin")
     p = command("export", "write settings, groups and sites (never a secret)")

@@ -60,8 +60,8 @@ def test_every_command_in_the_grammar_runs_a_function():
     parser = build_parser()
     (commands,) = [a for a in parser._actions if a.dest == "command"]
     assert (
-        len(commands.choices) == 20
-    )  # pause, resume, copy-database, ack, unack, note, recheck, doctor among them
+        len(commands.choices) == 21
+    )  # pause, resume, copy-database, ack, unack, note, recheck, doctor, report among them
     for name in commands.choices:
         assert callable(command(name)), name
         assert command(name).__name__ == "cmd_" + name.replace("-", "_")

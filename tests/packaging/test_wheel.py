@@ -1,4 +1,5 @@
-"""A wheel (pip install . without -e) carries the icons the app and install-desktop need."""
+"""A wheel (pip install . without -e) carries the icons the app and install-desktop need, and
+the font PDF reports are set in."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_the_wheel_carries_every_icon(tmp_path):
     for name in rendered:
         assert f"djamon_desktop/_resources/icons/png/{name}" in names
     assert "djamon_desktop/_resources/icons/app.svg" in names
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
+        assert f"djamon_desktop/_resources/fonts/{name}" in names
     # every module of the source tree travels too (a new subpackage missing from
     # pyproject's list would leave a non-editable install without it)
     source = {
