@@ -6,8 +6,9 @@
    the rows to store as each answer arrives (``store.rounds.RoundRows``);
 2. stores the round, its strikes, the outage it opens, joins or closes and the alerts written
    for it (``alerts.messages``), in one transaction (``store.rounds.record_round``);
-3. queues what fell due since (``store.escalation``): an outage's one reminder when nobody is
-   on it, and the digest of what quiet hours held once they end;
+3. queues what fell due since: last month's uptime report on the 1st (``monthly_mail``), an
+   outage's one reminder when nobody is on it, and the digest of what quiet hours held once they
+   end (``store.escalation``);
 4. delivers the outbox (``alerts.sender`` with ``store.outbox``);
 5. purges old checks when the daily purge is due (``store.history``);
 
@@ -36,6 +37,7 @@ from .core.probe import ProbeResult
 from .core.rounds import RoundReport, log_round, outcomes_of, probe_round, start_order
 from .core.settings_value import Settings
 from .core.states import State
+from .monthly_mail import queue_if_due
 from .store import escalation, outbox, purge, vantages
 from .store.maintenance import UNREAD
 from .store.queries import list_sites
@@ -82,6 +84,9 @@ def run_cycle(
     report.settings = settings
     step = "delivering alerts"  # (the reminders and digests due are part of it)
     try:
+        # on or after midnight on the 1st: when the round started (its own failure is logged)
+        if queue_if_due(settings, report.started_at, start.last_report):
+            report.alerts_waiting = True
         if due_work_may_wait(settings, report.alerts_waiting, report.due_work):
             due = run_due(settings, clock)
             if due.queued:

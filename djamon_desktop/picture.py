@@ -30,7 +30,7 @@ from .core.states import State
 from .core.status import OpenOutage, Overview, SiteAtGlance, overview
 from .core.title_words import title_words
 from .core.vantage_words import down_from_words, vantage_failure_words
-from .store import history, maintenance, outbox, queries, rechecks, timeline, vantages
+from .store import history, maintenance, outbox, queries, rechecks, timeline, uptime, vantages
 from .store.settings import load_settings
 
 
@@ -80,7 +80,7 @@ class Picture:
     pause: Pause | None  # all monitoring's pause, only while it runs (one that ran out: None)
     retrying: tuple[SiteInfo, ...]  # failing from this vantage: the fast lane's sites
     groups: tuple[queries.GroupInfo, ...] = ()
-    day: Mapping[int, history.Uptime] = field(default_factory=dict)
+    day: Mapping[int, uptime.Uptime] = field(default_factory=dict)  # each site's last 24 h
     vantage_states: Mapping[int, Mapping[str, queries.VantageState]] = field(default_factory=dict)
     site_details: Mapping[int, SiteDetail] = field(default_factory=dict)
     outages: Mapping[int, OutageDetail] = field(default_factory=dict)
@@ -118,7 +118,7 @@ class Reading:
         current = queries.find_outage("current")
         pause = maintenance.global_pause()
         if pause is not None and not pause.active(now):
-            maintenance.resume_everything()  # ran out: stored no longer, shown no longer
+            maintenance.resume_everything(self.clock)  # ran out: stored no longer, shown no longer
             pause = None
         retrying = tuple(failing(vantages.own_view(sites)))
         announcements = self._changes(current)
@@ -154,7 +154,7 @@ class Reading:
             pause=pause,
             retrying=retrying,
             groups=tuple(queries.list_groups()),
-            day=history.uptimes(now, 24) if dashboard else {},
+            day=uptime.uptimes(now, uptime.DAY) if dashboard else {},
             vantage_states=queries.vantage_states(sites, strikes, now),
             site_details=MappingProxyType(details),
             outages=MappingProxyType(outages),

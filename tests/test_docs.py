@@ -92,6 +92,16 @@ def test_every_setting_is_in_the_settings_page():
     assert not missing, f"docs/settings.md lacks {missing}"
 
 
+def test_the_counting_rules_in_the_readme_and_reports_page_are_the_reports_own():
+    """Every report ends with core.report_model.RULES; the README and docs/reports.md quote
+    them, numbered, word for word, so a rule changed in one place fails here."""
+    from djamon_desktop.core.report_model import RULES
+
+    quoted = "\n".join(f"{n}. {rule}" for n, rule in enumerate(RULES, 1))
+    for page in (ROOT / "README.md", ROOT / "docs" / "reports.md"):
+        assert quoted in page.read_text(encoding="utf-8"), f"{page.name} quotes other rules"
+
+
 def repository_files() -> list[Path]:
     try:
         listed = subprocess.run(

@@ -112,7 +112,7 @@ def test_the_import_reader_sees_relative_and_lazy_imports():
 #: gui modules whose work runs off the UI thread and so may use the store: the rounds' worker,
 #: the reads thread and the changes it runs, the change listener, the import/export thread, the
 #: crash hook (which tells a lost connection from a bug), the Team tab (its connection test runs
-#: on a thread of its own; the URL rules are read there too)
+#: on a thread of its own; the URL rules are read there too), the report's thread (Report…)
 WORKER_SIDE = {
     "gui/poller.py",
     "gui/round_worker.py",
@@ -120,6 +120,7 @@ WORKER_SIDE = {
     "gui/jobs.py",
     "gui/watch.py",
     "gui/transfer.py",
+    "gui/report_worker.py",
     "gui/process.py",
     "gui/windows/team_tab.py",
 }

@@ -52,8 +52,11 @@ def email_problem(email: dict[str, Any]) -> str | None:
     return None
 
 
-def send_email(email: dict[str, Any], subject: str, body: str) -> str:
-    """Send one message to every recipient; return a line saying what happened."""
+def send_email(
+    email: dict[str, Any], subject: str, body: str, pdf: tuple[str, bytes] | None = None
+) -> str:
+    """Send one message to every recipient; return a line saying what happened. ``pdf``: a
+    file to attach (its name and bytes), as ``application/pdf``."""
     problem = email_problem(email)
     if problem:
         raise DeliveryError(problem)
@@ -67,6 +70,8 @@ def send_email(email: dict[str, Any], subject: str, body: str) -> str:
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="djamon-desktop")
     message.set_content(body, charset="utf-8")
+    if pdf is not None:
+        message.add_attachment(pdf[1], maintype="application", subtype="pdf", filename=pdf[0])
     where = f"{host}:{port}"
     password = _smtp_password(email) if username else None  # before any connection is made
     context = ssl.create_default_context()  # honours SSL_CERT_FILE

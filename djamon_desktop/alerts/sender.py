@@ -43,6 +43,8 @@ class Job(Protocol):
     attempts: int
     about: str  # in words: "outage CODE opened", "certificate of SITE" (no outage, code "")
     target: str  # apprise: the URL's fingerprint; '' for one not yet fanned out (and others)
+    attachment: bytes | None  # a monthly report's PDF (event "report"), else None
+    attachment_name: str | None
 
 
 class Outbox(Protocol):
@@ -60,7 +62,16 @@ class Outbox(Protocol):
 
 
 def _email(settings: Settings, job: Job, urls: apprise_channel.KeyringUrls) -> str:
-    return channels.send_email(settings.part("email"), job.subject, job.body)
+    email = settings.part("email")
+    if job.event != "report":
+        return channels.send_email(email, job.subject, job.body)
+    # the monthly report: to its own recipients when set (else the alerts'), its PDF attached
+    if settings.monthly_report_to:
+        email = {**email, "to": list(settings.monthly_report_to)}
+    attached = None
+    if job.attachment is not None:
+        attached = (job.attachment_name or "djamon-report.pdf", job.attachment)
+    return channels.send_email(email, job.subject, job.body, attached)
 
 
 def _twitter(settings: Settings, job: Job, urls: apprise_channel.KeyringUrls) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .report_model import Day, uptime_text
+from .report_model import Day, uptime_percent, uptime_text
 
 #: the lowest value an uptime axis may start at, the first one below the worst day: a month at
 #: 99.95 % drawn from 0 would show 31 equal bars, so the axis starts just below the worst day
@@ -28,6 +28,9 @@ COLOURS = {
     NONE: (189, 189, 189),
     PLAIN: (30, 100, 170),
 }
+
+#: the most cells a site's strip of days has (62: two months a day a cell)
+STRIP_CELLS = 62
 
 #: how tall the grey mark of a day with nothing monitored is, as a share of the chart
 NONE_MARK = 0.04
@@ -104,16 +107,24 @@ def response_chart(title: str, days: Sequence[Day]) -> Chart:
 
 def strip(days: Sequence[Day]) -> tuple[Bar, ...]:
     """A site's days as a strip of same-height cells, coloured by tone: its compact chart,
-    readable beside each of a hundred sites."""
+    readable beside each of a hundred sites. Over more than :data:`STRIP_CELLS` days a cell
+    stands for a week (for two, beyond 62 weeks...), so the strip stays as light."""
+    size = 1 if len(days) <= STRIP_CELLS else 7 * -(-len(days) // (7 * STRIP_CELLS))
+    runs = [days[at : at + size] for at in range(0, len(days), size)]
     out = []
-    for index, day in enumerate(days):
-        x, width = _slot(index, len(days), fill=0.8)
-        value = day.uptime_percent
+    for index, run in enumerate(runs):
+        x, width = _slot(index, len(runs), fill=0.8)
+        when = _day_words(run[0].day)
+        if len(run) > 1:
+            when = f"{when} – {_day_words(run[-1].day)}"
+        monitored = sum(d.monitored_ms for d in run)
+        down = sum(d.down_ms for d in run)
+        value = uptime_percent(monitored, down)
         if value is None:
-            out.append(Bar(x, width, 1.0, NONE, f"{_day_words(day.day)}: nothing monitored"))
+            out.append(Bar(x, width, 1.0, NONE, f"{when}: nothing monitored"))
             continue
-        tone = GOOD if day.down_ms <= 0 else FAIR if value >= 99.0 else POOR
-        out.append(Bar(x, width, 1.0, tone, f"{_day_words(day.day)}: {_percent(day)}"))
+        tone = GOOD if down <= 0 else FAIR if value >= 99.0 else POOR
+        out.append(Bar(x, width, 1.0, tone, f"{when}: {uptime_text(monitored, down)} %"))
     return tuple(out)
 
 

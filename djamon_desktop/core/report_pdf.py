@@ -20,6 +20,7 @@ from ..resources import font_file
 from . import report_pdf_draw as draw
 from . import report_words as words
 from .report_charts import COLOURS, Bar, response_chart, strip, uptime_chart
+from .report_fonts import fallback_fonts
 from .report_model import Figures, GroupReport, Report
 from .report_svg import STRIP_HEIGHT, STRIP_WIDTH, strip_svg
 from .urls import shown_url
@@ -53,6 +54,7 @@ class _ReportPdf(FPDF):
         self.footer_words = f"{words.title(report)} · {words.scope(report)}"
         self.add_font(FONT, "", str(font_file()))
         self.add_font(FONT, "B", str(font_file(bold=True)))
+        self._fallbacks(report)
         self.str_alias_nb_pages = ""  # only the footer's own stand-in is swapped
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=16)
@@ -73,6 +75,33 @@ class _ReportPdf(FPDF):
                 self.set_fill_color(*COLOURS[bar.tone])
                 self.rect(x + bar.x * w, y, bar.width * w, h, style="F")
         return VectorImageInfo(rendered_width=w, rendered_height=h)
+
+    def _fallbacks(self, report: Report) -> None:
+        """Fonts of this machine for the characters of titles and addresses that DejaVu Sans
+        lacks (Chinese, Japanese, Korean...), used where it has no glyph."""
+        regular, bold = self.fonts[FONT.lower()].cmap, self.fonts[FONT.lower() + "B"].cmap
+        texts = [report.group or ""]
+        for group in report.groups:
+            texts.append(group.title)
+            texts.extend(f"{site.title} {site.url}" for site in group.sites)
+        names = []
+        for number, (path, index) in enumerate(
+            fallback_fonts(texts, lambda point: point in regular and point in bold)
+        ):
+            names.append(f"fallback{number}")
+            self.add_font(names[-1], "", path, collection_font_number=index)
+        if names:
+            self.set_fallback_fonts(names, exact_match=False)
+
+    def _render_styled_text_line(self, *args, **kwargs):
+        """fpdf2 (2.8) draws a line's fragments in the fallback font with a font change that
+        stays set after the line, while it takes its own font as still set: the next line's
+        first words came out in the wrong font's glyphs (``https://`` as ``D22rol``). With
+        fallback fonts in use each line sets its font again."""
+        drawn = super()._render_styled_text_line(*args, **kwargs)
+        if self._fallback_font_ids:
+            self.current_font_is_set_on_page = False
+        return drawn
 
     def footer(self) -> None:
         self.set_y(-11)

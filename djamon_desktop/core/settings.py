@@ -87,8 +87,8 @@ SETTINGS: tuple[Setting, ...] = (
             "fails.",
             low=0, high=60, unit=" s"),
     Setting("retention_days", 90, "int", "Keep check history:",
-            "Raw checks older than this are purged once a day; hour summaries (at least 31 days) "
-            "and outages stay.",
+            "Raw checks older than this are purged once a day; hour summaries (at least 400 "
+            "days, so a report can cover the same month last year) and outages stay.",
             low=1, high=36500, unit=" days"),
     Setting("notify_recovery", True, "bool", "Send an alert when an outage ends",
             "Besides the alert when an outage opens, one when it closes."),
@@ -139,6 +139,14 @@ SETTINGS: tuple[Setting, ...] = (
             "ends; critical ones go at once, and the desktop still notifies. Each window is a "
             "crontab line for its start and a length in minutes, like maintenance windows.",
             section="Incidents", explained=True),
+    Setting("monthly_report.enabled", False, "bool", "Mail last month's uptime report on the 1st",
+            "On the 1st of each month, the first round from midnight (local time) e-mails last "
+            "month's uptime report of every group as a PDF, once for the team. Needs e-mail "
+            "alerts on.", section="E-mail"),
+    Setting("monthly_report.to", [], "emails", "Report to:",
+            "Who gets the monthly report, separated by commas; when empty, the alert "
+            "recipients (To above).", section="E-mail", explained=True,
+            placeholder="empty: the alert recipients"),
 )
 # fmt: on
 

@@ -50,6 +50,8 @@ class Settings:
     retry_seconds: int
     escalate_after_minutes: int
     quiet_hours: tuple[dict, ...]  # windows as the document has them: {"schedule", "minutes"}
+    monthly_report_enabled: bool
+    monthly_report_to: tuple[str, ...]
 
     @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> Settings:

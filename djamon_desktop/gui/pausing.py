@@ -29,7 +29,7 @@ def ask_pause_site(
 
     def accepted() -> None:
         until = None if dialog.until_resumed() else clock() + timedelta(minutes=dialog.minutes())
-        change(lambda: maintenance.pause_site(site_id, until))
+        change(lambda: maintenance.pause_site(site_id, until, clock))
 
     dialog.accepted.connect(accepted)
     dialog.show()

@@ -235,13 +235,13 @@ class Poller(QObject):
     def pause(self, until: datetime | None) -> None:
         """Pause until a time, or (None) until resumed (stored by ``change``'s worker)."""
         self._pause = Pause(until)
-        self.change(lambda: pause_everything(until))
+        self.change(lambda: pause_everything(until, self._clock))
         self.paused_changed.emit()
         self.arm()
 
     def resume(self) -> None:
         self._pause = None
-        self.change(resume_everything)
+        self.change(lambda: resume_everything(self._clock))
         self.paused_changed.emit()
         self.arm()
 

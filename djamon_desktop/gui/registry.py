@@ -26,10 +26,12 @@ from ..errors import UserError
 from ..picture import Picture, Wants, vantage_counts
 from . import jobs  # each runs on the reads thread
 from .memory import release_memory
+from .report_worker import report_window
 from .windows.base import RememberedWindow
 from .windows.dashboard import DashboardWindow
 from .windows.outage import OutageWindow
 from .windows.outages import OutagesWindow
+from .windows.report import ReportWindow
 from .windows.settings import SettingsWindow
 from .windows.site import SiteWindow
 
@@ -95,13 +97,14 @@ class WindowRegistry:
         self.dashboard: DashboardWindow | None = None
         self.outages: OutagesWindow | None = None
         self.settings: SettingsWindow | None = None
+        self.report: ReportWindow | None = None
         self.sites: dict[int, SiteWindow] = {}
         self.outage: dict[int, OutageWindow] = {}
         self._page_wanted = 1  # of the outages list
         self._settings_unread = False  # Settings shows the defaults: nothing was read yet
 
     def all(self) -> list[QWidget]:
-        fixed = [self.dashboard, self.outages, self.settings]
+        fixed = [self.dashboard, self.outages, self.settings, self.report]
         return [w for w in fixed if w is not None] + [*self.sites.values(), *self.outage.values()]
 
     # -- create or raise -------------------------------------------------------------------------
@@ -157,7 +160,7 @@ class WindowRegistry:
             self.outages = OutagesWindow(self._clock)
             self.outages.open_outage.connect(self.show_outage)
             self.outages.page_wanted.connect(self.show_outage_page)
-            self._deleted_on_close(self.outages, self._forget_outages)
+            self._deleted_on_close(self.outages, lambda w: self._forget("outages", w))
         raise_window(self.outages)
         self.show_outage_page(1)
         return self.outages
@@ -171,9 +174,20 @@ class WindowRegistry:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.destroyed.connect(lambda *_: (forget(window), release_memory()))
 
-    def _forget_outages(self, window: QWidget) -> None:
-        if self.outages is window:
-            self.outages = None
+    def show_report(self) -> ReportWindow:
+        """Report…: one window (a second ask brings it forward), its groups the picture's."""
+        if self.report is None:
+            picture = self.app.picture if self.app else None
+            titles = [g.title for g in picture.groups] if picture else []
+            self.report = report_window(titles, self._clock)
+            self._deleted_on_close(self.report, lambda w: self._forget("report", w))
+        raise_window(self.report)
+        return self.report
+
+    def _forget(self, name: str, window: QWidget) -> None:
+        """A closed window of one of a kind is forgotten (unless another is open already)."""
+        if getattr(self, name) is window:
+            setattr(self, name, None)
 
     def show_outage_page(self, page: int) -> None:
         """Page ``page`` of the outages list (the last one, when fewer are left), as soon as
@@ -250,7 +264,7 @@ class WindowRegistry:
                 restart=self._restart,
             )
             self.settings.saved.connect(self._settings_saved)
-            self._deleted_on_close(self.settings, self._forget_settings)
+            self._deleted_on_close(self.settings, lambda w: self._forget("settings", w))
         picture = self.app.picture if self.app else None
         unreachable = self.app.poller.unreachable if self.app else None
         self.settings.show_settings(picture.settings if picture else Settings.defaults())
@@ -259,10 +273,6 @@ class WindowRegistry:
             self.settings.show_database_away(unreachable or "the database was not read yet")
         raise_window(self.settings)
         return self.settings
-
-    def _forget_settings(self, window: QWidget) -> None:
-        if self.settings is window:
-            self.settings = None
 
     def _save_settings(self, partial: dict[str, Any]) -> Settings:
         if self._settings_unread:  # the form holds defaults, not what is stored
@@ -330,6 +340,8 @@ class WindowRegistry:
                 window.close()
                 window.deleteLater()
                 self.show_dashboard(activate=False)  # (not asked for: no keyboard taken)
+        if self.report is not None:
+            self.report.show_groups([g.title for g in picture.groups])
         if self.settings is not None and self._settings_unread:
             self._settings_unread = False
             self.settings.show_settings(picture.settings)  # (edits made meanwhile stay)
@@ -367,7 +379,7 @@ class WindowRegistry:
         for window in self.all():
             window.close()
             window.deleteLater()
-        self.dashboard = self.outages = self.settings = None
+        self.dashboard = self.outages = self.settings = self.report = None
         self.sites.clear()
         self.outage.clear()
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -26,6 +26,7 @@ def wire_dashboard(app: Any, d: DashboardWindow) -> None:
     d.export_file.connect(t.ask_export)
     d.check_now.connect(app.check_now)
     d.open_outages.connect(w.show_outages)
+    d.open_report.connect(w.show_report)
     d.open_settings.connect(w.show_settings)
     d.open_sandbox_settings.connect(w.show_sandbox_settings)
     d.open_about.connect(lambda: show_about(app.data_dir, d))

@@ -19,6 +19,7 @@ from peewee import fn
 from ..core import config
 from ..core.clock import utc_now
 from ..core.outages import PRIORITY_NAMES
+from . import pause_spans
 from .models import Site, SiteGroup
 
 #: the stored priority (an index into PRIORITY_NAMES) of a site that names none
@@ -33,6 +34,7 @@ class Adding:
     def __init__(self) -> None:
         self._next_group: int | None = None
         self._next_site: dict[int, int] = {}  # by group id
+        self.sites_added: list[int] = []  # the ids of the sites added, in order
 
     def group(self, title: str, maintenance: str | None = None) -> int:
         """A new group called ``title`` (not taken: the caller checked), with ``maintenance``
@@ -87,6 +89,9 @@ class Adding:
             expect=expect,
             monitored_since=utc_now() if now is None else now,
         )
+        if active is False:  # not monitored from the start: its inactive span opens with it
+            pause_spans.active_set([row.id], False, row.monitored_since)
+        self.sites_added.append(row.id)
         return row.id
 
 

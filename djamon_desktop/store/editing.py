@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..core import config
+from ..core.clock import Clock, utc_now
 from ..core.expect import Expect, parse_expect, stored
 from ..core.maintenance import windows_json, windows_of, windows_problems
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import DocumentRefused, Problems
 from ..core.text import text_problem
+from . import pause_spans
 from .adding import add_group, add_site
 from .engine import writing
 from .models import Outage, Site, SiteGroup
@@ -70,7 +72,9 @@ def delete_group(group_id: int) -> None:
         SiteGroup.delete().where(SiteGroup.id == group_id).execute()
 
 
-def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = None) -> int:
+def save_site(
+    group_title: str, fields: dict[str, Any], site_id: int | None = None, clock: Clock = utc_now
+) -> int:
     """Add or change a site with the import's rules, in the group of that title (made when
     new). DocumentRefused names each bad field (``group: ...``, ``url: ...``,
     ``expect.max_ms: ...``); nothing is written then.
@@ -78,7 +82,10 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
     ``fields["expect"]``, when given, replaces what the site expects of its answer: an
     :class:`Expect` or its JSON value as the import has it (``{}``, None or an empty
     ``Expect``: nothing beyond a good code). Its ``max_ms`` may be at most the stored
-    ``timeout_seconds``, and a ``tcp://`` site has none."""
+    ``timeout_seconds``, and a ``tcp://`` site has none.
+
+    ``fields["active"]``, when given, also opens or ends the site's inactive span
+    (:mod:`.pause_spans`) at ``clock()``."""
     fields = dict(fields)
     problems = _field_problems(fields)
     if "expect" in fields:
@@ -107,6 +114,8 @@ def save_site(group_title: str, fields: dict[str, Any], site_id: int | None = No
         if site_id is None:
             return add_site(group_id, **values)
         Site.update(group=group_id, **values).where(Site.id == site_id).execute()
+        if "active" in values:
+            pause_spans.active_set([site_id], bool(values["active"]), clock())
         return site_id
 
 
@@ -133,8 +142,10 @@ def delete_site(site_id: int) -> None:
         Site.delete().where(Site.id == site_id).execute()
 
 
-def set_active(site_id: int, active: bool) -> None:
+def set_active(site_id: int, active: bool, clock: Clock = utc_now) -> None:
     """Make a site active or not, wherever it is now (an undo: it may have moved meanwhile;
-    one deleted meanwhile is left alone)."""
+    one deleted meanwhile is left alone), with its inactive span (:mod:`.pause_spans`)."""
+    now = clock()
     with writing():
         Site.update(active=active).where(Site.id == site_id).execute()
+        pause_spans.active_set([site_id], active, now)

@@ -21,7 +21,7 @@ from ..core.clock import from_ms, to_ms
 from ..core.djamon import DjCheck
 from ..core.djamon_fixture import Fixture
 from ..core.status import plural
-from . import history, timeline
+from . import history, pause_spans, timeline
 from .adding import Adding
 from .bulk import unnest
 from .engine import is_team, marks, writing
@@ -89,6 +89,7 @@ def apply_fixture(fixture: Fixture, good_codes: list[int]) -> FixtureSummary:
             _latest_checks(site_ids.values())
     with writing():
         _monitored_since(site_ids.values())
+        _inactive_from_last_check(adding.sites_added)
     return summary
 
 
@@ -108,6 +109,21 @@ def _monitored_since(site_ids: Iterable[int]) -> None:
         f" WHERE id IN ({marks(len(ids))})"
         f" AND {first} < coalesce(monitored_since, {first} + 1)",
         ids,
+    )
+
+
+def _inactive_from_last_check(added: list[int]) -> None:
+    """A site this import added inactive is not monitored from its last check on, where that
+    is before it was added: Djamon checked no inactive site, so its last check is the last
+    moment it surely was (its inactive span, opened as it was added, moves back there)."""
+    if not added:
+        return
+    last = 'SELECT max(time) FROM "check" WHERE site_id = pause_span.site_id'
+    db.execute_sql(
+        f"UPDATE pause_span SET start = ({last})"
+        f" WHERE why = {marks()} AND until IS NULL AND site_id IN ({marks(len(added))})"
+        f" AND ({last}) < start",
+        [pause_spans.INACTIVE, *added],
     )
 
 

@@ -1,6 +1,7 @@
-"""Check history: the per-hour summary kept beside raw checks, uptime and response-time
-figures read from it, and the ``meta`` marks (the last purge, a pause of everything). The purge
-of old raw checks is store/purge.py."""
+"""Check history: the per-hour summary kept beside raw checks, the counts and response-time
+figures read from it, a site window's history (its uptime counted by :mod:`.uptime`, by the
+report's rules), and the ``meta`` marks (the last purge, a pause of everything). The purge of
+old raw checks is store/purge.py."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core.clock import from_ms, to_ms
+from . import uptime
 from .bulk import Staged, executemany
 from .engine import marks, writing
 from .models import db
+from .uptime import Uptime
 
 HOUR_MS = 3_600_000
-#: hour summaries outlive raw checks at least this long, so 30-day uptime survives a purge
-SUMMARY_MIN_DAYS = 31
+#: hour summaries outlive raw checks at least this long (13 months and a few days), so a report
+#: of the same month a year before still has its checks and response times
+SUMMARY_MIN_DAYS = 400
 
 
 def hour_of(when: datetime) -> int:
@@ -116,24 +120,17 @@ def add_to_hours(
 
 
 @dataclass(frozen=True)
-class Uptime:
+class HourCounts:
+    """A site's checks over some hours, and how many were good answers (the hour summary's
+    counts; its uptime is counted otherwise: :mod:`.uptime`)."""
+
     good: int
     checks: int
 
-    @property
-    def percent(self) -> float | None:
-        return None if self.checks == 0 else 100.0 * self.good / self.checks
 
-    def text(self) -> str:
-        """Two decimals always, so a column reads alike (``100.00%`` over ``80.00%``); a site
-        that failed once never rounds up to 100."""
-        p = self.percent
-        if p is None:
-            return "-"
-        return "100.00%" if self.good == self.checks else f"{min(p, 99.99):.2f}%"
-
-
-def uptimes(now: datetime, hours: int, site_ids: Sequence[int] | None = None) -> dict[int, Uptime]:
+def hour_counts(
+    now: datetime, hours: int, site_ids: Sequence[int] | None = None
+) -> dict[int, HourCounts]:
     """Each site's good/total checks over the last ``hours`` whole hours, this one included."""
     since = hour_of(now) - hours + 1
     sql = f"SELECT site_id, sum(good), sum(checks) FROM check_hour WHERE hour >= {marks()}"
@@ -142,7 +139,7 @@ def uptimes(now: datetime, hours: int, site_ids: Sequence[int] | None = None) ->
         sql += f" AND site_id IN ({marks(len(site_ids))})"
         args += list(site_ids)
     rows = db.execute_sql(sql + " GROUP BY site_id", args).fetchall()
-    return {site_id: Uptime(int(good), int(total)) for site_id, good, total in rows}
+    return {site_id: HourCounts(int(good), int(total)) for site_id, good, total in rows}
 
 
 @dataclass(frozen=True)
@@ -207,15 +204,16 @@ class SiteHistory:
 
 
 def site_history(site_id: int, now: datetime) -> SiteHistory:
-    def one(hours: int) -> Uptime:
-        return uptimes(now, hours, [site_id]).get(site_id, Uptime(0, 0))
-
-    week = hourly(site_id, now, 24 * 7)
+    """A site's window: its uptime over the last 24 hours, 7 and 30 days (the report's rules,
+    :mod:`.uptime`), and its hours of the last week and day for the charts."""
+    found = uptime.spans_of(now, (uptime.DAY, uptime.WEEK, uptime.MONTH), [site_id])
+    day, week, month = (found[span].get(site_id, uptime.NOT_MONITORED) for span in found)
+    points = hourly(site_id, now, 24 * 7)
     day_start = hour_of(now) - 23
     return SiteHistory(
-        day=one(24),
-        week=one(24 * 7),
-        month=one(24 * 30),
-        last_day=[p for p in week if hour_of(p.start) >= day_start],
-        last_week=week,
+        day=day,
+        week=week,
+        month=month,
+        last_day=[p for p in points if hour_of(p.start) >= day_start],
+        last_week=points,
     )

@@ -1,7 +1,8 @@
 """Pauses as stored: a site's (``site.paused``/``site.paused_until``) and all monitoring's (the
-``meta`` table's ``pause`` row, so that the app and the command line share it); and a site found
-by its ID or ``GROUP/TITLE``. The windows themselves are stored with their group or site (JSON
-text) by the import and the editors; :func:`..queries.list_sites` reads them."""
+``meta`` table's ``pause`` row, so that the app and the command line share it), each change
+with its span in the same transaction (:mod:`.pause_spans`: what an uptime leaves out); and a
+site found by its ID or ``GROUP/TITLE``. The windows themselves are stored with their group or
+site (JSON text) by the import and the editors; :func:`..queries.list_sites` reads them."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..core.clock import Clock, utc_now
 from ..core.maintenance import Pause, Quiet, Window, quiet, windows_from_json
 from ..core.schedule import local_zone
 from ..core.sites import SiteInfo
 from ..core.states import State
+from . import pause_spans
 from .engine import marks, writing
-from .history import meta_get, meta_set
+from .history import meta_get, meta_upsert
 from .models import Site, SiteGroup, UtcField, db
 
 _KEY = "pause"
@@ -39,24 +42,35 @@ def global_pause(text: str | None | object = UNREAD) -> Pause | None:
         return None
 
 
-def pause_everything(until: datetime | None) -> None:
-    meta_set(_KEY, json.dumps({"until": UtcField().db_value(until)}))
-
-
-def resume_everything() -> bool:
-    """True when monitoring was paused."""
+def pause_everything(until: datetime | None, clock: Clock = utc_now) -> None:
+    """Pause all monitoring until a time, or (None) until resumed; a pause running already is
+    replaced."""
+    now = clock()
     with writing():
+        db.execute_sql(meta_upsert(), (_KEY, json.dumps({"until": UtcField().db_value(until)})))
+        pause_spans.paused(None, now, until)
+
+
+def resume_everything(clock: Clock = utc_now) -> bool:
+    """True when monitoring was paused (a pause that ran out included: it is cleared)."""
+    now = clock()
+    with writing():
+        pause_spans.resumed(None, now)
         return db.execute_sql(f"DELETE FROM meta WHERE key = {marks()}", (_KEY,)).rowcount > 0
 
 
-def pause_site(site_id: int, until: datetime | None) -> None:
+def pause_site(site_id: int, until: datetime | None, clock: Clock = utc_now) -> None:
+    now = clock()
     with writing():
-        Site.update(paused=True, paused_until=until).where(Site.id == site_id).execute()
+        if Site.update(paused=True, paused_until=until).where(Site.id == site_id).execute():
+            pause_spans.paused(site_id, now, until)
 
 
-def resume_site(site_id: int) -> None:
+def resume_site(site_id: int, clock: Clock = utc_now) -> None:
+    now = clock()
     with writing():
         Site.update(paused=False, paused_until=None).where(Site.id == site_id).execute()
+        pause_spans.resumed(site_id, now)
 
 
 @dataclass(frozen=True)

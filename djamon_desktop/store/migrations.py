@@ -19,6 +19,7 @@ import re
 
 from peewee import Database
 
+from .schema_9 import STEP_9
 from .schema_steps import FROZEN, EngineStep, Step, check_steps, is_postgres, serials_past_ids
 
 __all__ = ["FROZEN", "LATEST", "STEPS", "EngineStep", "check_steps", "frozen_for_postgres"]
@@ -359,37 +360,6 @@ def _v8_statements() -> list[str]:
     ]
 
 
-def _v9_statements(serial: str, blob: str, now_ms: str) -> list[str]:
-    """Step 9: uptime reports (issue 22)."""
-    return [
-        # when the site is monitored from: its creation or its first check (an imported one may
-        # be older), whichever is earlier; a site from before this step: its first check kept
-        # (raw or hour summary), else the step's own time
-        "ALTER TABLE site ADD COLUMN monitored_since BIGINT",
-        """UPDATE site SET monitored_since = (SELECT min(time) FROM "check"
-                                              WHERE "check".site_id = site.id)""",
-        f"""UPDATE site SET monitored_since = (SELECT min(hour) * 3600000 FROM check_hour
-                                               WHERE check_hour.site_id = site.id)
-            WHERE (SELECT min(hour) * 3600000 FROM check_hour
-                   WHERE check_hour.site_id = site.id) < coalesce(monitored_since, {now_ms})""",
-        f"UPDATE site SET monitored_since = {now_ms} WHERE monitored_since IS NULL",
-        # the hour's good answers' times, whole ms, space-separated, in the order they came
-        # (the report's percentiles: nearest-rank needs every time, an hour keeps them small)
-        "ALTER TABLE check_hour ADD COLUMN good_ms TEXT",
-        # the times a site (site_id NULL: all monitoring) was paused or inactive: not monitored
-        f"""CREATE TABLE pause_span (
-            id {serial},
-            site_id INTEGER REFERENCES site (id) ON DELETE CASCADE,
-            start BIGINT NOT NULL,
-            until BIGINT,
-            why VARCHAR(8) NOT NULL)""",
-        "CREATE INDEX pause_span_site ON pause_span (site_id, start)",
-        # a monthly report's PDF, mailed through the outbox (kind "report")
-        f"ALTER TABLE alert ADD COLUMN attachment {blob}",
-        "ALTER TABLE alert ADD COLUMN attachment_name VARCHAR(120)",
-    ]
-
-
 #: (version reached, step). Append only: a new step is an EngineStep.
 STEPS: list[tuple[int, Step]] = [
     (1, _v1),
@@ -406,19 +376,7 @@ STEPS: list[tuple[int, Step]] = [
         ),
     ),
     (8, EngineStep(sqlite=_v8_statements(), postgres=_v8_statements())),
-    (
-        9,
-        EngineStep(
-            sqlite=_v9_statements(
-                "INTEGER NOT NULL PRIMARY KEY",
-                "BLOB",
-                "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
-            ),
-            postgres=_v9_statements(
-                "SERIAL PRIMARY KEY", "BYTEA", "CAST(extract(epoch FROM now()) * 1000 AS BIGINT)"
-            ),
-        ),
-    ),
+    (9, STEP_9),
 ]
 LATEST = STEPS[-1][0]
 check_steps(STEPS)

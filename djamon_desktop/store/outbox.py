@@ -3,10 +3,12 @@ transaction, or the round's for a certificate warning), claim one for an attempt
 
 An alert is about an outage (``kind`` 'outage': its opening, closing or one reminder), a
 certificate (``kind`` 'cert': a site and the expiry it warns of, no outage), or what quiet hours
-held (``kind`` 'digest', no outage: ``store.escalation``). An outage's alert writes its timeline
-events in the transaction that changes it: ``alert_queued`` (or ``held``, when quiet hours hold
-it until ``held_until``), ``alert_sent``, ``alert_failed`` with the reason. A held alert is never
-claimed: quiet hours' end folds it into a digest."""
+held (``kind`` 'digest', no outage: ``store.escalation``), or a month's uptime report (``kind``
+'report', no outage, on e-mail only: ``store.monthly``; its PDF is the alert's attachment,
+dropped once it is delivered). An outage's alert writes its timeline events in the transaction
+that changes it: ``alert_queued`` (or ``held``, when quiet hours hold it until ``held_until``),
+``alert_sent``, ``alert_failed`` with the reason. A held alert is never claimed: quiet hours'
+end folds it into a digest."""
 
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ class AlertJob:
     attempts: int
     about: str = ""  # what it is about, in words: "outage CODE opened", "certificate of SITE"
     target: str = ""  # apprise: the URL's fingerprint ('' until it is fanned out, see fan_out)
+    attachment: bytes | None = None  # a monthly report's PDF
+    attachment_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,9 @@ def claim_next(
         row.last_attempt_at = now
         row.save()
         code = row.outage.code if row.outage_id is not None else ""
-        about = _about(row.kind, row.event, code, row.site.title if row.site_id else None)
+        about = _about(
+            row.kind, row.event, code, row.site.title if row.site_id else None, row.attachment_name
+        )
         return AlertJob(
             row.id,
             row.outage_id,
@@ -182,6 +188,8 @@ def claim_next(
             row.attempts,
             about,
             target=row.target,
+            attachment=None if row.attachment is None else bytes(row.attachment),
+            attachment_name=row.attachment_name,
         )
 
 
@@ -196,7 +204,8 @@ _CLAIM = """WITH next AS (
         UPDATE alert SET claimed_until = %(until)s, attempts = alert.attempts + 1,
             last_attempt_at = %(now)s FROM next WHERE alert.id = next.id
         RETURNING alert.id, alert.kind, alert.outage_id, alert.site_id, alert.event,
-            alert.channel, alert.subject, alert.body, alert.attempts, alert.target)
+            alert.channel, alert.subject, alert.body, alert.attempts, alert.target,
+            alert.attachment, alert.attachment_name)
     SELECT claimed.*, outage.code, site.title FROM claimed
         LEFT JOIN outage ON outage.id = claimed.outage_id
         LEFT JOIN site ON site.id = claimed.site_id"""
@@ -226,19 +235,35 @@ def _claim_team(
     if row is None:
         return None
     alert_id, kind, outage_id, site_id, event, channel, subject, body, attempts, target = row[:10]
-    code, title = row[10] or "", row[11]
-    about = _about(kind, event, code, title if site_id else None)
+    attachment, attachment_name = row[10:12]
+    code, title = row[12] or "", row[13]
+    about = _about(kind, event, code, title if site_id else None, attachment_name)
     return AlertJob(
-        alert_id, outage_id, code, event, channel, subject, body, attempts, about, target=target
+        alert_id,
+        outage_id,
+        code,
+        event,
+        channel,
+        subject,
+        body,
+        attempts,
+        about,
+        target=target,
+        attachment=None if attachment is None else bytes(attachment),
+        attachment_name=attachment_name,
     )
 
 
-def _about(kind: str, event: str, code: str, site_title: str | None) -> str:
+def _about(
+    kind: str, event: str, code: str, site_title: str | None, attachment: str | None = None
+) -> str:
     """What an alert is about, in words."""
     if kind == "cert":
         return f"certificate of {site_title}" if site_title is not None else "certificate"
     if kind == "digest":
         return "quiet hours digest"
+    if kind == "report":
+        return f"monthly report ({attachment})" if attachment else "monthly report"
     return f"outage {code} {event}"
 
 
@@ -251,8 +276,8 @@ _EVENT = """INSERT INTO outage_event (outage_id, at, event, channel, reason)
 
 #: an alert delivered, on PostgreSQL in one round trip with the writers' turn; its outage's
 #: notification_sent once none of its opening alerts waits
-_DELIVERED = f"""UPDATE alert SET delivered_at = %(now)s, claimed_until = NULL, last_error = NULL
-        WHERE id = %(id)s;
+_DELIVERED = f"""UPDATE alert SET delivered_at = %(now)s, claimed_until = NULL, last_error = NULL,
+        attachment = NULL WHERE id = %(id)s;
     {_EVENT.format(event="alert_sent")};
     UPDATE outage SET notification_sent = true
         WHERE id = (SELECT outage_id FROM alert WHERE id = %(id)s AND event = 'opened')
@@ -283,6 +308,7 @@ def mark_delivered(alert_id: int, now: datetime) -> None:
         alert.delivered_at = now
         alert.claimed_until = None
         alert.last_error = None
+        alert.attachment = None  # a report's PDF: mailed, and made again by `report` if asked
         alert.save()
         if _says(alert):
             timeline.add(alert.outage_id, now, "alert_sent", channel=alert.channel)

@@ -27,8 +27,8 @@ def purge(
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Delete raw checks older than the cutoff, a batch per transaction (so other writers get
-    their turn); hour summaries go only past max(days, 31). Outages are never touched. On a
-    team database it waits for another desktop's purge to end first."""
+    their turn); hour summaries go only past max(days, ``SUMMARY_MIN_DAYS``). Outages are never
+    touched. On a team database it waits for another desktop's purge to end first."""
     with _one_purge(wait=True):
         return _purge(older_than_days, now, progress)
 

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from ..core import config, jsonfile
+from ..core.clock import Clock, utc_now
 from ..core.expect import from_stored, parse_expect, stored
 from ..core.maintenance import windows_from_json, windows_json, windows_of
 from ..core.outages import PRIORITY_NAMES
 from ..core.problems import has_password
 from ..core.status import plural
+from . import pause_spans
 from .adding import Adding
 from .engine import writing
 from .models import Site, SiteGroup
@@ -34,11 +36,14 @@ class ImportSummary:
     settings_changed: list[str] = field(default_factory=list)
 
 
-def apply_document(document: config.Document) -> ImportSummary:
+def apply_document(document: config.Document, clock: Clock = utc_now) -> ImportSummary:
     """Write a validated document in one transaction. Rules that depend on what is stored are
-    checked inside it; any problem raises DocumentRefused and nothing is written."""
+    checked inside it; any problem raises DocumentRefused and nothing is written. A site made
+    active or inactive gets its span (:mod:`.pause_spans`) at ``clock()``."""
     summary = ImportSummary()
+    now = clock()
     with writing():
+        made_active: dict[bool, list[int]] = {True: [], False: []}
         adding = Adding()
         groups = {g.title: g for g in SiteGroup.select()}
         for spec in document.groups:
@@ -83,6 +88,7 @@ def apply_document(document: config.Document) -> ImportSummary:
                     site.priority = priority
                 if site_spec.active is not None:
                     site.active = site_spec.active
+                    made_active[bool(site_spec.active)].append(site.id)
                 if site_spec.down_message is not None:
                     site.down_message = site_spec.down_message
                 if own_json is not None:
@@ -91,6 +97,8 @@ def apply_document(document: config.Document) -> ImportSummary:
                     site.expect = stored(parse_expect(site_spec.expect))
                 site.save()
                 summary.sites_updated += 1
+        for active, ids in made_active.items():
+            pause_spans.active_set(ids, active, now)
         # after the sites: a lower timeout is checked against their expect as imported
         current, merged = change_settings(document.settings)
         summary.settings_changed = [k for k in merged if merged[k] != current.get(k)]

@@ -37,19 +37,21 @@ def load_settings() -> Settings:
 @dataclass(frozen=True)
 class RoundStart:
     """What a round reads before it checks anything, in one round trip (a team database may be
-    far): the settings, two marks of the ``meta`` table and this vantage's id."""
+    far): the settings, three marks of the ``meta`` table and this vantage's id."""
 
     settings: Settings
     pause: str | None  # the pause of all monitoring as stored (``store.maintenance``)
     last_purge: str | None  # when the daily purge last ran (``store.history``)
     vantage_id: int | None  # None before the vantage's first round
+    last_report: str | None = None  # the last month mailed, "2026-03" (``store.monthly``)
 
 
 def _round_start() -> str:
     """:func:`round_start`'s one query, the vantage's name its one parameter."""
     return (
         "SELECT 's', key, value FROM setting"
-        " UNION ALL SELECT 'm', key, value FROM meta WHERE key IN ('pause', 'last_purge')"
+        " UNION ALL SELECT 'm', key, value FROM meta"
+        " WHERE key IN ('pause', 'last_purge', 'monthly_report')"
         f" UNION ALL SELECT 'v', name, CAST(id AS TEXT) FROM vantage WHERE name = {marks()}"
     )
 
@@ -71,6 +73,7 @@ def round_start(vantage: str) -> RoundStart:
         marks.get("pause"),
         marks.get("last_purge"),
         vantage_id,
+        marks.get("monthly_report"),
     )
 
 

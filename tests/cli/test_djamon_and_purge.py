@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from djamon_desktop.cycle import run_round
-from djamon_desktop.store import history, purge
+from djamon_desktop.store import history, purge, uptime
 
 from ..conftest import document, group, opened, site
 
@@ -92,13 +92,15 @@ def test_checks_feed_the_hourly_summary(run, data_dir):
     assert run("import", str(FIXTURES / "djamon_2013.json")).code == 0
     with opened(data_dir):
         at = datetime(2013, 6, 3, 10, 30, tzinfo=UTC)
-        up = history.uptimes(at, 1)
+        up = history.hour_counts(at, 1)
         by_title = {1: "Database", 2: "Shop"}
         assert {by_title.get(k, k): (u.good, u.checks) for k, u in up.items()} == {
             "Database": (3, 3),
             "Shop": (1, 3),
         }
-        assert up[2].text() == "33.33%" and up[1].text() == "100.00%"
+        # the uptime of the last hour: Shop down from 10:15, when it joined the open outage
+        last_hour = uptime.uptimes(at, timedelta(hours=1), zone=UTC)
+        assert (last_hour[2].text(), last_hour[1].text()) == ("75.00%", "100.00%")
         [point] = history.hourly(1, at, 24)
         assert point.average_ms == pytest.approx((120.5 + 98.0 + 101.2) / 3)
         assert point.max_ms == 120.5
@@ -251,7 +253,8 @@ def test_purge_removes_only_old_checks_and_never_outages(run, server, load, data
     assert run("outages", "--json").out == outages_before
     with opened(data_dir):
         assert history.check_count() == 3
-        assert sum(u.checks for u in history.uptimes(datetime.now(UTC), 24 * 31).values()) == 3
+        counts = history.hour_counts(datetime.now(UTC), 24 * 31)
+        assert sum(u.checks for u in counts.values()) == 3
 
 
 def test_purge_defaults_to_the_retention_setting(run, server, load, data_dir):
@@ -261,12 +264,14 @@ def test_purge_defaults_to_the_retention_setting(run, server, load, data_dir):
     assert run("purge").out.strip() == "Removed 1 check older than 7 days."
 
 
-def test_hour_summaries_outlive_raw_checks_for_30_day_uptime(run, server, load, data_dir):
-    fill(server, load, data_dir, [20, 10, 2])
-    assert run("purge", "--older-than", "1").out.startswith("Removed 3 checks")
+def test_hour_summaries_outlive_raw_checks_for_400_days(run, server, load, data_dir):
+    """So a report can cover the same month a year before."""
+    fill(server, load, data_dir, [410, 399, 20, 2])
+    assert run("purge", "--older-than", "1").out.startswith("Removed 4 checks")
     with opened(data_dir):
         assert history.check_count() == 0
-        assert sum(u.checks for u in history.uptimes(datetime.now(UTC), 24 * 30).values()) == 3
+        counts = history.hour_counts(datetime.now(UTC), 24 * 420)
+        assert sum(u.checks for u in counts.values()) == 3  # the one of 410 days ago went
 
 
 def test_purge_runs_in_batches(run, server, load, data_dir, monkeypatch):

@@ -73,7 +73,7 @@ def test_other_field_names_are_read_as_what_they_hold(run, data_dir):
     with opened(data_dir):
         assert history.check_count() == 6
         at = datetime(2013, 6, 3, 10, 30, tzinfo=UTC)
-        up = history.uptimes(at, 1)
+        up = history.hour_counts(at, 1)
         assert {k: (u.good, u.checks) for k, u in up.items()} == {1: (3, 3), 2: (1, 3)}
         [point] = history.hourly(1, at, 24)
         assert point.average_ms == pytest.approx((120.5 + 98.0 + 101.2) / 3)

@@ -109,6 +109,19 @@ def test_a_sites_strip_is_a_cell_a_day():
     assert cells[1].label == "2 March 2026: 50.00 %"
 
 
+def test_a_years_strip_has_a_cell_a_week():
+    year = [
+        Day(date(2025, 4, 1) + timedelta(days=n), DAY, DAY // 100 if n == 9 else 0, 1, 1, 1.0)
+        for n in range(365)
+    ]
+    cells = strip(year)
+    assert len(cells) == 53  # 52 weeks and a day
+    assert cells[0].label == "1 April 2025 – 7 April 2025: 100.00 %"
+    assert cells[1].label == "8 April 2025 – 14 April 2025: 99.86 %"  # 1 % of a day in 7
+    assert [c.tone for c in cells[:3]] == [GOOD, FAIR, GOOD]
+    assert cells[-1].label == "31 March 2026: 100.00 %"
+
+
 # -- words ----------------------------------------------------------------------------------
 
 

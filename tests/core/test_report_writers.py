@@ -344,6 +344,18 @@ def test_pdf_shows_the_numbers_a_unicode_title_and_page_numbers(tmp_path):
     assert len(images.strip().splitlines()) == 2  # the list's heading alone
 
 
+def test_pdf_sets_chinese_and_japanese_in_a_font_of_the_machine(tmp_path):
+    """DejaVu Sans has no CJK glyphs: fontconfig finds a font that has them (the test set-up
+    installs Droid Sans Fallback), and the text after them stays in its own font."""
+    site = SiteReport(6, "東京の店", "https://例え.jp/status", True, FORMULA.figures)
+    shops = GroupReport("日本の店舗", (site, FORMULA), FORMULA.figures)
+    text = pdf_text(pdf_bytes(report(shops)), tmp_path)
+    assert "日本の店舗" in text
+    assert "Uptime by day · 日本の店舗" in text
+    assert "東京の店" in text and "https://例え.jp/status" in text
+    assert FORMULA.title[:20] in text  # the row after it, in DejaVu Sans again
+
+
 def test_a_long_table_breaks_across_pages_with_its_heading_on_each(tmp_path):
     sites = tuple(
         SiteReport(n, f"Shop number {n}", f"https://shop{n}.example.com/", True, FORMULA.figures)

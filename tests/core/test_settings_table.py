@@ -57,6 +57,8 @@ def test_every_setting_today_is_in_the_table():
         "retry_seconds",
         "escalate_after_minutes",
         "quiet_hours",
+        "monthly_report.enabled",
+        "monthly_report.to",
     ]
     for setting in SETTINGS:
         assert setting.kind in table.KINDS, setting.key
@@ -101,7 +103,8 @@ def test_bounds_and_choices_come_from_the_table():
     assert refusal({"colour": 1}) == [
         "settings.colour: unknown key; known keys: schedule, sandbox_urls, good_codes, strikes, "
         "timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
-        "confirmations, cert_warning_days, retry_seconds, escalate_after_minutes, quiet_hours"
+        "confirmations, cert_warning_days, retry_seconds, escalate_after_minutes, quiet_hours, "
+        "monthly_report"
     ]
 
 
@@ -167,5 +170,6 @@ def test_without_the_line_the_setting_is_unknown():
     assert refusal({"max_redirects": 2}) == [
         "settings.max_redirects: unknown key; known keys: schedule, sandbox_urls, good_codes, "
         "strikes, timeout_seconds, retention_days, notify_recovery, email, twitter, apprise, "
-        "confirmations, cert_warning_days, retry_seconds, escalate_after_minutes, quiet_hours"
+        "confirmations, cert_warning_days, retry_seconds, escalate_after_minutes, quiet_hours, "
+        "monthly_report"
     ]

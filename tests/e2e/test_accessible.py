@@ -196,6 +196,16 @@ def test_every_window_names_every_control_over_at_spi(desktop, server, name, tmp
         seen = read("Pause Payments")
         assert "Pause for:" in named(seen, "spin button")
         keys(desktop, dialog, "Escape")
+
+        # Report… (Ctrl+R): its choices, the preview and the buttons; Escape closes it
+        keys(desktop, dashboard, "ctrl+r")
+        report = window_of(desktop, "Report" + SUFFIX)
+        seen = read("Report")
+        assert len(named(seen, "combo box")) >= 2  # the month, the group
+        assert {"Save as PDF…", "Save as HTML…", "Save as CSV…"} <= set(named(seen, "push button"))
+        keys(desktop, report, "Escape")
+        gone = lambda: not desktop.xdotool("search", "--onlyvisible", "--name", "^Report")  # noqa: E731
+        wait_for(gone, 10, "the Report window closed")
     finally:
         stop_app(app)
 

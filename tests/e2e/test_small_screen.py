@@ -1,7 +1,7 @@
 """On a small screen at a large scale (1024×600 at QT_SCALE_FACTOR=2, as a newcomer met it) the
-dashboard and Settings open inside the screen, Settings' Save in reach; the size a window was
-shrunk to is not saved as the person's choice. On a real X display (Xvfb, no window manager: the
-available geometry is the whole screen)."""
+dashboard, Settings and the other windows open inside the screen, Settings' Save in reach; the
+size a window was shrunk to is not saved as the person's choice. On a real X display (Xvfb, no
+window manager: the available geometry is the whole screen)."""
 
 from __future__ import annotations
 
@@ -129,6 +129,12 @@ def test_the_dashboard_and_settings_fit_a_small_screen_at_scale_2(
         found = wait_for(lambda: window_named(env, "^Payments — djamon-desktop$"), 15, "site")
         assert wait_for(lambda: fits(geometry(env, found)), 5, "the site's window fitting")
         subprocess.run(["import", "-window", "root", str(shots / "small-site.png")], env=env)
+        # Report… (Ctrl+R): its choices, the preview and its buttons
+        subprocess.run(["xdotool", "windowfocus", "--sync", dashboard], env=env, check=True)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+r"], env=env, check=True)
+        found = wait_for(lambda: window_named(env, "^Report — djamon-desktop$"), 15, "Report")
+        assert wait_for(lambda: fits(geometry(env, found)), 5, "the Report window fitting")
+        subprocess.run(["import", "-window", "root", str(shots / "small-report.png")], env=env)
     finally:
         stop_app(app)
     # the sizes they were shrunk to are not saved as chosen: a larger screen gets them back

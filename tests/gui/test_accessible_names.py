@@ -110,6 +110,22 @@ def test_every_window_names_every_control(qtbot, make_app, sites):
     check(group_editor, {"text": 1, "push button": 2})
     group_editor.reject()
 
+    # Report… (Ctrl+R in the dashboard): the span, the group, the preview, the buttons
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    dashboard.tree.setFocus()
+    press(Qt.Key_R, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: app.windows.report is not None)
+    report = app.windows.report
+    qtbot.waitExposed(report)
+    found = check(report, {"combo box": 2, "spin button": 2, "push button": 6})
+    assert {"Month:", "Group:"} <= {n for c in found for n in c.labelled_by}
+    assert {"From", "To"} <= names(found, "spin button")
+    preview = QAccessible.queryAccessibleInterface(report.preview)
+    assert preview.text(QAccessible.Text.Name) == "Report preview"
+    qtbot.waitUntil(lambda: not report.reporting.busy, timeout=20000)
+    report.close()
+
     dashboard.activateWindow()
     dashboard.tree.setCurrentItem(dashboard.tree.topLevelItem(0).child(0))
     dashboard.pausing.act_pause.trigger()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -124,8 +125,9 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
     assert payments["State"] == "warning" and payments["Failures"] == "1st failure in a row"
     assert payments["Last answer"] == "500" and payments["Response"].endswith(" ms")
     assert rows[1]["State"] == "up" and rows[1]["Last seen"] != "never"
+    # failing, not down yet (strikes 3): up all the time it was monitored; inactive: none
     assert (payments["Uptime 24 h"], rows[1]["Uptime 24 h"], rows[2]["Uptime 24 h"]) == (
-        "0.00%",
+        "100.00%",
         "100.00%",
         "-",
     )
@@ -148,9 +150,12 @@ def test_dashboard_shows_groups_and_sites(qtbot, make_app, load, server, name):
         round_now(qtbot, app)
     assert len(table_texts(window.table)) == 10
     assert table_texts(window.table)[0][1] == "500"
-    assert window.uptime.text() == (
-        "Uptime: 0.00% over 24 hours, 0.00% over 7 days, 0.00% over 30 days"
+    # down since its third failure, of the time since it was added (all within 24 hours)
+    uptime = re.fullmatch(
+        r"Uptime: (\d+\.\d\d)% over 24 hours, \1% over 7 days, \1% over 30 days",
+        window.uptime.text(),
     )
+    assert uptime is not None and float(uptime.group(1)) < 100, window.uptime.text()
     assert window.day_chart.summary() == "No answers in this period"
     blog = app.windows.show_site(payments_id(app, "Blog"))
     settled(qtbot, app)

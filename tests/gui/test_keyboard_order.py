@@ -159,3 +159,24 @@ def test_settings_tab_order_is_reading_order(qtbot, settings_window):
         wrong = in_reading_order(chain)
         assert not wrong, f"{window.tabs.tabText(index)}: {wrong}"
         assert window.save_button in chain
+
+
+def test_report_window_tab_order_is_reading_order(qtbot, make_app, sites):
+    app = make_app(start_round=False)
+    dashboard = dashboard_shown(qtbot, app)
+    dashboard.tree.setFocus()
+    QTest.keyClick(dashboard.tree, Qt.Key_R, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: app.windows.report is not None)
+    window = app.windows.report
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.waitUntil(lambda: not window.reporting.busy, timeout=20000)
+    # the keyboard starts at the month; Tab goes down the choices, the page, the buttons
+    assert QApplication.focusWidget() is window.month
+    chain = tab_walk(window)
+    assert not in_reading_order(chain)
+    wanted = [window.month, window.first, window.last, window.group, window.refresh]
+    wanted += [window.preview, *window.save_buttons.values(), window.close_button]
+    assert set(wanted) <= set(chain), [describe(w) for w in chain]
+    visits = [w for w in chain if w in wanted]  # (Tab goes through a date's parts in it)
+    assert [w for n, w in enumerate(visits) if w not in visits[:n]] == wanted
+    assert focus_shows(window.save_buttons["pdf"], "report-save")

@@ -3,15 +3,21 @@ presses on the focused widget, then what the window shows."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from djamon_desktop.core.report_model import Span
+from djamon_desktop.core.schedule import local_zone
 from djamon_desktop.cycle import run_round
 from djamon_desktop.gui.windows.editors import SiteEditor
-from djamon_desktop.store import queries
+from djamon_desktop.gui.windows.site_table import COLUMNS
+from djamon_desktop.store import queries, reports
+from djamon_desktop.store.models import Site
 
-from ..conftest import document, group, site
+from ..conftest import Clock, document, group, site
 from .screen import click_into, dashboard_shown, press, settled, site_rows, type_into
 
 
@@ -117,7 +123,8 @@ def test_escape_in_a_changed_site_editor_asks_save_discard_or_cancel(
 
 
 def test_uptime_reads_alike_in_one_column(qtbot, make_app, load, server, name, shot):
-    """4 good answers of 5 beside 5 of 5: ``80.00%`` over ``100.00%``, not ``100%``."""
+    """Down 10 minutes of an hour beside never: ``83.33%`` over ``100.00%``, not ``100%`` (a
+    report's figure: the time not down over the time monitored, not 4 good checks of 5)."""
     load(
         document(
             group(
@@ -125,17 +132,35 @@ def test_uptime_reads_alike_in_one_column(qtbot, make_app, load, server, name, s
                 site("Payments", server.url(f"/switch/{name}")),
                 site("Blog", server.url("/status/200")),
             ),
-            strikes=9,
+            strikes=1,
         )
     )
-    for n in range(5):
+    added = Site.get(Site.title == "Payments").monitored_since
+    Site.update(monitored_since=added).execute()  # both added at the same moment
+    for n in range(5):  # a round every 10 minutes; the third fails: down until the fourth
         server.switch[name] = 500 if n == 2 else 200
-        run_round()
-    app = make_app(start_round=False)
+        run_round(clock=lambda n=n: added + timedelta(minutes=10 * n))
+    clock = Clock(added + timedelta(minutes=60))
+    app = make_app(start_round=False, clock=clock)
     dashboard = dashboard_shown(qtbot, app)
     rows = {r["Site"]: r["Uptime 24 h"] for r in site_rows(dashboard)}
-    assert rows == {"Payments": "80.00%", "Blog": "100.00%"}
+    assert rows == {"Payments": "83.33%", "Blog": "100.00%"}
+    production = dashboard.tree.topLevelItem(0)
+    items = [production.child(n) for n in range(production.childCount())]
+    payments = next(item for item in items if item.text(0) == "Payments")
+    assert "down 10 minutes in outages" in payments.toolTip(COLUMNS.index("Uptime 24 h"))
+    header = dashboard.tree.headerItem().toolTip(COLUMNS.index("Uptime 24 h"))
+    assert "less the time down in an outage" in header
     shot(dashboard, "dashboard-uptime")
+    # the same figures as a report of the same spans
+    assert rows == report_uptimes(clock.now, timedelta(hours=24))
+    window = open_site_by_keyboard(qtbot, app, dashboard, "Payments")
+    day, week, month = (
+        report_uptimes(clock.now, timedelta(days=days))["Payments"] for days in (1, 7, 30)
+    )
+    assert window.uptime.text() == (
+        f"Uptime: {day} over 24 hours, {week} over 7 days, {month} over 30 days"
+    )
     blog = app.windows.show_site(
         next(s.site_id for s in queries.list_sites(9) if s.title == "Blog")
     )
@@ -145,6 +170,16 @@ def test_uptime_reads_alike_in_one_column(qtbot, make_app, load, server, name, s
     )
     qtbot.waitExposed(blog)
     shot(blog, "site-uptime")
+
+
+def report_uptimes(now: datetime, over: timedelta) -> dict[str, str]:
+    """Each site's uptime in the report of the span ``over`` up to ``now``, as the app shows
+    an uptime."""
+    zone = local_zone()
+    start = now - over
+    span = Span(start, now, start.astimezone(zone).date(), now.astimezone(zone).date())
+    found = reports.report(span, now, zone, str(zone))
+    return {s.title: f"{s.figures.uptime_text()}%" for _group, s in found.sites()}
 
 
 def add_site_by_keyboard(qtbot, app, dashboard) -> SiteEditor:

@@ -206,6 +206,24 @@ def test_every_window_shows_markup_as_the_text_it_is(qtbot, make_app, load, serv
     settled(qtbot, app)
     bad, seen = walk(app.windows.settings)
     assert bad == [] and sandbox in seen
+    app.windows.settings.close()
+
+    # Report… (Ctrl+R), this month: the group in its list, every title in the page, as written
+    dashboard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dashboard)
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: app.windows.report is not None)
+    report = app.windows.report
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is report)
+    qtbot.keyClick(report.month, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: not report.reporting.busy, timeout=20000)
+    bad, seen = walk(report)
+    assert bad == []
+    assert report.group.itemText(1) == GROUP
+    page = report.preview.document().toPlainText()
+    assert all(title in page for title in (GROUP, LINK, AMP)), page[:300]
+    shot(report, "hostile-report")
 
 
 def test_the_one_helper_shows_every_character():

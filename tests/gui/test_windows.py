@@ -24,6 +24,7 @@ from djamon_desktop.gui.windows.settings import SettingsWindow
 from djamon_desktop.gui.windows.site import SiteWindow
 from djamon_desktop.store import editing, outbox, queries
 from djamon_desktop.store.history import HourPoint, site_history
+from djamon_desktop.store.models import Site
 from djamon_desktop.store.settings import load_settings, save_settings
 
 from ..conftest import Clock, document, group, site
@@ -555,6 +556,7 @@ def test_chart_of_one_hour_is_a_dot_with_its_value(qtbot, db, shot):
 def test_site_window_hides_the_password_and_charts_a_day(qtbot, db, load, server, shot):
     url = server.url("/status/200").replace("http://", "http://ops:s3cret-pw@")
     load(document(group("Production", site("Payments", url, priority="critical"))))
+    Site.update(monitored_since=NOW - timedelta(hours=1)).execute()  # added an hour before
     run_round(clock=lambda: NOW)
     info = next(s for s in queries.list_sites(3) if s.title == "Payments")
     window = SiteWindow(info.site_id)
@@ -564,6 +566,7 @@ def test_site_window_hides_the_password_and_charts_a_day(qtbot, db, load, server
     few = hours([310.0, 280.0, 420.0])
     window.show_history(site_history(info.site_id, NOW))
     assert window.uptime.text().startswith("Uptime: 100.00% over 24 hours")
+    assert "Monitored 1 hour of the last 24 hours, never down" in window.uptime.toolTip()
     window.day_chart.show_points(few, NOW)
     window.week_chart.show_points(few, NOW)
     shot(window, "site-chart-3-points")

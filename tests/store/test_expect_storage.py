@@ -103,7 +103,7 @@ def test_a_sites_own_codes_count_as_good(store):
     store_round(T0, {teapot: ProbeResult(418, None, 3.0, codes=(418,))}, strikes=1)
     info = site_named("Teapot")
     assert (info.down_count, info.last_seen, info.state) == (0, T0, "up")
-    assert history.uptimes(T0, 1)[teapot] == history.Uptime(good=1, checks=1)
+    assert history.hour_counts(T0, 1)[teapot] == history.HourCounts(good=1, checks=1)
     store_round(T0 + timedelta(minutes=1), {teapot: ProbeResult(200, None, 3.0, codes=(418,))})
     assert site_named("Teapot").down_count == 1
-    assert history.uptimes(T0 + timedelta(minutes=1), 1)[teapot] == history.Uptime(1, 2)
+    assert history.hour_counts(T0 + timedelta(minutes=1), 1)[teapot] == history.HourCounts(1, 2)

@@ -53,8 +53,8 @@ def test_rounds_history_purge_and_settings_work_with_the_engines_own_marks(store
         record_round(rows, replace(rules(2), cert_warning_days=14), BOTH.texts)
     assert record.down_counts == {shop: 0, files: 1}
     assert outbox.cert_channels([shop, files]) == {(shop, to_ms(expires)): {"email", "twitter"}}
-    uptimes = history.uptimes(WHEN, 1)
-    assert uptimes == {shop: history.Uptime(3, 3), files: history.Uptime(1, 2)}
+    counts = history.hour_counts(WHEN, 1)
+    assert counts == {shop: history.HourCounts(3, 3), files: history.HourCounts(1, 2)}
     assert [point.checks for point in history.hourly(shop, WHEN, 1)] == [3]
     history.meta_set("note", "who? 100%")
     assert history.meta_get("note") == "who? 100%"

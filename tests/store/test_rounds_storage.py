@@ -114,7 +114,7 @@ def test_a_round_that_fails_while_storing_leaves_nothing_behind(store):
     assert Check.select().count() == 0
     assert Outage.select().count() == 0 and OutageSite.select().count() == 0
     assert site_named("Shop").down_count == 0
-    assert history.uptimes(minutes(0), 1) == {}
+    assert history.hour_counts(minutes(0), 1) == {}
 
 
 def test_counts_are_read_when_storing_so_a_round_stored_meanwhile_is_built_upon(store):
@@ -133,7 +133,7 @@ def test_a_site_deleted_while_the_round_ran_is_skipped(store):
     record = record_round(rows, rules(1), AlertPolicy().texts)
     assert record.down_counts == {shop: 0} and record.opened == []
     assert [c.site_id for c in Check.select()] == [shop]
-    assert set(history.uptimes(minutes(0), 1)) == {shop}
+    assert set(history.hour_counts(minutes(0), 1)) == {shop}
 
 
 def test_the_hour_summary_is_stored_with_the_checks(store):

@@ -39,6 +39,8 @@ from .site_table import (
     GROUP_ROLE,
     GROWING,
     SITE_ROLE,
+    UPTIME,
+    UPTIME_WORDS,
     Shown,
     cert_notice,
     collapsed_groups,
@@ -68,6 +70,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
     export_file = Signal()
     check_now = Signal()
     open_outages = Signal()
+    open_report = Signal()  # Monitor › Report… (gui/windows/report.py)
     open_settings = Signal()
     open_sandbox_settings = Signal()
     open_about = Signal()
@@ -85,6 +88,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(COLUMNS)
+        self.tree.headerItem().setToolTip(UPTIME, plain.tip(UPTIME_WORDS))
         self.tree.setUniformRowHeights(True)
         self.tree.setAccessibleName("Sites")
         self.tree.setAccessibleDescription(
@@ -215,6 +219,7 @@ class DashboardWindow(RememberedWindow, QMainWindow):
         monitor = bar.addMenu("&Monitor")
         self._action(monitor, "&Check now", self.check_now, QKeySequence.StandardKey.Refresh)
         self._action(monitor, "&Outages…", self.open_outages, "Ctrl+O")
+        self._action(monitor, "&Report…", self.open_report, "Ctrl+R")
         # explicit: the standard Preferences key is empty on X11
         self._action(monitor, "&Settings…", self.open_settings, "Ctrl+,")
         help_menu = bar.addMenu("&Help")

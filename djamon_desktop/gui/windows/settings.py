@@ -39,6 +39,7 @@ from .channel_checks import X_NEEDS, EmailTest, missing_x_keys, saved_words
 from .fit import Scrolled
 from .forms import FieldErrors, quiet_label
 from .keyring_fields import SecretFields
+from .report_note import ReportNote
 from .setting_fields import SettingField, field_for
 from .team_tab import TEAM, TeamFields
 from .unsaved import ask_unsaved
@@ -103,6 +104,7 @@ class SettingsWindow(RememberedWindow, QWidget):
         self.email_test = EmailTest(
             self._setting_fields, lambda: bool(self.secrets.typed()[SMTP]), self
         )
+        self.report_note = ReportNote(self._setting_fields, self)
         self.team = (
             TeamFields(self.errors, self.secrets, data_dir, restart, self) if data_dir else None
         )
@@ -175,6 +177,7 @@ class SettingsWindow(RememberedWindow, QWidget):
             self.secrets.add_rows_after(setting.key, form)
             self.apprise.add_rows_after(setting.key, form)
             self.email_test.add_rows_after(setting.key, form)
+            self.report_note.add_rows_after(setting.key, form)
         if TEAM not in forms and self.team is not None:
             self.team.add_rows(self._tab(TEAM))
         if self.team is not None:

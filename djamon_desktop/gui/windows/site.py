@@ -32,6 +32,7 @@ from .chart import ResponseChart
 from .columns import FittedColumns
 from .fit import scrolled_column
 from .recheck_box import RecheckBox
+from .site_table import UPTIME_WORDS, uptime_line
 
 if TYPE_CHECKING:
     from ...store.history import SiteHistory
@@ -158,6 +159,12 @@ class SiteWindow(RememberedWindow, QWidget):
             f"Uptime: {history.day.text()} over 24 hours, {history.week.text()} over 7 days, "
             f"{history.month.text()} over 30 days"
         )
+        lines = [
+            uptime_line(history.day, "the last 24 hours"),
+            uptime_line(history.week, "the last 7 days"),
+            uptime_line(history.month, "the last 30 days"),
+        ]
+        self.uptime.setToolTip(plain.tip(".\n".join(lines) + f".\n{UPTIME_WORDS}"))
         now = self.clock().astimezone()
         self.day_chart.show_points(history.last_day, now)
         self.week_chart.show_points(history.last_week, now)

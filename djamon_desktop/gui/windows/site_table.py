@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
 from ...core.certs import expiry_words
 from ...core.clock import utc_now
-from ...core.outages import PRIORITY_NAMES
+from ...core.outages import PRIORITY_NAMES, duration_words
 from ...core.sites import SiteInfo
 from ...core.states import State
 from ...core.status import answer_text, failure_words, listed, local_day, local_text, plural
@@ -58,6 +58,14 @@ STATE_ORDER = {
     INACTIVE: 4,
 }
 VANTAGES = COLUMNS.index("Vantages")
+UPTIME = COLUMNS.index("Uptime 24 h")
+#: what an uptime counts (the Uptime column's header and cells, the site window): the report's
+#: rules (``core.report_model.RULES``), so a report of the same span shows the same figure
+UPTIME_WORDS = (
+    "Uptime: the time monitored less the time down in an outage, over the time monitored. "
+    "Maintenance windows, pauses and inactive time count neither way; a report of the same "
+    "span shows the same figure."
+)
 #: how the Vantages cell counts each vantage's state, in this order
 VANTAGE_WORDS = {
     State.UP: "up",
@@ -105,6 +113,20 @@ class VantageView(Protocol):
     state: State
     down_count: int
     last_checked: datetime | None
+
+
+def uptime_line(uptime, span: str) -> str:
+    """What an uptime (``monitored_ms``, ``down_ms``) counted over ``span`` ("the last 24
+    hours"), in a line: how long the site was monitored and down."""
+    if uptime is None or uptime.monitored_ms <= 0:
+        return f"Not monitored in {span} (added since, inactive or paused)"
+    monitored = duration_words(uptime.monitored_ms / 1000)
+    down = (
+        f"down {duration_words(uptime.down_ms / 1000)} in outages"
+        if uptime.down_ms
+        else "never down"
+    )
+    return f"Monitored {monitored} of {span}, {down}"
 
 
 def vantages_text(seen: Mapping[str, VantageView]) -> str:
@@ -209,7 +231,8 @@ def site_item(
     bold: QFont,
     seen: Mapping[str, VantageView] | None = None,
 ) -> SortableItem:
-    """A site's row; ``uptime`` is its 24 h uptime (``text()`` and ``percent``) or None,
+    """A site's row; ``uptime`` is its 24 h uptime (``store.uptime.Uptime``: ``text()``,
+    ``percent``, ``monitored_ms``, ``down_ms``) or None,
     ``seen`` each live vantage's view of it by name."""
     seen = seen or {}
     views = Counter(view.state for view in seen.values())
@@ -260,6 +283,7 @@ def site_item(
     cert = COLUMNS.index("Certificate")
     item.setToolTip(cert, tip(cert_tip(site)))
     item.setToolTip(VANTAGES, tip(vantages_tip(seen)))
+    item.setToolTip(UPTIME, tip(f"{uptime_line(uptime, 'the last 24 hours')}.\n{UPTIME_WORDS}"))
     # the row's colour says the state to those who see it; the State cell also in a shape (the
     # tray's icon) and words, and to a screen reader in a sentence
     shape = site.state if site.active and site.state in STATES else State.IDLE
