@@ -4,7 +4,7 @@ and checks over a span. The dashboard's uptime and the report's come from :func:
 so the two agree for the same span.
 
 Times are whole milliseconds since the epoch (UTC) here; a stretch of time is a half-open
-interval ``(start, end)``."""
+interval ``(start, end)`` (:mod:`.report_intervals` joins, cuts and measures them)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,10 @@ from cronsim import CronSim, CronSimError
 
 from .clock import from_ms, to_ms
 from .maintenance import Window
+from .report_intervals import Interval, by_day, clipped, length, merged, minus, overlap
 from .report_model import Day, Figures, GroupReport, Report, SiteReport, Span
 
 HOUR_MS = 3_600_000
-
-Interval = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -60,57 +59,6 @@ class SiteInput:
     maintenance: tuple[Window, ...]  # its own windows and its group's
     outages: tuple[OutagePart, ...]
     hours: tuple[HourSum, ...]  # the hours the span covers (others are ignored)
-
-
-# -- intervals --------------------------------------------------------------------------------
-
-
-def merged(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sorted, overlapping or touching ones joined, empty ones dropped."""
-    out: list[list[int]] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(a, b) for a, b in out]
-
-
-def clipped(intervals: Iterable[Interval], lo: int, hi: int) -> list[Interval]:
-    return [(max(a, lo), min(b, hi)) for a, b in intervals if min(b, hi) > max(a, lo)]
-
-
-def minus(whole: Interval, holes: Sequence[Interval]) -> list[Interval]:
-    """``whole`` less the (merged, sorted) ``holes``."""
-    out, at = [], whole[0]
-    for a, b in holes:
-        if b <= at or a >= whole[1]:
-            continue
-        if a > at:
-            out.append((at, a))
-        at = max(at, b)
-    if at < whole[1]:
-        out.append((at, whole[1]))
-    return out
-
-
-def overlap(intervals: Sequence[Interval], other: Sequence[Interval]) -> list[Interval]:
-    """Where two merged, sorted lists of intervals both are."""
-    out, i, j = [], 0, 0
-    while i < len(intervals) and j < len(other):
-        a = max(intervals[i][0], other[j][0])
-        b = min(intervals[i][1], other[j][1])
-        if b > a:
-            out.append((a, b))
-        if intervals[i][1] < other[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def length(intervals: Iterable[Interval]) -> int:
-    return sum(b - a for a, b in intervals)
 
 
 # -- maintenance ------------------------------------------------------------------------------
@@ -300,23 +248,6 @@ def _days_of_hours(
     """Each hour that starts from ``first_hour`` to before ``end_hour``, with the index of the
     day it starts in: worked out once a report, not once a site."""
     return {h: _day_index(days, h * HOUR_MS) for h in range(first_hour, end_hour)}
-
-
-def by_day(intervals: Sequence[Interval], days: Sequence[tuple[date, int, int]]) -> list[int]:
-    """How much of the (merged, sorted) ``intervals`` falls in each of the (following on)
-    ``days``: ``length(clipped(intervals, start, end))`` for each, in one walk over both."""
-    out = [0] * len(days)
-    first = 0
-    for a, b in intervals:
-        while first < len(days) and days[first][2] <= a:
-            first += 1
-        index = first
-        while index < len(days) and days[index][1] < b:
-            part = min(b, days[index][2]) - max(a, days[index][1])
-            if part > 0:
-                out[index] += part
-            index += 1
-    return out
 
 
 def site_figures(

@@ -1,8 +1,8 @@
 """The counting rules of an uptime report (core/report_counting.py, report_model.RULES in words)
-as pure functions: intervals, maintenance windows across clock changes, nearest-rank
-percentiles, outages crossing the span's edges or still open, pauses with no end, a site added
-mid-span, the days of a month with a 23-hour day, and group totals that count a shared outage
-once. Every input is written out here, every figure worked out by hand."""
+as pure functions: intervals (core/report_intervals.py), maintenance windows across clock
+changes, nearest-rank percentiles, outages crossing the span's edges or still open, pauses with
+no end, a site added mid-span, the days of a month with a 23-hour day, and group totals that
+count a shared outage once. Every input is written out here, every figure worked out by hand."""
 
 from __future__ import annotations
 
@@ -20,18 +20,14 @@ from djamon_desktop.core.report_counting import (
     OutagePart,
     SiteInput,
     build_report,
-    clipped,
     count_site,
     day_bounds,
-    length,
     maintenance_intervals,
-    merged,
-    minus,
     nearest_rank,
-    overlap,
     site_figures,
     times_of,
 )
+from djamon_desktop.core.report_intervals import clipped, length, merged, minus, overlap
 from djamon_desktop.core.report_model import days_span, month_span
 
 LONDON = ZoneInfo("Europe/London")
