@@ -28,6 +28,7 @@ import json
 import math
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -401,6 +402,34 @@ def table(results: dict[str, dict]) -> list[str]:
     return out
 
 
+def measure(args, env: dict[str, str], span, words: list[str], folder: Path) -> tuple[dict, int]:
+    """Each engine's figures (SQLite's file in ``folder``, then a PostgreSQL started here),
+    and the SQLite file's size."""
+    sqlite_file = folder / "djamon.sqlite3"
+    if sqlite_file.exists() and not args.reuse:
+        for old in folder.glob("djamon.sqlite3*"):
+            old.unlink()
+    results = {}
+    alone = {**env, "DJAMON_DATA_DIR": str(folder)}
+    results["SQLite"] = engine_run(sqlite_file, alone, args, span, words, folder)
+    size = sqlite_file.stat().st_size
+    if not args.no_postgres:
+        from tests.postgres import PostgresServer
+
+        pg = PostgresServer.create().start()
+        try:
+            url = pg.fresh_database()
+            team = {**env, "DJAMON_DATA_DIR": str(folder / "pg"), "DJAMON_DATABASE_URL": url}
+            # what autovacuum would do after 4 million rows, done before the clock starts
+            vacuum = lambda: pg.sql("VACUUM ANALYZE", url.rsplit("/", 1)[1])  # noqa: E731
+            results["PostgreSQL " + pg.sql("SHOW server_version").split()[0]] = engine_run(
+                url, team, args, span, words, folder, vacuum
+            )
+        finally:
+            pg.remove()
+    return results, size
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=100)
@@ -426,28 +455,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     folder = Path(args.keep or tempfile.mkdtemp(prefix="djamon-report-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    sqlite_file = folder / "djamon.sqlite3"
-    if sqlite_file.exists() and not args.reuse:
-        for old in folder.glob("djamon.sqlite3*"):
-            old.unlink()
-    results = {}
-    alone = {**env, "DJAMON_DATA_DIR": str(folder)}
-    results["SQLite"] = engine_run(sqlite_file, alone, args, span, words, folder)
-    size = sqlite_file.stat().st_size
-    if not args.no_postgres:
-        from tests.postgres import PostgresServer
-
-        pg = PostgresServer.create().start()
-        try:
-            url = pg.fresh_database()
-            team = {**env, "DJAMON_DATA_DIR": str(folder / "pg"), "DJAMON_DATABASE_URL": url}
-            # what autovacuum would do after 4 million rows, done before the clock starts
-            vacuum = lambda: pg.sql("VACUUM ANALYZE", url.rsplit("/", 1)[1])  # noqa: E731
-            results["PostgreSQL " + pg.sql("SHOW server_version").split()[0]] = engine_run(
-                url, team, args, span, words, folder, vacuum
-            )
-        finally:
-            pg.remove()
+    try:
+        results, size = measure(args, env, span, words, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
     print(
         f"{args.sites} sites in {args.groups} groups, {span.title} ({span.first_day} to "
         f"{span.last_day}, {ZONE_NAME}), {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
