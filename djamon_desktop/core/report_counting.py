@@ -4,25 +4,25 @@ and checks over a span. The dashboard's uptime and the report's come from :func:
 so the two agree for the same span.
 
 Times are whole milliseconds since the epoch (UTC) here; a stretch of time is a half-open
-interval ``(start, end)``."""
+interval ``(start, end)`` (:mod:`.report_intervals` joins, cuts and measures them)."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
+from typing import NamedTuple
 
 from cronsim import CronSim, CronSimError
 
 from .clock import from_ms, to_ms
 from .maintenance import Window
+from .report_intervals import Interval, by_day, clipped, length, merged, minus, overlap
 from .report_model import Day, Figures, GroupReport, Report, SiteReport, Span
 
 HOUR_MS = 3_600_000
-
-Interval = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,9 @@ class OutagePart:
     end_ms: int | None  # None: the outage is still open
 
 
-@dataclass(frozen=True)
-class HourSum:
-    """One hour of a site's hour summary."""
+class HourSum(NamedTuple):
+    """One hour of a site's hour summary. A named tuple, not a dataclass: a year of 100 sites
+    reads 876,000 of them, and a tuple is made in about a third of the time."""
 
     hour: int  # the hour's start in ms // HOUR_MS (UTC)
     checks: int
@@ -59,57 +59,6 @@ class SiteInput:
     maintenance: tuple[Window, ...]  # its own windows and its group's
     outages: tuple[OutagePart, ...]
     hours: tuple[HourSum, ...]  # the hours the span covers (others are ignored)
-
-
-# -- intervals --------------------------------------------------------------------------------
-
-
-def merged(intervals: Iterable[Interval]) -> list[Interval]:
-    """Sorted, overlapping or touching ones joined, empty ones dropped."""
-    out: list[list[int]] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(a, b) for a, b in out]
-
-
-def clipped(intervals: Iterable[Interval], lo: int, hi: int) -> list[Interval]:
-    return [(max(a, lo), min(b, hi)) for a, b in intervals if min(b, hi) > max(a, lo)]
-
-
-def minus(whole: Interval, holes: Sequence[Interval]) -> list[Interval]:
-    """``whole`` less the (merged, sorted) ``holes``."""
-    out, at = [], whole[0]
-    for a, b in holes:
-        if b <= at or a >= whole[1]:
-            continue
-        if a > at:
-            out.append((at, a))
-        at = max(at, b)
-    if at < whole[1]:
-        out.append((at, whole[1]))
-    return out
-
-
-def overlap(intervals: Sequence[Interval], other: Sequence[Interval]) -> list[Interval]:
-    """Where two merged, sorted lists of intervals both are."""
-    out, i, j = [], 0, 0
-    while i < len(intervals) and j < len(other):
-        a = max(intervals[i][0], other[j][0])
-        b = min(intervals[i][1], other[j][1])
-        if b > a:
-            out.append((a, b))
-        if intervals[i][1] < other[j][1]:
-            i += 1
-        else:
-            j += 1
-    return out
-
-
-def length(intervals: Iterable[Interval]) -> int:
-    return sum(b - a for a, b in intervals)
 
 
 # -- maintenance ------------------------------------------------------------------------------
@@ -142,13 +91,18 @@ def maintenance_intervals(
 
 def times_of(hours: Iterable[HourSum]) -> Counter[int]:
     """The good answers' times of these hours, counted by whole ms."""
-    tokens: Counter[str] = Counter()
-    for hour in hours:
-        if hour.good_ms:
-            tokens.update(hour.good_ms.split())
+    return _counted([hour.good_ms for hour in hours if hour.good_ms])
+
+
+def _counted(texts: list[str]) -> Counter[int]:
+    """The times in these ``good_ms`` texts, counted. The report's costliest step (a month of
+    100 sites at one check a minute is 4.3 million times): one split of them all joined, and
+    the words counted as text (C code throughout), then each distinct word read once as a
+    number (``int`` reads "080" and "80" alike)."""
+    words = Counter(" ".join(texts).split())
     out: Counter[int] = Counter()
-    for token, count in tokens.items():
-        out[int(token)] += count
+    for word, count in words.items():
+        out[int(word)] += count
     return out
 
 
@@ -217,29 +171,39 @@ def count_site(
         down_parts.extend(inside)
     down = merged(down_parts)
 
-    first_hour, end_hour = -(-lo // HOUR_MS), -(-hi // HOUR_MS)  # hours that start inside
-    hours = [h for h in site.hours if first_hour <= h.hour < end_hour]
-    times = times_of(hours)
+    # the hours that start inside, each with the index of its day (0 when none are asked)
+    first_hour, end_hour = -(-lo // HOUR_MS), -(-hi // HOUR_MS)
+    day_of = _days_of_hours(tuple(days), first_hour, end_hour) if days else None
+    count = max(1, len(days))
+    checks, good, spent = [0] * count, [0] * count, [0.0] * count
+    texts: list[str] = []
+    for h in site.hours:
+        if day_of is None:
+            if not first_hour <= h.hour < end_hour:
+                continue
+            index = 0
+        elif (index := day_of.get(h.hour)) is None:
+            continue
+        checks[index] += h.checks
+        good[index] += h.good
+        spent[index] += h.good_elapsed_sum
+        if h.good_ms:
+            texts.append(h.good_ms)
+    times = _counted(texts)
 
     day_rows: list[Day] = []
-    elapsed: list[float] = []
     if days:
-        by_day: dict[int, list[HourSum]] = {}
-        for h in hours:
-            by_day.setdefault(_day_index(days, h.hour * HOUR_MS), []).append(h)
-        for index, (day, start, end) in enumerate(days):
-            these = by_day.get(index, [])
-            good = sum(h.good for h in these)
-            total = sum(h.good_elapsed_sum for h in these)
-            elapsed.append(total)
+        monitored_by_day, down_by_day = by_day(monitored, days), by_day(down, days)
+        for index, (day, _start, _end) in enumerate(days):
+            n = good[index]
             day_rows.append(
                 Day(
                     day,
-                    length(clipped(monitored, start, end)),
-                    length(clipped(down, start, end)),
-                    sum(h.checks for h in these),
-                    good,
-                    total / good if good else None,
+                    monitored_by_day[index],
+                    down_by_day[index],
+                    checks[index],
+                    n,
+                    spent[index] / n if n else None,
                 )
             )
     figures = Figures(
@@ -250,11 +214,11 @@ def count_site(
         excluded_ms=length(clipped(holes, *stretch)),
         response_median_ms=nearest_rank(times, 50),
         response_p95_ms=nearest_rank(times, 95),
-        checks=sum(h.checks for h in hours),
-        good=sum(h.good for h in hours),
+        checks=sum(checks),
+        good=sum(good),
         days=tuple(day_rows),
     )
-    return SiteCount(figures, frozenset(outage_ids), times, tuple(elapsed))
+    return SiteCount(figures, frozenset(outage_ids), times, tuple(spent) if days else ())
 
 
 def _meets(start: int, end: int, stretch: Interval) -> bool:
@@ -275,6 +239,15 @@ def _day_index(days: Sequence[tuple[date, int, int]], at: int) -> int:
         else:
             high = mid - 1
     return low
+
+
+@lru_cache(maxsize=8)
+def _days_of_hours(
+    days: tuple[tuple[date, int, int], ...], first_hour: int, end_hour: int
+) -> dict[int, int]:
+    """Each hour that starts from ``first_hour`` to before ``end_hour``, with the index of the
+    day it starts in: worked out once a report, not once a site."""
+    return {h: _day_index(days, h * HOUR_MS) for h in range(first_hour, end_hour)}
 
 
 def site_figures(
@@ -337,7 +310,7 @@ def day_bounds(span: Span, zone: tzinfo) -> list[tuple[date, int, int]]:
 
 def build_report(
     span: Span,
-    groups: Sequence[tuple[str, Sequence[SiteInput]]],
+    groups: Sequence[tuple[str, Collection[SiteInput]]],
     now: datetime,
     zone: tzinfo,
     zone_name: str,
@@ -345,8 +318,9 @@ def build_report(
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """The report of ``groups`` (in order, each with its sites in order) over ``span``;
-    ``progress(done, of)`` after each site."""
-    days = day_bounds(span, zone)
+    ``progress(done, of)`` after each site. Each group's sites are gone through once, so
+    the store may hand them over as it reads them (``store.reports``)."""
+    days = tuple(day_bounds(span, zone))
     lo, hi, now_ms = to_ms(span.start), to_ms(span.end), to_ms(now)
     of = sum(len(sites) for _title, sites in groups)
     done = 0

@@ -70,9 +70,13 @@ def chart_svg(chart: Chart) -> str:
     return "\n".join(out)
 
 
+#: a site's strip of days, in SVG units (the PDF draws it in the same proportions)
+STRIP_WIDTH, STRIP_HEIGHT = 124, 14
+
+
 def strip_svg(bars: tuple[Bar, ...], label: str) -> str:
     """A site's days as a strip of coloured cells (see ``report_charts.strip``), 124 × 14."""
-    width, height = 124, 14
+    width, height = STRIP_WIDTH, STRIP_HEIGHT
     cells = [_rect(b, b.x * width, 0, b.width * width, height) for b in bars]
     return (
         f'<svg class="strip" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
