@@ -12,6 +12,7 @@ either way, and ``.venv-test/bin/python -m coverage report`` lists the lines mis
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,14 @@ def pytest_sessionfinish(session, exitstatus):
     cov.save()
     import coverage
 
-    # A fresh one combines every process's file (this one's too) into .coverage itself.
+    # A fresh one combines every process's file (this one's too) into .coverage itself. A
+    # process the suite killed while it wrote its file leaves one coverage can't read: it says
+    # so (a warning, which the suite's filter would turn into an error that hides the tests'
+    # own summary) and combines the rest.
     cov = coverage.Coverage(data_file=str(DATA_FILE), config_file=str(ROOT / "pyproject.toml"))
-    cov.combine(keep=False)
+    with warnings.catch_warnings(record=True) as unread:
+        warnings.simplefilter("always", coverage.exceptions.CoverageWarning)
+        cov.combine(keep=False)
     cov.save()
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     enforce = (
@@ -88,6 +94,8 @@ def pytest_sessionfinish(session, exitstatus):
         lines.append(f"  {group:<8} {percent:5.1f} %  (floor {floor:.0f} %, {run}/{total})")
     if reporter is not None:
         reporter.write_sep("-", "coverage of djamon_desktop per package")
+        for warning in unread:
+            reporter.write_line(f"  left out: {warning.message}")
         for line in lines:
             reporter.write_line(line)
         if low and enforce:

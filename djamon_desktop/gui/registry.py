@@ -26,18 +26,17 @@ from ..errors import UserError
 from ..picture import Picture, Wants, vantage_counts
 from . import jobs  # each runs on the reads thread
 from .memory import release_memory
-from .report_worker import report_window
 from .windows.base import RememberedWindow
 from .windows.dashboard import DashboardWindow
 from .windows.outage import OutageWindow
 from .windows.outages import OutagesWindow
-from .windows.report import ReportWindow
 from .windows.settings import SettingsWindow
 from .windows.site import SiteWindow
 
 if TYPE_CHECKING:
     from .poller import Poller
     from .reader import Reads
+    from .windows.report import ReportWindow
 
 
 class Owner(Protocol):
@@ -175,7 +174,11 @@ class WindowRegistry:
         window.destroyed.connect(lambda *_: (forget(window), release_memory()))
 
     def show_report(self) -> ReportWindow:
-        """Report…: one window (a second ask brings it forward), its groups the picture's."""
+        """Report…: one window (a second ask brings it forward), its groups the picture's.
+        Its modules (the PDF writer with fpdf2, fontTools and Pillow; QtSvg) load on the first
+        ask, not at start: the app idles in the tray all day with them unused."""
+        from .report_worker import report_window
+
         if self.report is None:
             picture = self.app.picture if self.app else None
             titles = [g.title for g in picture.groups] if picture else []

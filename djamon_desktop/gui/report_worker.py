@@ -25,10 +25,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..core.clock import Clock, utc_now
-from ..core.report_csv import csv_text
-from ..core.report_html import html_text
 from ..core.report_model import Report
-from ..core.report_pdf import pdf_bytes
 from ..core.schedule import local_zone
 from ..core.status import plural
 from ..errors import UserError
@@ -42,12 +39,22 @@ from .windows.report_preview import Page, preview_page
 log = logging.getLogger(__name__)
 
 PREVIEW = "preview"
-#: what each format's file holds
-WRITERS: dict[str, Callable[[Report], bytes]] = {
-    "pdf": pdf_bytes,
-    "html": lambda report: html_text(report).encode("utf-8"),
-    "csv": lambda report: csv_text(report).encode("utf-8"),
-}
+
+
+def written(kind: str, report: Report) -> bytes:
+    """What a file of ``kind`` (pdf, html, csv) holds. Each writer is loaded when first used,
+    on the report's thread (the PDF's brings fpdf2, fontTools and Pillow)."""
+    if kind == "pdf":
+        from ..core.report_pdf import pdf_bytes
+
+        return pdf_bytes(report)
+    if kind == "csv":
+        from ..core.report_csv import csv_text
+
+        return csv_text(report).encode("utf-8")
+    from ..core.report_html import html_text
+
+    return html_text(report).encode("utf-8")
 
 
 class Cancelled(Exception):
@@ -242,10 +249,12 @@ class Reporting(QObject):
         if job.kind == PREVIEW:
             with contextlib.suppress(RuntimeError):
                 self._progressed.emit(job.number, -1, 0)
+            from ..core.report_html import html_text
+
             page = preview_page(html_text(report))
             self._last = Built(job.choice, report, page)
             return self._last
-        data = WRITERS[job.kind](report)
+        data = written(job.kind, report)
         job.check()
         path = Path(job.path)
         try:
